@@ -1,0 +1,1 @@
+"""Settings, database, errors, clock, enums and YAML configuration shared by every process."""

@@ -1,0 +1,18 @@
+"""Who is acting: a role, and for staff their user id and department."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hotline.core.enums import Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    role: Role
+    user_id: int | None = None
+    department_id: int | None = None
+    name: str = ""
+
+
+SYSTEM = Actor(Role.SYSTEM, name="system")

@@ -1,0 +1,46 @@
+"""Process settings: one pydantic-settings class, every variable prefixed HOTLINE_."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Embedded defaults (SQLite under ./var, in-process jobs); env vars switch to real services."""
+
+    model_config = SettingsConfigDict(env_prefix="HOTLINE_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///var/hotline.db"
+    redis_url: str | None = None
+    config_dir: Path = Path("config")
+    var_dir: Path = Path("var")
+    timezone: str = "Asia/Shanghai"
+    secret_key: SecretStr | None = None
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    log_level: str = "INFO"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def secret(self) -> bytes:
+        """The signing secret; embedded mode keeps a generated one in var/secret.key."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        path = self.var_dir / "secret.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
