@@ -1,0 +1,190 @@
+"""Operator-edited YAML under config/, validated at start; errors name the file, the key and the problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from hotline.core.enums import Tier
+from hotline.core.errors import ConfigError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DepartmentNode(_Strict):
+    code: str = Field(min_length=1, max_length=32, pattern=r"^[0-9A-Za-z_.-]+$")
+    name: str = Field(min_length=1, max_length=100)
+    kind: str = Field(pattern=r"^(city|county|district|township|street|village|community|agency|utility)$")
+    active: bool = True
+    children: list[DepartmentNode] = []
+
+
+class DepartmentsFile(_Strict):
+    departments: list[DepartmentNode] = Field(min_length=1)
+
+
+class Category(_Strict):
+    code: str = Field(min_length=1, max_length=32, pattern=r"^[0-9a-z_.-]+$")
+    name: str = Field(min_length=1, max_length=100)
+    tier: Tier = Tier.GENERAL
+    department: str | None = None
+    keywords: list[str] = []
+
+
+class CategoriesFile(_Strict):
+    categories: list[Category] = Field(min_length=1)
+
+
+class Duration(_Strict):
+    """Exactly one unit: minutes/hours (calendar time), days (calendar days) or working_days."""
+
+    minutes: int | None = Field(default=None, gt=0)
+    hours: int | None = Field(default=None, gt=0)
+    days: int | None = Field(default=None, gt=0)
+    working_days: int | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_unit(self) -> Duration:
+        given = [k for k in ("minutes", "hours", "days", "working_days") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of minutes, hours, days, working_days")
+        return self
+
+    @property
+    def unit(self) -> str:
+        return next(k for k in ("minutes", "hours", "days", "working_days") if getattr(self, k))
+
+    @property
+    def amount(self) -> int:
+        return getattr(self, self.unit)
+
+
+class TierPolicy(_Strict):
+    label: str
+    reply: Duration
+    complete: Duration
+
+
+class SlaFile(_Strict):
+    acceptance: Duration
+    return_window: Duration
+    extension_limit: Duration
+    warn_fraction: float = Field(default=0.8, gt=0, lt=1)
+    tiers: dict[Tier, TierPolicy]
+
+    @model_validator(mode="after")
+    def _every_tier(self) -> SlaFile:
+        missing = [t.value for t in Tier if t not in self.tiers]
+        if missing:
+            raise ValueError(f"tiers missing: {', '.join(missing)}")
+        return self
+
+
+class CalendarYear(_Strict):
+    holidays: list[dt.date] = []  # statutory days off (放假), weekdays included
+    workdays: list[dt.date] = []  # 调休 make-up working days on weekends
+
+
+class CalendarFile(_Strict):
+    years: dict[int, CalendarYear] = {}
+
+
+class HotlineConfig(_Strict):
+    departments: DepartmentsFile
+    categories: CategoriesFile
+    sla: SlaFile
+    calendar: CalendarFile
+
+    def category(self, code: str) -> Category | None:
+        return next((c for c in self.categories.categories if c.code == code), None)
+
+
+FILES: dict[str, type[BaseModel]] = {
+    "departments": DepartmentsFile,
+    "categories": CategoriesFile,
+    "sla": SlaFile,
+    "calendar": CalendarFile,
+}
+
+
+def load_config(config_dir: Path) -> HotlineConfig:
+    """Read and check every file; raise ConfigError listing all problems at once."""
+    problems: list[str] = []
+    parts: dict[str, Any] = {}
+    for name, model in FILES.items():
+        path = config_dir / f"{name}.yaml"
+        parsed = _load_file(path, model, problems)
+        if parsed is not None:
+            parts[name] = parsed
+    if problems:
+        raise ConfigError(problems)
+    config = HotlineConfig(**parts)
+    problems.extend(_cross_checks(config, config_dir))
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+def _load_file(path: Path, model: type[BaseModel], problems: list[str]) -> BaseModel | None:
+    if not path.is_file():
+        problems.append(f"{path}: file is missing")
+        return None
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        problems.append(f"{path}: not valid YAML: {exc}".replace("\n", " "))
+        return None
+    try:
+        return model.model_validate(raw if raw is not None else {})
+    except ValidationError as exc:
+        problems.extend(f"{path}: {_key(err['loc'])}: {err['msg']}" for err in exc.errors())
+        return None
+
+
+def _key(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def walk_departments(nodes: list[DepartmentNode], key: str = "departments"):
+    """Yield (node, parent, yaml key) depth-first."""
+    stack = [(n, None, f"{key}[{i}]") for i, n in reversed(list(enumerate(nodes)))]
+    while stack:
+        node, parent, where = stack.pop()
+        yield node, parent, where
+        stack.extend((c, node, f"{where}.children[{i}]") for i, c in reversed(list(enumerate(node.children))))
+
+
+def _cross_checks(config: HotlineConfig, config_dir: Path) -> list[str]:
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for node, _parent, where in walk_departments(config.departments.departments):
+        if node.code in seen:
+            problems.append(f"{config_dir / 'departments.yaml'}: {where}.code: '{node.code}' is used twice (first at {seen[node.code]})")
+        seen.setdefault(node.code, where)
+    category_codes: set[str] = set()
+    for i, cat in enumerate(config.categories.categories):
+        where = f"{config_dir / 'categories.yaml'}: categories[{i}]"
+        if cat.code in category_codes:
+            problems.append(f"{where}.code: '{cat.code}' is used twice")
+        category_codes.add(cat.code)
+        if cat.department is not None and cat.department not in seen:
+            problems.append(f"{where}.department: no department with code '{cat.department}' in departments.yaml")
+    for year, spec in config.calendar.years.items():
+        where = f"{config_dir / 'calendar.yaml'}: years.{year}"
+        for field in ("holidays", "workdays"):
+            for day in getattr(spec, field):
+                if day.year != year:
+                    problems.append(f"{where}.{field}: {day.isoformat()} is not in {year}")
+        both = set(spec.holidays) & set(spec.workdays)
+        if both:
+            problems.append(f"{where}: {', '.join(sorted(d.isoformat() for d in both))} listed as holiday and workday")
+    return problems
