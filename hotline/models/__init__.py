@@ -1,0 +1,14 @@
+"""SQLAlchemy tables, one concern per file; importing this package registers them all."""
+
+from hotline.models.base import Base
+from hotline.models.citizen import Citizen
+from hotline.models.deadline import Deadline, ExtensionRequest, Reminder
+from hotline.models.department import Department
+from hotline.models.event import WorkOrderEvent
+from hotline.models.user import User
+from hotline.models.work_order import Assignment, TicketCounter, WorkOrder
+
+__all__ = [
+    "Assignment", "Base", "Citizen", "Deadline", "Department", "ExtensionRequest",
+    "Reminder", "TicketCounter", "User", "WorkOrder", "WorkOrderEvent",
+]
