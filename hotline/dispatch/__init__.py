@@ -1,0 +1,1 @@
+"""Dispatch: work orders, their lifecycle, routing, SLA calendar and deadlines, returns, extensions."""

@@ -1,0 +1,82 @@
+"""Extensions (延期): a department asks for more time, the hotline centre approves or refuses; audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from hotline.context import Context
+from hotline.core.actor import Actor
+from hotline.core.enums import AssignmentRole, DeadlineKind, ExtensionStatus
+from hotline.core.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
+from hotline.dispatch.lifecycle import Action, plan
+from hotline.dispatch.repository import ExtensionRepository
+from hotline.dispatch.service import WorkOrderService, require_text
+from hotline.models import ExtensionRequest, WorkOrder
+
+MAX_DAYS_PER_REQUEST = 15
+
+
+class ExtensionService:
+    def __init__(self, session: Session, ctx: Context):
+        self.ctx = ctx
+        self.orders = WorkOrderService(session, ctx)
+        self.requests = ExtensionRepository(session)
+
+    def request(self, order_id: int, actor: Actor, days: int, reason: str) -> ExtensionRequest:
+        """延期申请 by the lead department; the new deadline may not pass the total limit."""
+        require_text(reason, "reason")
+        if not 1 <= days <= MAX_DAYS_PER_REQUEST:
+            raise InvalidInputError(f"an extension is 1 to {MAX_DAYS_PER_REQUEST} days")
+        order = self.orders.load(order_id)
+        assignment = self.orders.assignment_of(order, actor)
+        if assignment.role != AssignmentRole.LEAD:
+            raise PermissionDeniedError("only the lead department (主办) can ask for an extension")
+        plan(order.state, Action.REQUEST_EXTENSION, actor.role)
+        if self.requests.pending_for(order.id):
+            raise ConflictError(f"work order {order.ticket_no} already has an extension request waiting")
+        self._check_limit(order, days)
+        request = self.requests.add(ExtensionRequest(
+            work_order_id=order.id, department_id=assignment.department_id,
+            requested_by_user_id=actor.user_id, days=days, reason=reason,
+            status=ExtensionStatus.PENDING, requested_at=self.orders.now,
+        ))
+        self.orders.advance(order, Action.REQUEST_EXTENSION, actor, note=reason,
+                            data={"request": request.id, "days": days})
+        return request
+
+    def decide(self, request_id: int, actor: Actor, approve: bool, note: str | None = None) -> ExtensionRequest:
+        """延期审批: approval moves the completion deadline; refusal leaves it where it was."""
+        request = self.requests.get(request_id, lock=True)
+        if request is None:
+            raise NotFoundError(f"extension request {request_id} does not exist")
+        if request.status != ExtensionStatus.PENDING:
+            raise ConflictError(f"extension request {request_id} was already {request.status}")
+        order = self.orders.load(request.work_order_id)
+        plan(order.state, Action.DECIDE_EXTENSION, actor.role)
+        if approve:
+            deadline = self._check_limit(order, request.days)
+            deadline.due_at += dt.timedelta(days=request.days)
+            deadline.warn_at = self.ctx.sla.warn_at(deadline.starts_at, deadline.due_at)
+        now = self.orders.now
+        request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+        request.decided_by_user_id, request.decided_at, request.decision_note = actor.user_id, now, note
+        self.orders.advance(order, Action.DECIDE_EXTENSION, actor, note=note,
+                            data={"request": request.id, "approved": approve, "days": request.days})
+        return request
+
+    def _check_limit(self, order: WorkOrder, days: int):
+        deadlines = self.orders.deadlines.open_for(order.id, [DeadlineKind.COMPLETE])
+        if not deadlines:
+            raise ConflictError(f"work order {order.ticket_no} has no open completion deadline to extend")
+        deadline = deadlines[-1]
+        limit = self.ctx.sla.extension_limit(deadline.starts_at).at
+        wanted = deadline.due_at + dt.timedelta(days=days)
+        if wanted > limit:
+            raise InvalidInputError(
+                f"{days} more days would end at {wanted.isoformat()}, beyond the limit {limit.isoformat()} "
+                f"({self.ctx.config.sla.extension_limit.amount} days in total)",
+                details={"requested_due_at": wanted.isoformat(), "limit": limit.isoformat()},
+            )
+        return deadline

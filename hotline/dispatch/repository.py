@@ -1,0 +1,144 @@
+"""All SQL for work orders, departments, citizens and deadlines; services never write queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from hotline.core.actor import Actor
+from hotline.core.enums import DeadlineStatus
+from hotline.models import (
+    Citizen,
+    Deadline,
+    Department,
+    ExtensionRequest,
+    WorkOrder,
+    WorkOrderEvent,
+)
+
+
+class WorkOrderRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get(self, order_id: int, *, lock: bool = False) -> WorkOrder | None:
+        stmt = select(WorkOrder).where(WorkOrder.id == order_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        return self.session.scalars(stmt).one_or_none()
+
+    def by_ticket(self, ticket_no: str) -> WorkOrder | None:
+        return self.session.scalars(select(WorkOrder).where(WorkOrder.ticket_no == ticket_no)).one_or_none()
+
+    def by_source(self, channel: str, source_id: str) -> WorkOrder | None:
+        stmt = select(WorkOrder).where(WorkOrder.channel == channel, WorkOrder.source_id == source_id)
+        return self.session.scalars(stmt).one_or_none()
+
+    def add(self, order: WorkOrder) -> WorkOrder:
+        self.session.add(order)
+        self.session.flush()
+        return order
+
+    def add_event(self, order: WorkOrder, action: str, from_state: str | None, actor: Actor,
+                  at: dt.datetime, note: str | None = None, data: dict | None = None) -> WorkOrderEvent:
+        event = WorkOrderEvent(
+            work_order_id=order.id, action=action, from_state=from_state, to_state=order.state,
+            actor_role=actor.role.value, actor_user_id=actor.user_id,
+            actor_department_id=actor.department_id, note=note, data=data, occurred_at=at,
+        )
+        self.session.add(event)
+        return event
+
+    def events(self, order_id: int) -> Sequence[WorkOrderEvent]:
+        stmt = select(WorkOrderEvent).where(WorkOrderEvent.work_order_id == order_id).order_by(WorkOrderEvent.id)
+        return self.session.scalars(stmt).all()
+
+
+class DepartmentRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def by_code(self, code: str) -> Department | None:
+        return self.session.scalars(select(Department).where(Department.code == code)).one_or_none()
+
+    def by_codes(self, codes: Iterable[str]) -> dict[str, Department]:
+        rows = self.session.scalars(select(Department).where(Department.code.in_(list(codes))))
+        return {d.code: d for d in rows}
+
+    def get(self, department_id: int) -> Department | None:
+        return self.session.get(Department, department_id)
+
+    def all(self) -> Sequence[Department]:
+        return self.session.scalars(select(Department).order_by(Department.path)).all()
+
+
+class CitizenRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get_or_create(self, phone: str, name: str | None, at: dt.datetime) -> Citizen:
+        citizen = self.session.scalars(select(Citizen).where(Citizen.phone == phone)).one_or_none()
+        if citizen is None:
+            citizen = Citizen(phone=phone, name=name, created_at=at)
+            self.session.add(citizen)
+            self.session.flush()
+        elif name and not citizen.name:
+            citizen.name = name
+        return citizen
+
+
+class DeadlineRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, deadline: Deadline) -> Deadline:
+        self.session.add(deadline)
+        return deadline
+
+    def open_for(self, order_id: int, kinds: Iterable[str]) -> Sequence[Deadline]:
+        stmt = select(Deadline).where(
+            Deadline.work_order_id == order_id, Deadline.kind.in_(list(kinds)),
+            Deadline.status == DeadlineStatus.OPEN,
+        ).order_by(Deadline.id)
+        return self.session.scalars(stmt).all()
+
+    def close_open(self, order_id: int, kinds: Iterable[str], status: DeadlineStatus, at: dt.datetime) -> int:
+        stmt = update(Deadline).where(
+            Deadline.work_order_id == order_id, Deadline.kind.in_(list(kinds)),
+            Deadline.status == DeadlineStatus.OPEN,
+        ).values(status=status, met_at=at if status == DeadlineStatus.MET else None)
+        return self.session.execute(stmt, execution_options={"synchronize_session": "fetch"}).rowcount
+
+    def for_order(self, order_id: int) -> Sequence[Deadline]:
+        stmt = select(Deadline).where(Deadline.work_order_id == order_id).order_by(Deadline.id)
+        return self.session.scalars(stmt).all()
+
+
+class ExtensionRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, request: ExtensionRequest) -> ExtensionRequest:
+        self.session.add(request)
+        self.session.flush()
+        return request
+
+    def get(self, request_id: int, *, lock: bool = False) -> ExtensionRequest | None:
+        stmt = select(ExtensionRequest).where(ExtensionRequest.id == request_id)
+        return self.session.scalars(stmt.with_for_update() if lock else stmt).one_or_none()
+
+    def pending_for(self, order_id: int) -> ExtensionRequest | None:
+        stmt = select(ExtensionRequest).where(
+            ExtensionRequest.work_order_id == order_id, ExtensionRequest.status == "pending"
+        )
+        return self.session.scalars(stmt).first()
+
+    def approved_days(self, order_id: int, since: dt.datetime) -> int:
+        stmt = select(ExtensionRequest.days).where(
+            ExtensionRequest.work_order_id == order_id, ExtensionRequest.status == "approved",
+            ExtensionRequest.requested_at >= since,
+        )
+        return sum(self.session.scalars(stmt))

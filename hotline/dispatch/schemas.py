@@ -1,0 +1,39 @@
+"""Validated input for creating work orders, shared by the service, the API and the CLI."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from hotline.core.enums import Channel, Tier
+
+_PHONE_NOISE = re.compile(r"[\s\-()]")
+
+
+class WorkOrderDraft(BaseModel):
+    """What a citizen asked for, as an operator, a channel or a liaison hands it in."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str = Field(min_length=1, max_length=200)
+    content: str = Field(min_length=1, max_length=20000)
+    channel: Channel = Channel.PHONE
+    tier: Tier | None = None
+    category_code: str | None = Field(default=None, max_length=32)
+    place: str | None = Field(default=None, max_length=200)
+    source_id: str | None = Field(default=None, min_length=1, max_length=64)
+    citizen_phone: str | None = None
+    citizen_name: str | None = Field(default=None, max_length=100)
+
+    @field_validator("citizen_phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        digits = _PHONE_NOISE.sub("", value)
+        if digits.startswith("+86"):
+            digits = digits[3:]
+        if not re.fullmatch(r"\d{5,20}", digits):
+            raise ValueError("a phone number has 5 to 20 digits")
+        return digits

@@ -1,0 +1,302 @@
+"""Work-order service (工单): every lifecycle transition, checked, stamped and audited. Never commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hotline.context import Context
+from hotline.core.actor import Actor
+from hotline.core.enums import (
+    ONLINE_CHANNELS, AssignmentRole, AssignmentStatus, CloseReason, DeadlineKind,
+    DeadlineStatus, Role, State, Tier,
+)
+from hotline.core.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
+from hotline.dispatch import tickets
+from hotline.dispatch.lifecycle import Action, plan
+from hotline.dispatch.repository import (
+    CitizenRepository, DeadlineRepository, DepartmentRepository, WorkOrderRepository,
+)
+from hotline.dispatch.schemas import WorkOrderDraft
+from hotline.dispatch.sla import Due
+from hotline.models import Assignment, Deadline, Department, WorkOrder
+
+CREATORS = frozenset({Role.OPERATOR, Role.HOTLINE_ADMIN, Role.CITIZEN, Role.LIAISON, Role.SYSTEM})
+
+
+@dataclass(frozen=True)
+class Created:
+    order: WorkOrder
+    extraction_code: str | None  # None when an idempotent retry returned the existing order
+
+
+class WorkOrderService:
+    """The lifecycle in DESIGN.md; an illegal or unauthorised step raises before anything changes."""
+
+    def __init__(self, session: Session, ctx: Context):
+        self.session = session
+        self.ctx = ctx
+        self.orders = WorkOrderRepository(session)
+        self.departments = DepartmentRepository(session)
+        self.deadlines = DeadlineRepository(session)
+
+    @property
+    def now(self) -> dt.datetime:
+        return self.ctx.clock.now()
+
+    # -- intake ---------------------------------------------------------------------------
+
+    def create(self, draft: WorkOrderDraft, actor: Actor) -> Created:
+        """Register a citizen's request (state received); a repeated channel source id returns the first."""
+        if actor.role not in CREATORS:
+            raise PermissionDeniedError(f"a {actor.role.value} may not create work orders")
+        if draft.source_id and (existing := self.orders.by_source(draft.channel, draft.source_id)):
+            return Created(existing, None)
+        category = self._category(draft.category_code)
+        try:
+            with self.session.begin_nested():
+                return self._insert(draft, actor, category.tier if category else Tier.GENERAL)
+        except IntegrityError:
+            existing = draft.source_id and self.orders.by_source(draft.channel, draft.source_id)
+            if not existing:
+                raise
+            return Created(existing, None)
+
+    def _insert(self, draft: WorkOrderDraft, actor: Actor, default_tier: Tier) -> Created:
+        now = self.now
+        citizen = (CitizenRepository(self.session).get_or_create(draft.citizen_phone, draft.citizen_name, now)
+                   if draft.citizen_phone else None)
+        ticket_no = tickets.allocate_ticket(self.session, self.ctx.sla.local_day(now))
+        code = tickets.new_extraction_code()
+        order = self.orders.add(WorkOrder(
+            ticket_no=ticket_no,
+            extraction_code_hash=tickets.hash_extraction_code(self.ctx.secret, ticket_no, code),
+            state=State.RECEIVED, tier=draft.tier or default_tier, category_code=draft.category_code,
+            channel=draft.channel, source_id=draft.source_id, citizen_id=citizen.id if citizen else None,
+            created_by_user_id=actor.user_id, title=draft.title, content=draft.content,
+            place=draft.place, received_at=now,
+        ))
+        self.orders.add_event(order, Action.CREATE, None, actor, now, data={"channel": draft.channel.value})
+        if draft.channel in ONLINE_CHANNELS:
+            self.open_deadline(order, DeadlineKind.ACCEPT, now, self.ctx.sla.acceptance_due(now), None)
+        return Created(order, code)
+
+    def accept(self, order_id: int, actor: Actor, *, tier: Tier | None = None,
+               category_code: str | None = None, note: str | None = None) -> WorkOrder:
+        """受理: the hotline takes the request on, confirming or correcting its tier and category."""
+        order = self.load(order_id)
+        if category_code is not None:
+            self._category(category_code)
+        self.advance(order, Action.ACCEPT, actor, note=note,
+                      data=_changes(order, tier=tier, category_code=category_code))
+        order.tier = tier or order.tier
+        order.category_code = category_code or order.category_code
+        order.accepted_at = self.now
+        self.deadlines.close_open(order.id, [DeadlineKind.ACCEPT], DeadlineStatus.MET, self.now)
+        return order
+
+    def answer_directly(self, order_id: int, actor: Actor, answer: str) -> WorkOrder:
+        """直办: the operator answers on the spot; the order goes straight to completed."""
+        order = self.load(order_id)
+        require_text(answer, "answer")
+        self.advance(order, Action.ANSWER_DIRECTLY, actor, note=answer)
+        order.result = answer
+        order.completed_at = self.now
+        return order
+
+    def mark_invalid(self, order_id: int, actor: Actor, reason: str) -> WorkOrder:
+        order = self.load(order_id)
+        require_text(reason, "reason")
+        self.close(order, Action.MARK_INVALID, actor, CloseReason.INVALID, note=reason)
+        return order
+
+    def merge_duplicate(self, order_id: int, actor: Actor, parent_ticket: str) -> WorkOrder:
+        """重复件: close this order into the earlier one that carries the same request."""
+        order = self.load(order_id)
+        parent = self.orders.by_ticket(parent_ticket)
+        if parent is None or parent.id == order.id:
+            raise InvalidInputError(f"no other work order with ticket {parent_ticket} to merge into")
+        if parent.parent_id is not None:
+            raise InvalidInputError(f"{parent_ticket} is itself a duplicate of another order; merge into that one")
+        self.close(order, Action.MERGE_DUPLICATE, actor, CloseReason.DUPLICATE,
+                    data={"parent_ticket": parent.ticket_no})
+        order.parent_id = parent.id
+        return order
+
+    # -- dispatch and department work -----------------------------------------------------
+
+    def dispatch(self, order_id: int, actor: Actor, lead_code: str, co_codes: tuple[str, ...] = (),
+                 note: str | None = None) -> WorkOrder:
+        """转办: hand the order to a lead department (主办) and optional co-handlers (协办)."""
+        order = self.load(order_id)
+        lead, co = self._dispatchable(lead_code, co_codes)
+        self.advance(order, Action.DISPATCH, actor, note=note,
+                      data={"lead": lead.code, "co": [d.code for d in co]})
+        self.assign(order, lead, co)
+        return order
+
+    def sign(self, order_id: int, actor: Actor) -> WorkOrder:
+        """签收: the department acknowledges it holds the order."""
+        return self._department_step(order_id, actor, Action.SIGN)
+
+    def reply(self, order_id: int, actor: Actor, text: str) -> WorkOrder:
+        """反馈: the department's first answer to the citizen; meets the reply deadline."""
+        require_text(text, "reply text")
+        return self._department_step(order_id, actor, Action.REPLY, text=text)
+
+    def complete(self, order_id: int, actor: Actor, result: str) -> WorkOrder:
+        """办结: the department reports the result; the lead completes only after every co-handler."""
+        require_text(result, "result")
+        return self._department_step(order_id, actor, Action.COMPLETE, text=result)
+
+    def return_order(self, order_id: int, actor: Actor, reason: str) -> WorkOrder:
+        """回退: the lead department sends a mis-routed order back within the return window."""
+        require_text(reason, "reason")
+        order = self.load(order_id)
+        assignment = self.assignment_of(order, actor)
+        if assignment.role != AssignmentRole.LEAD:
+            raise PermissionDeniedError("only the lead department (主办) can return an order")
+        window = self.ctx.sla.return_window_end(assignment.dispatched_at)
+        if self.now > window.at:
+            raise ConflictError(
+                f"the return window closed at {window.at.isoformat()}; ask the hotline centre instead",
+                details={"window_closed_at": window.at.isoformat()},
+            )
+        self.advance(order, Action.RETURN, actor, note=reason, data={"department": actor.department_id})
+        for a in active_assignments(order):
+            a.active = False
+            a.status = AssignmentStatus.RETURNED if a is assignment else AssignmentStatus.WITHDRAWN
+        order.return_count += 1
+        self.deadlines.close_open(order.id, [DeadlineKind.REPLY, DeadlineKind.COMPLETE],
+                                  DeadlineStatus.CANCELLED, self.now)
+        return order
+
+    # -- building blocks (also used by callbacks and extensions) ---------------------------
+
+    def _department_step(self, order_id: int, actor: Actor, action: Action, text: str | None = None) -> WorkOrder:
+        order = self.load(order_id)
+        assignment = self.assignment_of(order, actor)
+        now = self.now
+        if assignment.role == AssignmentRole.LEAD:
+            if action == Action.COMPLETE:
+                self._check_co_handlers_done(order)
+            self.advance(order, action, actor, note=text, data={"assignment": assignment.id})
+        else:
+            # A co-handler's steps move only its own assignment; the order follows its lead.
+            before = assignment.status
+            plan(before, action, actor.role)
+            self.orders.add_event(order, action, order.state, actor, now, note=text,
+                                  data={"assignment": assignment.id, "co_handler": True, "from": before})
+        self._stamp_assignment(order, assignment, action, text, now)
+        return order
+
+    def _stamp_assignment(self, order: WorkOrder, a: Assignment, action: Action, text: str | None,
+                          now: dt.datetime) -> None:
+        lead = a.role == AssignmentRole.LEAD
+        if action == Action.SIGN:
+            a.status, a.signed_at = AssignmentStatus.SIGNED, now
+        elif action == Action.REPLY:
+            a.status, a.replied_at, a.reply_text = AssignmentStatus.REPLIED, now, text
+            if lead:
+                order.replied_at = order.replied_at or now
+                self.deadlines.close_open(order.id, [DeadlineKind.REPLY], DeadlineStatus.MET, now)
+        elif action == Action.COMPLETE:
+            a.status, a.completed_at, a.result = AssignmentStatus.COMPLETED, now, text
+            if lead:
+                order.completed_at, order.result = now, text
+                self.deadlines.close_open(order.id, [DeadlineKind.COMPLETE], DeadlineStatus.MET, now)
+
+    def _check_co_handlers_done(self, order: WorkOrder) -> None:
+        waiting = [a for a in active_assignments(order) if a.role == AssignmentRole.CO and a.status != AssignmentStatus.COMPLETED]
+        if waiting:
+            names = ", ".join(self.departments.get(a.department_id).name for a in waiting)
+            raise ConflictError(f"co-handling departments have not completed yet: {names}",
+                                details={"waiting_department_ids": [a.department_id for a in waiting]})
+
+    def assign(self, order: WorkOrder, lead: Department, co: list[Department]) -> None:
+        now = self.now
+        order.dispatched_at = order.dispatched_at or now
+        for department, role in [(lead, AssignmentRole.LEAD)] + [(d, AssignmentRole.CO) for d in co]:
+            order.assignments.append(Assignment(
+                department_id=department.id, role=role, status=AssignmentStatus.DISPATCHED,
+                active=True, dispatched_at=now,
+            ))
+        due = self.ctx.sla.deadlines(Tier(order.tier), now)
+        self.deadlines.close_open(order.id, [DeadlineKind.REPLY, DeadlineKind.COMPLETE],
+                                  DeadlineStatus.CANCELLED, now)
+        self.open_deadline(order, DeadlineKind.REPLY, now, due.reply, lead.id)
+        self.open_deadline(order, DeadlineKind.COMPLETE, now, due.complete, lead.id)
+
+    def open_deadline(self, order: WorkOrder, kind: DeadlineKind, start: dt.datetime, due: Due,
+                       department_id: int | None) -> Deadline:
+        return self.deadlines.add(Deadline(
+            work_order_id=order.id, department_id=department_id, kind=kind, starts_at=start,
+            warn_at=self.ctx.sla.warn_at(start, due.at), due_at=due.at, provisional=due.provisional,
+            status=DeadlineStatus.OPEN, light="green",
+        ))
+
+    def advance(self, order: WorkOrder, action: Action, actor: Actor, *, note: str | None = None,
+                 data: dict | None = None, target: State | None = None) -> None:
+        """Check the step against the lifecycle table, then move the order and write the event."""
+        before = order.state
+        order.state = plan(before, action, actor.role, target)
+        self.orders.add_event(order, action, before, actor, self.now, note=note, data=data)
+
+    def close(self, order: WorkOrder, action: Action, actor: Actor, reason: CloseReason,
+               note: str | None = None, data: dict | None = None) -> None:
+        self.advance(order, action, actor, note=note, data=data)
+        order.closed_at, order.close_reason = self.now, reason
+        self.deadlines.close_open(order.id, list(DeadlineKind), DeadlineStatus.CANCELLED, self.now)
+
+    def load(self, order_id: int) -> WorkOrder:
+        order = self.orders.get(order_id, lock=True)
+        if order is None:
+            raise NotFoundError(f"work order {order_id} does not exist")
+        return order
+
+    def assignment_of(self, order: WorkOrder, actor: Actor) -> Assignment:
+        if actor.department_id is not None:
+            for a in active_assignments(order):
+                if a.department_id == actor.department_id:
+                    return a
+        raise PermissionDeniedError(f"work order {order.ticket_no} is not assigned to your department")
+
+    def _dispatchable(self, lead_code: str, co_codes: tuple[str, ...]) -> tuple[Department, list[Department]]:
+        codes = [lead_code, *co_codes]
+        if len(set(codes)) != len(codes):
+            raise InvalidInputError("a department can appear only once among lead and co-handlers")
+        found = self.departments.by_codes(codes)
+        for code in codes:
+            department = found.get(code)
+            if department is None:
+                raise InvalidInputError(f"no department with code {code}", details={"department": code})
+            if not department.active:
+                raise InvalidInputError(f"department {code} ({department.name}) is retired",
+                                        details={"department": code})
+        return found[lead_code], [found[c] for c in co_codes]
+
+    def _category(self, code: str | None):
+        if code is None:
+            return None
+        category = self.ctx.config.category(code)
+        if category is None:
+            raise InvalidInputError(f"no category with code {code}", details={"category_code": code})
+        return category
+
+
+def active_assignments(order: WorkOrder) -> list[Assignment]:
+    return [a for a in order.assignments if a.active]
+
+
+def require_text(value: str | None, what: str) -> None:
+    if value is None or not value.strip():
+        raise InvalidInputError(f"a {what} is required")
+
+
+def _changes(order: WorkOrder, **fields) -> dict | None:
+    changed = {k: {"from": getattr(order, k), "to": str(v)} for k, v in fields.items()
+               if v is not None and v != getattr(order, k)}
+    return changed or None

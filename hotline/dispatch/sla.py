@@ -1,0 +1,89 @@
+"""SLA policy: which deadlines a tier gets from a starting instant, in calendar or working time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from hotline.core.config import Duration, SlaFile
+from hotline.core.enums import Tier
+from hotline.dispatch.calendar import WorkingCalendar
+
+
+@dataclass(frozen=True)
+class Due:
+    at: dt.datetime
+    provisional: bool
+
+
+@dataclass(frozen=True)
+class TierDeadlines:
+    tier: Tier
+    starts_at: dt.datetime
+    reply: Due
+    complete: Due
+
+    @property
+    def provisional(self) -> bool:
+        return self.reply.provisional or self.complete.provisional
+
+    def as_dict(self, tz: dt.tzinfo = dt.UTC) -> dict:
+        return {
+            "tier": self.tier.value,
+            "received_at": self.starts_at.astimezone(tz).isoformat(),
+            "reply_due_at": self.reply.at.astimezone(tz).isoformat(),
+            "complete_due_at": self.complete.at.astimezone(tz).isoformat(),
+            "provisional": self.provisional,
+        }
+
+
+class SlaPolicy:
+    """Turns config/sla.yaml durations into instants, in the hotline's local time zone."""
+
+    def __init__(self, sla: SlaFile, calendar: WorkingCalendar, timezone: str):
+        self.sla = sla
+        self.calendar = calendar
+        self.tz = ZoneInfo(timezone)
+
+    def deadlines(self, tier: Tier, starts_at: dt.datetime) -> TierDeadlines:
+        policy = self.sla.tiers[Tier(tier)]
+        return TierDeadlines(
+            Tier(tier), starts_at, self.due(starts_at, policy.reply), self.due(starts_at, policy.complete)
+        )
+
+    def acceptance_due(self, received_at: dt.datetime) -> Due:
+        return self.due(received_at, self.sla.acceptance)
+
+    def return_window_end(self, dispatched_at: dt.datetime) -> Due:
+        return self.due(dispatched_at, self.sla.return_window)
+
+    def extension_limit(self, dispatched_at: dt.datetime) -> Due:
+        return self.due(dispatched_at, self.sla.extension_limit)
+
+    def warn_at(self, starts_at: dt.datetime, due_at: dt.datetime) -> dt.datetime:
+        return starts_at + (due_at - starts_at) * self.sla.warn_fraction
+
+    def due(self, start: dt.datetime, duration: Duration) -> Due:
+        """Minutes/hours run on the wall clock; days and working days end at 24:00 local time.
+
+        Day counts follow the civil-law rule for periods: the starting day does not count,
+        and a period whose last day is not a working day ends on the next working day.
+        """
+        if duration.unit in ("minutes", "hours"):
+            return Due(start + dt.timedelta(**{duration.unit: duration.amount}), False)
+        local_day = start.astimezone(self.tz).date()
+        if duration.unit == "working_days":
+            last, provisional = self.calendar.add_working_days(local_day, duration.amount)
+        else:
+            last, provisional = self.calendar.next_workday_on_or_after(
+                local_day + dt.timedelta(days=duration.amount)
+            )
+        return Due(self._end_of(last), provisional)
+
+    def _end_of(self, day: dt.date) -> dt.datetime:
+        midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=self.tz)
+        return midnight.astimezone(dt.UTC)
+
+    def local_day(self, instant: dt.datetime) -> dt.date:
+        return instant.astimezone(self.tz).date()
