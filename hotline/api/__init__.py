@@ -1,0 +1,1 @@
+"""FastAPI application: routers, error rendering, sessions per request."""

@@ -1,0 +1,40 @@
+"""Liveness and readiness: database, configuration and calendar coverage."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from hotline.context import Context
+from hotline.models import Department
+
+router = APIRouter(tags=["health"])
+
+CALENDAR_HORIZON_DAYS = 60  # longer than any deadline plus extensions
+
+
+@router.get("/healthz", summary="Health of the database and the working-day calendar")
+def healthz(request: Request):
+    ctx: Context = request.app.state.ctx
+    checks: dict = {}
+    status_code = 200
+    try:
+        with request.app.state.session_factory() as session:
+            session.execute(text("SELECT 1"))
+            departments = session.scalar(select(func.count()).where(Department.active.is_(True)))
+        checks["database"] = {"status": "ok", "active_departments": departments}
+    except SQLAlchemyError as exc:
+        checks["database"] = {"status": "down", "error": type(exc).__name__}
+        status_code = 503
+    today = ctx.sla.local_day(ctx.clock.now())
+    unknown = ctx.calendar.unknown_years(today, CALENDAR_HORIZON_DAYS)
+    checks["calendar"] = {
+        "status": "warning" if unknown else "ok",
+        "unconfigured_years": unknown,
+        **({"message": f"no holiday schedule for {', '.join(map(str, unknown))}: deadlines there are "
+                       "provisional (Monday–Friday); add the year to config/calendar.yaml"} if unknown else {}),
+    }
+    overall = "down" if status_code != 200 else ("degraded" if unknown else "ok")
+    return JSONResponse({"status": overall, "checks": checks}, status_code=status_code)

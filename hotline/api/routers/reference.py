@@ -1,0 +1,63 @@
+"""Reference data everyone may read: departments, categories, SLA tiers and a deadline preview."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from hotline.api.deps import get_ctx, get_session
+from hotline.context import Context
+from hotline.core.enums import Tier
+from hotline.core.errors import InvalidInputError
+from hotline.dispatch.repository import DepartmentRepository
+
+router = APIRouter(prefix="/api/v1", tags=["reference"])
+
+
+class DepartmentOut(BaseModel):
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None
+    active: bool
+
+
+class CategoryOut(BaseModel):
+    code: str
+    name: str
+    tier: Tier
+    department: str | None
+
+
+class DeadlinePreview(BaseModel):
+    tier: Tier
+    received_at: dt.datetime
+    reply_due_at: dt.datetime
+    complete_due_at: dt.datetime
+    provisional: bool
+
+
+@router.get("/departments", response_model=list[DepartmentOut], summary="The department tree, parents first")
+def list_departments(session: Session = Depends(get_session)):
+    rows = DepartmentRepository(session).all()
+    by_id = {d.id: d.code for d in rows}
+    return [DepartmentOut(code=d.code, name=d.name, kind=d.kind, parent_code=by_id.get(d.parent_id),
+                          active=d.active) for d in rows]
+
+
+@router.get("/categories", response_model=list[CategoryOut], summary="Request categories and their default tier")
+def list_categories(ctx: Context = Depends(get_ctx)):
+    return [CategoryOut(code=c.code, name=c.name, tier=c.tier, department=c.department)
+            for c in ctx.config.categories.categories]
+
+
+@router.get("/sla/due", response_model=DeadlinePreview, summary="Deadlines a tier would get from an instant")
+def sla_due(tier: Tier, at: dt.datetime | None = Query(default=None, description="ISO 8601 with offset"),
+            ctx: Context = Depends(get_ctx)):
+    start = at or ctx.clock.now()
+    if start.tzinfo is None:
+        raise InvalidInputError("`at` needs a time zone offset, e.g. 2026-11-21T09:00:00+08:00")
+    return ctx.sla.deadlines(tier, start).as_dict(ctx.sla.tz)

@@ -1,0 +1,1 @@
+"""Speech recognition: the recognizer port, the Vosk adapter, Chinese normalisation, jobs."""

@@ -1,0 +1,151 @@
+"""The one `hotline` command: db, config, sla, api, demo (later: worker, beat, ami, agi, asr, intake)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from hotline.core.errors import HotlineError
+
+app = typer.Typer(help="hotline — backend of a 12345 citizen-service hotline", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database schema and reference data", no_args_is_help=True)
+config_app = typer.Typer(help="Operator configuration under config/", no_args_is_help=True)
+sla_app = typer.Typer(help="Deadlines (SLA tiers)", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(config_app, name="config")
+app.add_typer(sla_app, name="sla")
+
+
+@app.callback()
+def _setup() -> None:
+    from hotline.core.logging import setup_logging
+    from hotline.core.settings import get_settings
+
+    setup_logging(get_settings().log_level)
+
+
+def _fail(exc: HotlineError) -> None:
+    typer.echo(f"error: {exc.message}", err=True)
+    raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Create or upgrade the schema, then load the department tree from config/."""
+    from hotline.core.migrate import upgrade_database
+    from hotline.core.settings import get_settings
+
+    settings = get_settings()
+    try:
+        upgrade_database(settings.database_url, revision)
+        result = _load_departments()
+    except HotlineError as exc:
+        _fail(exc)
+    typer.echo(f"schema at {revision}; departments: {result.created} created, {result.updated} updated, "
+               f"{result.retired} retired, {result.active} active")
+
+
+@config_app.command("check")
+def config_check() -> None:
+    """Validate every YAML file; print each problem as file: key: what is wrong."""
+    from hotline.core.config import load_config, walk_departments
+    from hotline.core.settings import get_settings
+
+    settings = get_settings()
+    try:
+        config = load_config(settings.config_dir)
+    except HotlineError as exc:
+        _fail(exc)
+    departments = sum(1 for _ in walk_departments(config.departments.departments))
+    typer.echo(f"{settings.config_dir}: ok — {departments} departments, "
+               f"{len(config.categories.categories)} categories, {len(config.sla.tiers)} SLA tiers, "
+               f"calendar overrides for {sorted(config.calendar.years) or 'no years'}")
+
+
+@config_app.command("load")
+def config_load() -> None:
+    """Load the department tree from config/ into the database (after editing departments.yaml)."""
+    try:
+        result = _load_departments()
+    except HotlineError as exc:
+        _fail(exc)
+    typer.echo(f"departments: {result.created} created, {result.updated} updated, "
+               f"{result.retired} retired, {result.active} active")
+
+
+def _load_departments():
+    from hotline.core.config import load_config
+    from hotline.core.db import make_engine, make_session_factory, session_scope
+    from hotline.core.settings import get_settings
+    from hotline.dispatch.departments import sync_departments
+
+    settings = get_settings()
+    config = load_config(settings.config_dir)
+    engine = make_engine(settings.database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            return sync_departments(session, config.departments.departments)
+    finally:
+        engine.dispose()
+
+
+@sla_app.command("due")
+def sla_due(
+    tier: Annotated[str, typer.Option(help="emergency | livelihood | general | complex")],
+    at: Annotated[str, typer.Option(help="ISO 8601 instant, e.g. 2026-09-30T16:00:00+08:00")],
+) -> None:
+    """Print the deadlines a case of TIER received AT would get, as JSON."""
+    from hotline.context import build_context
+    from hotline.core.enums import Tier
+
+    try:
+        start = dt.datetime.fromisoformat(at)
+        tier_value = Tier(tier)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if start.tzinfo is None:
+        typer.echo("error: --at needs a time zone offset, e.g. +08:00", err=True)
+        raise typer.Exit(2)
+    try:
+        ctx = build_context()
+    except HotlineError as exc:
+        _fail(exc)
+    typer.echo(json.dumps(ctx.sla.deadlines(tier_value, start).as_dict(ctx.sla.tz), ensure_ascii=False))
+
+
+@app.command("api")
+def api(host: str | None = None, port: int | None = None, workers: int = 1) -> None:
+    """Serve the REST API, consoles and OpenAPI docs with uvicorn."""
+    import uvicorn
+
+    from hotline.core.settings import get_settings
+
+    settings = get_settings()
+    uvicorn.run("hotline.api.main:app_factory", factory=True, host=host or settings.api_host,
+                port=port or settings.api_port, workers=workers, log_level=settings.log_level.lower())
+
+
+@app.command("demo")
+def demo(host: str | None = None, port: int | None = None) -> None:
+    """Everything in one process on embedded defaults: SQLite under ./var, in-process jobs."""
+    from hotline.core.settings import get_settings
+
+    settings = get_settings()
+    db_upgrade("head")
+    host, port = host or settings.api_host, port or settings.api_port
+    typer.echo(f"hotline demo on http://{host}:{port}/  (API docs: /docs, health: /healthz)")
+    api(host=host, port=port, workers=1)
+
+
+def main() -> None:
+    try:
+        app()
+    except HotlineError as exc:  # a domain error that escaped a command: say it, exit non-zero
+        typer.echo(f"error: {exc.message}", err=True)
+        sys.exit(1)

@@ -1,0 +1,1 @@
+"""Intake: what the citizen said → a work-order draft (tier, category, department, place)."""

@@ -1,0 +1,1 @@
+"""Statistics: rates, monthly rankings and hotspots."""

@@ -1,0 +1,1 @@
+"""Telephony: the AMI client port and adapter, call tracking, agents, and a simulated PBX."""

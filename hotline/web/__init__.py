@@ -1,0 +1,1 @@
+"""Web consoles served by the API as static pages."""
