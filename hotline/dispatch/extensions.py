@@ -74,9 +74,10 @@ class ExtensionService:
         limit = self.ctx.sla.extension_limit(deadline.starts_at).at
         wanted = deadline.due_at + dt.timedelta(days=days)
         if wanted > limit:
+            wanted_at, limit_at = self.ctx.sla.local_iso(wanted), self.ctx.sla.local_iso(limit)
             raise InvalidInputError(
-                f"{days} more days would end at {wanted.isoformat()}, beyond the limit {limit.isoformat()} "
+                f"{days} more days would end at {wanted_at}, beyond the limit {limit_at} "
                 f"({self.ctx.config.sla.extension_limit.amount} days in total)",
-                details={"requested_due_at": wanted.isoformat(), "limit": limit.isoformat()},
+                details={"requested_due_at": wanted_at, "limit": limit_at},
             )
         return deadline

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hotline.core.actor import Actor
+from hotline.core.db import dialect_insert
 from hotline.core.enums import DeadlineStatus
 from hotline.models import (
     Citizen,
@@ -80,12 +81,11 @@ class CitizenRepository:
         self.session = session
 
     def get_or_create(self, phone: str, name: str | None, at: dt.datetime) -> Citizen:
-        citizen = self.session.scalars(select(Citizen).where(Citizen.phone == phone)).one_or_none()
-        if citizen is None:
-            citizen = Citizen(phone=phone, name=name, created_at=at)
-            self.session.add(citizen)
-            self.session.flush()
-        elif name and not citizen.name:
+        """One row per phone, even when two desks register the same new caller at once."""
+        insert = dialect_insert(self.session, Citizen).values(phone=phone, name=name, created_at=at)
+        self.session.execute(insert.on_conflict_do_nothing(index_elements=[Citizen.phone]))
+        citizen = self.session.scalars(select(Citizen).where(Citizen.phone == phone)).one()
+        if name and not citizen.name:
             citizen.name = name
         return citizen
 

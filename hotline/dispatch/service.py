@@ -161,9 +161,10 @@ class WorkOrderService:
             raise PermissionDeniedError("only the lead department (主办) can return an order")
         window = self.ctx.sla.return_window_end(assignment.dispatched_at)
         if self.now > window.at:
+            closed_at = self.ctx.sla.local_iso(window.at)
             raise ConflictError(
-                f"the return window closed at {window.at.isoformat()}; ask the hotline centre instead",
-                details={"window_closed_at": window.at.isoformat()},
+                f"the return window closed at {closed_at}; ask the hotline centre instead",
+                details={"window_closed_at": closed_at},
             )
         self.advance(order, Action.RETURN, actor, note=reason, data={"department": actor.department_id})
         for a in active_assignments(order):

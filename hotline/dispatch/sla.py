@@ -87,3 +87,7 @@ class SlaPolicy:
 
     def local_day(self, instant: dt.datetime) -> dt.date:
         return instant.astimezone(self.tz).date()
+
+    def local_iso(self, instant: dt.datetime) -> str:
+        """An instant as people at the hotline read it (local time with offset)."""
+        return instant.astimezone(self.tz).isoformat()

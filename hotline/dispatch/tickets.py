@@ -9,9 +9,9 @@ import re
 import secrets
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from hotline.core.db import dialect_insert
 from hotline.models import TicketCounter
 
 TICKET_PATTERN = re.compile(r"^\d{8}-\d{4,}$")
@@ -21,9 +21,7 @@ CODE_LENGTH = 6
 def allocate_ticket(session: Session, day: dt.date) -> str:
     """Next number for `day`; one atomic upsert, so concurrent callers never share a number."""
     key = day.strftime("%Y%m%d")
-    dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    stmt = insert(TicketCounter).values(day=key, last_value=1)
+    stmt = dialect_insert(session, TicketCounter).values(day=key, last_value=1)
     stmt = stmt.on_conflict_do_update(
         index_elements=[TicketCounter.day], set_={"last_value": TicketCounter.last_value + 1}
     ).returning(TicketCounter.last_value)

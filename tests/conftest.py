@@ -1,0 +1,134 @@
+"""Test wiring: every database test runs on SQLite and on real PostgreSQL.
+
+PostgreSQL comes from HOTLINE_TEST_POSTGRES_URL (default: the local server on 127.0.0.1:5432).
+When it is unreachable the PostgreSQL half is skipped with the reason, unless
+HOTLINE_TEST_REQUIRE_SERVICES=1 (set by CI), which turns that into a failure.
+`pytest --db sqlite` or `--db postgresql` runs one backend only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from hotline.context import Context, build_context
+from hotline.core.clock import FixedClock
+from hotline.core.config import load_config
+from hotline.core.db import make_engine, make_session_factory, session_scope
+from hotline.core.migrate import upgrade_database
+from hotline.core.settings import Settings
+from hotline.dispatch.departments import sync_departments
+from hotline.models import Base
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG_DIR = ROOT / "config"
+POSTGRES_URL = os.environ.get(
+    "HOTLINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/hotline_test"
+)
+REQUIRE_SERVICES = os.environ.get("HOTLINE_TEST_REQUIRE_SERVICES") == "1"
+# Monday 23 November 2026, 09:00 in Liaocheng: a plain working day.
+MONDAY_9AM = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", choices=["sqlite", "postgresql", "both"], default="both",
+                     help="which database backends the database tests run on")
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames:
+        choice = metafunc.config.getoption("--db")
+        backends = ["sqlite", "postgresql"] if choice == "both" else [choice]
+        if metafunc.definition.get_closest_marker("postgres_only"):
+            backends = ["postgresql"] if "postgresql" in backends else []
+        metafunc.parametrize("backend", backends, scope="session")
+
+
+def recreate_postgres_database(url: str) -> None:
+    parsed = make_url(url)
+    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{parsed.database}"')
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    try:
+        recreate_postgres_database(POSTGRES_URL)
+    except psycopg.OperationalError as exc:
+        if REQUIRE_SERVICES:
+            pytest.fail(f"PostgreSQL is required but unreachable at {POSTGRES_URL}: {exc}")
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} (set HOTLINE_TEST_POSTGRES_URL): {exc}")
+    upgrade_database(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    upgrade_database(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def db_url(backend, request, tmp_path) -> str:
+    if backend == "sqlite":
+        path = tmp_path / "hotline.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def engine(db_url, backend):
+    engine = make_engine(db_url)
+    yield engine
+    if backend == "postgresql":
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def config():
+    return load_config(CONFIG_DIR)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(MONDAY_9AM)
+
+
+@pytest.fixture
+def settings(tmp_path, db_url) -> Settings:
+    return Settings(database_url=db_url, config_dir=CONFIG_DIR, var_dir=tmp_path / "var",
+                    secret_key="test-secret")
+
+
+@pytest.fixture
+def ctx(settings, clock, config) -> Context:
+    return build_context(settings, clock=clock, config=config)
+
+
+@pytest.fixture
+def session_factory(engine, config):
+    factory = make_session_factory(engine)
+    with session_scope(factory) as session:
+        sync_departments(session, config.departments.departments)
+    return factory
+
+
+@pytest.fixture
+def session(session_factory):
+    with session_factory() as session:
+        yield session
+        session.rollback()

@@ -1,0 +1,54 @@
+"""Ticket numbers stay unique and gapless when many operators create orders at the same moment."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import select
+
+from hotline.core.db import session_scope
+from hotline.dispatch.service import WorkOrderService
+from hotline.models import WorkOrder
+from tests.factories import OPERATOR, draft
+
+THREADS, PER_THREAD = 8, 15
+
+
+def test_concurrent_creation_never_repeats_a_ticket_number(session_factory, ctx):
+    barrier = threading.Barrier(THREADS)
+    errors: list[BaseException] = []
+
+    def operator_desk():
+        try:
+            barrier.wait()
+            for _ in range(PER_THREAD):
+                with session_scope(session_factory) as s:
+                    WorkOrderService(s, ctx).create(draft(), OPERATOR)
+        except BaseException as exc:  # surfaced below; a thread cannot fail the test itself
+            errors.append(exc)
+
+    threads = [threading.Thread(target=operator_desk) for _ in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with session_factory() as s:
+        numbers = s.scalars(select(WorkOrder.ticket_no)).all()
+    assert len(numbers) == len(set(numbers)) == THREADS * PER_THREAD
+    assert sorted(numbers) == [f"20261123-{i:04d}" for i in range(1, THREADS * PER_THREAD + 1)]
+
+
+def test_numbering_restarts_each_local_day(session, ctx, clock):
+    service = WorkOrderService(session, ctx)
+    assert service.create(draft(), OPERATOR).order.ticket_no == "20261123-0001"
+    clock.advance(hours=15)  # 00:00 on Tuesday in Liaocheng, still Monday in UTC
+    assert service.create(draft(), OPERATOR).order.ticket_no == "20261124-0001"
+
+
+def test_sequence_grows_past_four_digits_instead_of_wrapping(session, ctx):
+    from hotline.models import TicketCounter
+
+    session.add(TicketCounter(day="20261123", last_value=9999))
+    session.flush()
+    assert WorkOrderService(session, ctx).create(draft(), OPERATOR).order.ticket_no == "20261123-10000"
