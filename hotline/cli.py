@@ -149,3 +149,7 @@ def main() -> None:
     except HotlineError as exc:  # a domain error that escaped a command: say it, exit non-zero
         typer.echo(f"error: {exc.message}", err=True)
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -110,7 +110,7 @@ class DeadlineRepository:
             Deadline.work_order_id == order_id, Deadline.kind.in_(list(kinds)),
             Deadline.status == DeadlineStatus.OPEN,
         ).values(status=status, met_at=at if status == DeadlineStatus.MET else None)
-        return self.session.execute(stmt, execution_options={"synchronize_session": "fetch"}).rowcount
+        return self.session.execute(stmt).rowcount
 
     def for_order(self, order_id: int) -> Sequence[Deadline]:
         stmt = select(Deadline).where(Deadline.work_order_id == order_id).order_by(Deadline.id)

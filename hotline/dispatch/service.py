@@ -56,12 +56,15 @@ class WorkOrderService:
         if draft.source_id and (existing := self.orders.by_source(draft.channel, draft.source_id)):
             return Created(existing, None)
         category = self._category(draft.category_code)
-        try:
+        tier = category.tier if category else Tier.GENERAL
+        if not draft.source_id:
+            return self._insert(draft, actor, tier)
+        try:  # a retried channel submission may race its first attempt: the unique key decides
             with self.session.begin_nested():
-                return self._insert(draft, actor, category.tier if category else Tier.GENERAL)
+                return self._insert(draft, actor, tier)
         except IntegrityError:
-            existing = draft.source_id and self.orders.by_source(draft.channel, draft.source_id)
-            if not existing:
+            existing = self.orders.by_source(draft.channel, draft.source_id)
+            if existing is None:
                 raise
             return Created(existing, None)
 

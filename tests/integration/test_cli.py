@@ -1,0 +1,65 @@
+"""The `hotline` command, run as a user runs it: a real process with the real environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def hotline(*args: str, env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "hotline.cli", *args], capture_output=True, text=True,
+                          env=full_env, cwd=cwd, timeout=120)
+
+
+def test_sla_due_prints_the_json_an_operator_reads():
+    r = hotline("sla", "due", "--tier", "general", "--at", "2026-09-30T16:00:00+08:00")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == {"tier": "general", "received_at": "2026-09-30T16:00:00+08:00",
+                                    "reply_due_at": "2026-10-11T00:00:00+08:00",
+                                    "complete_due_at": "2026-10-14T00:00:00+08:00", "provisional": False}
+
+
+def test_sla_due_in_an_unconfigured_year_is_provisional_and_warns():
+    r = hotline("sla", "due", "--tier", "general", "--at", "2026-12-28T10:00:00+08:00")
+    assert r.returncode == 0
+    assert json.loads(r.stdout)["provisional"] is True
+    assert "no holiday schedule for 2027" in r.stderr
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--tier", "urgent", "--at", "2026-09-30T16:00:00+08:00"], "is not a valid Tier"),
+    (["--tier", "general", "--at", "2026-09-30T16:00:00"], "needs a time zone offset"),
+])
+def test_sla_due_refuses_bad_input(args, message):
+    r = hotline("sla", "due", *args)
+    assert r.returncode == 2 and message in r.stderr
+
+
+def test_config_check_names_the_file_and_key(tmp_path):
+    config = tmp_path / "config"
+    shutil.copytree(ROOT / "config", config)
+    assert hotline("config", "check", env={"HOTLINE_CONFIG_DIR": str(config)}).returncode == 0
+    sla = config / "sla.yaml"
+    sla.write_text(sla.read_text(encoding="utf-8").replace("warn_fraction: 0.8", "warn_fraction: 2"),
+                   encoding="utf-8")
+    r = hotline("config", "check", env={"HOTLINE_CONFIG_DIR": str(config)})
+    assert r.returncode == 1
+    assert f"{sla}: warn_fraction: Input should be less than 1" in r.stderr
+
+
+def test_db_upgrade_creates_the_schema_and_loads_departments(tmp_path):
+    env = {"HOTLINE_DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}", "HOTLINE_VAR_DIR": str(tmp_path)}
+    r = hotline("db", "upgrade", env=env)
+    assert r.returncode == 0, r.stderr
+    assert "91 created" in r.stdout
+    again = hotline("db", "upgrade", env=env)
+    assert "0 created, 0 updated, 0 retired, 91 active" in again.stdout
