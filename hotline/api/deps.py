@@ -8,6 +8,7 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 
 from hotline.context import Context
+from hotline.core.db import session_scope
 
 
 def get_ctx(request: Request) -> Context:
@@ -15,12 +16,5 @@ def get_ctx(request: Request) -> Context:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    session: Session = request.app.state.session_factory()
-    try:
+    with session_scope(request.app.state.session_factory) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
