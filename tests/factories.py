@@ -8,6 +8,7 @@ from hotline.callbacks.service import CallbackService
 from hotline.context import Context
 from hotline.core.actor import SYSTEM, Actor
 from hotline.core.enums import Channel, Role, State, Tier
+from hotline.dispatch.department import DepartmentService
 from hotline.dispatch.repository import DepartmentRepository
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.service import WorkOrderService
@@ -53,17 +54,18 @@ def order_in(state: State, session: Session, ctx: Context, **draft_overrides) ->
     """Create an order and drive it through legal steps until it is in `state`."""
     service = WorkOrderService(session, ctx)
     callbacks = CallbackService(session, ctx)
+    dept = DepartmentService(session, ctx)
     order = service.create(draft(**draft_overrides), OPERATOR).order
     water = staff_of(session, WATER)
     steps = {
         "accept": lambda: service.accept(order.id, OPERATOR, tier=Tier.LIVELIHOOD),
         "dispatch": lambda: service.dispatch(order.id, OPERATOR, WATER),
-        "sign": lambda: service.sign(order.id, water),
-        "reply": lambda: service.reply(order.id, water, "已安排抢修，预计今晚恢复供水。"),
-        "complete": lambda: service.complete(order.id, water, "管道已修复，供水恢复。"),
+        "sign": lambda: dept.sign(order.id, water),
+        "reply": lambda: dept.reply(order.id, water, "已安排抢修，预计今晚恢复供水。"),
+        "complete": lambda: dept.complete(order.id, water, "管道已修复，供水恢复。"),
         "start_callback": lambda: callbacks.start(order.id, SYSTEM),
         "close_satisfied": lambda: callbacks.close_satisfied(order.id, CALLBACK, "满意"),
-        "return": lambda: service.return_order(order.id, water, "不属于本单位职责"),
+        "return": lambda: dept.return_order(order.id, water, "不属于本单位职责"),
     }
     for step in PATHS[state]:
         steps[step]()

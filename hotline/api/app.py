@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -10,22 +11,37 @@ from fastapi.responses import FileResponse
 import hotline
 from hotline.api.errors import install_error_handlers
 from hotline.api.routers import health, reference
-from hotline.context import Context
-from hotline.core.db import make_engine, make_session_factory
+from hotline.context import Context, open_runtime
+from hotline.core.jobs import InProcessQueue, Runtime, Ticker
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 
 
-def create_app(ctx: Context) -> FastAPI:
+def create_app(ctx: Context, runtime: Runtime | None = None, queue=None) -> FastAPI:
+    queue = queue if queue is not None else (None if runtime else _default_queue(ctx))
+    runtime = runtime or open_runtime(ctx, queue)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        # Embedded mode has no Celery beat: this process sends the periodic jobs itself.
+        ticker = None
+        if isinstance(queue, InProcessQueue):
+            import hotline.jobs
+
+            ticker = Ticker(queue, hotline.jobs.PERIODIC, ctx.settings.sweep_interval_seconds).start()
+        yield
+        if ticker:
+            ticker.stop()
+
     app = FastAPI(
         title="hotline — 12345 政务服务便民热线",
         version=hotline.__version__,
         description="Calls, work orders (工单), dispatch, deadlines, callbacks and statistics.",
+        lifespan=lifespan,
     )
-    engine = make_engine(ctx.settings.database_url)
     app.state.ctx = ctx
-    app.state.engine = engine
-    app.state.session_factory = make_session_factory(engine)
+    app.state.runtime = runtime
+    app.state.session_factory = runtime.session_factory
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(reference.router)
@@ -35,3 +51,9 @@ def create_app(ctx: Context) -> FastAPI:
         return FileResponse(WEB / "index.html")
 
     return app
+
+
+def _default_queue(ctx: Context):
+    from hotline.context import default_queue
+
+    return default_queue(ctx.settings)

@@ -95,11 +95,29 @@ class CalendarFile(_Strict):
     years: dict[int, CalendarYear] = {}
 
 
+class RoutingRule(_Strict):
+    category: str = Field(min_length=1)
+    lead: str = Field(min_length=1)  # a department code, or "place"
+    fallback: str | None = None
+    co: list[str] = []
+    co_place: bool = False
+
+    def matches(self, category_code: str) -> bool:
+        if self.category.endswith(".*"):
+            return category_code.startswith(self.category[:-1])
+        return category_code == self.category
+
+
+class RoutingFile(_Strict):
+    rules: list[RoutingRule] = []
+
+
 class HotlineConfig(_Strict):
     departments: DepartmentsFile
     categories: CategoriesFile
     sla: SlaFile
     calendar: CalendarFile
+    routing: RoutingFile
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories.categories if c.code == code), None)
@@ -110,6 +128,7 @@ FILES: dict[str, type[BaseModel]] = {
     "categories": CategoriesFile,
     "sla": SlaFile,
     "calendar": CalendarFile,
+    "routing": RoutingFile,
 }
 
 
@@ -178,6 +197,15 @@ def _cross_checks(config: HotlineConfig, config_dir: Path) -> list[str]:
         category_codes.add(cat.code)
         if cat.department is not None and cat.department not in seen:
             problems.append(f"{where}.department: no department with code '{cat.department}' in departments.yaml")
+    for i, rule in enumerate(config.routing.rules):
+        where = f"{config_dir / 'routing.yaml'}: rules[{i}]"
+        if not any(rule.matches(c) for c in category_codes):
+            problems.append(f"{where}.category: '{rule.category}' matches no category in categories.yaml")
+        named = [("lead", rule.lead)] if rule.lead != "place" else []
+        named += [("fallback", rule.fallback)] if rule.fallback else []
+        named += [(f"co[{j}]", code) for j, code in enumerate(rule.co)]
+        problems.extend(f"{where}.{key}: no department with code '{code}' in departments.yaml"
+                        for key, code in named if code not in seen)
     for year, spec in config.calendar.years.items():
         where = f"{config_dir / 'calendar.yaml'}: years.{year}"
         for field in ("holidays", "workdays"):

@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     log_level: str = "INFO"
+    # Redis redelivers a job whose worker died after this many seconds; outbox claims expire with it.
+    job_visibility_timeout: int = 300
+    sweep_interval_seconds: int = 60
+    notify_channels: list[str] = ["sms"]
 
     @property
     def is_sqlite(self) -> bool:

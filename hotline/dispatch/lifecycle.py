@@ -50,7 +50,8 @@ def _rule(sources, targets, roles, by_department=False) -> Rule:
 RULES: dict[Action, Rule] = {
     Action.ACCEPT: _rule({State.RECEIVED}, [State.ACCEPTED], HOTLINE | {Role.SYSTEM}),
     Action.ANSWER_DIRECTLY: _rule({State.ACCEPTED, State.RETURNED}, [State.COMPLETED], HOTLINE),
-    Action.DISPATCH: _rule({State.ACCEPTED, State.RETURNED}, [State.DISPATCHED], HOTLINE),
+    # Supervisors dispatch too: after 退单 ping-pong they rule which department takes the order.
+    Action.DISPATCH: _rule({State.ACCEPTED, State.RETURNED}, [State.DISPATCHED], HOTLINE | {Role.SUPERVISOR}),
     Action.SIGN: _rule({State.DISPATCHED}, [State.SIGNED], DEPARTMENT, True),
     Action.REPLY: _rule({State.SIGNED}, [State.REPLIED], DEPARTMENT, True),
     Action.COMPLETE: _rule({State.REPLIED}, [State.COMPLETED], DEPARTMENT, True),

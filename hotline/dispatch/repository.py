@@ -16,6 +16,7 @@ from hotline.models import (
     Deadline,
     Department,
     ExtensionRequest,
+    Supervision,
     WorkOrder,
     WorkOrderEvent,
 )
@@ -142,3 +143,28 @@ class ExtensionRepository:
             ExtensionRequest.requested_at >= since,
         )
         return sum(self.session.scalars(stmt))
+
+
+class SupervisionRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def raise_once(self, order_id: int, kind: str, at: dt.datetime, *, deadline_id: int | None = None,
+                   department_id: int | None = None, note: str | None = None) -> int | None:
+        """Open a 督办 record; for a deadline, at most one of each kind however often it is asked."""
+        stmt = dialect_insert(self.session, Supervision).values(
+            work_order_id=order_id, kind=kind, deadline_id=deadline_id, department_id=department_id,
+            status="open", note=note, raised_at=at,
+        ).on_conflict_do_nothing(index_elements=[Supervision.deadline_id, Supervision.kind])
+        return self.session.execute(stmt.returning(Supervision.id)).scalar_one_or_none()
+
+    def open_for(self, order_id: int, kind: str) -> Sequence[Supervision]:
+        stmt = select(Supervision).where(Supervision.work_order_id == order_id, Supervision.kind == kind,
+                                         Supervision.status == "open")
+        return self.session.scalars(stmt).all()
+
+    def resolve(self, order_id: int, kind: str, actor: Actor, at: dt.datetime) -> int:
+        stmt = update(Supervision).where(
+            Supervision.work_order_id == order_id, Supervision.kind == kind, Supervision.status == "open",
+        ).values(status="resolved", resolved_at=at, resolved_by_user_id=actor.user_id)
+        return self.session.execute(stmt).rowcount

@@ -14,17 +14,21 @@ from hotline.core.enums import (
     ONLINE_CHANNELS, AssignmentRole, AssignmentStatus, CloseReason, DeadlineKind,
     DeadlineStatus, Role, State, Tier,
 )
-from hotline.core.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
+from hotline.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from hotline.dispatch import tickets
 from hotline.dispatch.lifecycle import Action, plan
+from hotline.dispatch import notices
 from hotline.dispatch.repository import (
-    CitizenRepository, DeadlineRepository, DepartmentRepository, WorkOrderRepository,
+    CitizenRepository, DeadlineRepository, DepartmentRepository, SupervisionRepository, WorkOrderRepository,
 )
+from hotline.dispatch.routing import Route
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.sla import Due
 from hotline.models import Assignment, Deadline, Department, WorkOrder
+from hotline.notifications.outbox import Outbox
 
 CREATORS = frozenset({Role.OPERATOR, Role.HOTLINE_ADMIN, Role.CITIZEN, Role.LIAISON, Role.SYSTEM})
+ARBITERS = frozenset({Role.SUPERVISOR, Role.HOTLINE_ADMIN})
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class WorkOrderService:
         self.orders = WorkOrderRepository(session)
         self.departments = DepartmentRepository(session)
         self.deadlines = DeadlineRepository(session)
+        self.supervisions = SupervisionRepository(session)
+        self.outbox = Outbox(session, ctx.settings.notify_channels)
 
     @property
     def now(self) -> dt.datetime:
@@ -129,110 +135,68 @@ class WorkOrderService:
         order.parent_id = parent.id
         return order
 
-    # -- dispatch and department work -----------------------------------------------------
+    # -- dispatch ---------------------------------------------------------------------------
 
-    def dispatch(self, order_id: int, actor: Actor, lead_code: str, co_codes: tuple[str, ...] = (),
-                 note: str | None = None) -> WorkOrder:
-        """转办: hand the order to a lead department (主办) and optional co-handlers (协办)."""
+    def suggest_route(self, order_id: int) -> Route:
+        """The department the routing rules would choose, with the reasons an operator sees."""
+        order = self.orders.get(order_id)
+        if order is None:
+            raise NotFoundError(f"work order {order_id} does not exist")
+        return self.ctx.router.route(order.category_code, order.place)
+
+    def dispatch(self, order_id: int, actor: Actor, lead_code: str | None = None, co_codes: tuple[str, ...] = (),
+                 reason: str | None = None) -> WorkOrder:
+        """转办 to a lead department (主办) and co-handlers (协办): by the routing rules, or the
+        operator's choice with a reason. After a second return only a supervisor decides."""
         order = self.load(order_id)
+        route = self.ctx.router.route(order.category_code, order.place)
+        lead_code, co_codes, overridden = self._choose(route, lead_code, co_codes, reason)
+        arbitration = self.supervisions.open_for(order.id, "arbitration")
+        if arbitration and actor.role not in ARBITERS:
+            raise PermissionDeniedError(f"work order {order.ticket_no} was returned twice and awaits a supervisor's ruling")
         lead, co = self._dispatchable(lead_code, co_codes)
-        self.advance(order, Action.DISPATCH, actor, note=note,
-                      data={"lead": lead.code, "co": [d.code for d in co]})
+        self.advance(order, Action.DISPATCH, actor, note=reason, data={
+            "lead": lead.code, "co": [d.code for d in co], "suggested": route.lead, "overridden": overridden,
+            "route_reasons": route.reasons,
+        })
+        if arbitration:
+            self.supervisions.resolve(order.id, "arbitration", actor, self.now)
         self.assign(order, lead, co)
         return order
 
-    def sign(self, order_id: int, actor: Actor) -> WorkOrder:
-        """签收: the department acknowledges it holds the order."""
-        return self._department_step(order_id, actor, Action.SIGN)
-
-    def reply(self, order_id: int, actor: Actor, text: str) -> WorkOrder:
-        """反馈: the department's first answer to the citizen; meets the reply deadline."""
-        require_text(text, "reply text")
-        return self._department_step(order_id, actor, Action.REPLY, text=text)
-
-    def complete(self, order_id: int, actor: Actor, result: str) -> WorkOrder:
-        """办结: the department reports the result; the lead completes only after every co-handler."""
-        require_text(result, "result")
-        return self._department_step(order_id, actor, Action.COMPLETE, text=result)
-
-    def return_order(self, order_id: int, actor: Actor, reason: str) -> WorkOrder:
-        """回退: the lead department sends a mis-routed order back within the return window."""
-        require_text(reason, "reason")
-        order = self.load(order_id)
-        assignment = self.assignment_of(order, actor)
-        if assignment.role != AssignmentRole.LEAD:
-            raise PermissionDeniedError("only the lead department (主办) can return an order")
-        window = self.ctx.sla.return_window_end(assignment.dispatched_at)
-        if self.now > window.at:
-            closed_at = self.ctx.sla.local_iso(window.at)
-            raise ConflictError(
-                f"the return window closed at {closed_at}; ask the hotline centre instead",
-                details={"window_closed_at": closed_at},
-            )
-        self.advance(order, Action.RETURN, actor, note=reason, data={"department": actor.department_id})
-        for a in active_assignments(order):
-            a.active = False
-            a.status = AssignmentStatus.RETURNED if a is assignment else AssignmentStatus.WITHDRAWN
-        order.return_count += 1
-        self.deadlines.close_open(order.id, [DeadlineKind.REPLY, DeadlineKind.COMPLETE],
-                                  DeadlineStatus.CANCELLED, self.now)
-        return order
+    @staticmethod
+    def _choose(route: Route, lead_code: str | None, co_codes: tuple[str, ...], reason: str | None):
+        if lead_code is None:
+            if route.lead is None:
+                raise InvalidInputError("no routing rule decides this order: choose a department",
+                                        details={"reasons": route.reasons})
+            return route.lead, tuple(co_codes) or route.co, False
+        overridden = lead_code != route.lead
+        if overridden and route.lead is not None and not (reason and reason.strip()):
+            raise InvalidInputError(f"the rules suggest {route.lead}; dispatching elsewhere needs a reason",
+                                    details={"suggested": route.lead, "reasons": route.reasons})
+        return lead_code, tuple(co_codes), overridden
 
     # -- building blocks (also used by callbacks and extensions) ---------------------------
 
-    def _department_step(self, order_id: int, actor: Actor, action: Action, text: str | None = None) -> WorkOrder:
-        order = self.load(order_id)
-        assignment = self.assignment_of(order, actor)
-        now = self.now
-        if assignment.role == AssignmentRole.LEAD:
-            if action == Action.COMPLETE:
-                self._check_co_handlers_done(order)
-            self.advance(order, action, actor, note=text, data={"assignment": assignment.id})
-        else:
-            # A co-handler's steps move only its own assignment; the order follows its lead.
-            before = assignment.status
-            plan(before, action, actor.role)
-            self.orders.add_event(order, action, order.state, actor, now, note=text,
-                                  data={"assignment": assignment.id, "co_handler": True, "from": before})
-        self._stamp_assignment(order, assignment, action, text, now)
-        return order
-
-    def _stamp_assignment(self, order: WorkOrder, a: Assignment, action: Action, text: str | None,
-                          now: dt.datetime) -> None:
-        lead = a.role == AssignmentRole.LEAD
-        if action == Action.SIGN:
-            a.status, a.signed_at = AssignmentStatus.SIGNED, now
-        elif action == Action.REPLY:
-            a.status, a.replied_at, a.reply_text = AssignmentStatus.REPLIED, now, text
-            if lead:
-                order.replied_at = order.replied_at or now
-                self.deadlines.close_open(order.id, [DeadlineKind.REPLY], DeadlineStatus.MET, now)
-        elif action == Action.COMPLETE:
-            a.status, a.completed_at, a.result = AssignmentStatus.COMPLETED, now, text
-            if lead:
-                order.completed_at, order.result = now, text
-                self.deadlines.close_open(order.id, [DeadlineKind.COMPLETE], DeadlineStatus.MET, now)
-
-    def _check_co_handlers_done(self, order: WorkOrder) -> None:
-        waiting = [a for a in active_assignments(order) if a.role == AssignmentRole.CO and a.status != AssignmentStatus.COMPLETED]
-        if waiting:
-            names = ", ".join(self.departments.get(a.department_id).name for a in waiting)
-            raise ConflictError(f"co-handling departments have not completed yet: {names}",
-                                details={"waiting_department_ids": [a.department_id for a in waiting]})
-
     def assign(self, order: WorkOrder, lead: Department, co: list[Department]) -> None:
+        """Give the order to departments, start their clocks and tell them (after commit)."""
         now = self.now
         order.dispatched_at = order.dispatched_at or now
-        for department, role in [(lead, AssignmentRole.LEAD)] + [(d, AssignmentRole.CO) for d in co]:
-            order.assignments.append(Assignment(
-                department_id=department.id, role=role, status=AssignmentStatus.DISPATCHED,
-                active=True, dispatched_at=now,
-            ))
+        shares = [(lead, AssignmentRole.LEAD)] + [(d, AssignmentRole.CO) for d in co]
+        new = [Assignment(department_id=d.id, role=role, status=AssignmentStatus.DISPATCHED, active=True,
+                          dispatched_at=now) for d, role in shares]
+        order.assignments.extend(new)
         due = self.ctx.sla.deadlines(Tier(order.tier), now)
         self.deadlines.close_open(order.id, [DeadlineKind.REPLY, DeadlineKind.COMPLETE],
                                   DeadlineStatus.CANCELLED, now)
         self.open_deadline(order, DeadlineKind.REPLY, now, due.reply, lead.id)
         self.open_deadline(order, DeadlineKind.COMPLETE, now, due.complete, lead.id)
+        self.session.flush()
+        for (department, role), assignment in zip(shares, new, strict=True):
+            subject, body = notices.dispatched(self.ctx, order, role, due.reply.at)
+            self.outbox.post(f"dispatch:{assignment.id}", notices.department(department.code), subject, body, now,
+                             {"ticket_no": order.ticket_no})
 
     def open_deadline(self, order: WorkOrder, kind: DeadlineKind, start: dt.datetime, due: Due,
                        department_id: int | None) -> Deadline:

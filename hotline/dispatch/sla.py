@@ -88,6 +88,11 @@ class SlaPolicy:
     def local_day(self, instant: dt.datetime) -> dt.date:
         return instant.astimezone(self.tz).date()
 
+    def local_text(self, instant: dt.datetime) -> str:
+        """An instant for a message: 11月24日 09:00."""
+        local = instant.astimezone(self.tz)
+        return f"{local.month}月{local.day}日 {local:%H:%M}"
+
     def local_iso(self, instant: dt.datetime) -> str:
         """An instant as people at the hotline read it (local time with offset)."""
         return instant.astimezone(self.tz).isoformat()

@@ -5,10 +5,13 @@ from hotline.models.citizen import Citizen
 from hotline.models.deadline import Deadline, ExtensionRequest, Reminder
 from hotline.models.department import Department
 from hotline.models.event import WorkOrderEvent
+from hotline.models.evidence import Evidence
+from hotline.models.outbox import OutboxMessage
+from hotline.models.supervision import Supervision
 from hotline.models.user import User
 from hotline.models.work_order import Assignment, TicketCounter, WorkOrder
 
 __all__ = [
-    "Assignment", "Base", "Citizen", "Deadline", "Department", "ExtensionRequest",
-    "Reminder", "TicketCounter", "User", "WorkOrder", "WorkOrderEvent",
+    "Assignment", "Base", "Citizen", "Deadline", "Department", "Evidence", "ExtensionRequest",
+    "OutboxMessage", "Reminder", "Supervision", "TicketCounter", "User", "WorkOrder", "WorkOrderEvent",
 ]

@@ -15,11 +15,14 @@ class Deadline(Base):
 
     __tablename__ = "deadlines"
     __table_args__ = (
-        # The SLA sweep reads only open deadlines, so its index holds only them.
-        Index("ix_deadlines_open_warn", "warn_at", postgresql_where=text("status = 'open'"),
-              sqlite_where=text("status = 'open'")),
-        Index("ix_deadlines_open_due", "due_at", postgresql_where=text("status = 'open'"),
-              sqlite_where=text("status = 'open'")),
+        # The SLA sweep reads only deadlines it has not yet acted on; each index holds just those,
+        # so a sweep costs what is due, not what is open.
+        Index("ix_deadlines_to_warn", "warn_at",
+              postgresql_where=text("status = 'open' AND light = 'green'"),
+              sqlite_where=text("status = 'open' AND light = 'green'")),
+        Index("ix_deadlines_to_overdue", "due_at",
+              postgresql_where=text("status = 'open' AND light <> 'red'"),
+              sqlite_where=text("status = 'open' AND light <> 'red'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,6 +10,7 @@ from hotline.core.enums import State
 from hotline.core.errors import ConflictError, InvalidInputError, PermissionDeniedError
 from hotline.dispatch.extensions import ExtensionService
 from hotline.dispatch.repository import DeadlineRepository, WorkOrderRepository
+from hotline.dispatch.department import DepartmentService
 from hotline.dispatch.service import WorkOrderService
 from tests.factories import ADMIN, OPERATOR, STREET, SUPERVISOR, WATER, order_in, staff_of
 
@@ -64,7 +65,7 @@ def test_extension_beyond_fifteen_days_in_total_is_refused(session, ctx):
 def test_only_the_lead_department_asks_and_only_the_centre_decides(session, ctx):
     order = order_in(State.ACCEPTED, session, ctx)
     WorkOrderService(session, ctx).dispatch(order.id, OPERATOR, WATER, (STREET,))
-    WorkOrderService(session, ctx).sign(order.id, staff_of(session, WATER))
+    DepartmentService(session, ctx).sign(order.id, staff_of(session, WATER))
     service = ExtensionService(session, ctx)
     with pytest.raises(PermissionDeniedError, match="lead department"):
         service.request(order.id, staff_of(session, STREET), 2, "协办也想延期")

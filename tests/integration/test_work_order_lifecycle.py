@@ -18,6 +18,7 @@ from hotline.core.errors import (
 from hotline.dispatch import tickets
 from hotline.dispatch.lifecycle import RULES, Action
 from hotline.dispatch.repository import DeadlineRepository, WorkOrderRepository
+from hotline.dispatch.department import DepartmentService
 from hotline.dispatch.service import WorkOrderService
 from hotline.models import Deadline, WorkOrder, WorkOrderEvent
 from tests.factories import CALLBACK, HOUSING, OPERATOR, STREET, WATER, draft, order_in, staff_of
@@ -31,6 +32,7 @@ def events_of(session, order):
 
 def test_citizen_call_goes_from_received_to_closed_with_every_step_audited(session, ctx, clock):
     service, callbacks = WorkOrderService(session, ctx), CallbackService(session, ctx)
+    dept = DepartmentService(session, ctx)
     created = service.create(draft(), OPERATOR)
     order = created.order
     assert order.ticket_no == "20261123-0001" and order.state == State.RECEIVED
@@ -41,10 +43,10 @@ def test_citizen_call_goes_from_received_to_closed_with_every_step_audited(sessi
     clock.advance(minutes=5)
     service.dispatch(order.id, OPERATOR, WATER)
     clock.advance(hours=1)
-    service.sign(order.id, water)
-    service.reply(order.id, water, "已安排抢修。")
+    dept.sign(order.id, water)
+    dept.reply(order.id, water, "已安排抢修。")
     clock.advance(hours=3)
-    service.complete(order.id, water, "管道已修复。")
+    dept.complete(order.id, water, "管道已修复。")
     callbacks.start(order.id, SYSTEM)
     callbacks.close_satisfied(order.id, CALLBACK, "满意")
     session.flush()
@@ -68,10 +70,10 @@ def test_dispatch_sets_tier_deadlines_and_meeting_them_is_recorded(session, ctx,
     assert deadlines["complete"].due_at == dt.datetime(2026, 11, 27, 0, 0, tzinfo=CST)
     assert deadlines["reply"].warn_at == dt.datetime(2026, 11, 24, 4, 12, tzinfo=CST)
     water = staff_of(session, WATER)
-    service = WorkOrderService(session, ctx)
-    service.sign(order.id, water)
+    dept = DepartmentService(session, ctx)
+    dept.sign(order.id, water)
     clock.advance(hours=2)
-    service.reply(order.id, water, "已安排。")
+    dept.reply(order.id, water, "已安排。")
     session.flush()
     session.refresh(deadlines["reply"])
     assert deadlines["reply"].status == "met" and deadlines["reply"].met_at == clock.now()
@@ -96,10 +98,10 @@ SERVICE_CALLS = {
     Action.ACCEPT: lambda s, c, o, w: s.accept(o, OPERATOR),
     Action.ANSWER_DIRECTLY: lambda s, c, o, w: s.answer_directly(o, OPERATOR, "已答复"),
     Action.DISPATCH: lambda s, c, o, w: s.dispatch(o, OPERATOR, WATER),
-    Action.SIGN: lambda s, c, o, w: s.sign(o, w),
-    Action.REPLY: lambda s, c, o, w: s.reply(o, w, "答复"),
-    Action.COMPLETE: lambda s, c, o, w: s.complete(o, w, "办结"),
-    Action.RETURN: lambda s, c, o, w: s.return_order(o, w, "非本单位职责"),
+    Action.SIGN: lambda s, c, o, w: DepartmentService(s.session, s.ctx).sign(o, w),
+    Action.REPLY: lambda s, c, o, w: DepartmentService(s.session, s.ctx).reply(o, w, "答复"),
+    Action.COMPLETE: lambda s, c, o, w: DepartmentService(s.session, s.ctx).complete(o, w, "办结"),
+    Action.RETURN: lambda s, c, o, w: DepartmentService(s.session, s.ctx).return_order(o, w, "非本单位职责"),
     Action.START_CALLBACK: lambda s, c, o, w: c.start(o, SYSTEM),
     Action.CLOSE_SATISFIED: lambda s, c, o, w: c.close_satisfied(o, CALLBACK),
     Action.CLOSE_UNREACHABLE: lambda s, c, o, w: c.close_unreachable(o, CALLBACK),
@@ -137,55 +139,55 @@ def test_every_illegal_step_is_refused_and_changes_nothing(state, session_factor
 def test_department_that_does_not_hold_the_order_cannot_touch_it(session, ctx):
     order = order_in(State.DISPATCHED, session, ctx)
     with pytest.raises(PermissionDeniedError, match="not assigned to your department"):
-        WorkOrderService(session, ctx).sign(order.id, staff_of(session, HOUSING))
+        DepartmentService(session, ctx).sign(order.id, staff_of(session, HOUSING))
 
 
 def test_operator_cannot_do_department_work(session, ctx):
     order = order_in(State.DISPATCHED, session, ctx)
     with pytest.raises(PermissionDeniedError):
-        WorkOrderService(session, ctx).sign(order.id, OPERATOR)
+        DepartmentService(session, ctx).sign(order.id, OPERATOR)
 
 
 def test_dispatch_to_unknown_or_retired_department_is_refused(session, ctx):
     order = order_in(State.ACCEPTED, session, ctx)
     service = WorkOrderService(session, ctx)
     with pytest.raises(InvalidInputError, match="no department with code 999"):
-        service.dispatch(order.id, OPERATOR, "999")
+        service.dispatch(order.id, OPERATOR, "999", reason="试试")
     session.execute(text("UPDATE departments SET active = false WHERE code = :c"), {"c": HOUSING})
     with pytest.raises(InvalidInputError, match="is retired"):
-        service.dispatch(order.id, OPERATOR, HOUSING)
+        service.dispatch(order.id, OPERATOR, HOUSING, reason="物业问题")
     with pytest.raises(InvalidInputError, match="only once"):
         service.dispatch(order.id, OPERATOR, WATER, (WATER,))
     assert order.state == State.ACCEPTED
 
 
 def test_lead_completes_only_after_every_co_handler(session, ctx):
-    service = WorkOrderService(session, ctx)
+    service, dept = WorkOrderService(session, ctx), DepartmentService(session, ctx)
     order = order_in(State.ACCEPTED, session, ctx)
     service.dispatch(order.id, OPERATOR, WATER, (STREET,))
     water, street = staff_of(session, WATER), staff_of(session, STREET)
-    service.sign(order.id, water)
-    service.sign(order.id, street)
-    service.reply(order.id, water, "已安排")
+    dept.sign(order.id, water)
+    dept.sign(order.id, street)
+    dept.reply(order.id, water, "已安排")
     with pytest.raises(ConflictError, match="古楼街道"):
-        service.complete(order.id, water, "修好了")
-    service.reply(order.id, street, "已协调物业")
-    service.complete(order.id, street, "街道已配合")
+        dept.complete(order.id, water, "修好了")
+    dept.reply(order.id, street, "已协调物业")
+    dept.complete(order.id, street, "街道已配合")
     assert order.state == State.REPLIED  # a co-handler's steps do not move the order
-    service.complete(order.id, water, "修好了")
+    dept.complete(order.id, water, "修好了")
     assert order.state == State.COMPLETED
     assert {a.status for a in order.assignments} == {"completed"}
 
 
 def test_return_within_window_goes_back_for_redispatch(session, ctx, clock):
     order = order_in(State.SIGNED, session, ctx)
-    service = WorkOrderService(session, ctx)
+    service, dept = WorkOrderService(session, ctx), DepartmentService(session, ctx)
     clock.advance(days=1)
-    service.return_order(order.id, staff_of(session, WATER), "属于物业管理范畴")
+    dept.return_order(order.id, staff_of(session, WATER), "属于物业管理范畴")
     assert order.state == State.RETURNED and order.return_count == 1
     assert [a.active for a in order.assignments] == [False]
     assert not DeadlineRepository(session).open_for(order.id, ["reply", "complete"])
-    service.dispatch(order.id, OPERATOR, HOUSING, note="改派住建局")
+    service.dispatch(order.id, OPERATOR, HOUSING, reason="物业问题改派住建局")
     session.flush()
     assert order.state == State.DISPATCHED and order.assignments[-1].department_id == staff_of(session, HOUSING).department_id
     assert len(DeadlineRepository(session).open_for(order.id, ["reply", "complete"])) == 2
@@ -195,7 +197,7 @@ def test_return_after_two_working_days_is_refused(session, ctx, clock):
     order = order_in(State.SIGNED, session, ctx)  # dispatched Monday 09:00; window ends Wednesday 24:00
     clock.set(dt.datetime(2026, 11, 26, 0, 1, tzinfo=CST))
     with pytest.raises(ConflictError, match="return window closed"):
-        WorkOrderService(session, ctx).return_order(order.id, staff_of(session, WATER), "不归我们管")
+        DepartmentService(session, ctx).return_order(order.id, staff_of(session, WATER), "不归我们管")
     assert order.state == State.SIGNED
 
 
@@ -209,7 +211,7 @@ def test_unsatisfied_callback_reopens_order_to_same_department_with_new_deadline
     assert [a.department_id for a in active] == [staff_of(session, WATER).department_id]
     reply = DeadlineRepository(session).open_for(order.id, ["reply"])[0]
     assert reply.starts_at == clock.now()
-    WorkOrderService(session, ctx).sign(order.id, staff_of(session, WATER))  # the same department works it again
+    DepartmentService(session, ctx).sign(order.id, staff_of(session, WATER))  # the same department works it again
 
 
 def test_directly_answered_order_redone_goes_back_to_the_hotline(session, ctx):
@@ -253,9 +255,9 @@ def test_unknown_category_and_forbidden_creator_are_refused(session, ctx):
 
 def test_text_is_required_for_reply_complete_return_and_redo(session, ctx):
     order = order_in(State.SIGNED, session, ctx)
-    service, water = WorkOrderService(session, ctx), staff_of(session, WATER)
-    for call in (lambda: service.reply(order.id, water, " "), lambda: service.complete(order.id, water, ""),
-                 lambda: service.return_order(order.id, water, "")):
+    dept, water = DepartmentService(session, ctx), staff_of(session, WATER)
+    for call in (lambda: dept.reply(order.id, water, " "), lambda: dept.complete(order.id, water, ""),
+                 lambda: dept.return_order(order.id, water, "")):
         with pytest.raises(InvalidInputError):
             call()
     assert order.state == State.SIGNED
@@ -274,7 +276,7 @@ def test_audit_trail_cannot_be_rewritten_or_deleted(session_factory, ctx):
 
 def test_department_admin_acts_like_department_staff(session, ctx):
     order = order_in(State.DISPATCHED, session, ctx)
-    WorkOrderService(session, ctx).sign(order.id, staff_of(session, WATER, Role.DEPARTMENT_ADMIN))
+    DepartmentService(session, ctx).sign(order.id, staff_of(session, WATER, Role.DEPARTMENT_ADMIN))
     assert order.state == State.SIGNED
 
 

@@ -1,0 +1,75 @@
+"""Celery on Redis: every registered job becomes a task with the same name; beat runs the periodic ones."""
+
+from __future__ import annotations
+
+from celery import Celery
+from celery.signals import worker_process_init
+from sqlalchemy.exc import OperationalError
+
+from hotline.core.jobs import REGISTRY, Runtime
+from hotline.core.settings import Settings, get_settings
+
+TIME_LIMIT = 300
+
+
+_APPS: dict[str, Celery] = {}
+
+
+def celery_app(settings: Settings | None = None) -> Celery:
+    """The Celery app for this broker, made once per process."""
+    settings = settings or get_settings()
+    if settings.redis_url not in _APPS:
+        _APPS[settings.redis_url] = _make_app(settings)
+    return _APPS[settings.redis_url]
+
+
+def _make_app(settings: Settings) -> Celery:
+    import hotline.jobs as jobs
+
+    app = Celery("hotline", broker=settings.redis_url, set_as_current=True)
+    app.conf.update(
+        task_acks_late=True,  # a job whose worker dies is delivered again
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_time_limit=TIME_LIMIT,
+        task_soft_time_limit=TIME_LIMIT - 30,
+        task_ignore_result=True,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={"visibility_timeout": settings.job_visibility_timeout},
+        timezone=settings.timezone,
+        beat_schedule={name: {"task": name, "schedule": float(settings.sweep_interval_seconds)}
+                       for name in jobs.PERIODIC},
+    )
+    for name, fn in REGISTRY.items():
+        app.task(name=name, bind=True, autoretry_for=(OperationalError,), retry_backoff=True,
+                 max_retries=5)(_as_task(fn))
+    return app
+
+
+def _as_task(fn):
+    def run(self, *args):
+        return fn(_runtime(), *args)
+
+    run.__name__ = fn.__name__
+    run.__doc__ = fn.__doc__
+    return run
+
+
+_RUNTIME: Runtime | None = None
+
+
+def _runtime() -> Runtime:
+    """One context and connection pool per worker process, made after the fork."""
+    global _RUNTIME
+    if _RUNTIME is None:
+        from hotline.context import build_context, open_runtime
+
+        ctx = build_context()
+        _RUNTIME = open_runtime(ctx)
+    return _RUNTIME
+
+
+@worker_process_init.connect
+def _reset_after_fork(**_kwargs) -> None:
+    global _RUNTIME
+    _RUNTIME = None

@@ -1,0 +1,123 @@
+"""Department work (承办): sign, reply, complete with evidence, and return a mis-routed order."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from hotline.context import Context
+from hotline.core.actor import Actor
+from hotline.core.enums import AssignmentRole, AssignmentStatus, DeadlineKind, DeadlineStatus
+from hotline.core.errors import ConflictError, PermissionDeniedError
+from hotline.dispatch import notices
+from hotline.dispatch.evidence import EvidenceStore, EvidenceUpload, check_uploads, safe_filename
+from hotline.dispatch.lifecycle import Action, plan
+from hotline.dispatch.service import WorkOrderService, active_assignments, require_text
+from hotline.models import Assignment, Evidence, WorkOrder
+
+ARBITRATION_AFTER_RETURNS = 2
+
+
+class DepartmentService:
+    """What the department holding an order does; a co-handler's steps move only its own share."""
+
+    def __init__(self, session: Session, ctx: Context):
+        self.session = session
+        self.ctx = ctx
+        self.orders = WorkOrderService(session, ctx)
+
+    def sign(self, order_id: int, actor: Actor) -> WorkOrder:
+        """签收: the department acknowledges it holds the order."""
+        return self._step(order_id, actor, Action.SIGN)
+
+    def reply(self, order_id: int, actor: Actor, text: str) -> WorkOrder:
+        """反馈: the department's first answer to the citizen; meets the reply deadline."""
+        require_text(text, "reply text")
+        return self._step(order_id, actor, Action.REPLY, text=text)
+
+    def complete(self, order_id: int, actor: Actor, result: str,
+                 evidence: list[EvidenceUpload] | None = None) -> WorkOrder:
+        """办结 with a result and optional evidence; the lead completes only after every co-handler."""
+        require_text(result, "result")
+        check_uploads(evidence or [])
+        order = self._step(order_id, actor, Action.COMPLETE, text=result)
+        assignment = self.orders.assignment_of(order, actor)
+        store = EvidenceStore(self.ctx.settings.var_dir / "evidence")
+        for upload in evidence or []:
+            self.session.add(Evidence(
+                work_order_id=order.id, assignment_id=assignment.id, filename=safe_filename(upload.filename),
+                content_type=upload.content_type, size=len(upload.data), sha256=store.put(upload.data),
+                uploaded_at=self.orders.now,
+            ))
+        return order
+
+    def return_order(self, order_id: int, actor: Actor, reason: str) -> WorkOrder:
+        """回退 within the return window; the second return of an order goes to a supervisor (退单争议)."""
+        require_text(reason, "reason")
+        order = self.orders.load(order_id)
+        assignment = self.orders.assignment_of(order, actor)
+        if assignment.role != AssignmentRole.LEAD:
+            raise PermissionDeniedError("only the lead department (主办) can return an order")
+        window = self.ctx.sla.return_window_end(assignment.dispatched_at)
+        now = self.orders.now
+        if now > window.at:
+            closed_at = self.ctx.sla.local_iso(window.at)
+            raise ConflictError(f"the return window closed at {closed_at}; ask the hotline centre instead",
+                                details={"window_closed_at": closed_at})
+        self.orders.advance(order, Action.RETURN, actor, note=reason, data={"department": actor.department_id})
+        for a in active_assignments(order):
+            a.active = False
+            a.status = AssignmentStatus.RETURNED if a is assignment else AssignmentStatus.WITHDRAWN
+        order.return_count += 1
+        self.orders.deadlines.close_open(order.id, [DeadlineKind.REPLY, DeadlineKind.COMPLETE],
+                                         DeadlineStatus.CANCELLED, now)
+        if order.return_count >= ARBITRATION_AFTER_RETURNS:
+            self._arbitrate(order, reason, now)
+        return order
+
+    def _arbitrate(self, order: WorkOrder, reason: str, now: dt.datetime) -> None:
+        self.orders.supervisions.raise_once(order.id, "arbitration", now, note=reason)
+        subject, body = notices.arbitration(order, reason)
+        self.orders.outbox.post(f"arbitration:{order.id}:{order.return_count}", notices.SUPERVISORS,
+                                subject, body, now, {"ticket_no": order.ticket_no})
+
+    def _step(self, order_id: int, actor: Actor, action: Action, text: str | None = None) -> WorkOrder:
+        order = self.orders.load(order_id)
+        assignment = self.orders.assignment_of(order, actor)
+        now = self.orders.now
+        if assignment.role == AssignmentRole.LEAD:
+            if action == Action.COMPLETE:
+                self._check_co_handlers_done(order)
+            self.orders.advance(order, action, actor, note=text, data={"assignment": assignment.id})
+        else:
+            before = assignment.status
+            plan(before, action, actor.role)
+            self.orders.orders.add_event(order, action, order.state, actor, now, note=text,
+                                         data={"assignment": assignment.id, "co_handler": True, "from": before})
+        self._stamp(order, assignment, action, text, now)
+        return order
+
+    def _stamp(self, order: WorkOrder, a: Assignment, action: Action, text: str | None, now: dt.datetime) -> None:
+        lead = a.role == AssignmentRole.LEAD
+        deadlines = self.orders.deadlines
+        if action == Action.SIGN:
+            a.status, a.signed_at = AssignmentStatus.SIGNED, now
+        elif action == Action.REPLY:
+            a.status, a.replied_at, a.reply_text = AssignmentStatus.REPLIED, now, text
+            if lead:
+                order.replied_at = order.replied_at or now
+                deadlines.close_open(order.id, [DeadlineKind.REPLY], DeadlineStatus.MET, now)
+        elif action == Action.COMPLETE:
+            a.status, a.completed_at, a.result = AssignmentStatus.COMPLETED, now, text
+            if lead:
+                order.completed_at, order.result = now, text
+                deadlines.close_open(order.id, [DeadlineKind.COMPLETE], DeadlineStatus.MET, now)
+
+    def _check_co_handlers_done(self, order: WorkOrder) -> None:
+        waiting = [a for a in active_assignments(order)
+                   if a.role == AssignmentRole.CO and a.status != AssignmentStatus.COMPLETED]
+        if waiting:
+            names = ", ".join(self.orders.departments.get(a.department_id).name for a in waiting)
+            raise ConflictError(f"co-handling departments have not completed yet: {names}",
+                                details={"waiting_department_ids": [a.department_id for a in waiting]})

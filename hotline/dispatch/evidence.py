@@ -1,0 +1,64 @@
+"""Evidence files (办结材料): checked, stored by content hash under var/evidence, recorded per assignment."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from hotline.core.errors import InvalidInputError
+
+ALLOWED_TYPES = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n", "application/pdf": b"%PDF-"}
+MAX_BYTES = 10 * 1024 * 1024
+MAX_FILES = 9
+
+
+@dataclass(frozen=True)
+class EvidenceUpload:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def check_uploads(uploads: list[EvidenceUpload]) -> None:
+    """Refuse the whole completion before anything is written if any file is unacceptable."""
+    if len(uploads) > MAX_FILES:
+        raise InvalidInputError(f"at most {MAX_FILES} evidence files per completion")
+    for upload in uploads:
+        name = upload.filename
+        magic = ALLOWED_TYPES.get(upload.content_type)
+        if magic is None:
+            raise InvalidInputError(f"{name}: only JPEG, PNG and PDF files are accepted as evidence")
+        if not upload.data:
+            raise InvalidInputError(f"{name}: the file is empty")
+        if len(upload.data) > MAX_BYTES:
+            raise InvalidInputError(f"{name}: larger than {MAX_BYTES // (1024 * 1024)} MB")
+        if not upload.data.startswith(magic):
+            raise InvalidInputError(f"{name}: the content is not {upload.content_type}")
+
+
+def safe_filename(name: str) -> str:
+    cleaned = re.sub(r"[\\/\x00-\x1f]", "_", Path(name).name).strip() or "evidence"
+    return cleaned[:200]
+
+
+class EvidenceStore:
+    """Content-addressed files: the same bytes are stored once, and a failed transaction leaves
+    at most an unreferenced file, never a record without its file."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def put(self, data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        path = self.path_of(digest)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".part")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        return digest
+
+    def path_of(self, digest: str) -> Path:
+        return self.root / digest[:2] / digest

@@ -1,0 +1,81 @@
+"""The SLA sweep: yellow light and 催办 when a deadline nears, red light and 督办 when it passes.
+
+Each batch is one conditional UPDATE over a partial index that holds only deadlines not yet
+acted on, so a sweep costs what is due, not what is open; a deadline changes light once, and
+reminders and supervisions are unique per deadline, so running the sweep twice sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Row, select, update
+from sqlalchemy.orm import Session
+
+from hotline.context import Context
+from hotline.core.db import dialect_insert
+from hotline.core.enums import DeadlineStatus, Light
+from hotline.dispatch import notices
+from hotline.dispatch.repository import SupervisionRepository
+from hotline.models import Deadline, Department, Reminder, WorkOrder
+from hotline.notifications.outbox import Outbox
+
+BATCH = 500
+
+
+@dataclass
+class SweepResult:
+    warned: int = 0
+    overdue: int = 0
+
+    def __iadd__(self, other: SweepResult) -> SweepResult:
+        self.warned += other.warned
+        self.overdue += other.overdue
+        return self
+
+
+class SlaSweep:
+    def __init__(self, session: Session, ctx: Context):
+        self.session = session
+        self.ctx = ctx
+        self.outbox = Outbox(session, ctx.settings.notify_channels)
+        self.supervisions = SupervisionRepository(session)
+
+    def run_batch(self, now: dt.datetime, batch: int = BATCH) -> SweepResult:
+        """One batch of each kind; the caller commits and repeats while a batch came back full."""
+        warned = self._turn(Light.YELLOW, Deadline.warn_at <= now, Deadline.light == Light.GREEN, batch)
+        overdue = self._turn(Light.RED, Deadline.due_at <= now, Deadline.light != Light.RED, batch)
+        for row in warned:
+            self._remind(row, "warning", now)
+        for row in overdue:
+            self._remind(row, "overdue", now)
+            self.supervisions.raise_once(row.work_order_id, "overdue", now, deadline_id=row.id,
+                                         department_id=row.department_id)
+        return SweepResult(len(warned), len(overdue))
+
+    def _turn(self, light: Light, reached, not_yet, batch: int) -> list[Row]:
+        due = (select(Deadline.id).where(Deadline.status == DeadlineStatus.OPEN, not_yet, reached)
+               .limit(batch).with_for_update(skip_locked=True))
+        stmt = (update(Deadline).where(Deadline.id.in_(due.scalar_subquery()), not_yet).values(light=light)
+                .returning(Deadline.id, Deadline.work_order_id, Deadline.department_id, Deadline.kind,
+                           Deadline.due_at))
+        return list(self.session.execute(stmt, execution_options={"synchronize_session": False}))
+
+    def _remind(self, row: Row, kind: str, now: dt.datetime) -> None:
+        stmt = dialect_insert(self.session, Reminder).values(
+            deadline_id=row.id, work_order_id=row.work_order_id, department_id=row.department_id,
+            kind=kind, created_at=now,
+        ).on_conflict_do_nothing(index_elements=[Reminder.deadline_id, Reminder.kind])
+        if self.session.execute(stmt.returning(Reminder.id)).scalar_one_or_none() is None:
+            return
+        ticket_no = self.session.scalar(select(WorkOrder.ticket_no).where(WorkOrder.id == row.work_order_id))
+        recipient = notices.OPERATORS
+        if row.department_id is not None:
+            recipient = notices.department(self.session.scalar(
+                select(Department.code).where(Department.id == row.department_id)))
+        write = notices.reminder if kind == "warning" else notices.overdue
+        subject, body = write(self.ctx, ticket_no, row.kind, row.due_at)
+        self.outbox.post(f"{kind}:{row.id}", recipient, subject, body, now, {"ticket_no": ticket_no})
+        if kind == "overdue":
+            self.outbox.post(f"supervise:{row.id}", notices.SUPERVISORS, subject, body, now, {"ticket_no": ticket_no})

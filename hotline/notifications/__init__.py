@@ -1,0 +1,1 @@
+"""Notifications: SMS, WeChat template messages and e-mail behind one port, delivered from an outbox."""
