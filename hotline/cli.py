@@ -131,6 +131,35 @@ def api(host: str | None = None, port: int | None = None, workers: int = 1) -> N
                 port=port or settings.api_port, workers=workers, log_level=settings.log_level.lower())
 
 
+def _celery():
+    from hotline.core.celery_app import celery_app
+    from hotline.core.settings import get_settings
+
+    settings = get_settings()
+    if not settings.redis_url:
+        typer.echo("error: HOTLINE_REDIS_URL is not set; on embedded defaults `hotline api` and "
+                   "`hotline demo` run jobs in-process", err=True)
+        raise typer.Exit(2)
+    return celery_app(settings), settings
+
+
+@app.command("worker")
+def worker(concurrency: int = 2, pool: str = "prefork") -> None:
+    """Run background jobs (SLA sweep, notifications) from Redis with Celery."""
+    celery, settings = _celery()
+    celery.worker_main(["worker", f"--concurrency={concurrency}", f"--pool={pool}",
+                        f"--loglevel={settings.log_level}"])
+
+
+@app.command("beat")
+def beat() -> None:
+    """Send the periodic jobs (SLA sweep, outbox recovery) on schedule."""
+    celery, settings = _celery()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    celery.start(["beat", f"--loglevel={settings.log_level}",
+                  f"--schedule={settings.var_dir / 'celerybeat-schedule'}"])
+
+
 @app.command("demo")
 def demo(host: str | None = None, port: int | None = None) -> None:
     """Everything in one process on embedded defaults: SQLite under ./var, in-process jobs."""

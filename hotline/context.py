@@ -13,6 +13,7 @@ from hotline.core.settings import Settings, get_settings
 from hotline.dispatch.calendar import WorkingCalendar
 from hotline.dispatch.routing import Router
 from hotline.dispatch.sla import SlaPolicy
+from hotline.notifications.ports import Notifier, notifiers_for
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Context:
     calendar: WorkingCalendar
     sla: SlaPolicy
     router: Router
+    notifiers: dict[str, Notifier]
     secret: bytes
 
 
@@ -38,6 +40,7 @@ def build_context(settings: Settings | None = None, *, clock: Clock | None = Non
         calendar=calendar,
         sla=SlaPolicy(config.sla, calendar, settings.timezone),
         router=Router(config),
+        notifiers=notifiers_for(settings.var_dir),
         secret=settings.secret(),
     )
 

@@ -35,7 +35,15 @@ def _make_app(settings: Settings) -> Celery:
         task_soft_time_limit=TIME_LIMIT - 30,
         task_ignore_result=True,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": settings.job_visibility_timeout},
+        # A request must not hang when Redis is down: fail fast, the outbox keeps the work.
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5},
+        broker_connection_timeout=2,
+        broker_transport_options={
+            "visibility_timeout": settings.job_visibility_timeout,
+            # Look for jobs of dead workers often enough that they return soon after the timeout.
+            "unacked_restore_interval": max(1, min(10, settings.job_visibility_timeout // 2)),
+            "unacked_restore_throttle": 1,
+        },
         timezone=settings.timezone,
         beat_schedule={name: {"task": name, "schedule": float(settings.sweep_interval_seconds)}
                        for name in jobs.PERIODIC},

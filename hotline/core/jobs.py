@@ -50,6 +50,8 @@ class Runtime:
 def enqueue(session: Session, name: str, *args: Any) -> None:
     """Send `name(*args)` once this session's transaction commits; drop it if it rolls back."""
     if name not in REGISTRY:
+        import hotline.jobs  # noqa: F401  (registers every job the first time one is enqueued)
+    if name not in REGISTRY:
         raise KeyError(f"no job named {name}")
     session.info.setdefault(_SESSION_KEY, []).append((name, args))
 

@@ -44,8 +44,10 @@ class SlaSweep:
 
     def run_batch(self, now: dt.datetime, batch: int = BATCH) -> SweepResult:
         """One batch of each kind; the caller commits and repeats while a batch came back full."""
-        warned = self._turn(Light.YELLOW, Deadline.warn_at <= now, Deadline.light == Light.GREEN, batch)
         overdue = self._turn(Light.RED, Deadline.due_at <= now, Deadline.light != Light.RED, batch)
+        # A deadline already missed is told as overdue, not warned about late.
+        warned = self._turn(Light.YELLOW, (Deadline.warn_at <= now) & (Deadline.due_at > now),
+                            Deadline.light == Light.GREEN, batch)
         for row in warned:
             self._remind(row, "warning", now)
         for row in overdue:

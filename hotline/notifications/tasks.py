@@ -8,7 +8,7 @@ import logging
 from hotline.core.db import session_scope
 from hotline.core.jobs import Runtime, enqueue, job
 from hotline.notifications.outbox import DELIVER, MAX_ATTEMPTS, OutboxRepository
-from hotline.notifications.ports import DeliveryError, Message, notifiers_for
+from hotline.notifications.ports import DeliveryError, Message
 
 log = logging.getLogger(__name__)
 RECOVER_AFTER = dt.timedelta(minutes=1)
@@ -28,7 +28,7 @@ def deliver(runtime: Runtime, message_id: int) -> str:
             return "skipped"
         message = Message(row.dedupe_key, row.channel, row.recipient, row.subject, row.body)
         attempts = row.attempts
-    notifier = notifiers_for(ctx.settings.var_dir)[message.channel]
+    notifier = ctx.notifiers[message.channel]
     try:
         notifier.send(message)
     except DeliveryError as exc:
