@@ -158,6 +158,13 @@ class SupervisionRepository:
         ).on_conflict_do_nothing(index_elements=[Supervision.deadline_id, Supervision.kind])
         return self.session.execute(stmt.returning(Supervision.id)).scalar_one_or_none()
 
+    def raise_many(self, rows: list[dict], kind: str, at: dt.datetime) -> None:
+        """raise_once for a batch of deadlines in one statement."""
+        stmt = dialect_insert(self.session, Supervision).on_conflict_do_nothing(
+            index_elements=[Supervision.deadline_id, Supervision.kind])
+        self.session.execute(stmt, [{**row, "kind": kind, "status": "open", "note": None, "raised_at": at}
+                                    for row in rows])
+
     def open_for(self, order_id: int, kind: str) -> Sequence[Supervision]:
         stmt = select(Supervision).where(Supervision.work_order_id == order_id, Supervision.kind == kind,
                                          Supervision.status == "open")

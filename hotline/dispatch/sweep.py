@@ -48,12 +48,12 @@ class SlaSweep:
         # A deadline already missed is told as overdue, not warned about late.
         warned = self._turn(Light.YELLOW, (Deadline.warn_at <= now) & (Deadline.due_at > now),
                             Deadline.light == Light.GREEN, batch)
-        for row in warned:
-            self._remind(row, "warning", now)
-        for row in overdue:
-            self._remind(row, "overdue", now)
-            self.supervisions.raise_once(row.work_order_id, "overdue", now, deadline_id=row.id,
-                                         department_id=row.department_id)
+        self._remind(warned, "warning", now)
+        self._remind(overdue, "overdue", now)
+        if overdue:
+            self.supervisions.raise_many(
+                [{"work_order_id": r.work_order_id, "deadline_id": r.id, "department_id": r.department_id}
+                 for r in overdue], "overdue", now)
         return SweepResult(len(warned), len(overdue))
 
     def _turn(self, light: Light, reached, not_yet, batch: int) -> list[Row]:
@@ -64,20 +64,28 @@ class SlaSweep:
                            Deadline.due_at))
         return list(self.session.execute(stmt, execution_options={"synchronize_session": False}))
 
-    def _remind(self, row: Row, kind: str, now: dt.datetime) -> None:
-        stmt = dialect_insert(self.session, Reminder).values(
-            deadline_id=row.id, work_order_id=row.work_order_id, department_id=row.department_id,
-            kind=kind, created_at=now,
-        ).on_conflict_do_nothing(index_elements=[Reminder.deadline_id, Reminder.kind])
-        if self.session.execute(stmt.returning(Reminder.id)).scalar_one_or_none() is None:
+    def _remind(self, rows: list[Row], kind: str, now: dt.datetime) -> None:
+        """One reminder per deadline and kind, and its messages; all set-based for the batch."""
+        if not rows:
             return
-        ticket_no = self.session.scalar(select(WorkOrder.ticket_no).where(WorkOrder.id == row.work_order_id))
-        recipient = notices.OPERATORS
-        if row.department_id is not None:
-            recipient = notices.department(self.session.scalar(
-                select(Department.code).where(Department.id == row.department_id)))
+        stmt = (dialect_insert(self.session, Reminder)
+                .on_conflict_do_nothing(index_elements=[Reminder.deadline_id, Reminder.kind])
+                .returning(Reminder.deadline_id))
+        fresh = set(self.session.scalars(stmt, [
+            {"deadline_id": r.id, "work_order_id": r.work_order_id, "department_id": r.department_id,
+             "kind": kind, "created_at": now} for r in rows]).all())
+        rows = [r for r in rows if r.id in fresh]
+        tickets = dict(self.session.execute(select(WorkOrder.id, WorkOrder.ticket_no)
+                                            .where(WorkOrder.id.in_({r.work_order_id for r in rows}))).all())
+        codes = dict(self.session.execute(select(Department.id, Department.code)
+                                          .where(Department.id.in_({r.department_id for r in rows}))).all())
         write = notices.reminder if kind == "warning" else notices.overdue
-        subject, body = write(self.ctx, ticket_no, row.kind, row.due_at)
-        self.outbox.post(f"{kind}:{row.id}", recipient, subject, body, now, {"ticket_no": ticket_no})
-        if kind == "overdue":
-            self.outbox.post(f"supervise:{row.id}", notices.SUPERVISORS, subject, body, now, {"ticket_no": ticket_no})
+        messages = []
+        for r in rows:
+            ticket_no = tickets[r.work_order_id]
+            subject, body = write(self.ctx, ticket_no, r.kind, r.due_at)
+            recipient = notices.department(codes[r.department_id]) if r.department_id else notices.OPERATORS
+            messages.append((f"{kind}:{r.id}", recipient, subject, body, {"ticket_no": ticket_no}))
+            if kind == "overdue":
+                messages.append((f"supervise:{r.id}", notices.SUPERVISORS, subject, body, {"ticket_no": ticket_no}))
+        self.outbox.post_many(messages, now)

@@ -25,16 +25,20 @@ class Outbox:
     def post(self, key: str, recipient: str, subject: str, body: str, at: dt.datetime,
              payload: dict | None = None) -> list[int]:
         """Queue one message per configured channel; a key already posted is not posted again."""
-        ids = []
-        for channel in self.channels:
-            stmt = dialect_insert(self.session, OutboxMessage).values(
-                dedupe_key=f"{key}:{channel}", channel=channel, recipient=recipient, subject=subject,
-                body=body, payload=payload, status="pending", attempts=0, created_at=at,
-            ).on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key]).returning(OutboxMessage.id)
-            new_id = self.session.execute(stmt).scalar_one_or_none()
-            if new_id is not None:
-                ids.append(new_id)
-                enqueue(self.session, DELIVER, new_id)
+        return self.post_many([(key, recipient, subject, body, payload)], at)
+
+    def post_many(self, messages: Sequence[tuple[str, str, str, str, dict | None]], at: dt.datetime) -> list[int]:
+        """Queue many messages in one statement; each new row gets a delivery job after commit."""
+        rows = [dict(dedupe_key=f"{key}:{channel}", channel=channel, recipient=recipient, subject=subject,
+                     body=body, payload=payload, status="pending", attempts=0, created_at=at)
+                for key, recipient, subject, body, payload in messages for channel in self.channels]
+        if not rows:
+            return []
+        stmt = (dialect_insert(self.session, OutboxMessage)
+                .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key]).returning(OutboxMessage.id))
+        ids = sorted(self.session.scalars(stmt, rows).all())
+        for new_id in ids:
+            enqueue(self.session, DELIVER, new_id)
         return ids
 
 
