@@ -110,3 +110,38 @@ def test_api_answers_over_a_real_socket(ctx, session_factory):
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def test_embedded_api_runs_the_periodic_sweep_itself(ctx, session_factory, clock):
+    import time as _time
+
+    from hotline.core.db import session_scope
+    from hotline.core.enums import State
+    from hotline.core.jobs import InProcessQueue
+    from hotline.models import Deadline
+    from sqlalchemy import select
+    from tests.factories import order_in
+
+    with session_scope(session_factory) as s:
+        order_id = order_in(State.SIGNED, s, ctx).id
+    clock.advance(days=3)
+    fast = replace_settings(ctx, sweep_interval_seconds=1)
+    queue = InProcessQueue()
+    with TestClient(create_app(fast, queue=queue)):
+        deadline = _time.monotonic() + 15
+        while _time.monotonic() < deadline:
+            queue.drain()
+            with session_factory() as s:
+                lights = dict(s.execute(select(Deadline.kind, Deadline.light)
+                                        .where(Deadline.work_order_id == order_id)).all())
+            if lights.get("reply") == "red":
+                break
+            _time.sleep(0.2)
+    # Thursday 09:00: the reply (due Tuesday) is missed, completion (due Friday 00:00) is near.
+    assert lights == {"reply": "red", "complete": "yellow"}
+
+
+def replace_settings(ctx, **changes):
+    from dataclasses import replace
+
+    return replace(ctx, settings=ctx.settings.model_copy(update=changes))

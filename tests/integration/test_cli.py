@@ -63,3 +63,8 @@ def test_db_upgrade_creates_the_schema_and_loads_departments(tmp_path):
     assert "91 created" in r.stdout
     again = hotline("db", "upgrade", env=env)
     assert "0 created, 0 updated, 0 retired, 91 active" in again.stdout
+
+
+def test_worker_without_redis_says_what_to_do():
+    r = hotline("worker", env={"HOTLINE_REDIS_URL": ""})
+    assert r.returncode == 2 and "HOTLINE_REDIS_URL is not set" in r.stderr
