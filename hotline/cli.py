@@ -19,6 +19,8 @@ sla_app = typer.Typer(help="Deadlines (SLA tiers)", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
 app.add_typer(sla_app, name="sla")
+outbox_app = typer.Typer(help="Notifications waiting, sent or failed", no_args_is_help=True)
+app.add_typer(outbox_app, name="outbox")
 
 
 @app.callback()
@@ -129,6 +131,27 @@ def api(host: str | None = None, port: int | None = None, workers: int = 1) -> N
     settings = get_settings()
     uvicorn.run("hotline.api.main:app_factory", factory=True, host=host or settings.api_host,
                 port=port or settings.api_port, workers=workers, log_level=settings.log_level.lower())
+
+
+@outbox_app.command("resend")
+def outbox_resend(ids: Annotated[list[int] | None, typer.Argument(help="outbox message ids")] = None,
+                  failed: Annotated[bool, typer.Option(help="every message that failed")] = False) -> None:
+    """Send notifications again (after a provider outage, or when someone says nothing arrived)."""
+    from hotline.context import build_context, open_runtime
+    from hotline.core.db import session_scope
+    from hotline.core.jobs import InProcessQueue
+    from hotline.notifications.outbox import failed_ids, resend
+
+    if not ids and not failed:
+        typer.echo("error: give message ids or --failed", err=True)
+        raise typer.Exit(2)
+    ctx = build_context()
+    runtime = open_runtime(ctx)
+    with session_scope(runtime.session_factory) as session:
+        queued = resend(session, list(ids or []) + (failed_ids(session) if failed else []))
+    if isinstance(runtime.queue, InProcessQueue):  # embedded: deliver now, before this command exits
+        runtime.queue.drain()
+    typer.echo(f"queued again: {queued or 'nothing'}")
 
 
 def _celery():

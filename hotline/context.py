@@ -61,7 +61,7 @@ def open_runtime(ctx: Context, queue: JobQueue | None = None) -> Runtime:
     queue = queue or default_queue(ctx.settings)
     factory = make_session_factory(make_engine(ctx.settings.database_url))
     install_after_commit(factory, queue)
-    runtime = Runtime(ctx, factory)
+    runtime = Runtime(ctx, factory, queue)
     if isinstance(queue, InProcessQueue):
         queue.runtime = runtime
     return runtime

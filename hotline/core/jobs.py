@@ -45,6 +45,7 @@ class Runtime:
 
     ctx: Any
     session_factory: sessionmaker[Session]
+    queue: Any = None
 
 
 def enqueue(session: Session, name: str, *args: Any) -> None:

@@ -72,3 +72,18 @@ class OutboxRepository:
                 (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - lease)),
         ).order_by(OutboxMessage.id).limit(limit)
         return self.session.scalars(stmt).all()
+
+
+def resend(session: Session, message_ids: Sequence[int]) -> list[int]:
+    """Put failed or sent messages back in line (a citizen or department says nothing arrived)."""
+    stmt = (update(OutboxMessage).where(OutboxMessage.id.in_(list(message_ids)), OutboxMessage.status != "sending")
+            .values(status="pending", claimed_at=None).returning(OutboxMessage.id))
+    ids = sorted(session.scalars(stmt).all())
+    for message_id in ids:
+        enqueue(session, DELIVER, message_id)
+    return ids
+
+
+def failed_ids(session: Session, limit: int = 1000) -> list[int]:
+    stmt = select(OutboxMessage.id).where(OutboxMessage.status == "failed").order_by(OutboxMessage.id).limit(limit)
+    return list(session.scalars(stmt))

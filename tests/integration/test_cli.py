@@ -68,3 +68,19 @@ def test_db_upgrade_creates_the_schema_and_loads_departments(tmp_path):
 def test_worker_without_redis_says_what_to_do():
     r = hotline("worker", env={"HOTLINE_REDIS_URL": ""})
     assert r.returncode == 2 and "HOTLINE_REDIS_URL is not set" in r.stderr
+
+
+def test_outbox_resend_delivers_on_embedded_defaults(tmp_path):
+    env = {"HOTLINE_DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}", "HOTLINE_VAR_DIR": str(tmp_path),
+           "HOTLINE_REDIS_URL": ""}
+    assert hotline("db", "upgrade", env=env).returncode == 0
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "h.db") as db:
+        db.execute("INSERT INTO outbox (dedupe_key, channel, recipient, subject, body, status, attempts, created_at)"
+                   " VALUES ('lost:1:sms', 'sms', 'department:371500-WATER', '主题', '正文', 'failed', 8,"
+                   " '2026-11-21 00:00:00')")
+    r = hotline("outbox", "resend", "--failed", env=env)
+    assert r.returncode == 0 and "queued again: [1]" in r.stdout, r.stderr
+    lines = (tmp_path / "notifications.log").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x)["key"] for x in lines] == ["lost:1:sms"]

@@ -123,3 +123,15 @@ def test_broker_down_during_dispatch_keeps_the_order_and_the_message_waits(ctx, 
     assert len(sent_lines(ctx)) == 1
     assert recover(healthy) == 0
     healthy.session_factory.kw["bind"].dispose()
+
+
+def test_failed_message_can_be_sent_again(session_factory, ctx):
+    from hotline.notifications.outbox import failed_ids, resend
+
+    message_id = post(session_factory, ctx)
+    deliver(Runtime(replace(ctx, notifiers={"sms": Failing(True)}), session_factory), message_id)
+    with session_scope(session_factory) as s:
+        assert failed_ids(s) == [message_id]
+        assert resend(s, [message_id]) == [message_id]
+    assert deliver(Runtime(ctx, session_factory), message_id) == "sent"
+    assert [line["key"] for line in sent_lines(ctx)] == ["test:1:sms"]
