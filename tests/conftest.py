@@ -47,8 +47,17 @@ def pytest_generate_tests(metafunc):
         choice = metafunc.config.getoption("--db")
         backends = ["sqlite", "postgresql"] if choice == "both" else [choice]
         if metafunc.definition.get_closest_marker("postgres_only"):
-            backends = ["postgresql"] if "postgresql" in backends else []
+            backends = ["postgresql"]  # deselected under --db sqlite (see below)
         metafunc.parametrize("backend", backends, scope="session")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--db") != "sqlite":
+        return
+    postgres_only = [i for i in items if i.get_closest_marker("postgres_only")]
+    if postgres_only:
+        config.hook.pytest_deselected(items=postgres_only)
+        items[:] = [i for i in items if not i.get_closest_marker("postgres_only")]
 
 
 def recreate_postgres_database(url: str) -> None:

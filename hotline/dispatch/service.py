@@ -15,9 +15,8 @@ from hotline.core.enums import (
     DeadlineStatus, Role, State, Tier,
 )
 from hotline.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
-from hotline.dispatch import tickets
+from hotline.dispatch import notices, tickets
 from hotline.dispatch.lifecycle import Action, plan
-from hotline.dispatch import notices
 from hotline.dispatch.repository import (
     CitizenRepository, DeadlineRepository, DepartmentRepository, SupervisionRepository, WorkOrderRepository,
 )
@@ -193,10 +192,11 @@ class WorkOrderService:
         self.open_deadline(order, DeadlineKind.REPLY, now, due.reply, lead.id)
         self.open_deadline(order, DeadlineKind.COMPLETE, now, due.complete, lead.id)
         self.session.flush()
-        for (department, role), assignment in zip(shares, new, strict=True):
-            subject, body = notices.dispatched(self.ctx, order, role, due.reply.at)
-            self.outbox.post(f"dispatch:{assignment.id}", notices.department(department.code), subject, body, now,
-                             {"ticket_no": order.ticket_no})
+        self.outbox.post_many([
+            (f"dispatch:{assignment.id}", notices.department(department.code),
+             *notices.dispatched(self.ctx, order, role, due.reply.at), {"ticket_no": order.ticket_no})
+            for (department, role), assignment in zip(shares, new, strict=True)
+        ], now)
 
     def open_deadline(self, order: WorkOrder, kind: DeadlineKind, start: dt.datetime, due: Due,
                        department_id: int | None) -> Deadline:
