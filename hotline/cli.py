@@ -19,6 +19,10 @@ sla_app = typer.Typer(help="Deadlines (SLA tiers)", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
 app.add_typer(sla_app, name="sla")
+users_app = typer.Typer(help="Staff accounts", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+clients_app = typer.Typer(help="API clients: channel gateways and Open311 apps", no_args_is_help=True)
+app.add_typer(clients_app, name="clients")
 outbox_app = typer.Typer(help="Notifications waiting, sent or failed", no_args_is_help=True)
 app.add_typer(outbox_app, name="outbox")
 
@@ -131,6 +135,54 @@ def api(host: str | None = None, port: int | None = None, workers: int = 1) -> N
     settings = get_settings()
     uvicorn.run("hotline.api.main:app_factory", factory=True, host=host or settings.api_host,
                 port=port or settings.api_port, workers=workers, log_level=settings.log_level.lower())
+
+
+@users_app.command("create")
+def users_create(
+    username: str,
+    role: Annotated[str, typer.Option(help="operator | department_staff | department_admin | callback_staff | "
+                                           "supervisor | hotline_admin | liaison")],
+    display_name: Annotated[str, typer.Option(help="the name colleagues know")] = "",
+    department: Annotated[str | None, typer.Option(help="department code (department roles, supervisors)")] = None,
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = "",
+) -> None:
+    """Create a staff account (password asked for unless given)."""
+    from hotline.accounts.service import AccountService
+    from hotline.context import build_context, open_runtime
+    from hotline.core.db import session_scope
+    from hotline.core.enums import Role
+
+    try:
+        ctx = build_context()
+        with session_scope(open_runtime(ctx).session_factory) as session:
+            user = AccountService(session, ctx).create_user(username, password, Role(role),
+                                                            display_name or username, department)
+    except ValueError:
+        typer.echo(f"error: {role} is not a role", err=True)
+        raise typer.Exit(2) from None
+    except HotlineError as exc:
+        _fail(exc)
+    typer.echo(f"created {user.username} ({user.role}) id={user.id}")
+
+
+@clients_app.command("create")
+def clients_create(name: str, channel: Annotated[str, typer.Option(help="wechat | app | web | province")]) -> None:
+    """Register a channel gateway or Open311 app; prints its API key once."""
+    from hotline.accounts.service import AccountService
+    from hotline.context import build_context, open_runtime
+    from hotline.core.db import session_scope
+    from hotline.core.enums import Channel
+
+    try:
+        ctx = build_context()
+        with session_scope(open_runtime(ctx).session_factory) as session:
+            client, key = AccountService(session, ctx).create_api_client(name, Channel(channel))
+    except ValueError:
+        typer.echo(f"error: {channel} is not a channel", err=True)
+        raise typer.Exit(2) from None
+    except HotlineError as exc:
+        _fail(exc)
+    typer.echo(f"created API client {client.name} ({client.channel}); key (shown once): {key}")
 
 
 @outbox_app.command("resend")

@@ -10,9 +10,11 @@ from fastapi.responses import FileResponse
 
 import hotline
 from hotline.api.errors import install_error_handlers
-from hotline.api.routers import health, reference
+from hotline.api.metrics import install_metrics
+from hotline.api.routers import admin, auth, health, open311, public, reference, submissions, work_orders
 from hotline.context import Context, open_runtime
 from hotline.core.jobs import InProcessQueue, Runtime, Ticker
+from hotline.core.ratelimit import make_rate_limiter
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 
@@ -42,9 +44,12 @@ def create_app(ctx: Context, runtime: Runtime | None = None, queue=None) -> Fast
     app.state.ctx = ctx
     app.state.runtime = runtime
     app.state.session_factory = runtime.session_factory
+    app.state.rate_limiter = make_rate_limiter(ctx.settings.redis_url)
     install_error_handlers(app)
-    app.include_router(health.router)
-    app.include_router(reference.router)
+    install_metrics(app)
+    for module in (health, auth, work_orders, public, submissions, admin, reference, open311):
+        app.include_router(module.router)
+    app.include_router(work_orders.extensions)
 
     @app.get("/", include_in_schema=False)
     def index():

@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
@@ -25,6 +26,14 @@ def install_error_handlers(app: FastAPI) -> None:
         details = [{"where": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in exc.errors()]
         body = {"error_id": "invalid_input", "message": "the request is not valid: " +
                 "; ".join(f"{d['where']}: {d['problem']}" for d in details), "details": details}
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(ValidationError)
+    async def _model(_request: Request, exc: ValidationError) -> JSONResponse:
+        # A model built inside an endpoint (not the request body) refused its input.
+        details = [{"where": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in exc.errors()]
+        body = {"error_id": "invalid_input", "message": "; ".join(f"{d['where']}: {d['problem']}" for d in details),
+                "details": details}
         return JSONResponse(body, status_code=422)
 
     @app.exception_handler(StaleDataError)

@@ -13,6 +13,7 @@ class Actor:
     user_id: int | None = None
     department_id: int | None = None
     name: str = ""
+    department_path: str | None = None  # "/371500/371502/" — the subtree this actor may see
 
 
 SYSTEM = Actor(Role.SYSTEM, name="system")

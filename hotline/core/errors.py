@@ -55,3 +55,13 @@ class ConfigError(HotlineError):
     def __init__(self, problems: list[str]):
         super().__init__("configuration is invalid:\n  " + "\n  ".join(problems), details=problems)
         self.problems = problems
+
+
+class AuthenticationError(HotlineError):
+    status_code = 401
+    error_id = "not_authenticated"
+
+
+class RateLimitedError(HotlineError):
+    status_code = 429
+    error_id = "rate_limited"

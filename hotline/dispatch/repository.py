@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from hotline.core.actor import Actor
@@ -38,6 +38,28 @@ class WorkOrderRepository:
     def by_source(self, channel: str, source_id: str) -> WorkOrder | None:
         stmt = select(WorkOrder).where(WorkOrder.channel == channel, WorkOrder.source_id == source_id)
         return self.session.scalars(stmt).one_or_none()
+
+    def visible(self, ticket_no: str, scope) -> WorkOrder | None:
+        """The order with this ticket if `scope` (a WHERE clause) admits it; None either way otherwise."""
+        stmt = select(WorkOrder).where(WorkOrder.ticket_no == ticket_no, scope)
+        return self.session.scalars(stmt).one_or_none()
+
+    def page(self, scope, *, states: Sequence[str] = (), category: str | None = None,
+             received_from: dt.datetime | None = None, received_to: dt.datetime | None = None,
+             limit: int = 50, offset: int = 0) -> tuple[Sequence[WorkOrder], int]:
+        stmt = select(WorkOrder).where(scope)
+        if states:
+            stmt = stmt.where(WorkOrder.state.in_(list(states)))
+        if category:
+            stmt = stmt.where(WorkOrder.category_code == category)
+        if received_from:
+            stmt = stmt.where(WorkOrder.received_at >= received_from)
+        if received_to:
+            stmt = stmt.where(WorkOrder.received_at < received_to)
+        total = self.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+        rows = self.session.scalars(stmt.order_by(WorkOrder.received_at.desc(), WorkOrder.id.desc())
+                                    .limit(limit).offset(offset)).all()
+        return rows, total
 
     def add(self, order: WorkOrder) -> WorkOrder:
         self.session.add(order)

@@ -1,7 +1,9 @@
 """SQLAlchemy tables, one concern per file; importing this package registers them all."""
 
+from hotline.models.audit import AuditRecord
 from hotline.models.base import Base
 from hotline.models.citizen import Citizen
+from hotline.models.credentials import ApiClient, RefreshToken
 from hotline.models.deadline import Deadline, ExtensionRequest, Reminder
 from hotline.models.department import Department
 from hotline.models.event import WorkOrderEvent
@@ -12,6 +14,6 @@ from hotline.models.user import User
 from hotline.models.work_order import Assignment, TicketCounter, WorkOrder
 
 __all__ = [
-    "Assignment", "Base", "Citizen", "Deadline", "Department", "Evidence", "ExtensionRequest",
+    "ApiClient", "Assignment", "AuditRecord", "Base", "RefreshToken", "Citizen", "Deadline", "Department", "Evidence", "ExtensionRequest",
     "OutboxMessage", "Reminder", "Supervision", "TicketCounter", "User", "WorkOrder", "WorkOrderEvent",
 ]

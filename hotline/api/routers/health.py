@@ -28,6 +28,12 @@ def healthz(request: Request):
     except SQLAlchemyError as exc:
         checks["database"] = {"status": "down", "error": type(exc).__name__}
         status_code = 503
+    checks["redis"] = _redis(ctx.settings.redis_url)
+    if checks["redis"]["status"] == "down":
+        status_code = 503
+    # Telephony and speech report here once their processes run; until then they say so.
+    checks["ami"] = {"status": "not_configured"}
+    checks["asr"] = {"status": "not_configured"}
     today = ctx.sla.local_day(ctx.clock.now())
     unknown = ctx.calendar.unknown_years(today, CALENDAR_HORIZON_DAYS)
     checks["calendar"] = {
@@ -38,3 +44,15 @@ def healthz(request: Request):
     }
     overall = "down" if status_code != 200 else ("degraded" if unknown else "ok")
     return JSONResponse({"status": overall, "checks": checks}, status_code=status_code)
+
+
+def _redis(url: str | None) -> dict:
+    if not url:
+        return {"status": "not_configured", "message": "embedded mode: jobs run in-process"}
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1).ping()
+        return {"status": "ok"}
+    except redis.RedisError as exc:
+        return {"status": "down", "error": type(exc).__name__}

@@ -1,0 +1,1 @@
+"""Staff accounts, login and tokens, and API clients for channel gateways."""

@@ -1,0 +1,117 @@
+"""Accounts: create staff and API clients, log in, refresh, and turn a token into an Actor."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from hotline.context import Context
+from hotline.core import security
+from hotline.core.actor import Actor
+from hotline.core.enums import Channel, Role
+from hotline.core.errors import AuthenticationError, ConflictError, InvalidInputError
+from hotline.dispatch.repository import DepartmentRepository
+from hotline.models import ApiClient, Department, RefreshToken, User
+
+DEPARTMENT_ROLES = {Role.DEPARTMENT_STAFF, Role.DEPARTMENT_ADMIN, Role.SUPERVISOR}
+STAFF_ROLES = [r for r in Role if r not in (Role.CITIZEN, Role.SYSTEM)]
+FAILED_LOGIN = "wrong username or password"
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    token_type: str = "bearer"
+
+
+class AccountService:
+    def __init__(self, session: Session, ctx: Context):
+        self.session = session
+        self.ctx = ctx
+
+    def create_user(self, username: str, password: str, role: Role, display_name: str,
+                    department_code: str | None = None) -> User:
+        """`hotline users create` and the admin API; department roles must name their department."""
+        if not re.fullmatch(r"[A-Za-z0-9_.-]{3,64}", username):
+            raise InvalidInputError("a username is 3–64 letters, digits, '_', '.' or '-'")
+        if len(password) < 10:
+            raise InvalidInputError("a password has at least 10 characters")
+        if Role(role) not in STAFF_ROLES:
+            raise InvalidInputError(f"{role} is not a staff role")
+        department = None
+        if department_code:
+            department = DepartmentRepository(self.session).by_code(department_code)
+            if department is None:
+                raise InvalidInputError(f"no department with code {department_code}")
+        elif role in DEPARTMENT_ROLES - {Role.SUPERVISOR}:
+            raise InvalidInputError(f"a {role} account needs a department")
+        if self.session.scalar(select(User.id).where(User.username == username)):
+            raise ConflictError(f"username {username} is taken")
+        user = User(username=username, display_name=display_name, role=Role(role),
+                    department_id=department.id if department else None,
+                    password_hash=security.hash_password(password), active=True, created_at=self.ctx.clock.now())
+        self.session.add(user)
+        self.session.flush()
+        return user
+
+    def login(self, username: str, password: str) -> Tokens:
+        """Tokens for a valid login; the same answer, after the same work, for any failure."""
+        user = self.session.scalar(select(User).where(User.username == username))
+        ok = security.verify_password(user.password_hash if user else None, password)
+        if not ok or user is None or not user.active:
+            raise AuthenticationError(FAILED_LOGIN, error_id="login_failed")
+        return self._issue(user.id)
+
+    def refresh(self, refresh_token: str) -> Tokens:
+        """Rotate: the old refresh token is spent, a reused one is refused."""
+        now = self.ctx.clock.now()
+        claims = security.verify(self.ctx.secret, refresh_token, "refresh", now)
+        spent = self.session.execute(update(RefreshToken).where(
+            RefreshToken.jti == claims.jti, RefreshToken.revoked_at.is_(None)).values(revoked_at=now)).rowcount
+        user = self.session.get(User, claims.user_id)
+        if spent != 1 or user is None or not user.active:
+            raise AuthenticationError("the refresh token is no longer valid; log in again")
+        return self._issue(user.id)
+
+    def _issue(self, user_id: int) -> Tokens:
+        now = self.ctx.clock.now()
+        access, claims = security.issue(self.ctx.secret, user_id, "access", now)
+        refresh, r_claims = security.issue(self.ctx.secret, user_id, "refresh", now)
+        self.session.add(RefreshToken(jti=r_claims.jti, user_id=user_id, issued_at=now,
+                                      expires_at=r_claims.expires_at))
+        return Tokens(access, refresh, int((claims.expires_at - now).total_seconds()))
+
+    def actor_for(self, access_token: str) -> Actor:
+        """The acting user behind a bearer token, checked on every request."""
+        claims = security.verify(self.ctx.secret, access_token, "access", self.ctx.clock.now())
+        row = self.session.execute(
+            select(User, Department.path).outerjoin(Department, User.department_id == Department.id)
+            .where(User.id == claims.user_id)).first()
+        if row is None or not row[0].active:
+            raise AuthenticationError("this account no longer exists or is disabled")
+        user, path = row
+        return Actor(Role(user.role), user_id=user.id, department_id=user.department_id,
+                     name=user.username, department_path=path)
+
+    def create_api_client(self, name: str, channel: Channel) -> tuple[ApiClient, str]:
+        """A key for a channel gateway; the key itself is shown once and stored only as a hash."""
+        if self.session.scalar(select(ApiClient.id).where(ApiClient.name == name)):
+            raise ConflictError(f"an API client named {name} exists")
+        key = security.new_api_key()
+        client = ApiClient(name=name, channel=Channel(channel), key_hash=security.api_key_hash(key), active=True,
+                           created_at=self.ctx.clock.now())
+        self.session.add(client)
+        self.session.flush()
+        return client, key
+
+    def api_client(self, key: str | None) -> ApiClient:
+        client = key and self.session.scalar(select(ApiClient).where(ApiClient.key_hash == security.api_key_hash(key)))
+        if not client or not client.active:
+            raise AuthenticationError("a valid API key is required", error_id="invalid_api_key")
+        return client
+

@@ -1,0 +1,62 @@
+"""Turn work-order rows into API bodies, masking personal data for those who may not see it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline.api import schemas
+from hotline.api.scope import mask_numbers_in_text, mask_phone, masks_personal_data
+from hotline.core.actor import Actor
+from hotline.dispatch.lifecycle import allowed_actions
+from hotline.models import Citizen, Deadline, Department, WorkOrder
+
+LIGHT_RANK = {"green": 0, "yellow": 1, "red": 2}
+
+
+def open_deadlines(session: Session, order_ids: Sequence[int]) -> dict[int, list[Deadline]]:
+    rows = session.scalars(select(Deadline).where(Deadline.work_order_id.in_(list(order_ids)),
+                                                  Deadline.status == "open"))
+    out: dict[int, list[Deadline]] = {}
+    for d in rows:
+        out.setdefault(d.work_order_id, []).append(d)
+    return out
+
+
+def summary(order: WorkOrder, deadlines: list[Deadline]) -> schemas.OrderSummary:
+    worst = max((d.light for d in deadlines), key=LIGHT_RANK.__getitem__, default=None)
+    nearest = min((d.due_at for d in deadlines), default=None)
+    return schemas.OrderSummary(
+        ticket_no=order.ticket_no, state=order.state, tier=order.tier, category_code=order.category_code,
+        channel=order.channel, title=order.title, place=order.place, received_at=order.received_at,
+        light=worst, due_at=nearest,
+    )
+
+
+def detail(session: Session, order: WorkOrder, actor: Actor) -> schemas.OrderDetail:
+    all_deadlines = session.scalars(select(Deadline).where(Deadline.work_order_id == order.id)
+                                    .order_by(Deadline.id)).all()
+    open_ones = [d for d in all_deadlines if d.status == "open"]
+    masked = masks_personal_data(actor)
+    citizen = session.get(Citizen, order.citizen_id) if order.citizen_id else None
+    departments = {d.id: d for d in session.scalars(
+        select(Department).where(Department.id.in_({a.department_id for a in order.assignments})))}
+    return schemas.OrderDetail(
+        **summary(order, open_ones).model_dump(),
+        content=mask_numbers_in_text(order.content) if masked else order.content,
+        result=order.result, accepted_at=order.accepted_at, dispatched_at=order.dispatched_at,
+        replied_at=order.replied_at, completed_at=order.completed_at, closed_at=order.closed_at,
+        close_reason=order.close_reason, redo_count=order.redo_count, return_count=order.return_count,
+        citizen=schemas.CitizenOut(phone=mask_phone(citizen.phone) if masked else citizen.phone,
+                                   name=None if masked else citizen.name) if citizen else None,
+        assignments=[schemas.AssignmentOut(
+            department_code=departments[a.department_id].code, department_name=departments[a.department_id].name,
+            role=a.role, status=a.status, active=a.active, dispatched_at=a.dispatched_at, signed_at=a.signed_at,
+            replied_at=a.replied_at, completed_at=a.completed_at, reply_text=a.reply_text, result=a.result,
+        ) for a in order.assignments],
+        deadlines=[schemas.DeadlineOut(kind=d.kind, due_at=d.due_at, light=d.light, status=d.status,
+                                       provisional=d.provisional) for d in all_deadlines],
+        allowed_actions=[a.value for a in allowed_actions(order.state, actor.role)],
+    )

@@ -1,0 +1,154 @@
+"""Open311 GeoReport v2, so existing 311 apps can file and follow requests. Reads never carry names or
+phone numbers; errors use the spec's [{code, description}] shape, which 311 clients parse."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+from xml.etree import ElementTree as ET
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hotline.accounts.service import AccountService
+from hotline.api.audit import audit
+from hotline.api.deps import get_ctx, get_session
+from hotline.api.scope import mask_numbers_in_text
+from hotline.context import Context
+from hotline.core.actor import Actor
+from hotline.core.enums import Channel, Role
+from hotline.core.errors import HotlineError, InvalidInputError, NotFoundError
+from hotline.dispatch.schemas import WorkOrderDraft
+from hotline.dispatch.service import WorkOrderService
+from hotline.models import Assignment, Deadline, Department, WorkOrder, WorkOrderEvent
+
+router = APIRouter(prefix="/open311/v2", tags=["Open311 GeoReport v2"])
+Fmt = Literal["json", "xml"]
+TIER_NOTICE = {"emergency": "紧急：2小时内反馈", "livelihood": "民生：24小时内反馈", "general": "一般：3个工作日内反馈",
+               "complex": "复杂：15日内办结"}
+
+
+def render(fmt: str, root: str, item: str, rows: list[dict], status_code: int = 200) -> Response:
+    if fmt == "json":
+        return JSONResponse(rows, status_code=status_code)
+    top = ET.Element(root)
+    for row in rows:
+        node = ET.SubElement(top, item)
+        for key, value in row.items():
+            child = ET.SubElement(node, key)
+            child.text = "" if value is None else (str(value).lower() if isinstance(value, bool) else str(value))
+    body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+    return Response(body, status_code=status_code, media_type="text/xml; charset=utf-8")
+
+
+def spec_error(fmt: str, exc: HotlineError) -> Response:
+    return render(fmt, "errors", "error", [{"code": exc.status_code, "description": exc.message}], exc.status_code)
+
+
+@router.get("/services.{fmt}", summary="Service list: the hotline's request categories")
+def services(fmt: Fmt, ctx: Context = Depends(get_ctx)):
+    rows = [{"service_code": c.code, "service_name": c.name, "description": f"{c.name}（{TIER_NOTICE[c.tier]}）",
+             "metadata": False, "type": "realtime", "keywords": ",".join(c.keywords), "group": c.code.split(".")[0]}
+            for c in ctx.config.categories.categories]
+    return render(fmt, "services", "service", rows)
+
+
+@router.get("/services/{service_code}.{fmt}", summary="Service definition (no extra attributes)")
+def service_definition(service_code: str, fmt: Fmt, ctx: Context = Depends(get_ctx)):
+    if ctx.config.category(service_code) is None:
+        return spec_error(fmt, NotFoundError(f"no service {service_code}"))
+    if fmt == "json":
+        return JSONResponse({"service_code": service_code, "attributes": []})
+    return render(fmt, "service_definition", "attributes", [])
+
+
+@router.post("/requests.{fmt}", summary="Create a service request (form-encoded, api_key required)")
+def create_request(fmt: Fmt, request: Request, api_key: Annotated[str, Form()] = "",
+                   service_code: Annotated[str, Form()] = "", description: Annotated[str, Form(max_length=4000)] = "",
+                   address_string: Annotated[str, Form(max_length=200)] = "", lat: Annotated[str, Form()] = "",
+                   long: Annotated[str, Form()] = "", first_name: Annotated[str, Form(max_length=50)] = "",
+                   last_name: Annotated[str, Form(max_length=50)] = "", phone: Annotated[str, Form(max_length=30)] = "",
+                   session: Session = Depends(get_session), ctx: Context = Depends(get_ctx)):
+    try:
+        client = AccountService(session, ctx).api_client(api_key)
+        category = ctx.config.category(service_code)
+        if category is None:
+            raise InvalidInputError(f"service_code {service_code or '(missing)'} is not a service")
+        place = address_string or (f"{lat},{long}" if lat and long else None)
+        text = description.strip() or category.name
+        draft = WorkOrderDraft(title=text[:40], content=text, channel=Channel(client.channel), place=place,
+                               category_code=category.code, citizen_phone=phone or None,
+                               citizen_name=(last_name + first_name) or None)
+        actor = Actor(Role.SYSTEM, name=f"api:{client.name}")
+        created = WorkOrderService(session, ctx).create(draft, actor)
+    except ValidationError as exc:
+        session.rollback()
+        return spec_error(fmt, InvalidInputError("; ".join(e["msg"] for e in exc.errors())))
+    except HotlineError as exc:
+        session.rollback()
+        return spec_error(fmt, exc)
+    audit(session, request, actor, "work_order.create", "work_order", created.order.ticket_no, {"via": "open311"})
+    row = {"service_request_id": created.order.ticket_no, "service_notice": TIER_NOTICE[created.order.tier],
+           "account_id": None}
+    return render(fmt, "service_requests", "request", [row])
+
+
+@router.get("/requests.{fmt}", summary="Service requests, filtered; never names or phone numbers")
+def list_requests(fmt: Fmt, service_request_id: str | None = None, service_code: str | None = None,
+                  start_date: dt.datetime | None = None, end_date: dt.datetime | None = None,
+                  status: str | None = Query(default=None, pattern=r"^(open|closed)(,(open|closed))*$"),
+                  session: Session = Depends(get_session), ctx: Context = Depends(get_ctx)):
+    stmt = select(WorkOrder)
+    if service_request_id:
+        stmt = stmt.where(WorkOrder.ticket_no.in_(service_request_id.split(",")))
+    else:  # the spec's default window: the last 90 days, at most 1000 requests
+        end = end_date or ctx.clock.now()
+        stmt = stmt.where(WorkOrder.received_at >= (start_date or end - dt.timedelta(days=90)),
+                          WorkOrder.received_at <= end)
+    if service_code:
+        stmt = stmt.where(WorkOrder.category_code.in_(service_code.split(",")))
+    if status and set(status.split(",")) != {"open", "closed"}:
+        closed = WorkOrder.state == "closed"
+        stmt = stmt.where(closed if status == "closed" else ~closed)
+    orders = session.scalars(stmt.order_by(WorkOrder.received_at.desc()).limit(1000)).all()
+    return render(fmt, "service_requests", "request", _requests(session, ctx, orders))
+
+
+@router.get("/requests/{service_request_id}.{fmt}", summary="One service request")
+def get_request(service_request_id: str, fmt: Fmt, session: Session = Depends(get_session),
+                ctx: Context = Depends(get_ctx)):
+    orders = session.scalars(select(WorkOrder).where(WorkOrder.ticket_no == service_request_id)).all()
+    if not orders:
+        return spec_error(fmt, NotFoundError(f"no service request {service_request_id}"))
+    return render(fmt, "service_requests", "request", _requests(session, ctx, orders))
+
+
+def _requests(session: Session, ctx: Context, orders) -> list[dict]:
+    ids = [o.id for o in orders]
+    leads = dict(session.execute(
+        select(Assignment.work_order_id, Department.name).join(Department, Department.id == Assignment.department_id)
+        .where(Assignment.work_order_id.in_(ids), Assignment.role == "lead").order_by(Assignment.id)).all())
+    due = dict(session.execute(select(Deadline.work_order_id, Deadline.due_at).where(
+        Deadline.work_order_id.in_(ids), Deadline.kind == "complete", Deadline.status == "open")).all())
+    updated = dict(session.execute(select(WorkOrderEvent.work_order_id, func.max(WorkOrderEvent.occurred_at))
+                                   .where(WorkOrderEvent.work_order_id.in_(ids))
+                                   .group_by(WorkOrderEvent.work_order_id)).all())
+    out = []
+    for o in orders:
+        category = ctx.config.category(o.category_code) if o.category_code else None
+        replies = [a.reply_text for a in o.assignments if a.reply_text]
+        notes = o.result or (replies[-1] if replies else None)
+        out.append({
+            "service_request_id": o.ticket_no, "status": "closed" if o.state == "closed" else "open",
+            "status_notes": mask_numbers_in_text(notes), "service_name": category.name if category else None,
+            "service_code": o.category_code, "description": mask_numbers_in_text(o.content),
+            "agency_responsible": leads.get(o.id), "service_notice": TIER_NOTICE[o.tier],
+            "requested_datetime": o.received_at.isoformat(),
+            "updated_datetime": (updated.get(o.id) or o.received_at).isoformat(),
+            "expected_datetime": due[o.id].isoformat() if o.id in due else None,
+            "address": o.place, "address_id": None, "zipcode": None, "lat": None, "long": None, "media_url": None,
+        })
+    return out

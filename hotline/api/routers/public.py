@@ -1,0 +1,37 @@
+"""Citizen self-service: a case's status by ticket number and extraction code, no login."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy.orm import Session
+
+from hotline.api.deps import get_ctx, get_session, rate_limit
+from hotline.api.schemas import PublicStatus
+from hotline.api.scope import mask_numbers_in_text
+from hotline.context import Context
+from hotline.core.errors import NotFoundError
+from hotline.dispatch import tickets
+from hotline.dispatch.repository import WorkOrderRepository
+
+router = APIRouter(prefix="/api/v1/public", tags=["citizens"])
+STATE_LABELS = {"received": "已登记", "accepted": "已受理", "dispatched": "已转办", "signed": "办理中",
+                "replied": "已答复", "completed": "已办结", "callback_pending": "待回访", "returned": "重新派单中",
+                "closed": "已办结归档"}
+NOT_FOUND = "no case with that ticket number and extraction code"
+
+
+@router.get("/status", response_model=PublicStatus, summary="Status of one's own case (ticket + extraction code)",
+            responses={404: {"description": NOT_FOUND}, 429: {"description": "too many look-ups"}})
+def status(request: Request, ticket: str = Query(pattern=r"^\d{8}-\d{4,}$"),
+           code: str = Query(pattern=r"^\d{6}$"), session: Session = Depends(get_session),
+           ctx: Context = Depends(get_ctx)):
+    # Per address and per ticket: guessing a 6-digit code takes years at this rate.
+    rate_limit(request, "status-ip", 20, 60)
+    rate_limit(request, "status-ticket", 10, 3600, key=ticket)
+    order = WorkOrderRepository(session).by_ticket(ticket)
+    if order is None or not tickets.check_extraction_code(ctx.secret, ticket, code, order.extraction_code_hash):
+        raise NotFoundError(NOT_FOUND)  # the same answer whether the ticket exists or not
+    replies = [mask_numbers_in_text(a.reply_text) for a in order.assignments if a.reply_text]
+    return PublicStatus(ticket_no=order.ticket_no, state=order.state, state_label=STATE_LABELS[order.state],
+                        received_at=order.received_at, replies=replies, result=mask_numbers_in_text(order.result),
+                        completed_at=order.completed_at)

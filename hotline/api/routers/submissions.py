@@ -1,0 +1,48 @@
+"""Online channels: WeChat, app, web and the provincial platform (省转件) submit through their gateway."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Request
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from hotline.accounts.service import AccountService
+from hotline.api.audit import audit
+from hotline.api.deps import get_ctx, get_session
+from hotline.api.schemas import CreatedOrder
+from hotline.context import Context
+from hotline.core.actor import Actor
+from hotline.core.enums import Channel, Role
+from hotline.dispatch.schemas import WorkOrderDraft
+from hotline.dispatch.service import WorkOrderService
+
+router = APIRouter(prefix="/api/v1/submissions", tags=["channels"])
+
+
+class SubmissionIn(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    content: str = Field(min_length=1, max_length=20000)
+    category_code: str | None = Field(default=None, max_length=32)
+    place: str | None = Field(default=None, max_length=200)
+    citizen_phone: str | None = Field(default=None, max_length=30)
+    citizen_name: str | None = Field(default=None, max_length=100)
+
+
+@router.post("", response_model=CreatedOrder, status_code=201,
+             summary="A citizen's submission from a channel gateway; a retried Idempotency-Key returns the first",
+             responses={401: {"description": "missing or invalid API key"}})
+def submit(body: SubmissionIn, request: Request, x_api_key: Annotated[str | None, Header()] = None,
+           idempotency_key: Annotated[str | None, Header(min_length=1, max_length=48)] = None,
+           session: Session = Depends(get_session), ctx: Context = Depends(get_ctx)):
+    client = AccountService(session, ctx).api_client(x_api_key)
+    actor = Actor(Role.SYSTEM, name=f"api:{client.name}")
+    draft = WorkOrderDraft(**body.model_dump(), channel=Channel(client.channel),
+                           source_id=f"{client.id}:{idempotency_key}" if idempotency_key else None)
+    created = WorkOrderService(session, ctx).create(draft, actor)
+    if created.extraction_code is not None:
+        audit(session, request, actor, "work_order.create", "work_order", created.order.ticket_no,
+              {"channel": client.channel})
+    return CreatedOrder(ticket_no=created.order.ticket_no, extraction_code=created.extraction_code,
+                        state=created.order.state)

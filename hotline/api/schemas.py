@@ -1,0 +1,161 @@
+"""Response and request bodies of the staff API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+from hotline.core.enums import Channel, Role, Tier
+
+
+class CitizenOut(BaseModel):
+    phone: str | None
+    name: str | None
+
+
+class AssignmentOut(BaseModel):
+    department_code: str
+    department_name: str
+    role: str
+    status: str
+    active: bool
+    dispatched_at: dt.datetime
+    signed_at: dt.datetime | None
+    replied_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    reply_text: str | None
+    result: str | None
+
+
+class DeadlineOut(BaseModel):
+    kind: str
+    due_at: dt.datetime
+    light: str
+    status: str
+    provisional: bool
+
+
+class OrderSummary(BaseModel):
+    ticket_no: str
+    state: str
+    tier: Tier
+    category_code: str | None
+    channel: Channel
+    title: str
+    place: str | None
+    received_at: dt.datetime
+    light: str | None = Field(description="the worst light among open deadlines")
+    due_at: dt.datetime | None = Field(description="the nearest open deadline")
+
+
+class OrderDetail(OrderSummary):
+    content: str
+    result: str | None
+    accepted_at: dt.datetime | None
+    dispatched_at: dt.datetime | None
+    replied_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    close_reason: str | None
+    redo_count: int
+    return_count: int
+    citizen: CitizenOut | None
+    assignments: list[AssignmentOut]
+    deadlines: list[DeadlineOut]
+    allowed_actions: list[str]
+
+
+class OrderPage(BaseModel):
+    items: list[OrderSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class CreatedOrder(BaseModel):
+    ticket_no: str
+    extraction_code: str | None = Field(description="shown once, to tell the citizen; null on an idempotent retry")
+    state: str
+
+
+class EventOut(BaseModel):
+    action: str
+    from_state: str | None
+    to_state: str
+    actor_role: str
+    note: str | None
+    data: dict | None
+    occurred_at: dt.datetime
+
+
+class RouteOut(BaseModel):
+    lead: str | None
+    co: list[str]
+    reasons: list[str]
+
+
+class LoginIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class RefreshIn(BaseModel):
+    refresh_token: str = Field(min_length=1, max_length=2000)
+
+
+class TokensOut(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str
+    expires_in: int
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=3, max_length=64)
+    password: str = Field(min_length=10, max_length=200)
+    display_name: str = Field(min_length=1, max_length=100)
+    role: Role
+    department_code: str | None = Field(default=None, max_length=32)
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    department_code: str | None
+    active: bool
+
+
+class ApiClientIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    channel: Channel
+
+
+class ApiClientOut(BaseModel):
+    id: int
+    name: str
+    channel: str
+    api_key: str = Field(description="shown once; store it in the gateway's configuration")
+
+
+class AuditOut(BaseModel):
+    at: dt.datetime
+    actor: str
+    role: str
+    action: str
+    object_type: str
+    object_id: str | None
+    ip: str | None
+    details: dict | None
+
+
+class PublicStatus(BaseModel):
+    ticket_no: str
+    state: str
+    state_label: str
+    received_at: dt.datetime
+    replies: list[str]
+    result: str | None
+    completed_at: dt.datetime | None

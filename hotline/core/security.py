@@ -1,0 +1,77 @@
+"""Passwords (argon2), signed tokens (short-lived access, rotating refresh) and API key hashing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from hotline.core.errors import AuthenticationError
+
+ACCESS_TTL = dt.timedelta(minutes=15)
+REFRESH_TTL = dt.timedelta(days=7)
+ALGORITHM = "HS256"
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Always spends one argon2 verification, so an unknown user takes as long as a wrong password."""
+    try:
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@lru_cache
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_hex(16))
+
+
+@dataclass(frozen=True)
+class Claims:
+    user_id: int
+    kind: str  # access | refresh
+    jti: str
+    expires_at: dt.datetime
+
+
+def issue(secret: bytes, user_id: int, kind: str, now: dt.datetime) -> tuple[str, Claims]:
+    ttl = ACCESS_TTL if kind == "access" else REFRESH_TTL
+    claims = Claims(user_id, kind, secrets.token_hex(16), now + ttl)
+    token = jwt.encode({"sub": str(user_id), "typ": kind, "jti": claims.jti, "iat": int(now.timestamp()),
+                        "exp": int(claims.expires_at.timestamp())}, secret, algorithm=ALGORITHM)
+    return token, claims
+
+
+def verify(secret: bytes, token: str, kind: str, now: dt.datetime) -> Claims:
+    """Check signature, type and expiry against the injected clock; any doubt is a 401."""
+    try:
+        raw = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"verify_exp": False,
+                                                                         "require": ["sub", "typ", "jti", "exp"]})
+        user_id = int(raw["sub"])
+    except (jwt.PyJWTError, ValueError) as exc:
+        raise AuthenticationError("the token is not valid; log in again") from exc
+    if raw["typ"] != kind:
+        raise AuthenticationError(f"a {raw['typ']} token cannot be used here")
+    expires_at = dt.datetime.fromtimestamp(raw["exp"], dt.UTC)
+    if expires_at <= now:
+        raise AuthenticationError("the token has expired; refresh it or log in again", error_id="token_expired")
+    return Claims(user_id, kind, raw["jti"], expires_at)
+
+
+def new_api_key() -> str:
+    return "hk_" + secrets.token_urlsafe(24)
+
+
+def api_key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
