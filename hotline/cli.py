@@ -108,6 +108,7 @@ def sla_due(
     """Print the deadlines a case of TIER received AT would get, as JSON."""
     from hotline.context import build_context
     from hotline.core.enums import Tier
+    from hotline.dispatch.sla import check_instant
 
     try:
         start = dt.datetime.fromisoformat(at)
@@ -115,9 +116,11 @@ def sla_due(
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    if start.tzinfo is None:
-        typer.echo("error: --at needs a time zone offset, e.g. +08:00", err=True)
-        raise typer.Exit(2)
+    try:
+        check_instant(start)
+    except HotlineError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
     try:
         ctx = build_context()
     except HotlineError as exc:

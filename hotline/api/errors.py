@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
@@ -34,6 +35,14 @@ def install_error_handlers(app: FastAPI) -> None:
         details = [{"where": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in exc.errors()]
         body = {"error_id": "invalid_input", "message": "; ".join(f"{d['where']}: {d['problem']}" for d in details),
                 "details": details}
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(DataError)
+    async def _data(_request: Request, exc: DataError) -> JSONResponse:
+        # The database refused a value the request carried (out of range, malformed): the caller's mistake.
+        log.info("value refused by the database: %s", exc.orig)
+        body = {"error_id": "invalid_input", "message": "a value in the request is out of range or malformed",
+                "details": None}
         return JSONResponse(body, status_code=422)
 
     @app.exception_handler(StaleDataError)

@@ -45,18 +45,24 @@ class Claims:
     expires_at: dt.datetime
 
 
+def _signing_key(secret: bytes) -> bytes:
+    """A 32-byte key for tokens only, so a short configured secret still signs with full strength
+    and token keys never equal the key that hashes extraction codes."""
+    return hashlib.sha256(b"hotline-token-signing:" + secret).digest()
+
+
 def issue(secret: bytes, user_id: int, kind: str, now: dt.datetime) -> tuple[str, Claims]:
     ttl = ACCESS_TTL if kind == "access" else REFRESH_TTL
     claims = Claims(user_id, kind, secrets.token_hex(16), now + ttl)
     token = jwt.encode({"sub": str(user_id), "typ": kind, "jti": claims.jti, "iat": int(now.timestamp()),
-                        "exp": int(claims.expires_at.timestamp())}, secret, algorithm=ALGORITHM)
+                        "exp": int(claims.expires_at.timestamp())}, _signing_key(secret), algorithm=ALGORITHM)
     return token, claims
 
 
 def verify(secret: bytes, token: str, kind: str, now: dt.datetime) -> Claims:
     """Check signature, type and expiry against the injected clock; any doubt is a 401."""
     try:
-        raw = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"verify_exp": False,
+        raw = jwt.decode(token, _signing_key(secret), algorithms=[ALGORITHM], options={"verify_exp": False, "verify_iat": False,
                                                                          "require": ["sub", "typ", "jti", "exp"]})
         user_id = int(raw["sub"])
     except (jwt.PyJWTError, ValueError) as exc:

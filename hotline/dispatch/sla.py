@@ -8,7 +8,19 @@ from zoneinfo import ZoneInfo
 
 from hotline.core.config import Duration, SlaFile
 from hotline.core.enums import Tier
+from hotline.core.errors import InvalidInputError
 from hotline.dispatch.calendar import WorkingCalendar
+
+
+EARLIEST, LATEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+
+
+def check_instant(at: dt.datetime) -> None:
+    """Deadlines are for this century's cases; far dates have no calendar and odd historic offsets."""
+    if at.tzinfo is None:
+        raise InvalidInputError("a time needs a time zone offset, e.g. 2026-11-21T09:00:00+08:00")
+    if not EARLIEST <= at < LATEST:
+        raise InvalidInputError(f"{at.isoformat()} is outside 2000–2099")
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,7 @@ class SlaPolicy:
         self.tz = ZoneInfo(timezone)
 
     def deadlines(self, tier: Tier, starts_at: dt.datetime) -> TierDeadlines:
+        check_instant(starts_at)
         policy = self.sla.tiers[Tier(tier)]
         return TierDeadlines(
             Tier(tier), starts_at, self.due(starts_at, policy.reply), self.due(starts_at, policy.complete)

@@ -38,6 +38,7 @@ def test_sla_due_in_an_unconfigured_year_is_provisional_and_warns():
 @pytest.mark.parametrize("args,message", [
     (["--tier", "urgent", "--at", "2026-09-30T16:00:00+08:00"], "is not a valid Tier"),
     (["--tier", "general", "--at", "2026-09-30T16:00:00"], "needs a time zone offset"),
+    (["--tier", "general", "--at", "1900-01-01T00:00:00+08:00"], "outside 2000–2099"),
 ])
 def test_sla_due_refuses_bad_input(args, message):
     r = hotline("sla", "due", *args)

@@ -27,6 +27,10 @@ from hotline.models import Assignment, Deadline, Department, WorkOrder, WorkOrde
 
 router = APIRouter(prefix="/open311/v2", tags=["Open311 GeoReport v2"])
 Fmt = Literal["json", "xml"]
+_BOTH = {"application/json": {}, "text/xml": {}}
+DOCS = {code: {"description": text, "content": _BOTH} for code, text in (
+    (200, "JSON or XML, as the path's extension says"), (401, "invalid api_key"),
+    (404, "no such service or request"), (422, "invalid request"))}
 TIER_NOTICE = {"emergency": "紧急：2小时内反馈", "livelihood": "民生：24小时内反馈", "general": "一般：3个工作日内反馈",
                "complex": "复杂：15日内办结"}
 
@@ -48,7 +52,7 @@ def spec_error(fmt: str, exc: HotlineError) -> Response:
     return render(fmt, "errors", "error", [{"code": exc.status_code, "description": exc.message}], exc.status_code)
 
 
-@router.get("/services.{fmt}", summary="Service list: the hotline's request categories")
+@router.get("/services.{fmt}", responses=DOCS, summary="Service list: the hotline's request categories")
 def services(fmt: Fmt, ctx: Context = Depends(get_ctx)):
     rows = [{"service_code": c.code, "service_name": c.name, "description": f"{c.name}（{TIER_NOTICE[c.tier]}）",
              "metadata": False, "type": "realtime", "keywords": ",".join(c.keywords), "group": c.code.split(".")[0]}
@@ -56,7 +60,7 @@ def services(fmt: Fmt, ctx: Context = Depends(get_ctx)):
     return render(fmt, "services", "service", rows)
 
 
-@router.get("/services/{service_code}.{fmt}", summary="Service definition (no extra attributes)")
+@router.get("/services/{service_code}.{fmt}", responses=DOCS, summary="Service definition (no extra attributes)")
 def service_definition(service_code: str, fmt: Fmt, ctx: Context = Depends(get_ctx)):
     if ctx.config.category(service_code) is None:
         return spec_error(fmt, NotFoundError(f"no service {service_code}"))
@@ -65,7 +69,7 @@ def service_definition(service_code: str, fmt: Fmt, ctx: Context = Depends(get_c
     return render(fmt, "service_definition", "attributes", [])
 
 
-@router.post("/requests.{fmt}", summary="Create a service request (form-encoded, api_key required)")
+@router.post("/requests.{fmt}", responses=DOCS, summary="Create a service request (form-encoded, api_key required)")
 def create_request(fmt: Fmt, request: Request, api_key: Annotated[str, Form()] = "",
                    service_code: Annotated[str, Form()] = "", description: Annotated[str, Form(max_length=4000)] = "",
                    address_string: Annotated[str, Form(max_length=200)] = "", lat: Annotated[str, Form()] = "",
@@ -96,7 +100,7 @@ def create_request(fmt: Fmt, request: Request, api_key: Annotated[str, Form()] =
     return render(fmt, "service_requests", "request", [row])
 
 
-@router.get("/requests.{fmt}", summary="Service requests, filtered; never names or phone numbers")
+@router.get("/requests.{fmt}", responses=DOCS, summary="Service requests, filtered; never names or phone numbers")
 def list_requests(fmt: Fmt, service_request_id: str | None = None, service_code: str | None = None,
                   start_date: dt.datetime | None = None, end_date: dt.datetime | None = None,
                   status: str | None = Query(default=None, pattern=r"^(open|closed)(,(open|closed))*$"),
@@ -117,7 +121,7 @@ def list_requests(fmt: Fmt, service_request_id: str | None = None, service_code:
     return render(fmt, "service_requests", "request", _requests(session, ctx, orders))
 
 
-@router.get("/requests/{service_request_id}.{fmt}", summary="One service request")
+@router.get("/requests/{service_request_id}.{fmt}", responses=DOCS, summary="One service request")
 def get_request(service_request_id: str, fmt: Fmt, session: Session = Depends(get_session),
                 ctx: Context = Depends(get_ctx)):
     orders = session.scalars(select(WorkOrder).where(WorkOrder.ticket_no == service_request_id)).all()

@@ -6,7 +6,7 @@ import datetime as dt
 import inspect
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,7 @@ from hotline.models import WorkOrder
 
 router = APIRouter(prefix="/api/v1/work-orders", tags=["work orders"])
 Ticket = Annotated[str, Field(pattern=r"^\d{8}-\d{4,}$")]
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 ERRORS = {404: {"description": "no such order in your scope"}, 409: {"description": "not allowed in this state"},
           403: {"description": "not allowed for your role"}, 422: {"description": "invalid input"}}
 
@@ -62,7 +63,7 @@ def create(draft: WorkOrderDraft, request: Request, actor: Actor = Depends(curre
 @router.get("", response_model=schemas.OrderPage, summary="Orders in your scope, newest first")
 def list_orders(state: Annotated[list[State] | None, Query()] = None, category: str | None = None,
                 received_from: dt.datetime | None = None, received_to: dt.datetime | None = None,
-                limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0)] = 0,
+                limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
                 actor: Actor = Depends(current_actor), session: Session = Depends(get_session)):
     rows, total = WorkOrderRepository(session).page(
         order_filter(actor), states=[s.value for s in state or []], category=category,
@@ -127,13 +128,15 @@ def _step(name: str, summary: str, body_type, call):
     def endpoint(ticket: Ticket, request: Request, body=None, actor: Actor = Depends(current_actor),
                  session: Session = Depends(get_session), ctx: Context = Depends(get_ctx)):
         order = visible(session, actor, ticket)
+        body = body if body is not None else body_type()
         call(session, ctx, order.id, actor, body)
-        return done(session, request, actor, order, name, body.model_dump(mode="json") if body else None)
+        return done(session, request, actor, order, name, body.model_dump(mode="json", exclude_none=True) or None)
 
-    # The body model is chosen per step; steps without input take no body at all.
+    # The body model is chosen per step; a step whose fields are all optional may send no body.
     signature = inspect.signature(endpoint)
+    optional = not any(f.is_required() for f in body_type.model_fields.values())
     body = (inspect.Parameter("body", inspect.Parameter.KEYWORD_ONLY, annotation=body_type | None, default=None)
-            if body_type is Empty else inspect.Parameter("body", inspect.Parameter.KEYWORD_ONLY, annotation=body_type))
+            if optional else inspect.Parameter("body", inspect.Parameter.KEYWORD_ONLY, annotation=body_type))
     endpoint.__signature__ = signature.replace(parameters=[
         body if p.name == "body" else p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
         for p in signature.parameters.values()])
@@ -184,7 +187,7 @@ extensions = APIRouter(prefix="/api/v1/extensions", tags=["work orders"])
 
 @extensions.post("/{request_id}/decision", response_model=schemas.OrderDetail, responses=ERRORS,
                  summary="延期审批: approve or refuse an extension (hotline admin, supervisor)")
-def decide_extension(request_id: int, body: DecisionIn, request: Request, actor: Actor = Depends(current_actor),
+def decide_extension(request_id: RowId, body: DecisionIn, request: Request, actor: Actor = Depends(current_actor),
                      session: Session = Depends(get_session), ctx: Context = Depends(get_ctx)):
     service = ExtensionService(session, ctx)
     pending = service.requests.get(request_id)
