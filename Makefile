@@ -20,6 +20,7 @@ test: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_work_orders.py
 	$(BIN)/python bench/bench_sweep.py
+	$(BIN)/python bench/bench_api.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -90,13 +90,12 @@ class AccountService:
         """The acting user behind a bearer token, checked on every request."""
         claims = security.verify(self.ctx.secret, access_token, "access", self.ctx.clock.now())
         row = self.session.execute(
-            select(User, Department.path).outerjoin(Department, User.department_id == Department.id)
-            .where(User.id == claims.user_id)).first()
-        if row is None or not row[0].active:
+            select(User.id, User.username, User.role, User.department_id, User.active, Department.path)
+            .outerjoin(Department, User.department_id == Department.id).where(User.id == claims.user_id)).first()
+        if row is None or not row.active:
             raise AuthenticationError("this account no longer exists or is disabled")
-        user, path = row
-        return Actor(Role(user.role), user_id=user.id, department_id=user.department_id,
-                     name=user.username, department_path=path)
+        return Actor(Role(row.role), user_id=row.id, department_id=row.department_id, name=row.username,
+                     department_path=row.path)
 
     def create_api_client(self, name: str, channel: Channel) -> tuple[ApiClient, str]:
         """A key for a channel gateway; the key itself is shown once and stored only as a hash."""

@@ -18,7 +18,7 @@ from hotline.core.errors import AuthenticationError, RateLimitedError
 bearer = HTTPBearer(auto_error=False, description="an access token from POST /api/v1/auth/login")
 
 
-def get_ctx(request: Request) -> Context:
+async def get_ctx(request: Request) -> Context:
     return request.app.state.ctx
 
 

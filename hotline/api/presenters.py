@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,25 +11,14 @@ from hotline.core.actor import Actor
 from hotline.dispatch.lifecycle import allowed_actions
 from hotline.models import Citizen, Deadline, Department, WorkOrder
 
-LIGHT_RANK = {"green": 0, "yellow": 1, "red": 2}
+LIGHTS = ("green", "yellow", "red")
 
 
-def open_deadlines(session: Session, order_ids: Sequence[int]) -> dict[int, list[Deadline]]:
-    rows = session.scalars(select(Deadline).where(Deadline.work_order_id.in_(list(order_ids)),
-                                                  Deadline.status == "open"))
-    out: dict[int, list[Deadline]] = {}
-    for d in rows:
-        out.setdefault(d.work_order_id, []).append(d)
-    return out
-
-
-def summary(order: WorkOrder, deadlines: list[Deadline]) -> schemas.OrderSummary:
-    worst = max((d.light for d in deadlines), key=LIGHT_RANK.__getitem__, default=None)
-    nearest = min((d.due_at for d in deadlines), default=None)
+def summary(order: WorkOrder, light_rank: int | None, due_at) -> schemas.OrderSummary:
     return schemas.OrderSummary(
         ticket_no=order.ticket_no, state=order.state, tier=order.tier, category_code=order.category_code,
         channel=order.channel, title=order.title, place=order.place, received_at=order.received_at,
-        light=worst, due_at=nearest,
+        light=None if light_rank is None else LIGHTS[light_rank], due_at=due_at,
     )
 
 
@@ -39,12 +26,13 @@ def detail(session: Session, order: WorkOrder, actor: Actor) -> schemas.OrderDet
     all_deadlines = session.scalars(select(Deadline).where(Deadline.work_order_id == order.id)
                                     .order_by(Deadline.id)).all()
     open_ones = [d for d in all_deadlines if d.status == "open"]
+    worst = max((LIGHTS.index(d.light) for d in open_ones), default=None)
     masked = masks_personal_data(actor)
     citizen = session.get(Citizen, order.citizen_id) if order.citizen_id else None
     departments = {d.id: d for d in session.scalars(
         select(Department).where(Department.id.in_({a.department_id for a in order.assignments})))}
     return schemas.OrderDetail(
-        **summary(order, open_ones).model_dump(),
+        **summary(order, worst, min((d.due_at for d in open_ones), default=None)).model_dump(),
         content=mask_numbers_in_text(order.content) if masked else order.content,
         result=order.result, accepted_at=order.accepted_at, dispatched_at=order.dispatched_at,
         replied_at=order.replied_at, completed_at=order.completed_at, closed_at=order.closed_at,

@@ -16,6 +16,10 @@ def make_engine(url: str, **kwargs) -> Engine:
     """An engine for PostgreSQL or SQLite; SQLite gets foreign keys, WAL and write-serialising BEGIN."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
+        # As many connections as a worker's thread pool runs requests at once, so none waits for one.
+        if "poolclass" not in kwargs:
+            kwargs.setdefault("pool_size", 20)
+            kwargs.setdefault("max_overflow", 20)
         return create_engine(url, pool_pre_ping=True, **kwargs)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

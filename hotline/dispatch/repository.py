@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, case, func, select, update
+from sqlalchemy.orm import Session, raiseload
 
 from hotline.core.actor import Actor
 from hotline.core.db import dialect_insert
@@ -46,7 +46,8 @@ class WorkOrderRepository:
 
     def page(self, scope, *, states: Sequence[str] = (), category: str | None = None,
              received_from: dt.datetime | None = None, received_to: dt.datetime | None = None,
-             limit: int = 50, offset: int = 0) -> tuple[Sequence[WorkOrder], int]:
+             limit: int = 50, offset: int = 0) -> tuple[Sequence[Row], int]:
+        """(order, worst light rank or None, nearest open due_at or None) rows, newest first, and the total."""
         stmt = select(WorkOrder).where(scope)
         if states:
             stmt = stmt.where(WorkOrder.state.in_(list(states)))
@@ -57,8 +58,14 @@ class WorkOrderRepository:
         if received_to:
             stmt = stmt.where(WorkOrder.received_at < received_to)
         total = self.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-        rows = self.session.scalars(stmt.order_by(WorkOrder.received_at.desc(), WorkOrder.id.desc())
-                                    .limit(limit).offset(offset)).all()
+        # Each row carries its worst open light and nearest open deadline; assignments are not loaded.
+        open_deadline = (Deadline.work_order_id == WorkOrder.id) & (Deadline.status == DeadlineStatus.OPEN)
+        rank = case((Deadline.light == "red", 2), (Deadline.light == "yellow", 1), else_=0)
+        worst = select(func.max(rank)).where(open_deadline).scalar_subquery()
+        nearest = select(func.min(Deadline.due_at)).where(open_deadline).scalar_subquery()
+        rows = self.session.execute(
+            stmt.add_columns(worst, nearest).options(raiseload(WorkOrder.assignments))
+            .order_by(WorkOrder.received_at.desc(), WorkOrder.id.desc()).limit(limit).offset(offset)).all()
         return rows, total
 
     def add(self, order: WorkOrder) -> WorkOrder:

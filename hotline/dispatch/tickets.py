@@ -25,7 +25,15 @@ def allocate_ticket(session: Session, day: dt.date) -> str:
     stmt = stmt.on_conflict_do_update(
         index_elements=[TicketCounter.day], set_={"last_value": TicketCounter.last_value + 1}
     ).returning(TicketCounter.last_value)
-    value = session.execute(stmt).scalar_one()
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        # Its own short transaction: the day's counter row is locked for one statement, not for the
+        # whole request, so concurrent desks do not queue behind each other's commits. A request that
+        # fails afterwards leaves a gap in the day's numbers, never a duplicate.
+        with bind.connect() as conn:
+            value = conn.execution_options(isolation_level="AUTOCOMMIT").execute(stmt).scalar_one()
+    else:  # SQLite has one writer at a time anyway; a second connection would wait for this one
+        value = session.execute(stmt).scalar_one()
     return f"{key}-{value:04d}"
 
 

@@ -85,3 +85,26 @@ def test_outbox_resend_delivers_on_embedded_defaults(tmp_path):
     assert r.returncode == 0 and "queued again: [1]" in r.stdout, r.stderr
     lines = (tmp_path / "notifications.log").read_text(encoding="utf-8").splitlines()
     assert [json.loads(x)["key"] for x in lines] == ["lost:1:sms"]
+
+
+def test_users_create_makes_an_account_that_can_log_in(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from hotline.api.app import create_app
+    from hotline.context import build_context
+    from hotline.core.settings import Settings
+
+    env = {"HOTLINE_DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}", "HOTLINE_VAR_DIR": str(tmp_path),
+           "HOTLINE_SECRET_KEY": "cli-test-secret"}
+    assert hotline("db", "upgrade", env=env).returncode == 0
+    r = hotline("users", "create", "li.water", "--role", "department_staff", "--department", "371500-WATER",
+                "--password", "a long enough password", env=env)
+    assert r.returncode == 0 and "created li.water (department_staff)" in r.stdout, r.stderr
+    bad = hotline("users", "create", "x.ops", "--role", "department_staff", "--password", "a long enough password",
+                  env=env)
+    assert bad.returncode == 1 and "needs a department" in bad.stderr
+    settings = Settings(database_url=env["HOTLINE_DATABASE_URL"], var_dir=tmp_path, secret_key="cli-test-secret",
+                        config_dir=ROOT / "config")
+    with TestClient(create_app(build_context(settings))) as api:
+        login = api.post("/api/v1/auth/login", json={"username": "li.water", "password": "a long enough password"})
+    assert login.status_code == 200

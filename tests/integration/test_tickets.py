@@ -46,9 +46,10 @@ def test_numbering_restarts_each_local_day(session, ctx, clock):
     assert service.create(draft(), OPERATOR).order.ticket_no == "20261124-0001"
 
 
-def test_sequence_grows_past_four_digits_instead_of_wrapping(session, ctx):
+def test_sequence_grows_past_four_digits_instead_of_wrapping(session_factory, ctx):
     from hotline.models import TicketCounter
 
-    session.add(TicketCounter(day="20261123", last_value=9999))
-    session.flush()
-    assert WorkOrderService(session, ctx).create(draft(), OPERATOR).order.ticket_no == "20261123-10000"
+    with session_scope(session_factory) as s:
+        s.add(TicketCounter(day="20261123", last_value=9999))
+    with session_scope(session_factory) as s:
+        assert WorkOrderService(s, ctx).create(draft(), OPERATOR).order.ticket_no == "20261123-10000"

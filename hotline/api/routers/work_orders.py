@@ -68,9 +68,8 @@ def list_orders(state: Annotated[list[State] | None, Query()] = None, category: 
     rows, total = WorkOrderRepository(session).page(
         order_filter(actor), states=[s.value for s in state or []], category=category,
         received_from=received_from, received_to=received_to, limit=limit, offset=offset)
-    deadlines = presenters.open_deadlines(session, [o.id for o in rows])
-    return schemas.OrderPage(items=[presenters.summary(o, deadlines.get(o.id, [])) for o in rows],
-                             total=total, limit=limit, offset=offset)
+    return schemas.OrderPage(items=[presenters.summary(*row) for row in rows], total=total, limit=limit,
+                             offset=offset)
 
 
 @router.get("/{ticket}", response_model=schemas.OrderDetail, responses=ERRORS, summary="One order in full")
