@@ -140,6 +140,27 @@ def api(host: str | None = None, port: int | None = None, workers: int = 1) -> N
                 port=port or settings.api_port, workers=workers, log_level=settings.log_level.lower())
 
 
+def _in_session(work):
+    """Run work(session, ctx) as one committed unit; a domain error ends the command with its message."""
+    from hotline.context import build_context, open_runtime
+    from hotline.core.db import session_scope
+
+    try:
+        ctx = build_context()
+        with session_scope(open_runtime(ctx).session_factory) as session:
+            return work(session, ctx)
+    except HotlineError as exc:
+        _fail(exc)
+
+
+def _enum(kind, value: str, what: str):
+    try:
+        return kind(value)
+    except ValueError:
+        typer.echo(f"error: {value} is not a {what}", err=True)
+        raise typer.Exit(2) from None
+
+
 @users_app.command("create")
 def users_create(
     username: str,
@@ -151,20 +172,11 @@ def users_create(
 ) -> None:
     """Create a staff account (password asked for unless given)."""
     from hotline.accounts.service import AccountService
-    from hotline.context import build_context, open_runtime
-    from hotline.core.db import session_scope
     from hotline.core.enums import Role
 
-    try:
-        ctx = build_context()
-        with session_scope(open_runtime(ctx).session_factory) as session:
-            user = AccountService(session, ctx).create_user(username, password, Role(role),
-                                                            display_name or username, department)
-    except ValueError:
-        typer.echo(f"error: {role} is not a role", err=True)
-        raise typer.Exit(2) from None
-    except HotlineError as exc:
-        _fail(exc)
+    role_value = _enum(Role, role, "role")
+    user = _in_session(lambda session, ctx: AccountService(session, ctx).create_user(
+        username, password, role_value, display_name or username, department))
     typer.echo(f"created {user.username} ({user.role}) id={user.id}")
 
 
@@ -172,19 +184,10 @@ def users_create(
 def clients_create(name: str, channel: Annotated[str, typer.Option(help="wechat | app | web | province")]) -> None:
     """Register a channel gateway or Open311 app; prints its API key once."""
     from hotline.accounts.service import AccountService
-    from hotline.context import build_context, open_runtime
-    from hotline.core.db import session_scope
     from hotline.core.enums import Channel
 
-    try:
-        ctx = build_context()
-        with session_scope(open_runtime(ctx).session_factory) as session:
-            client, key = AccountService(session, ctx).create_api_client(name, Channel(channel))
-    except ValueError:
-        typer.echo(f"error: {channel} is not a channel", err=True)
-        raise typer.Exit(2) from None
-    except HotlineError as exc:
-        _fail(exc)
+    channel_value = _enum(Channel, channel, "channel")
+    client, key = _in_session(lambda session, ctx: AccountService(session, ctx).create_api_client(name, channel_value))
     typer.echo(f"created API client {client.name} ({client.channel}); key (shown once): {key}")
 
 
