@@ -16,7 +16,7 @@ from hotline.core.errors import AuthenticationError, ConflictError, InvalidInput
 from hotline.dispatch.repository import DepartmentRepository
 from hotline.models import ApiClient, Department, RefreshToken, User
 
-DEPARTMENT_ROLES = {Role.DEPARTMENT_STAFF, Role.DEPARTMENT_ADMIN, Role.SUPERVISOR}
+NEEDS_DEPARTMENT = {Role.DEPARTMENT_STAFF, Role.DEPARTMENT_ADMIN}
 STAFF_ROLES = [r for r in Role if r not in (Role.CITIZEN, Role.SYSTEM)]
 FAILED_LOGIN = "wrong username or password"
 
@@ -48,7 +48,7 @@ class AccountService:
             department = DepartmentRepository(self.session).by_code(department_code)
             if department is None:
                 raise InvalidInputError(f"no department with code {department_code}")
-        elif role in DEPARTMENT_ROLES - {Role.SUPERVISOR}:
+        elif role in NEEDS_DEPARTMENT:
             raise InvalidInputError(f"a {role} account needs a department")
         if self.session.scalar(select(User.id).where(User.username == username)):
             raise ConflictError(f"username {username} is taken")

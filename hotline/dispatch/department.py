@@ -77,7 +77,7 @@ class DepartmentService:
         return order
 
     def _arbitrate(self, order: WorkOrder, reason: str, now: dt.datetime) -> None:
-        self.orders.supervisions.raise_once(order.id, "arbitration", now, note=reason)
+        self.orders.supervisions.add(order.id, "arbitration", now, note=reason)
         subject, body = notices.arbitration(order, reason)
         self.orders.outbox.post(f"arbitration:{order.id}:{order.return_count}", notices.SUPERVISORS,
                                 subject, body, now, {"ticket_no": order.ticket_no})

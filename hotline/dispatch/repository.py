@@ -166,29 +166,18 @@ class ExtensionRepository:
         )
         return self.session.scalars(stmt).first()
 
-    def approved_days(self, order_id: int, since: dt.datetime) -> int:
-        stmt = select(ExtensionRequest.days).where(
-            ExtensionRequest.work_order_id == order_id, ExtensionRequest.status == "approved",
-            ExtensionRequest.requested_at >= since,
-        )
-        return sum(self.session.scalars(stmt))
 
 
 class SupervisionRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def raise_once(self, order_id: int, kind: str, at: dt.datetime, *, deadline_id: int | None = None,
-                   department_id: int | None = None, note: str | None = None) -> int | None:
-        """Open a 督办 record; for a deadline, at most one of each kind however often it is asked."""
-        stmt = dialect_insert(self.session, Supervision).values(
-            work_order_id=order_id, kind=kind, deadline_id=deadline_id, department_id=department_id,
-            status="open", note=note, raised_at=at,
-        ).on_conflict_do_nothing(index_elements=[Supervision.deadline_id, Supervision.kind])
-        return self.session.execute(stmt.returning(Supervision.id)).scalar_one_or_none()
+    def add(self, order_id: int, kind: str, at: dt.datetime, note: str | None = None) -> None:
+        """Open a 督办 record that belongs to no deadline (e.g. an arbitration after 退单)."""
+        self.session.add(Supervision(work_order_id=order_id, kind=kind, status="open", note=note, raised_at=at))
 
     def raise_many(self, rows: list[dict], kind: str, at: dt.datetime) -> None:
-        """raise_once for a batch of deadlines in one statement."""
+        """One 督办 record per deadline and kind for a batch of deadlines, however often asked."""
         stmt = dialect_insert(self.session, Supervision).on_conflict_do_nothing(
             index_elements=[Supervision.deadline_id, Supervision.kind])
         self.session.execute(stmt, [{**row, "kind": kind, "status": "open", "note": None, "raised_at": at}

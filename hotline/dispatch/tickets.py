@@ -8,7 +8,6 @@ import hmac
 import re
 import secrets
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.core.db import dialect_insert
@@ -36,9 +35,6 @@ def allocate_ticket(session: Session, day: dt.date) -> str:
         value = session.execute(stmt).scalar_one()
     return f"{key}-{value:04d}"
 
-
-def peek_last(session: Session, day: dt.date) -> int:
-    return session.scalar(select(TicketCounter.last_value).where(TicketCounter.day == day.strftime("%Y%m%d"))) or 0
 
 
 def new_extraction_code() -> str:
