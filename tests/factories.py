@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from hotline.callbacks.service import CallbackService
 from hotline.context import Context
 from hotline.core.actor import SYSTEM, Actor
-from hotline.core.enums import Channel, Role, State, Tier
+from hotline.core.enums import Channel, Role, State, Tier, Verdict
 from hotline.dispatch.department import DepartmentService
 from hotline.dispatch.repository import DepartmentRepository
 from hotline.dispatch.schemas import WorkOrderDraft
@@ -64,7 +64,7 @@ def order_in(state: State, session: Session, ctx: Context, **draft_overrides) ->
         "reply": lambda: dept.reply(order.id, water, "已安排抢修，预计今晚恢复供水。"),
         "complete": lambda: dept.complete(order.id, water, "管道已修复，供水恢复。"),
         "start_callback": lambda: callbacks.start(order.id, SYSTEM),
-        "close_satisfied": lambda: callbacks.close_satisfied(order.id, CALLBACK, "满意"),
+        "close_satisfied": lambda: callbacks.record(order.id, CALLBACK, 1, Verdict.SATISFIED),
         "return": lambda: dept.return_order(order.id, water, "不属于本单位职责"),
     }
     for step in PATHS[state]:

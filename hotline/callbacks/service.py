@@ -1,46 +1,262 @@
-"""Callback transitions: into the callback queue, closed on 满意/未接通, redone (重办) on 不满意."""
+"""Callbacks (回访): completed orders enter a queue, staff or the keypad survey record the citizen's
+verdict, 满意 closes the order, 不满意 sends it back (重办), 未接通 is retried on another working day."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from hotline.context import Context
-from hotline.core.actor import Actor
-from hotline.core.enums import AssignmentRole, AssignmentStatus, CloseReason, State
-from hotline.dispatch.lifecycle import Action
+from hotline.core.actor import SYSTEM, Actor
+from hotline.core.enums import REACHED, AssignmentRole, AssignmentStatus, CloseReason, State, Verdict
+from hotline.core.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
+from hotline.dispatch import notices
+from hotline.dispatch.lifecycle import CALLBACK, Action
 from hotline.dispatch.service import WorkOrderService, require_text
-from hotline.models import WorkOrder
+from hotline.models import Callback, CallbackAttempt, WorkOrder
+
+PENDING, DONE = "pending", "done"
+FULL, LIGHT = "full", "light"
+STAFF, AUTO = "staff", "auto"
+VERDICT_WORDS = {Verdict.SATISFIED: "满意", Verdict.BASICALLY_SATISFIED: "基本满意",
+                 Verdict.UNSATISFIED: "不满意", Verdict.UNREACHABLE: "未接通"}
+
+
+@dataclass(frozen=True)
+class Recorded:
+    callback: Callback
+    attempt: CallbackAttempt
+    order: WorkOrder
+    supervised: bool = False  # a 督办 was raised (repeated 不满意)
 
 
 class CallbackService:
-    """What callback staff (回访员) and the automated survey do to an order."""
+    """What callback staff (回访员), the scheduler and the automated survey do."""
 
     def __init__(self, session: Session, ctx: Context):
+        self.session = session
+        self.ctx = ctx
+        self.policy = ctx.config.callbacks
         self.orders = WorkOrderService(session, ctx)
 
-    def start(self, order_id: int, actor: Actor) -> WorkOrder:
-        """A completed order enters the callback queue (callback_pending)."""
+    @property
+    def now(self) -> dt.datetime:
+        return self.orders.now
+
+    # -- into the queue ----------------------------------------------------------------------
+
+    def start(self, order_id: int, actor: Actor = SYSTEM) -> Callback:
+        """A completed order enters callback_pending with a callback due by policy."""
         order = self.orders.load(order_id)
         self.orders.advance(order, Action.START_CALLBACK, actor)
-        return order
+        lead = next((a for a in order.assignments if a.active and a.role == AssignmentRole.LEAD
+                     and a.status == AssignmentStatus.COMPLETED), None)
+        kind = FULL if lead else LIGHT
+        due = self.ctx.sla.due(order.completed_at or self.now, self.policy.due if lead else self.policy.light.due)
+        callback = Callback(
+            work_order_id=order.id, round=self._rounds(order.id), kind=kind,
+            department_id=lead.department_id if lead else None, status=PENDING, due_at=due.at,
+            next_attempt_at=self.now, attempts=0,
+            max_attempts=self.policy.attempts if lead else self.policy.light.attempts, created_at=self.now,
+        )
+        self.session.add(callback)
+        self.session.flush()
+        return callback
 
-    def close_satisfied(self, order_id: int, actor: Actor, note: str | None = None) -> WorkOrder:
-        order = self.orders.load(order_id)
-        self.orders.close(order, Action.CLOSE_SATISFIED, actor, CloseReason.SATISFIED, note=note)
-        return order
+    def schedule(self, limit: int = 500) -> int:
+        """Move every completed order into the callback queue (run after each completion and periodically)."""
+        ids = self.session.scalars(select(WorkOrder.id).where(WorkOrder.state == State.COMPLETED)
+                                   .order_by(WorkOrder.id).limit(limit)
+                                   .with_for_update(skip_locked=True)).all()  # concurrent runs split the work
+        for order_id in ids:
+            self.start(order_id)
+        return len(ids)
 
-    def close_unreachable(self, order_id: int, actor: Actor, note: str | None = None) -> WorkOrder:
-        order = self.orders.load(order_id)
-        self.orders.close(order, Action.CLOSE_UNREACHABLE, actor, CloseReason.UNREACHABLE, note=note)
-        return order
+    # -- the queue ---------------------------------------------------------------------------
 
-    def redo(self, order_id: int, actor: Actor, citizen_words: str) -> WorkOrder:
+    def due(self, limit: int = 50, actor: Actor | None = None) -> Sequence[Callback]:
+        """Pending callbacks whose next attempt may be made now, earliest due first."""
+        return self.session.scalars(self._available(actor).limit(limit)).all()
+
+    def take_next(self, actor: Actor) -> Callback | None:
+        """Claim the next due callback for `actor`; others do not get it while the claim lasts."""
+        stmt = self._available(actor).limit(1).with_for_update(skip_locked=True)
+        callback = self.session.scalars(stmt).first()
+        if callback is not None:
+            callback.claimed_by_user_id = actor.user_id
+            callback.claimed_until = self.now + dt.timedelta(minutes=self.policy.claim_minutes)
+        return callback
+
+    def _available(self, actor: Actor | None):
+        now = self.now
+        free = or_(Callback.claimed_until.is_(None), Callback.claimed_until <= now)
+        if actor is not None and actor.user_id is not None:
+            free = or_(free, Callback.claimed_by_user_id == actor.user_id)
+        return (select(Callback).where(Callback.status == PENDING, Callback.next_attempt_at <= now, free)
+                .order_by(Callback.due_at, Callback.id))
+
+    def get(self, callback_id: int, *, lock: bool = False) -> Callback:
+        stmt = select(Callback).where(Callback.id == callback_id)
+        callback = self.session.scalars(stmt.with_for_update() if lock else stmt).first()
+        if callback is None:
+            raise NotFoundError(f"callback {callback_id} does not exist")
+        return callback
+
+    def current_for(self, order_id: int) -> Callback | None:
+        return self.session.scalars(select(Callback).where(Callback.work_order_id == order_id)
+                                    .order_by(Callback.round.desc()).limit(1)).first()
+
+    def attempts(self, callback_id: int) -> Sequence[CallbackAttempt]:
+        return self.session.scalars(select(CallbackAttempt).where(CallbackAttempt.callback_id == callback_id)
+                                    .order_by(CallbackAttempt.attempt_no)).all()
+
+    # -- verdicts ----------------------------------------------------------------------------
+
+    def record(self, order_id: int, actor: Actor, attempt_no: int, verdict: Verdict | str, *,
+               process: Verdict | str | None = None, comment: str | None = None) -> Recorded:
+        """One attempt's outcome. `verdict` is result satisfaction (was it solved); `process` is
+        process satisfaction (was the reply timely and polite), asked only when someone answered."""
+        if actor.role not in CALLBACK:
+            allowed = ", ".join(sorted(r.value for r in CALLBACK))
+            raise PermissionDeniedError(f"a {actor.role.value} may not record callbacks (allowed: {allowed})")
+        verdict = _verdict(verdict, "verdict")
+        process = _verdict(process, "process verdict") if process is not None else None
+        if process is not None and (verdict not in REACHED or process not in REACHED):
+            raise InvalidInputError("process satisfaction is 满意, 基本满意 or 不满意, and only when the citizen answered")
+        if verdict == Verdict.UNSATISFIED:
+            require_text(comment, "citizen's words (why not satisfied)")
+        callback = self._pending_for(order_id)
+        attempt = self._attempt_slot(callback, attempt_no, STAFF, actor)
+        return self._apply(callback, attempt, actor, verdict, process, comment)
+
+    def begin_auto(self, callback_id: int) -> int | None:
+        """Reserve the next attempt for an automated survey call; None if it is not due or already made.
+        The (callback, attempt number) pair is unique, so the same attempt can never be dialled twice."""
+        callback = self.get(callback_id, lock=True)
+        if callback.status != PENDING or callback.next_attempt_at > self.now or self._open_attempt(callback):
+            return None
+        attempt_no = callback.attempts + 1
+        self.session.add(CallbackAttempt(callback_id=callback.id, attempt_no=attempt_no, mode=AUTO,
+                                         started_at=self.now))
+        callback.attempts = attempt_no
+        self.session.flush()
+        return attempt_no
+
+    def record_survey(self, callback_id: int, attempt_no: int, key: str | None) -> Recorded | None:
+        """The keypad answer of an automated call. No (or an unknown) key hands the callback back
+        to staff at once; the attempt stays on record without a verdict."""
+        callback = self.get(callback_id, lock=True)
+        attempt = self._auto_attempt(callback, attempt_no)
+        verdict = self.policy.automated.keys.get(key or "")
+        if verdict is None:
+            attempt.finished_at = self.now
+            attempt.comment = "自动回访未按键，转人工" if not key else f"自动回访按键 {key} 无效，转人工"
+            callback.next_attempt_at = self.now
+            return None
+        comment = "自动回访按键不满意" if verdict == Verdict.UNSATISFIED else None
+        return self._apply(callback, attempt, SYSTEM, Verdict(verdict), None, comment)
+
+    def auto_unreachable(self, callback_id: int, attempt_no: int, reason: str) -> Recorded:
+        """The automated call did not connect (no answer, busy, failed originate)."""
+        callback = self.get(callback_id, lock=True)
+        attempt = self._auto_attempt(callback, attempt_no)
+        return self._apply(callback, attempt, SYSTEM, Verdict.UNREACHABLE, None, reason)
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _pending_for(self, order_id: int) -> Callback:
+        callback = self.session.scalars(select(Callback).where(
+            Callback.work_order_id == order_id, Callback.status == PENDING).with_for_update()).first()
+        if callback is None:
+            order = self.orders.orders.get(order_id)
+            if order is None:
+                raise NotFoundError(f"work order {order_id} does not exist")
+            raise ConflictError(f"work order {order.ticket_no} is not awaiting a callback (it is {order.state})",
+                                details={"state": order.state})
+        return callback
+
+    def _attempt_slot(self, callback: Callback, attempt_no: int, mode: str, actor: Actor) -> CallbackAttempt:
+        self._require_pending(callback)
+        open_auto = self._open_attempt(callback)
+        if open_auto is not None and open_auto.attempt_no == attempt_no:
+            open_auto.user_id = actor.user_id  # staff finishing an automated call the citizen left silent
+            return open_auto
+        if attempt_no <= callback.attempts:
+            raise ConflictError(f"attempt {attempt_no} of this callback is already recorded",
+                                details={"next_attempt": callback.attempts + 1})
+        if attempt_no != callback.attempts + 1:
+            raise ConflictError(f"the next attempt of this callback is number {callback.attempts + 1}",
+                                details={"next_attempt": callback.attempts + 1})
+        if callback.next_attempt_at > self.now:
+            raise ConflictError("the next attempt is due on another day",
+                                details={"next_attempt_at": self.ctx.sla.local_iso(callback.next_attempt_at)})
+        attempt = CallbackAttempt(callback_id=callback.id, attempt_no=attempt_no, mode=mode,
+                                  user_id=actor.user_id, started_at=self.now)
+        self.session.add(attempt)
+        callback.attempts = attempt_no
+        return attempt
+
+    def _auto_attempt(self, callback: Callback, attempt_no: int) -> CallbackAttempt:
+        self._require_pending(callback)
+        attempt = self._open_attempt(callback)
+        if attempt is None or attempt.attempt_no != attempt_no or attempt.mode != AUTO:
+            raise ConflictError(f"automated attempt {attempt_no} is not awaiting an answer")
+        return attempt
+
+    def _open_attempt(self, callback: Callback) -> CallbackAttempt | None:
+        return self.session.scalars(select(CallbackAttempt).where(
+            CallbackAttempt.callback_id == callback.id, CallbackAttempt.finished_at.is_(None))).first()
+
+    def _require_pending(self, callback: Callback) -> None:
+        if callback.status != PENDING:
+            raise ConflictError(f"callback {callback.id} is finished ({callback.outcome}); the order is not awaiting "
+                                f"a callback")
+
+    def _apply(self, callback: Callback, attempt: CallbackAttempt, actor: Actor, verdict: Verdict,
+               process: Verdict | None, comment: str | None) -> Recorded:
+        now = self.now
+        attempt.verdict, attempt.process_verdict, attempt.comment = verdict, process, comment
+        attempt.finished_at = now
+        order = self.orders.load(callback.work_order_id)
+        note = f"{VERDICT_WORDS[verdict]}" + (f"：{comment}" if comment else "")
+        data = {"callback": callback.id, "attempt": attempt.attempt_no, "verdict": verdict.value}
+        supervised = False
+        if verdict in (Verdict.SATISFIED, Verdict.BASICALLY_SATISFIED):
+            self.orders.close(order, Action.CLOSE_SATISFIED, actor, CloseReason.SATISFIED, note=note, data=data)
+            self._finish(callback, verdict)
+        elif verdict == Verdict.UNSATISFIED:
+            self._redo(order, actor, comment or "", data)
+            self._finish(callback, verdict)
+            supervised = order.redo_count >= self.policy.redo_supervision_after
+            if supervised:
+                self._supervise(order, comment or "")
+        else:
+            unreachable = self.session.scalar(select(func.count()).select_from(CallbackAttempt).where(
+                CallbackAttempt.callback_id == callback.id, CallbackAttempt.verdict == Verdict.UNREACHABLE))
+            if unreachable >= callback.max_attempts:
+                self.orders.close(order, Action.CLOSE_UNREACHABLE, actor, CloseReason.UNREACHABLE,
+                                  note=note, data=data)
+                self._finish(callback, verdict)
+            else:
+                callback.next_attempt_at = self._next_working_morning(now)
+                callback.claimed_by_user_id = callback.claimed_until = None
+                self.orders.orders.add_event(order, "callback_attempt", order.state, actor, now, note=note, data=data)
+        self.session.flush()
+        return Recorded(callback, attempt, order, supervised)
+
+    def _finish(self, callback: Callback, outcome: Verdict) -> None:
+        callback.status, callback.outcome, callback.finished_at = DONE, outcome, self.now
+        callback.claimed_by_user_id = callback.claimed_until = None
+
+    def _redo(self, order: WorkOrder, actor: Actor, citizen_words: str, data: dict) -> None:
         """重办: back to the same departments with fresh deadlines, or to the hotline if it answered."""
-        require_text(citizen_words, "citizen's words")
-        order = self.orders.load(order_id)
         handled = [a for a in order.assignments if a.active and a.status == AssignmentStatus.COMPLETED]
         target = State.DISPATCHED if handled else State.ACCEPTED
-        self.orders.advance(order, Action.REDO, actor, note=citizen_words, target=target)
+        self.orders.advance(order, Action.REDO, actor, note=citizen_words, data=data, target=target)
         order.redo_count += 1
         order.completed_at = None
         if handled:
@@ -50,4 +266,30 @@ class CallbackService:
             for a in handled:
                 a.active = False
             self.orders.assign(order, departments.get(lead.department_id), co)
-        return order
+
+    def _supervise(self, order: WorkOrder, citizen_words: str) -> None:
+        now = self.now
+        note = f"第{order.redo_count}次不满意：{citizen_words}"
+        self.orders.supervisions.add(order.id, "redo", now, note=note)
+        self.orders.outbox.post(f"redo:{order.id}:{order.redo_count}", notices.SUPERVISORS,
+                                f"督办 {order.ticket_no}（重复不满意）",
+                                f"【12345督办】工单 {order.ticket_no} 经回访第{order.redo_count}次不满意，请督办。"
+                                f"群众意见：{citizen_words}", now, {"ticket_no": order.ticket_no})
+
+    def _next_working_morning(self, now: dt.datetime) -> dt.datetime:
+        """A retry is due on the next working day at the configured hour (a different day from this one)."""
+        today = self.ctx.sla.local_day(now)
+        day, _ = self.ctx.calendar.add_working_days(today, 1)
+        local = dt.datetime.combine(day, dt.time(self.policy.retry_at_hour), tzinfo=self.ctx.sla.tz)
+        return local.astimezone(dt.UTC)
+
+    def _rounds(self, order_id: int) -> int:
+        return self.session.scalar(select(func.count()).select_from(Callback)
+                                   .where(Callback.work_order_id == order_id)) or 0
+
+
+def _verdict(value: Verdict | str, what: str) -> Verdict:
+    try:
+        return Verdict(value)
+    except ValueError:
+        raise InvalidInputError(f"{what} must be one of {', '.join(v.value for v in Verdict)}") from None

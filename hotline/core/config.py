@@ -112,12 +112,80 @@ class RoutingFile(_Strict):
     rules: list[RoutingRule] = []
 
 
+class LightCallback(_Strict):
+    due: Duration
+    attempts: int = Field(ge=1, le=10)
+
+
+class AutomatedCallback(_Strict):
+    enabled: bool = False
+    keys: dict[str, str] = {"1": "satisfied", "2": "basically_satisfied", "3": "unsatisfied"}
+
+    @model_validator(mode="after")
+    def _known(self) -> AutomatedCallback:
+        allowed = {"satisfied", "basically_satisfied", "unsatisfied"}
+        for key, verdict in self.keys.items():
+            if key not in "0123456789*#" or len(key) != 1:
+                raise ValueError(f"key {key!r} is not one keypad digit")
+            if verdict not in allowed:
+                raise ValueError(f"key {key}: {verdict!r} is not one of {', '.join(sorted(allowed))}")
+        return self
+
+
+class CallbacksFile(_Strict):
+    due: Duration
+    attempts: int = Field(ge=1, le=10)
+    retry_at_hour: int = Field(default=9, ge=0, le=23)
+    claim_minutes: int = Field(default=15, ge=1, le=240)
+    redo_supervision_after: int = Field(default=2, ge=1)
+    light: LightCallback
+    automated: AutomatedCallback = AutomatedCallback()
+
+
+RANKED_RATES = ("reply_on_time_rate", "complete_on_time_rate", "satisfaction_rate", "redo_rate", "return_rate",
+                "acceptance_rate", "completion_rate", "process_satisfaction_rate")
+
+
+class Ranking(_Strict):
+    min_volume: int = Field(ge=1)
+    weights: dict[str, float]
+
+    @model_validator(mode="after")
+    def _known_rates(self) -> Ranking:
+        unknown = [k for k in self.weights if k not in RANKED_RATES]
+        if unknown:
+            raise ValueError(f"unknown rates {', '.join(unknown)} (known: {', '.join(RANKED_RATES)})")
+        if not self.weights or any(w < 0 for w in self.weights.values()) or sum(self.weights.values()) <= 0:
+            raise ValueError("weights must be non-negative and add up to more than 0")
+        return self
+
+
+class Hotspots(_Strict):
+    window_days: int = Field(default=7, ge=1, le=31)
+    baseline_weeks: int = Field(default=4, ge=1, le=26)
+    min_count: int = Field(default=5, ge=1)
+    factor: float = Field(default=2.0, gt=1)
+    examples: int = Field(default=3, ge=0, le=20)
+
+
+class Rollup(_Strict):
+    recompute_days: int = Field(default=16, ge=1, le=400)
+
+
+class StatsFile(_Strict):
+    ranking: Ranking
+    hotspots: Hotspots = Hotspots()
+    rollup: Rollup = Rollup()
+
+
 class HotlineConfig(_Strict):
     departments: DepartmentsFile
     categories: CategoriesFile
     sla: SlaFile
     calendar: CalendarFile
     routing: RoutingFile
+    callbacks: CallbacksFile
+    stats: StatsFile
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories.categories if c.code == code), None)
@@ -129,6 +197,8 @@ FILES: dict[str, type[BaseModel]] = {
     "sla": SlaFile,
     "calendar": CalendarFile,
     "routing": RoutingFile,
+    "callbacks": CallbacksFile,
+    "stats": StatsFile,
 }
 
 

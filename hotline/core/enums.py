@@ -95,3 +95,15 @@ class ExtensionStatus(StrEnum):
 
 
 ONLINE_CHANNELS = frozenset({Channel.WECHAT, Channel.APP, Channel.WEB, Channel.PROVINCE})
+
+
+class Verdict(StrEnum):
+    """A callback's answer: 满意 / 基本满意 / 不满意, or 未接通 when nobody was reached."""
+
+    SATISFIED = "satisfied"
+    BASICALLY_SATISFIED = "basically_satisfied"
+    UNSATISFIED = "unsatisfied"
+    UNREACHABLE = "unreachable"
+
+
+REACHED = frozenset({Verdict.SATISFIED, Verdict.BASICALLY_SATISFIED, Verdict.UNSATISFIED})

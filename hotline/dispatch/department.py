@@ -10,6 +10,7 @@ from hotline.context import Context
 from hotline.core.actor import Actor
 from hotline.core.enums import AssignmentRole, AssignmentStatus, DeadlineKind, DeadlineStatus
 from hotline.core.errors import ConflictError, PermissionDeniedError
+from hotline.core.jobs import enqueue
 from hotline.dispatch import notices
 from hotline.dispatch.evidence import EvidenceStore, EvidenceUpload, check_uploads, safe_filename
 from hotline.dispatch.lifecycle import Action, plan
@@ -113,6 +114,7 @@ class DepartmentService:
             if lead:
                 order.completed_at, order.result = now, text
                 deadlines.close_open(order.id, [DeadlineKind.COMPLETE], DeadlineStatus.MET, now)
+                enqueue(self.session, "hotline.callbacks.schedule")
 
     def _check_co_handlers_done(self, order: WorkOrder) -> None:
         waiting = [a for a in active_assignments(order)

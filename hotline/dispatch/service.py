@@ -15,6 +15,7 @@ from hotline.core.enums import (
     DeadlineStatus, Role, State, Tier,
 )
 from hotline.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from hotline.core.jobs import enqueue
 from hotline.dispatch import notices, tickets
 from hotline.dispatch.lifecycle import Action, plan
 from hotline.dispatch.repository import (
@@ -113,6 +114,7 @@ class WorkOrderService:
         self.advance(order, Action.ANSWER_DIRECTLY, actor, note=answer)
         order.result = answer
         order.completed_at = self.now
+        enqueue(self.session, "hotline.callbacks.schedule")
         return order
 
     def mark_invalid(self, order_id: int, actor: Actor, reason: str) -> WorkOrder:

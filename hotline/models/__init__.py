@@ -2,6 +2,7 @@
 
 from hotline.models.audit import AuditRecord
 from hotline.models.base import Base
+from hotline.models.callback import Callback, CallbackAttempt
 from hotline.models.citizen import Citizen
 from hotline.models.credentials import ApiClient, RefreshToken
 from hotline.models.deadline import Deadline, ExtensionRequest, Reminder
@@ -9,11 +10,12 @@ from hotline.models.department import Department
 from hotline.models.event import WorkOrderEvent
 from hotline.models.evidence import Evidence
 from hotline.models.outbox import OutboxMessage
+from hotline.models.stats import DailyCounter, RolledUpDay
 from hotline.models.supervision import Supervision
 from hotline.models.user import User
 from hotline.models.work_order import Assignment, TicketCounter, WorkOrder
 
 __all__ = [
-    "ApiClient", "Assignment", "AuditRecord", "Base", "RefreshToken", "Citizen", "Deadline", "Department", "Evidence", "ExtensionRequest",
+    "ApiClient", "Assignment", "AuditRecord", "Base", "Callback", "CallbackAttempt", "DailyCounter", "RolledUpDay", "RefreshToken", "Citizen", "Deadline", "Department", "Evidence", "ExtensionRequest",
     "OutboxMessage", "Reminder", "Supervision", "TicketCounter", "User", "WorkOrder", "WorkOrderEvent",
 ]

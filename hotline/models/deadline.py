@@ -23,6 +23,7 @@ class Deadline(Base):
         Index("ix_deadlines_to_overdue", "due_at",
               postgresql_where=text("status = 'open' AND light <> 'red'"),
               sqlite_where=text("status = 'open' AND light <> 'red'")),
+        Index("ix_deadlines_kind_due_at", "kind", "due_at"),  # on-time rates count deadlines by due day
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.models.base import Base
@@ -13,6 +13,7 @@ from hotline.models.base import Base
 
 class WorkOrderEvent(Base):
     __tablename__ = "work_order_events"
+    __table_args__ = (Index("ix_work_order_events_action_at", "action", "occurred_at"),)  # statistics by step and day
 
     id: Mapped[int] = mapped_column(primary_key=True)
     work_order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), index=True)

@@ -29,7 +29,7 @@ class WorkOrder(Base):
     place: Mapped[str | None] = mapped_column(String(200))
     result: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(index=True)
-    accepted_at: Mapped[datetime | None]
+    accepted_at: Mapped[datetime | None] = mapped_column(index=True)
     dispatched_at: Mapped[datetime | None]
     replied_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
@@ -51,7 +51,12 @@ class Assignment(Base):
     """One department's share of a work order: the lead (主办) or a co-handler (协办)."""
 
     __tablename__ = "assignments"
-    __table_args__ = (Index("ix_assignments_department_active", "department_id", "active"),)
+    __table_args__ = (
+        Index("ix_assignments_department_active", "department_id", "active"),
+        # statistics count dispatches and completions by day
+        Index("ix_assignments_dispatched_at", "dispatched_at"),
+        Index("ix_assignments_completed_at", "completed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     work_order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), index=True)

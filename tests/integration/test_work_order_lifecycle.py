@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from hotline.callbacks.service import CallbackService
 from hotline.core.actor import SYSTEM
 from hotline.core.db import session_scope
-from hotline.core.enums import Channel, DeadlineKind, Role, State, Tier
+from hotline.core.enums import Channel, DeadlineKind, Role, State, Tier, Verdict
 from hotline.core.errors import (
     ConflictError, HotlineError, IllegalTransitionError, InvalidInputError, PermissionDeniedError,
 )
@@ -48,7 +48,7 @@ def test_citizen_call_goes_from_received_to_closed_with_every_step_audited(sessi
     clock.advance(hours=3)
     dept.complete(order.id, water, "管道已修复。")
     callbacks.start(order.id, SYSTEM)
-    callbacks.close_satisfied(order.id, CALLBACK, "满意")
+    callbacks.record(order.id, CALLBACK, 1, Verdict.SATISFIED)
     session.flush()
     assert order.state == State.CLOSED and order.close_reason == "satisfied"
     assert events_of(session, order) == [
@@ -103,9 +103,9 @@ SERVICE_CALLS = {
     Action.COMPLETE: lambda s, c, o, w: DepartmentService(s.session, s.ctx).complete(o, w, "办结"),
     Action.RETURN: lambda s, c, o, w: DepartmentService(s.session, s.ctx).return_order(o, w, "非本单位职责"),
     Action.START_CALLBACK: lambda s, c, o, w: c.start(o, SYSTEM),
-    Action.CLOSE_SATISFIED: lambda s, c, o, w: c.close_satisfied(o, CALLBACK),
-    Action.CLOSE_UNREACHABLE: lambda s, c, o, w: c.close_unreachable(o, CALLBACK),
-    Action.REDO: lambda s, c, o, w: c.redo(o, CALLBACK, "还是没水"),
+    Action.CLOSE_SATISFIED: lambda s, c, o, w: c.record(o, CALLBACK, 1, Verdict.SATISFIED),
+    Action.CLOSE_UNREACHABLE: lambda s, c, o, w: c.record(o, CALLBACK, 1, Verdict.UNREACHABLE),
+    Action.REDO: lambda s, c, o, w: c.record(o, CALLBACK, 1, Verdict.UNSATISFIED, comment="还是没水"),
     Action.MARK_INVALID: lambda s, c, o, w: s.mark_invalid(o, OPERATOR, "骚扰电话"),
     Action.MERGE_DUPLICATE: lambda s, c, o, w: s.merge_duplicate(o, OPERATOR, "20261123-0999"),
 }
@@ -204,7 +204,7 @@ def test_return_after_two_working_days_is_refused(session, ctx, clock):
 def test_unsatisfied_callback_reopens_order_to_same_department_with_new_deadlines(session, ctx, clock):
     order = order_in(State.CALLBACK_PENDING, session, ctx)
     clock.advance(days=2)
-    CallbackService(session, ctx).redo(order.id, CALLBACK, "水还是时有时无")
+    CallbackService(session, ctx).record(order.id, CALLBACK, 1, Verdict.UNSATISFIED, comment="水还是时有时无")
     session.flush()
     assert order.state == State.DISPATCHED and order.redo_count == 1 and order.completed_at is None
     active = [a for a in order.assignments if a.active]
@@ -219,7 +219,7 @@ def test_directly_answered_order_redone_goes_back_to_the_hotline(session, ctx):
     order = order_in(State.ACCEPTED, session, ctx, category_code="consult.policy")
     service.answer_directly(order.id, OPERATOR, "可到政务服务中心三楼窗口办理。")
     callbacks.start(order.id, SYSTEM)
-    callbacks.redo(order.id, CALLBACK, "窗口说不在那里办")
+    callbacks.record(order.id, CALLBACK, 1, Verdict.UNSATISFIED, comment="窗口说不在那里办")
     assert order.state == State.ACCEPTED and order.redo_count == 1
 
 

@@ -1,0 +1,260 @@
+"""Rates for any period and department subtree, the monthly ranking, hotspots, and the daily roll-ups.
+
+Counting happens in SQL (stats/counters.py); Python only adds up at most one row per department
+and metric and divides (stats/formulas.py). Days already rolled up are read from stats_daily,
+the rest (today, or days nobody rolled up yet) straight from the operational tables.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, case, delete, func, insert, select, true
+from sqlalchemy.orm import Session
+
+from hotline.context import Context
+from hotline.core.enums import CloseReason
+from hotline.core.db import dialect_insert
+from hotline.core.errors import NotFoundError, PermissionDeniedError
+from hotline.models import DailyCounter, Department, RolledUpDay, WorkOrder
+from hotline.stats import formulas
+from hotline.stats.counters import counter_query
+from hotline.stats.formulas import Period
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: int
+    code: str
+    name: str
+    path: str
+
+
+class StatsService:
+    def __init__(self, session: Session, ctx: Context):
+        self.session = session
+        self.ctx = ctx
+        self.tz = ctx.sla.tz
+        self.dialect = session.get_bind().dialect.name
+
+    # -- counting ----------------------------------------------------------------------------
+
+    def totals(self, period: Period, *, use_rollups: bool = True) -> dict[int | None, Counter]:
+        """Counter sums per department (None: the hotline centre) over the period's local days."""
+        built = set(self._built_days(period)) if use_rollups else set()
+        out: dict[int | None, Counter] = defaultdict(Counter)
+        if built:
+            stmt = (select(DailyCounter.department_id, DailyCounter.metric, func.sum(DailyCounter.value))
+                    .where(DailyCounter.day.in_(sorted(built)))
+                    .group_by(DailyCounter.department_id, DailyCounter.metric))
+            for department_id, metric, value in self.session.execute(stmt):
+                out[department_id][metric] += int(value or 0)
+        now = self.ctx.clock.now()
+        for first, last in _runs([d for d in period.days() if d not in built]):
+            lo, hi = self._start_of(first), min(self._start_of(last + dt.timedelta(days=1)), now)
+            if hi <= lo:
+                continue
+            live = counter_query(self.dialect, self.ctx.settings.timezone, lo, hi, by_day=False).subquery()
+            stmt = (select(live.c.department_id, live.c.metric, func.sum(live.c.value))
+                    .group_by(live.c.department_id, live.c.metric))
+            for department_id, metric, value in self.session.execute(stmt):
+                out[department_id][metric] += int(round(float(value or 0)))
+        return out
+
+    def rollup(self, first: dt.date, last: dt.date) -> int:
+        """Rebuild the counters of local days first..last (finished days only); returns rows written."""
+        today = self.ctx.sla.local_day(self.ctx.clock.now())
+        last = min(last, today - dt.timedelta(days=1))
+        if last < first:
+            return 0
+        days = Period(first, last).days()
+        self.session.execute(delete(DailyCounter).where(DailyCounter.day.in_(days)))
+        rows = counter_query(self.dialect, self.ctx.settings.timezone, self._start_of(first),
+                             self._start_of(last + dt.timedelta(days=1)), by_day=True).subquery()
+        written = self.session.execute(insert(DailyCounter).from_select(
+            ["day", "department_id", "metric", "value"],
+            select(rows.c.day, rows.c.department_id, rows.c.metric, rows.c.value).where(rows.c.value != 0),
+        )).rowcount
+        now = self.ctx.clock.now()
+        stmt = dialect_insert(self.session, RolledUpDay).values([{"day": d, "built_at": now} for d in days])
+        self.session.execute(stmt.on_conflict_do_update(index_elements=[RolledUpDay.day],
+                                                        set_={"built_at": stmt.excluded.built_at}))
+        return written
+
+    def nightly(self) -> list[dt.date]:
+        """Once per local day, rebuild the recent days whose outcomes can still change; otherwise nothing."""
+        today = self.ctx.sla.local_day(self.ctx.clock.now())
+        yesterday = today - dt.timedelta(days=1)
+        built_at = self.session.scalar(select(RolledUpDay.built_at).where(RolledUpDay.day == yesterday))
+        if built_at is not None and self.ctx.sla.local_day(built_at) == today:
+            return []
+        first = today - dt.timedelta(days=self.ctx.config.stats.rollup.recompute_days)
+        self.rollup(first, yesterday)
+        return Period(first, yesterday).days()
+
+    # -- what people ask ---------------------------------------------------------------------
+
+    def rates(self, period: Period, department: str | None = None, scope: ColumnElement = true(),
+              *, use_rollups: bool = True) -> dict:
+        unit, include_centre = self._root(department, scope)
+        totals = self.totals(period, use_rollups=use_rollups)
+        counts = self._sum(totals, unit, include_centre)
+        return {"period": period.as_dict(), "department": _unit_dict(unit), "counts": dict(counts),
+                "rates": formulas.rates(counts)}
+
+    def ranking(self, period: Period, department: str | None = None, scope: ColumnElement = true(),
+                *, use_rollups: bool = True) -> dict:
+        """The units directly under `department` (default: the city), each with its whole subtree."""
+        parent, _ = self._root(department, scope)
+        policy = self.ctx.config.stats.ranking
+        totals = self.totals(period, use_rollups=use_rollups)
+        units = self._units()
+        roots = [u for u in units.values() if u.path.count("/") == 2]
+        if parent is None and len(roots) == 1:
+            parent = roots[0]  # the city: rank its agencies and districts
+        children = [u for u in units.values() if _is_child(u, parent)] if parent else roots
+        rows = []
+        for child in children:
+            counts = self._sum(totals, child, False)
+            score, parts = formulas.composite(counts, policy.weights)
+            rows.append({"department": _unit_dict(child), "volume": counts["dispatched"], "score": score,
+                         "rates": formulas.rates(counts), "breakdown": parts})
+        ranked = sorted((r for r in rows if r["volume"] >= policy.min_volume and r["score"] is not None),
+                        key=lambda r: (-r["score"], -r["volume"], r["department"]["code"]))
+        for i, row in enumerate(ranked, start=1):
+            row["rank"] = i
+        unranked = sorted((r for r in rows if r not in ranked), key=lambda r: (-r["volume"], r["department"]["code"]))
+        for row in unranked:
+            row["rank"] = None
+        return {"period": period.as_dict(), "department": _unit_dict(parent), "min_volume": policy.min_volume,
+                "weights": policy.weights, "rows": ranked + unranked}
+
+    def hotspots(self, as_of: dt.date, scope: ColumnElement = true()) -> list[dict]:
+        """Categories and places whose volume in the last window jumps against their own recent weeks."""
+        policy = self.ctx.config.stats.hotspots
+        end = self._start_of(as_of + dt.timedelta(days=1))
+        start = end - dt.timedelta(days=policy.window_days)
+        base_start = start - dt.timedelta(weeks=policy.baseline_weeks)
+        counted = [WorkOrder.received_at >= base_start, WorkOrder.received_at < end, scope,
+                   func.coalesce(WorkOrder.close_reason, "") != CloseReason.INVALID.value]
+        current = func.sum(_when(WorkOrder.received_at >= start))
+        before = func.sum(_when(WorkOrder.received_at < start))
+        spots = []
+        for kind, column in (("category", WorkOrder.category_code), ("place", WorkOrder.place)):
+            stmt = (select(column, current, before).where(column.is_not(None), *counted).group_by(column)
+                    .having(current >= policy.min_count))
+            for key, now_count, earlier in self.session.execute(stmt):
+                baseline = (earlier or 0) / policy.baseline_weeks * policy.window_days / 7
+                if now_count >= policy.factor * max(baseline, 1.0):
+                    spots.append({"kind": kind, "key": key, "label": self._label(kind, key), "count": int(now_count),
+                                  "baseline": round(baseline, 2), "ratio": round(now_count / max(baseline, 1.0), 2),
+                                  "examples": self._examples(column, key, start, end, scope, policy.examples)})
+        spots.sort(key=lambda s: (-s["ratio"], -s["count"], s["kind"], s["key"]))
+        return spots
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _root(self, code: str | None, scope: ColumnElement) -> tuple[Unit | None, bool]:
+        """The subtree asked about, checked against the caller's scope; None means the whole centre."""
+        visible = {row.id for row in self.session.execute(select(Department.id).where(scope))}
+        if code is None:
+            everything = len(visible) == self.session.scalar(select(func.count()).select_from(Department))
+            if everything:
+                return None, True
+            mine = [u for u in self._units().values() if u.id in visible]
+            top = min(mine, key=lambda u: u.path.count("/"), default=None)
+            if top is None:
+                raise PermissionDeniedError("your account has no department to report on")
+            return top, False
+        unit = next((u for u in self._units().values() if u.code == code), None)
+        if unit is None:
+            raise NotFoundError(f"no department with code {code}")
+        if unit.id not in visible:
+            raise PermissionDeniedError(f"department {code} is outside your scope")
+        return unit, False
+
+    def _sum(self, totals: dict[int | None, Counter], unit: Unit | None, include_centre: bool) -> Counter:
+        units = self._units()
+        out: Counter = Counter({name: 0 for name in formulas.COUNTERS})
+        for department_id, counts in totals.items():
+            if department_id is None:
+                if include_centre:
+                    out.update(counts)
+            elif unit is None or units[department_id].path.startswith(unit.path):
+                out.update(counts)
+        return out
+
+    def _units(self) -> dict[int, Unit]:
+        if not hasattr(self, "_unit_cache"):
+            rows = self.session.execute(select(Department.id, Department.code, Department.name, Department.path))
+            self._unit_cache = {r.id: Unit(r.id, r.code, r.name, r.path) for r in rows}
+        return self._unit_cache
+
+    def _built_days(self, period: Period) -> list[dt.date]:
+        return list(self.session.scalars(select(RolledUpDay.day).where(RolledUpDay.day >= period.start,
+                                                                       RolledUpDay.day <= period.end)))
+
+    def _start_of(self, day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(), tzinfo=self.tz).astimezone(dt.UTC)
+
+    def _label(self, kind: str, key: str) -> str:
+        if kind == "category":
+            category = self.ctx.config.category(key)
+            return category.name if category else key
+        return key
+
+    def _examples(self, column, key: str, start: dt.datetime, end: dt.datetime, scope, limit: int) -> list[dict]:
+        stmt = (select(WorkOrder.ticket_no, WorkOrder.title, WorkOrder.received_at)
+                .where(column == key, WorkOrder.received_at >= start, WorkOrder.received_at < end, scope)
+                .order_by(WorkOrder.received_at.desc()).limit(limit))
+        return [{"ticket_no": t, "title": title, "received_at": self.ctx.sla.local_iso(at)}
+                for t, title, at in self.session.execute(stmt)]
+
+
+def ranking_csv(ranking: dict) -> str:
+    """The ranking as a spreadsheet: one row per unit, every rate and its points."""
+    weights = list(ranking["weights"])
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["rank", "code", "name", "score", "volume"]
+                    + [f"{w}" for w in weights] + [f"{w}_points" for w in weights]
+                    + ["completion_rate", "acceptance_rate", "avg_handling_hours"])
+    for row in ranking["rows"]:
+        parts = {p["rate"]: p for p in row["breakdown"]}
+        writer.writerow([row["rank"] or "", row["department"]["code"], row["department"]["name"],
+                         _blank(row["score"]), row["volume"]]
+                        + [_blank(parts[w]["value"]) for w in weights] + [_blank(parts[w]["points"]) for w in weights]
+                        + [_blank(row["rates"]["completion_rate"]), _blank(row["rates"]["acceptance_rate"]),
+                           _blank(row["rates"]["avg_handling_hours"])])
+    return out.getvalue()
+
+
+def _blank(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _when(condition) -> ColumnElement:
+    return case((condition, 1), else_=0)
+
+
+def _is_child(unit: Unit, parent: Unit) -> bool:
+    return unit.path.startswith(parent.path) and unit.path.count("/") == parent.path.count("/") + 1
+
+
+def _unit_dict(unit: Unit | None) -> dict | None:
+    return None if unit is None else {"code": unit.code, "name": unit.name}
+
+
+def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive days as (first, last) ranges."""
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in days:
+        if runs and runs[-1][1] + dt.timedelta(days=1) == day:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
