@@ -25,6 +25,8 @@ clients_app = typer.Typer(help="API clients: channel gateways and Open311 apps",
 app.add_typer(clients_app, name="clients")
 outbox_app = typer.Typer(help="Notifications waiting, sent or failed", no_args_is_help=True)
 app.add_typer(outbox_app, name="outbox")
+stats_app = typer.Typer(help="Rates, rankings and the daily roll-ups", no_args_is_help=True)
+app.add_typer(stats_app, name="stats")
 
 
 @app.callback()
@@ -239,6 +241,41 @@ def beat() -> None:
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     celery.start(["beat", f"--loglevel={settings.log_level}",
                   f"--schedule={settings.var_dir / 'celerybeat-schedule'}"])
+
+
+@stats_app.command("report")
+def stats_report(month: Annotated[str, typer.Option(help="YYYY-MM, e.g. 2026-11")],
+                 department: Annotated[str | None, typer.Option(help="a department code: its subtree")] = None,
+                 as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of tables")] = False) -> None:
+    """The month's rates and the department ranking."""
+    from hotline.stats.formulas import Period
+    from hotline.stats.report import report_text
+    from hotline.stats.service import StatsService
+
+    def work(session, ctx):
+        service, period = StatsService(session, ctx), Period.month(month)
+        return service.rates(period, department), service.ranking(period, department)
+
+    rates, ranking = _in_session(work)
+    typer.echo(json.dumps({"rates": rates, "ranking": ranking}, ensure_ascii=False, indent=1) if as_json
+               else report_text(rates, ranking))
+
+
+@stats_app.command("rollup")
+def stats_rollup(start: Annotated[str, typer.Option("--from", help="first local day, YYYY-MM-DD")],
+                 end: Annotated[str, typer.Option("--to", help="last local day (finished days only)")]) -> None:
+    """Rebuild the daily counters of past days (the nightly job does the recent ones by itself)."""
+    import datetime as dt
+
+    from hotline.stats.service import StatsService
+
+    try:
+        first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    written = _in_session(lambda session, ctx: StatsService(session, ctx).rollup(first, last))
+    typer.echo(f"rolled up {start}..{end}: {written} counters")
 
 
 @app.command("demo")

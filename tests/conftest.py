@@ -34,7 +34,8 @@ POSTGRES_URL = os.environ.get(
 )
 REQUIRE_SERVICES = os.environ.get("HOTLINE_TEST_REQUIRE_SERVICES") == "1"
 # Monday 23 November 2026, 09:00 in Liaocheng: a plain working day.
-MONDAY_9AM = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+CST = dt.timezone(dt.timedelta(hours=8))
+MONDAY_9AM = dt.datetime(2026, 11, 23, 9, 0, tzinfo=CST)
 
 
 def pytest_addoption(parser):

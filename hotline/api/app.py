@@ -11,7 +11,9 @@ from fastapi.responses import FileResponse
 import hotline
 from hotline.api.errors import install_error_handlers
 from hotline.api.metrics import install_metrics
-from hotline.api.routers import admin, auth, health, open311, public, reference, submissions, work_orders
+from hotline.api.routers import (
+    admin, auth, callbacks, health, open311, public, reference, stats, submissions, work_orders,
+)
 from hotline.context import Context, open_runtime
 from hotline.core.jobs import InProcessQueue, Runtime, Ticker
 from hotline.core.ratelimit import make_rate_limiter
@@ -47,7 +49,7 @@ def create_app(ctx: Context, runtime: Runtime | None = None, queue=None) -> Fast
     app.state.rate_limiter = make_rate_limiter(ctx.settings.redis_url)
     install_error_handlers(app)
     install_metrics(app)
-    for module in (health, auth, work_orders, public, submissions, admin, reference, open311):
+    for module in (health, auth, work_orders, callbacks, stats, public, submissions, admin, reference, open311):
         app.include_router(module.router)
     app.include_router(work_orders.extensions)
 

@@ -152,8 +152,8 @@ class CallbackService:
         callback = self.get(callback_id, lock=True)
         attempt = self._auto_attempt(callback, attempt_no)
         verdict = self.policy.automated.keys.get(key or "")
-        if verdict is None:
-            attempt.finished_at = self.now
+        if verdict is None:  # the attempt stays open, now for staff to finish with a call of their own
+            attempt.mode = STAFF
             attempt.comment = "自动回访未按键，转人工" if not key else f"自动回访按键 {key} 无效，转人工"
             callback.next_attempt_at = self.now
             return None
@@ -181,10 +181,12 @@ class CallbackService:
 
     def _attempt_slot(self, callback: Callback, attempt_no: int, mode: str, actor: Actor) -> CallbackAttempt:
         self._require_pending(callback)
-        open_auto = self._open_attempt(callback)
-        if open_auto is not None and open_auto.attempt_no == attempt_no:
-            open_auto.user_id = actor.user_id  # staff finishing an automated call the citizen left silent
-            return open_auto
+        handed_over = self._open_attempt(callback)
+        if handed_over is not None and handed_over.mode == STAFF and handed_over.attempt_no == attempt_no:
+            handed_over.user_id = actor.user_id  # staff finishing an automated call the citizen left silent
+            return handed_over
+        if handed_over is not None and handed_over.mode == AUTO:
+            raise ConflictError(f"automated attempt {handed_over.attempt_no} is still in progress")
         if attempt_no <= callback.attempts:
             raise ConflictError(f"attempt {attempt_no} of this callback is already recorded",
                                 details={"next_attempt": callback.attempts + 1})

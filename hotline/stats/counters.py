@@ -46,11 +46,12 @@ class Dialect:
 
 
 def _count(d: Dialect, metric: str, at, department, *where, value=None, froms=None) -> Select:
-    stmt = select(d.day(at).label("day"), department.label("department_id"), literal(metric).label("metric"),
+    day = d.day(at)  # one expression object: PostgreSQL must see the same bound time zone in GROUP BY
+    stmt = select(day.label("day"), department.label("department_id"), literal(metric).label("metric"),
                   (value if value is not None else func.count()).label("value"))
     if froms is not None:
         stmt = stmt.select_from(froms)
-    keys = ([d.day(at)] if d.by_day else []) + ([department] if department is not NO_DEPARTMENT else [])
+    keys = ([day] if d.by_day else []) + ([department] if department is not NO_DEPARTMENT else [])
     return stmt.where(d.within(at), *where).group_by(*keys)
 
 

@@ -49,7 +49,10 @@ class Rate:
         return None if below == 0 else sum(counts[c] for c in self.numerator) / below
 
     def formula(self) -> str:
-        return f"{' + '.join(self.numerator)} ÷ ({' + '.join(self.denominator)})"
+        def terms(names: tuple[str, ...]) -> str:
+            return " + ".join(names) if len(names) == 1 else f"({' + '.join(names)})"
+
+        return f"{terms(self.numerator)} ÷ {terms(self.denominator)}"
 
 
 RATES: tuple[Rate, ...] = (

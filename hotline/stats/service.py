@@ -53,9 +53,9 @@ class StatsService:
                     .group_by(DailyCounter.department_id, DailyCounter.metric))
             for department_id, metric, value in self.session.execute(stmt):
                 out[department_id][metric] += int(value or 0)
-        now = self.ctx.clock.now()
+        until = self.ctx.clock.now() + dt.timedelta(microseconds=1)  # what happened up to and including now
         for first, last in _runs([d for d in period.days() if d not in built]):
-            lo, hi = self._start_of(first), min(self._start_of(last + dt.timedelta(days=1)), now)
+            lo, hi = self._start_of(first), min(self._start_of(last + dt.timedelta(days=1)), until)
             if hi <= lo:
                 continue
             live = counter_query(self.dialect, self.ctx.settings.timezone, lo, hi, by_day=False).subquery()
@@ -75,10 +75,12 @@ class StatsService:
         self.session.execute(delete(DailyCounter).where(DailyCounter.day.in_(days)))
         rows = counter_query(self.dialect, self.ctx.settings.timezone, self._start_of(first),
                              self._start_of(last + dt.timedelta(days=1)), by_day=True).subquery()
-        written = self.session.execute(insert(DailyCounter).from_select(
+        self.session.execute(insert(DailyCounter).from_select(
             ["day", "department_id", "metric", "value"],
             select(rows.c.day, rows.c.department_id, rows.c.metric, rows.c.value).where(rows.c.value != 0),
-        )).rowcount
+        ))
+        written = self.session.scalar(select(func.count()).select_from(DailyCounter)
+                                      .where(DailyCounter.day.in_(days)))
         now = self.ctx.clock.now()
         stmt = dialect_insert(self.session, RolledUpDay).values([{"day": d, "built_at": now} for d in days])
         self.session.execute(stmt.on_conflict_do_update(index_elements=[RolledUpDay.day],

@@ -84,6 +84,18 @@ ENDPOINTS = {
     "create api client": ("POST", "/api/v1/api-clients", {"name": "wechat-gw", "channel": "wechat"},
                           codes(admin=201, rest=403)),
     "read audit log": ("GET", "/api/v1/audit", None, codes(admin=200, supervisor=200, district_supervisor=200, rest=403)),
+    "callback queue": ("GET", "/api/v1/callbacks/due", None, codes(callback=200, admin=200, rest=403)),
+    "take next callback": ("POST", "/api/v1/callbacks/next", None, codes(callback=200, admin=200, rest=403)),
+    "verdict on A": ("POST", "/api/v1/callbacks/{A}/attempts", {"attempt": 1, "verdict": "satisfied"},
+                     codes(callback=409, admin=409, rest=403)),  # A is being worked, not awaiting a callback
+    "rates": ("GET", "/api/v1/stats/rates", None,
+              codes(admin=200, supervisor=200, district_supervisor=200, water_admin=200, rest=403)),
+    "district rates": ("GET", "/api/v1/stats/rates?department=371502", None,
+                       codes(admin=200, supervisor=200, district_supervisor=200, rest=403)),
+    "ranking": ("GET", "/api/v1/stats/ranking?month=2026-11", None,
+                codes(admin=200, supervisor=200, district_supervisor=200, water_admin=200, rest=403)),
+    "hotspots": ("GET", "/api/v1/stats/hotspots", None,
+                 codes(admin=200, supervisor=200, district_supervisor=200, water_admin=200, rest=403)),
 }
 
 

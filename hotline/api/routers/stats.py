@@ -1,0 +1,69 @@
+"""Statistics for supervisors and department heads: rates, the monthly ranking (JSON or CSV), hotspots."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+from sqlalchemy.orm import Session
+
+from hotline.api import schemas
+from hotline.api.deps import current_actor, get_ctx, get_session
+from hotline.api.scope import department_filter, order_filter, require
+from hotline.context import Context
+from hotline.core.actor import Actor
+from hotline.core.enums import Role
+from hotline.stats.formulas import Period
+from hotline.stats.service import StatsService, ranking_csv
+
+router = APIRouter(prefix="/api/v1/stats", tags=["statistics"])
+READERS = (Role.SUPERVISOR, Role.HOTLINE_ADMIN, Role.DEPARTMENT_ADMIN)
+ERRORS = {403: {"description": "not your role or outside your scope"}, 404: {"description": "no such department"},
+          422: {"description": "invalid period"}}
+Month = Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", examples=["2026-11"])]
+Code = Annotated[str | None, Query(max_length=32, description="a department code; its whole subtree is counted")]
+
+
+def _today(ctx: Context) -> dt.date:
+    return ctx.sla.local_day(ctx.clock.now())
+
+
+@router.get("/rates", response_model=schemas.RatesOut, responses=ERRORS,
+            summary="受理率, 按时回复率, 办结率, 按时办结率, 满意率, 重办率, 回退率 and more for a period")
+def rates(date_from: Annotated[dt.date | None, Query(alias="from")] = None,
+          date_to: Annotated[dt.date | None, Query(alias="to")] = None, department: Code = None,
+          actor: Actor = Depends(current_actor), session: Session = Depends(get_session),
+          ctx: Context = Depends(get_ctx)):
+    require(actor, *READERS)
+    today = _today(ctx)
+    period = Period(date_from or today.replace(day=1), date_to or today)
+    return StatsService(session, ctx).rates(period, department, department_filter(actor))
+
+
+@router.get("/ranking", response_model=schemas.RankingOut, responses=ERRORS,
+            summary="Monthly ranking of the units under a department (default: the city)")
+def ranking(month: Month, department: Code = None, actor: Actor = Depends(current_actor),
+            session: Session = Depends(get_session), ctx: Context = Depends(get_ctx)):
+    require(actor, *READERS)
+    return StatsService(session, ctx).ranking(Period.month(month), department, department_filter(actor))
+
+
+@router.get("/ranking.csv", responses={**ERRORS, 200: {"content": {"text/csv": {}}}},
+            summary="The monthly ranking as CSV", response_class=Response)
+def ranking_as_csv(month: Month, department: Code = None, actor: Actor = Depends(current_actor),
+                   session: Session = Depends(get_session), ctx: Context = Depends(get_ctx)):
+    require(actor, *READERS)
+    table = StatsService(session, ctx).ranking(Period.month(month), department, department_filter(actor))
+    return Response("\ufeff" + ranking_csv(table), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="ranking-{month}.csv"'})
+
+
+@router.get("/hotspots", response_model=list[schemas.HotspotOut], responses=ERRORS,
+            summary="Categories and places whose volume this week jumps against their recent weeks")
+def hotspots(as_of: dt.date | None = None, actor: Actor = Depends(current_actor),
+             session: Session = Depends(get_session), ctx: Context = Depends(get_ctx)):
+    require(actor, *READERS)
+    day = as_of or _today(ctx)
+    Period(day, day)  # the same range checks as every period
+    return StatsService(session, ctx).hotspots(day, order_filter(actor))
