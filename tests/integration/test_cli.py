@@ -108,3 +108,17 @@ def test_users_create_makes_an_account_that_can_log_in(tmp_path):
     with TestClient(create_app(build_context(settings))) as api:
         login = api.post("/api/v1/auth/login", json={"username": "li.water", "password": "a long enough password"})
     assert login.status_code == 200
+
+
+def test_stats_report_prints_rates_and_ranking_and_refuses_a_bad_month(tmp_path):
+    env = {"HOTLINE_DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}", "HOTLINE_VAR_DIR": str(tmp_path)}
+    assert hotline("db", "upgrade", env=env).returncode == 0
+    r = hotline("stats", "report", "--month", "2026-11", env=env)
+    assert r.returncode == 0, r.stderr
+    assert "全市  2026-11-01 … 2026-11-30" in r.stdout and "满意率" in r.stdout and "聊城市水务集团" in r.stdout
+    as_json = json.loads(hotline("stats", "report", "--month", "2026-11", "--json", env=env).stdout)
+    assert as_json["rates"]["counts"]["received"] == 0 and as_json["rates"]["rates"]["satisfaction_rate"] is None
+    bad = hotline("stats", "report", "--month", "2026-13", env=env)
+    assert bad.returncode == 1 and "is not a month" in bad.stderr
+    rolled = hotline("stats", "rollup", "--from", "2026-11-01", "--to", "2026-11-03", env=env)
+    assert rolled.returncode == 0 and "rolled up" in rolled.stdout
