@@ -1,10 +1,11 @@
-"""The one `hotline` command: db, config, sla, api, demo (later: worker, beat, ami, agi, asr, intake)."""
+"""The one `hotline` command: db, config, sla, api, worker, beat, ami, stats, users, clients, outbox, demo."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -25,6 +26,9 @@ clients_app = typer.Typer(help="API clients: channel gateways and Open311 apps",
 app.add_typer(clients_app, name="clients")
 outbox_app = typer.Typer(help="Notifications waiting, sent or failed", no_args_is_help=True)
 app.add_typer(outbox_app, name="outbox")
+ami_app = typer.Typer(help="Asterisk manager: the call-tracking listener and capture replays",
+                      invoke_without_command=True)
+app.add_typer(ami_app, name="ami")
 stats_app = typer.Typer(help="Rates, rankings and the daily roll-ups", no_args_is_help=True)
 app.add_typer(stats_app, name="stats")
 
@@ -276,6 +280,70 @@ def stats_rollup(start: Annotated[str, typer.Option("--from", help="first local 
         raise typer.Exit(2) from None
     written = _in_session(lambda session, ctx: StatsService(session, ctx).rollup(first, last))
     typer.echo(f"rolled up {start}..{end}: {written} counters")
+
+
+@ami_app.callback()
+def ami(ctx: typer.Context) -> None:
+    """Run the AMI listener: track every call, store it, pop operators' screens (needs HOTLINE_AMI_HOST)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    import signal
+    import threading
+
+    from hotline.context import build_context, open_runtime
+    from hotline.telephony.bus import bus_for
+    from hotline.telephony.service import make_listener
+
+    context = build_context()
+    if not context.settings.ami_host:
+        typer.echo("error: HOTLINE_AMI_HOST is not set (the Asterisk manager to listen to)", err=True)
+        raise typer.Exit(2)
+    listener = make_listener(open_runtime(context), bus_for(context.settings.redis_url)).start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    listener.stop()
+
+
+@ami_app.command("replay")
+def ami_replay(files: Annotated[list[Path], typer.Argument(help="captured AMI streams (*.ami)")],
+               times: Annotated[int, typer.Option(help="replay each file this many times, with fresh ids")] = 1,
+               fresh: Annotated[bool, typer.Option(help="fresh ids and times (off: byte for byte)")] = True) -> None:
+    """Replay captures through the simulated PBX into the real listener over TCP; one JSON line per call."""
+    from hotline.telephony.fake import Capture, FakeAsterisk
+    from hotline.telephony.listener import AmiListener, Sinks
+
+    captures = []
+    for path in files:
+        if not path.is_file():
+            typer.echo(f"error: {path}: no such file", err=True)
+            raise typer.Exit(2)
+        captures.append(Capture.load(path))
+    calls: dict[str, dict] = {}
+
+    class Collect(Sinks):
+        def calls(self, records):
+            for record in records:
+                calls[record.linkedid] = record.as_dict()
+
+    pbx = FakeAsterisk().start()
+    listener = AmiListener("127.0.0.1", pbx.port, pbx.username, pbx.secret, Collect()).start()
+    try:
+        if not listener.connected.wait(10):
+            typer.echo("error: the listener could not log in to the simulated PBX", err=True)
+            raise typer.Exit(1)
+        for _ in range(times):
+            for capture in captures:
+                pbx.play(capture, fresh=fresh)
+        listener.idle(60)
+    finally:
+        listener.stop()
+        pbx.stop()
+    for record in calls.values():
+        typer.echo(json.dumps(record, ensure_ascii=False))
 
 
 @app.command("demo")

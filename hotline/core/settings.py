@@ -28,6 +28,14 @@ class Settings(BaseSettings):
     job_visibility_timeout: int = 300
     sweep_interval_seconds: int = 60
     notify_channels: list[str] = ["sms"]
+    # Asterisk manager (AMI) and the FastAGI IVR; no AMI host means telephony is not configured
+    ami_host: str | None = None
+    ami_port: int = 5038
+    ami_username: str = "hotline"
+    ami_secret: SecretStr = SecretStr("hotline")
+    agi_host: str = "127.0.0.1"
+    agi_port: int = 4573
+    recordings_dir: Path = Path("var/recordings")  # where Asterisk's recordings are readable by hotline
 
     @property
     def is_sqlite(self) -> bool:

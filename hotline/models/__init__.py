@@ -2,6 +2,7 @@
 
 from hotline.models.audit import AuditRecord
 from hotline.models.base import Base
+from hotline.models.call import AgentSession, Call, Recording
 from hotline.models.callback import Callback, CallbackAttempt
 from hotline.models.citizen import Citizen
 from hotline.models.credentials import ApiClient, RefreshToken
@@ -16,6 +17,6 @@ from hotline.models.user import User
 from hotline.models.work_order import Assignment, TicketCounter, WorkOrder
 
 __all__ = [
-    "ApiClient", "Assignment", "AuditRecord", "Base", "Callback", "CallbackAttempt", "DailyCounter", "RolledUpDay", "RefreshToken", "Citizen", "Deadline", "Department", "Evidence", "ExtensionRequest",
+    "AgentSession", "ApiClient", "Assignment", "Call", "Recording", "AuditRecord", "Base", "Callback", "CallbackAttempt", "DailyCounter", "RolledUpDay", "RefreshToken", "Citizen", "Deadline", "Department", "Evidence", "ExtensionRequest",
     "OutboxMessage", "Reminder", "Supervision", "TicketCounter", "User", "WorkOrder", "WorkOrderEvent",
 ]

@@ -1,0 +1,61 @@
+"""Agent actions through AMI (QueueAdd, QueuePause, QueueRemove) and Originate, behind a small port."""
+
+from __future__ import annotations
+
+from hotline.core.errors import ConflictError, HotlineError
+from hotline.telephony.ami import AmiClient
+from hotline.telephony.listener import _login
+
+
+class PbxUnavailableError(HotlineError):
+    status_code = 503
+    error_id = "pbx_unavailable"
+
+
+class Pbx:
+    """One short manager session per request: the API never depends on the listener's connection."""
+
+    def __init__(self, host: str | None, port: int, username: str, secret: str, timeout: float = 5) -> None:
+        self.host, self.port, self.username, self.secret, self.timeout = host, port, username, secret, timeout
+
+    @classmethod
+    def from_settings(cls, settings) -> Pbx:
+        return cls(settings.ami_host, settings.ami_port, settings.ami_username, settings.ami_secret.get_secret_value())
+
+    def queue_add(self, queue: str, interface: str, member_name: str) -> dict:
+        return self.action("QueueAdd", Queue=queue, Interface=interface, MemberName=member_name, Paused="false")
+
+    def queue_pause(self, queue: str, interface: str, paused: bool, reason: str = "") -> dict:
+        return self.action("QueuePause", Queue=queue, Interface=interface, Paused=str(paused).lower(), Reason=reason)
+
+    def queue_remove(self, queue: str, interface: str) -> dict:
+        return self.action("QueueRemove", Queue=queue, Interface=interface)
+
+    def originate(self, action_id: str, channel: str, context: str, exten: str, caller_id: str,
+                  variables: dict[str, str]) -> dict:
+        keys = {"ActionID": action_id, "Channel": channel, "Context": context, "Exten": exten, "Priority": 1,
+                "CallerID": caller_id, "Timeout": 30000, "Async": "true"}
+        return self.action("Originate", variables=variables, **keys)
+
+    def action(self, name: str, variables: dict[str, str] | None = None, **keys) -> dict:
+        if not self.host:
+            raise PbxUnavailableError("telephony is not configured (HOTLINE_AMI_HOST is unset)")
+        client = AmiClient(self.host, self.port, lambda packet: None, timeout=self.timeout)
+        try:
+            client.connect()
+        except OSError as exc:
+            raise PbxUnavailableError(f"Asterisk manager at {self.host}:{self.port} is unreachable: {exc}") from None
+        try:
+            login = client.send_action(_login(self.username, self.secret)).response
+            if login is None or login.is_error():
+                raise PbxUnavailableError("Asterisk refused the manager login")
+            response = client.action(name, variables, **keys)
+            if response is None:
+                raise PbxUnavailableError(f"Asterisk did not answer {name}")
+            if response.is_error():
+                raise ConflictError(f"Asterisk refused {name}: {response.keys.get('Message', '')}",
+                                    details={"action": name})
+            client.action("Logoff")
+            return dict(response.keys)
+        finally:
+            client.close()
