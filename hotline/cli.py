@@ -282,6 +282,31 @@ def stats_rollup(start: Annotated[str, typer.Option("--from", help="first local 
     typer.echo(f"rolled up {start}..{end}: {written} counters")
 
 
+@app.command("agi")
+def agi(host: str | None = None, port: int | None = None) -> None:
+    """Run the FastAGI IVR server (Asterisk's dialplan calls AGI(agi://HOST:4573/ivr))."""
+    import asyncio
+
+    from hotline.context import build_context, open_runtime
+    from hotline.ivr.fastagi import AgiServer
+    from hotline.ivr.services import DatabaseServices
+
+    context = build_context()
+    settings = context.settings
+    server = AgiServer(context.config.ivr, DatabaseServices(open_runtime(context)), settings.timezone)
+
+    async def main() -> None:
+        tcp = await server.serve(host or settings.agi_host, port or settings.agi_port)
+        typer.echo(f"FastAGI IVR on {host or settings.agi_host}:{port or settings.agi_port}", err=True)
+        async with tcp:
+            await tcp.serve_forever()
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
+
+
 @ami_app.callback()
 def ami(ctx: typer.Context) -> None:
     """Run the AMI listener: track every call, store it, pop operators' screens (needs HOTLINE_AMI_HOST)."""

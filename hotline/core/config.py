@@ -178,6 +178,37 @@ class StatsFile(_Strict):
     rollup: Rollup = Rollup()
 
 
+class IvrRecord(_Strict):
+    dir: str = "/var/spool/asterisk/monitor"
+    max_seconds: int = Field(default=120, ge=5, le=600)
+    silence_seconds: int = Field(default=3, ge=0, le=30)
+
+
+class IvrHours(_Strict):
+    open: str = Field(default="00:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    close: str = Field(default="24:00", pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")
+
+
+PROMPTS = ("privacy", "leave_message", "ticket_is", "code_is", "thanks", "apology", "enter_ticket", "enter_code",
+           "not_found", "status_prefix", "survey")
+
+
+class IvrFile(_Strict):
+    queue: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    hours: IvrHours = IvrHours()
+    status_key: str = Field(default="2", pattern=r"^[0-9*#]$")
+    digit_timeout_ms: int = Field(default=8000, ge=1000, le=30000)
+    record: IvrRecord = IvrRecord()
+    prompts: dict[str, str]
+
+    @model_validator(mode="after")
+    def _all_prompts(self) -> IvrFile:
+        missing = [p for p in PROMPTS if p not in self.prompts]
+        if missing:
+            raise ValueError(f"prompts missing: {', '.join(missing)}")
+        return self
+
+
 class HotlineConfig(_Strict):
     departments: DepartmentsFile
     categories: CategoriesFile
@@ -186,6 +217,7 @@ class HotlineConfig(_Strict):
     routing: RoutingFile
     callbacks: CallbacksFile
     stats: StatsFile
+    ivr: IvrFile
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories.categories if c.code == code), None)
@@ -199,6 +231,7 @@ FILES: dict[str, type[BaseModel]] = {
     "routing": RoutingFile,
     "callbacks": CallbacksFile,
     "stats": StatsFile,
+    "ivr": IvrFile,
 }
 
 
