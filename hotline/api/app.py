@@ -12,11 +12,13 @@ import hotline
 from hotline.api.errors import install_error_handlers
 from hotline.api.metrics import install_metrics
 from hotline.api.routers import (
-    admin, auth, callbacks, health, open311, public, reference, stats, submissions, work_orders,
+    admin, auth, callbacks, health, open311, public, reference, stats, submissions, telephony, work_orders,
 )
 from hotline.context import Context, open_runtime
 from hotline.core.jobs import InProcessQueue, Runtime, Ticker
 from hotline.core.ratelimit import make_rate_limiter
+from hotline.telephony.bus import bus_for
+from hotline.telephony.pbx import Pbx
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 
@@ -47,9 +49,12 @@ def create_app(ctx: Context, runtime: Runtime | None = None, queue=None) -> Fast
     app.state.runtime = runtime
     app.state.session_factory = runtime.session_factory
     app.state.rate_limiter = make_rate_limiter(ctx.settings.redis_url)
+    app.state.pbx = Pbx.from_settings(ctx.settings)
+    app.state.bus = bus_for(ctx.settings.redis_url)
     install_error_handlers(app)
     install_metrics(app)
-    for module in (health, auth, work_orders, callbacks, stats, public, submissions, admin, reference, open311):
+    for module in (health, auth, work_orders, callbacks, stats, telephony, public, submissions, admin, reference,
+                   open311):
         app.include_router(module.router)
     app.include_router(work_orders.extensions)
 

@@ -31,8 +31,7 @@ def healthz(request: Request):
     checks["redis"] = _redis(ctx.settings.redis_url)
     if checks["redis"]["status"] == "down":
         status_code = 503
-    # Telephony and speech report here once their processes run; until then they say so.
-    checks["ami"] = {"status": "not_configured"}
+    checks["ami"] = _ami(ctx.settings.ami_host, ctx.settings.ami_port)  # an unreachable PBX degrades, not downs
     checks["asr"] = {"status": "not_configured"}
     today = ctx.sla.local_day(ctx.clock.now())
     unknown = ctx.calendar.unknown_years(today, CALENDAR_HORIZON_DAYS)
@@ -42,7 +41,8 @@ def healthz(request: Request):
         **({"message": f"no holiday schedule for {', '.join(map(str, unknown))}: deadlines there are "
                        "provisional (Monday–Friday); add the year to config/calendar.yaml"} if unknown else {}),
     }
-    overall = "down" if status_code != 200 else ("degraded" if unknown else "ok")
+    degraded = unknown or checks["ami"]["status"] == "down"
+    overall = "down" if status_code != 200 else ("degraded" if degraded else "ok")
     return JSONResponse({"status": overall, "checks": checks}, status_code=status_code)
 
 
@@ -56,3 +56,20 @@ def _redis(url: str | None) -> dict:
         return {"status": "ok"}
     except redis.RedisError as exc:
         return {"status": "down", "error": type(exc).__name__}
+
+
+def _ami(host: str | None, port: int) -> dict:
+    """Is an Asterisk manager answering? (The banner is enough; no login from a health probe.)"""
+    if not host:
+        return {"status": "not_configured", "message": "HOTLINE_AMI_HOST is unset: no telephony"}
+    import socket
+
+    try:
+        with socket.create_connection((host, port), timeout=1) as sock:
+            sock.settimeout(1)
+            banner = sock.recv(64).decode("ascii", errors="replace").strip()
+    except OSError as exc:
+        return {"status": "down", "error": type(exc).__name__}
+    if not banner.startswith("Asterisk Call Manager"):
+        return {"status": "down", "error": f"unexpected banner {banner[:40]!r}"}
+    return {"status": "ok", "banner": banner}

@@ -1,0 +1,219 @@
+"""Calls, agents at the queue (login / pause with a reason / logout through AMI) and the live stream
+that carries screen pops to the operator who answered."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials
+from pydantic import BaseModel, Field
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from hotline.api.audit import audit
+from hotline.api.deps import bearer, current_actor, get_ctx, get_session
+from hotline.api.scope import require
+from hotline.context import Context
+from hotline.core.actor import Actor
+from hotline.core.db import session_scope
+from hotline.core.enums import Role
+from hotline.core.errors import InvalidInputError, NotFoundError
+from hotline.models import AgentSession, Call
+from hotline.telephony.store import claim_agent
+
+router = APIRouter(prefix="/api/v1", tags=["telephony"])
+CENTRE = (Role.OPERATOR, Role.HOTLINE_ADMIN, Role.SUPERVISOR)
+Interface = Annotated[str, Field(min_length=3, max_length=128, pattern=r"^[A-Za-z0-9/@._;:-]+$",
+                                 examples=["PJSIP/1001"])]
+SERVICE_LEVEL_SECONDS = 20  # answered within 20 s counts towards the service level
+
+
+class CallOut(BaseModel):
+    linkedid: str
+    caller: str | None
+    dialled: str | None
+    started_at: dt.datetime | None
+    answered_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    ivr_path: list[str]
+    queue: str | None
+    wait_seconds: int | None
+    agent: str | None
+    talk_seconds: int | None
+    hangup_cause: str | None
+    disposition: str
+    recording: str | None
+    message_recording: str | None
+
+
+class CallStats(BaseModel):
+    calls: int
+    answered: int
+    abandoned: int
+    message_left: int
+    ivr_only: int
+    average_wait_seconds: float | None
+    service_level: float | None = Field(description=f"answered within {SERVICE_LEVEL_SECONDS} s ÷ calls that queued")
+
+
+class AgentOut(BaseModel):
+    queue: str
+    interface: str
+    member_name: str | None
+    logged_in: bool
+    paused: bool
+    pause_reason: str | None
+    in_call: bool
+    calls_taken: int
+    mine: bool
+
+
+class QueueIn(BaseModel):
+    interface: Interface
+    queue: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+
+
+class PauseIn(QueueIn):
+    reason: str = Field(min_length=1, max_length=80, description="why: 小休, 午餐, 培训, 后处理 …")
+
+
+@router.get("/calls", response_model=list[CallOut], summary="Recent calls, newest first")
+def calls(disposition: str | None = Query(default=None, pattern="^(answered|abandoned|message_left|ivr_only)$"),
+          limit: Annotated[int, Query(ge=1, le=500)] = 50, actor: Actor = Depends(current_actor),
+          session: Session = Depends(get_session)):
+    require(actor, *CENTRE)
+    stmt = select(Call).order_by(Call.started_at.desc(), Call.id.desc()).limit(limit)
+    if disposition:
+        stmt = stmt.where(Call.disposition == disposition)
+    return [CallOut.model_validate(c, from_attributes=True) for c in session.scalars(stmt)]
+
+
+@router.get("/calls/stats", response_model=CallStats, summary="Answered, abandoned, average wait, service level")
+def call_stats(date_from: Annotated[dt.date | None, Query(alias="from")] = None,
+               date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+               actor: Actor = Depends(current_actor), session: Session = Depends(get_session),
+               ctx: Context = Depends(get_ctx)):
+    require(actor, *CENTRE)
+    from hotline.stats.formulas import Period
+
+    today = ctx.sla.local_day(ctx.clock.now())
+    period = Period(date_from or today, date_to or today)
+    lo = dt.datetime.combine(period.start, dt.time(), tzinfo=ctx.sla.tz)
+    hi = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), tzinfo=ctx.sla.tz)
+
+    def count(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    row = session.execute(select(
+        func.count(), count(Call.disposition == "answered"), count(Call.disposition == "abandoned"),
+        count(Call.disposition == "message_left"), count(Call.disposition == "ivr_only"),
+        func.avg(Call.wait_seconds), count(Call.queue.is_not(None)),
+        count((Call.disposition == "answered") & (Call.wait_seconds <= SERVICE_LEVEL_SECONDS)),
+    ).where(Call.started_at >= lo, Call.started_at < hi)).one()
+    total, answered, abandoned, message, ivr, wait, queued, in_time = row
+    return CallStats(calls=total, answered=answered, abandoned=abandoned, message_left=message, ivr_only=ivr,
+                     average_wait_seconds=round(float(wait), 1) if wait is not None else None,
+                     service_level=round(in_time / queued, 4) if queued else None)
+
+
+@router.get("/agents", response_model=list[AgentOut], summary="Operators at the queues (an operator sees their own)")
+def agents(actor: Actor = Depends(current_actor), session: Session = Depends(get_session)):
+    require(actor, *CENTRE)
+    stmt = select(AgentSession).order_by(AgentSession.queue, AgentSession.interface)
+    if actor.role == Role.OPERATOR:
+        stmt = stmt.where(AgentSession.user_id == actor.user_id)
+    return [_agent(a, actor) for a in session.scalars(stmt)]
+
+
+@router.post("/agents/login", response_model=AgentOut, summary="Join the queue at an interface (AMI QueueAdd)")
+def agent_login(body: QueueIn, request: Request, actor: Actor = Depends(current_actor),
+                session: Session = Depends(get_session), ctx: Context = Depends(get_ctx)):
+    require(actor, Role.OPERATOR, Role.HOTLINE_ADMIN)
+    queue = body.queue or ctx.config.ivr.queue
+    member = actor.name or f"user{actor.user_id}"
+    request.app.state.pbx.queue_add(queue, body.interface, member)
+    claim_agent(session, queue, body.interface, member, actor.user_id, ctx.clock.now())
+    audit(session, request, actor, "agent.login", "agent", body.interface, {"queue": queue})
+    return _agent(_mine(session, actor, queue, body.interface), actor)
+
+
+@router.post("/agents/pause", response_model=AgentOut, summary="Pause with a reason (AMI QueuePause)")
+def agent_pause(body: PauseIn, request: Request, actor: Actor = Depends(current_actor),
+                session: Session = Depends(get_session), ctx: Context = Depends(get_ctx)):
+    return _pause(body, True, body.reason, request, actor, session, ctx)
+
+
+@router.post("/agents/unpause", response_model=AgentOut, summary="Take calls again")
+def agent_unpause(body: QueueIn, request: Request, actor: Actor = Depends(current_actor),
+                  session: Session = Depends(get_session), ctx: Context = Depends(get_ctx)):
+    return _pause(body, False, "", request, actor, session, ctx)
+
+
+@router.post("/agents/logout", response_model=AgentOut, summary="Leave the queue (AMI QueueRemove)")
+def agent_logout(body: QueueIn, request: Request, actor: Actor = Depends(current_actor),
+                 session: Session = Depends(get_session), ctx: Context = Depends(get_ctx)):
+    require(actor, Role.OPERATOR, Role.HOTLINE_ADMIN)
+    queue = body.queue or ctx.config.ivr.queue
+    agent = _mine(session, actor, queue, body.interface)
+    request.app.state.pbx.queue_remove(queue, body.interface)
+    agent.logged_in, agent.paused, agent.updated_at = False, False, ctx.clock.now()
+    audit(session, request, actor, "agent.logout", "agent", body.interface, {"queue": queue})
+    return _agent(agent, actor)
+
+
+def _pause(body: QueueIn, paused: bool, reason: str, request, actor, session, ctx) -> AgentOut:
+    require(actor, Role.OPERATOR, Role.HOTLINE_ADMIN)
+    queue = body.queue or ctx.config.ivr.queue
+    agent = _mine(session, actor, queue, body.interface)
+    request.app.state.pbx.queue_pause(queue, body.interface, paused, reason)
+    agent.paused, agent.pause_reason, agent.updated_at = paused, reason or None, ctx.clock.now()
+    audit(session, request, actor, "agent.pause" if paused else "agent.unpause", "agent", body.interface,
+          {"queue": queue, "reason": reason} if paused else {"queue": queue})
+    return _agent(agent, actor)
+
+
+def _mine(session: Session, actor: Actor, queue: str, interface: str) -> AgentSession:
+    agent = session.scalars(select(AgentSession).where(AgentSession.queue == queue,
+                                                       AgentSession.interface == interface)).first()
+    if agent is None or (actor.role == Role.OPERATOR and agent.user_id != actor.user_id):
+        raise NotFoundError(f"you are not logged in at {interface} in {queue}")
+    return agent
+
+
+def _agent(a: AgentSession, actor: Actor) -> AgentOut:
+    return AgentOut(queue=a.queue, interface=a.interface, member_name=a.member_name, logged_in=a.logged_in,
+                    paused=a.paused, pause_reason=a.pause_reason, in_call=a.in_call, calls_taken=a.calls_taken,
+                    mine=a.user_id == actor.user_id)
+
+
+@router.get("/live", summary="Server-sent events: screen pops for this operator; every call for supervisors",
+            response_class=StreamingResponse, responses={200: {"content": {"text/event-stream": {}}}})
+async def live(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)):
+    # Authenticate in a session of its own: a stream that lasts hours must not hold a transaction open.
+    with session_scope(request.app.state.session_factory) as session:
+        actor = current_actor(credentials, session, request.app.state.ctx)
+    require(actor, *CENTRE)
+    channels = [f"agent:{actor.user_id}"] if actor.role == Role.OPERATOR else ["calls"]
+    bus = request.app.state.bus
+    if not channels[0]:
+        raise InvalidInputError("no live channel for this account")
+
+    async def events():
+        async with bus.subscribe(*channels) as queue:
+            yield ": connected\n\n"
+            while True:  # Starlette cancels this generator when the client goes away
+                try:
+                    message = await asyncio.wait_for(queue.get(), 15)
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+                    continue
+                data = json.dumps(message, ensure_ascii=False, default=str)
+                yield f"event: {message.get('type', 'message')}\ndata: {data}\n\n"
+
+    return StreamingResponse(events(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
