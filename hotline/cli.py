@@ -372,15 +372,26 @@ def ami_replay(files: Annotated[list[Path], typer.Argument(help="captured AMI st
 
 
 @app.command("demo")
-def demo(host: str | None = None, port: int | None = None) -> None:
-    """Everything in one process on embedded defaults: SQLite under ./var, in-process jobs."""
+def demo(host: str | None = None, port: int | None = None,
+         calls_every: Annotated[float, typer.Option(help="seconds between simulated calls; 0: no PBX")] = 20.0) -> None:
+    """Everything in one process on embedded defaults: SQLite under ./var, in-process jobs, a simulated PBX."""
     from hotline.core.settings import get_settings
 
     settings = get_settings()
     db_upgrade("head")
     host, port = host or settings.api_host, port or settings.api_port
+    pbx = None
+    if calls_every > 0:
+        from hotline.telephony.demo import SimulatedPbx
+
+        pbx = SimulatedPbx(calls_every)
+        typer.echo(f"simulated PBX: a call every {calls_every:g} s (see /api/v1/calls)")
     typer.echo(f"hotline demo on http://{host}:{port}/  (API docs: /docs, health: /healthz)")
-    api(host=host, port=port, workers=1)
+    try:
+        api(host=host, port=port, workers=1)
+    finally:
+        if pbx is not None:
+            pbx.stop()
 
 
 def main() -> None:

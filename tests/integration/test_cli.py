@@ -122,3 +122,21 @@ def test_stats_report_prints_rates_and_ranking_and_refuses_a_bad_month(tmp_path)
     assert bad.returncode == 1 and "is not a month" in bad.stderr
     rolled = hotline("stats", "rollup", "--from", "2026-11-01", "--to", "2026-11-03", env=env)
     assert rolled.returncode == 0 and "rolled up" in rolled.stdout
+
+
+def test_ami_replay_prints_one_json_line_per_tracked_call():
+    captures = ROOT / "hotline" / "telephony" / "captures"
+    r = hotline("ami", "replay", str(captures / "queue-answered.ami"), str(captures / "ivr-agi.ami"), "--times", "3")
+    assert r.returncode == 0, r.stderr
+    calls = [json.loads(line) for line in r.stdout.splitlines()]
+    assert len(calls) == 6 and len({c["linkedid"] for c in calls}) == 6
+    assert sorted(c["disposition"] for c in calls) == ["answered"] * 3 + ["message_left"] * 3
+    same = hotline("ami", "replay", str(captures / "queue-abandon.ami"), "--no-fresh")
+    assert [json.loads(line)["linkedid"] for line in same.stdout.splitlines()] == ["1795257533.8"]
+    missing = hotline("ami", "replay", "nope.ami")
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_ami_without_a_host_says_what_to_set():
+    r = hotline("ami", env={"HOTLINE_AMI_HOST": ""})
+    assert r.returncode == 2 and "HOTLINE_AMI_HOST" in r.stderr
