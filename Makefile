@@ -21,6 +21,8 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_work_orders.py
 	$(BIN)/python bench/bench_sweep.py
 	$(BIN)/python bench/bench_api.py
+	$(BIN)/python bench/bench_stats.py --orders 1000000
+	$(BIN)/python bench/bench_ami.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -162,7 +162,7 @@ class FakeAsterisk:
         server.close()
 
     def _call(self, coro) -> None:
-        asyncio.run_coroutine_threadsafe(coro, self._loop).result(10)
+        asyncio.run_coroutine_threadsafe(coro, self._loop).result(600)  # a flood drains as fast as the reader reads
 
     async def _broadcast(self, data: bytes) -> None:
         for session in list(self._sessions):
