@@ -6,4 +6,4 @@ from hotline.notifications import tasks as notification_tasks  # noqa: F401
 from hotline.stats import tasks as stats_tasks  # noqa: F401
 
 PERIODIC = ["hotline.sla.sweep", "hotline.notifications.recover", "hotline.callbacks.schedule",
-            "hotline.stats.rollup"]
+            "hotline.callbacks.dial", "hotline.stats.rollup"]

@@ -146,6 +146,36 @@ class CallbackService:
         self.session.flush()
         return attempt_no
 
+    def reserve_auto(self, limit: int = 20) -> list[tuple[int, int, str]]:
+        """Reserve the next attempt of due callbacks for automated dialling: (callback, attempt, phone)."""
+        from hotline.models import Citizen
+
+        rows = self.session.execute(
+            select(Callback.id, Citizen.phone).join(WorkOrder, WorkOrder.id == Callback.work_order_id)
+            .join(Citizen, Citizen.id == WorkOrder.citizen_id)
+            .where(Callback.status == PENDING, Callback.next_attempt_at <= self.now, Citizen.phone.is_not(None),
+                   ~select(CallbackAttempt.id).where(CallbackAttempt.callback_id == Callback.id,
+                                                    CallbackAttempt.finished_at.is_(None)).exists(),
+                   ~select(CallbackAttempt.id).where(CallbackAttempt.callback_id == Callback.id,
+                                                    CallbackAttempt.mode == AUTO).exists())
+            .order_by(Callback.due_at).limit(limit)).all()
+        reserved = []
+        for callback_id, phone in rows:  # one automated try per callback; people make the rest
+            attempt = self.begin_auto(callback_id)
+            if attempt is not None:
+                reserved.append((callback_id, attempt, phone))
+        return reserved
+
+    def release_auto(self, callback_id: int, attempt_no: int) -> None:
+        """The call never reached Asterisk: give the reserved attempt back."""
+        callback = self.get(callback_id, lock=True)
+        attempt = self.session.scalars(select(CallbackAttempt).where(
+            CallbackAttempt.callback_id == callback_id, CallbackAttempt.attempt_no == attempt_no,
+            CallbackAttempt.mode == AUTO, CallbackAttempt.finished_at.is_(None))).first()
+        if attempt is not None and callback.attempts == attempt_no:
+            self.session.delete(attempt)
+            callback.attempts -= 1
+
     def record_survey(self, callback_id: int, attempt_no: int, key: str | None) -> Recorded | None:
         """The keypad answer of an automated call. No (or an unknown) key hands the callback back
         to staff at once; the attempt stays on record without a verdict."""

@@ -41,6 +41,7 @@ class Sinks:
     def calls(self, records: list[CallRecord]) -> None: ...
     def agents(self, states: list[AgentState]) -> None: ...
     def connected(self, call: CallRecord) -> None: ...
+    def originate_failed(self, callback_id: int, attempt: int, reason: str) -> None: ...
 
 
 class AmiListener:
@@ -199,6 +200,10 @@ class AmiListener:
         if name == "CoreShowChannelsComplete" and packet.get("ActionID", "").startswith(RESYNC):
             live, self._live = self._live, set()
             return self.tracker.reconcile(live), False
+        if name == "OriginateResponse" and packet.get("Response") == "Failure":
+            parts = packet.get("ActionID", "").split("-")
+            if len(parts) == 3 and parts[0] == "callback" and parts[1].isdigit() and parts[2].isdigit():
+                self.sinks.originate_failed(int(parts[1]), int(parts[2]), f"自动回访未接通（{packet.get('Reason', '')}）")
         finished = self.tracker.feed(packet)
         if name == "AgentConnect":
             call = self.tracker.calls.get(packet.get("Linkedid", ""))

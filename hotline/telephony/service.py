@@ -42,6 +42,17 @@ class DatabaseSinks(Sinks):
             self._publish(f"agent:{user_id}", payload)
         self._publish("calls", payload)
 
+    def originate_failed(self, callback_id: int, attempt: int, reason: str) -> None:
+        """An automated callback did not connect: that attempt counts as 未接通."""
+        from hotline.callbacks.service import CallbackService
+        from hotline.core.errors import HotlineError
+
+        try:
+            with session_scope(self.runtime.session_factory) as session:
+                CallbackService(session, self.runtime.ctx).auto_unreachable(callback_id, attempt, reason)
+        except HotlineError as exc:  # already answered or no longer pending: nothing to do
+            log.info("originate failure for callback %s attempt %s ignored: %s", callback_id, attempt, exc.message)
+
     def _publish(self, channel: str, message: dict) -> None:
         try:
             self.bus.publish(channel, message)
