@@ -16,7 +16,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 
-from asterisk.ami import AMIClient, Event, Response
+from asterisk.ami import AMIClient, Event, LoginAction, Response
 from asterisk.ami.action import Action
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,13 @@ class PacketReader:
             self.problems["not_utf8"] += 1
             log.warning("AMI packet with bytes that are not UTF-8; decoded with replacement")
             return raw.decode("utf-8", errors="replace")
+
+
+def login_action(username: str, secret: str) -> LoginAction:
+    """Login asking for events (the listener needs them; a short action session ignores them)."""
+    action = LoginAction(username, secret)
+    action.keys["Events"] = "on"
+    return action
 
 
 def parse(packet: str) -> dict[str, str] | None:

@@ -13,7 +13,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from hotline.telephony.ami import AmiClient
+from hotline.telephony.ami import AmiClient, login_action
 from hotline.telephony.tracker import AgentState, CallRecord, CallTracker
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,7 @@ class AmiListener:
             log.warning("AMI %s:%s unreachable: %s", self.host, self.port, exc)
             return False
         self.client = client
-        response = client.send_action(_login(self.username, self.secret)).response
+        response = client.send_action(login_action(self.username, self.secret)).response
         if response is None or response.is_error():
             self.stats.refused_logins += 1
             log.error("AMI login refused: %s", response.keys.get("Message") if response else "no answer")
@@ -229,11 +229,3 @@ class AmiListener:
                 log.warning("storing %d calls failed (%s); retrying in %.1f s", len(finished), exc, delay)
                 self.stop_event.wait(delay)
                 delay = min(delay * 2, 10)
-
-
-def _login(username: str, secret: str):
-    from asterisk.ami import LoginAction
-
-    action = LoginAction(username, secret)
-    action.keys["Events"] = "on"
-    return action

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from hotline.core.errors import ConflictError, HotlineError
-from hotline.telephony.ami import AmiClient
-from hotline.telephony.listener import _login
+from hotline.telephony.ami import AmiClient, login_action
 
 
 class PbxUnavailableError(HotlineError):
@@ -46,7 +45,7 @@ class Pbx:
         except OSError as exc:
             raise PbxUnavailableError(f"Asterisk manager at {self.host}:{self.port} is unreachable: {exc}") from None
         try:
-            login = client.send_action(_login(self.username, self.secret)).response
+            login = client.send_action(login_action(self.username, self.secret)).response
             if login is None or login.is_error():
                 raise PbxUnavailableError("Asterisk refused the manager login")
             response = client.action(name, variables, **keys)

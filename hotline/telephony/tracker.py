@@ -38,12 +38,13 @@ class CallRecord:
     abandoned: bool = False
     events: int = 0
     open_channels: set[str] = field(default_factory=set, repr=False)
+    channel_ids: set[str] = field(default_factory=set, repr=False)  # every Uniqueid the call ever had
     cdr_start: dt.datetime | None = field(default=None, repr=False)
     cdr_end: dt.datetime | None = field(default=None, repr=False)
 
     def as_dict(self) -> dict:
         out = asdict(self)
-        for private in ("open_channels", "cdr_start", "cdr_end"):
+        for private in ("open_channels", "channel_ids", "cdr_start", "cdr_end"):
             out.pop(private)
         for key in ("started_at", "answered_at", "ended_at"):
             out[key] = out[key].isoformat() if out[key] else None
@@ -139,8 +140,10 @@ class CallTracker:
     # -- call handlers -----------------------------------------------------------------------
 
     def _newchannel(self, call: CallRecord, e: dict) -> None:
-        call.open_channels.add(e.get("Uniqueid", ""))
-        self.channels[e.get("Uniqueid", "")] = call.linkedid
+        uniqueid = e.get("Uniqueid", "")
+        call.open_channels.add(uniqueid)
+        call.channel_ids.add(uniqueid)
+        self.channels[uniqueid] = call.linkedid
         if e.get("Uniqueid") == call.linkedid:
             call.started_at = call.started_at or self.clock()
             self._caller(call, e)
@@ -212,9 +215,9 @@ class CallTracker:
         self.calls.pop(call.linkedid, None)
         self.recent[call.linkedid] = call
         while len(self.recent) > self.recent_limit:
-            gone, _ = self.recent.popitem(last=False)
-            for uniqueid in [u for u, lid in self.channels.items() if lid == gone]:
-                del self.channels[uniqueid]
+            _, gone = self.recent.popitem(last=False)
+            for uniqueid in gone.channel_ids:
+                self.channels.pop(uniqueid, None)
         self._times(call)
         if call.agent:
             call.disposition = "answered"

@@ -15,6 +15,7 @@ from hotline.core.enums import Role
 from hotline.core.jobs import InProcessQueue
 from hotline.dispatch.repository import DepartmentRepository
 from hotline.models import User
+from hotline.telephony.fake import FakeAsterisk
 
 PASSWORD = "correct horse battery"
 
@@ -59,6 +60,14 @@ def people(session_factory, ctx) -> dict[str, Person]:
             token, _ = security.issue(ctx.secret, user.id, "access", ctx.clock.now())
             out[name] = Person(user.id, name, {"Authorization": f"Bearer {token}"})
     return out
+
+
+@pytest.fixture
+def pbx():
+    """A simulated Asterisk manager on a free port (the real protocol over TCP)."""
+    server = FakeAsterisk().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from hotline.core.jobs import Runtime
 from hotline.dispatch.service import WorkOrderService
 from hotline.models import AgentSession, Call
 from hotline.telephony.bus import MemoryBus
-from hotline.telephony.fake import CAPTURES, Capture, FakeAsterisk
+from hotline.telephony.fake import CAPTURES, Capture
 from hotline.telephony.listener import AmiListener, Sinks
 from hotline.telephony.pbx import Pbx, PbxUnavailableError
 from hotline.telephony.service import DatabaseSinks
@@ -34,13 +34,6 @@ class Collect(Sinks):
 
     def connected(self, call):
         self.pops.append(call.linkedid)
-
-
-@pytest.fixture
-def pbx():
-    server = FakeAsterisk().start()
-    yield server
-    server.stop()
 
 
 def listen(pbx, sinks, **kw) -> AmiListener:

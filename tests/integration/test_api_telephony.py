@@ -15,18 +15,11 @@ import uvicorn
 from hotline.api.app import create_app
 from hotline.context import build_context
 from hotline.core.jobs import InProcessQueue
-from hotline.telephony.fake import CAPTURES, Capture, FakeAsterisk
+from hotline.telephony.fake import CAPTURES, Capture
 from hotline.telephony.service import make_listener
 
 ANSWERED = Capture.load(CAPTURES / "queue-answered.ami")
 ABANDONED = Capture.load(CAPTURES / "queue-abandon.ami")
-
-
-@pytest.fixture
-def pbx():
-    server = FakeAsterisk().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

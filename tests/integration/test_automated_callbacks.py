@@ -19,17 +19,9 @@ from hotline.ivr.services import DatabaseServices
 from hotline.ivr.simulator import SimulatedCaller
 from hotline.models import CallbackAttempt, WorkOrder
 from hotline.telephony.bus import MemoryBus
-from hotline.telephony.fake import FakeAsterisk
 from hotline.telephony.listener import AmiListener
 from hotline.telephony.service import DatabaseSinks
 from tests.factories import order_in
-
-
-@pytest.fixture
-def pbx():
-    server = FakeAsterisk().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -97,3 +97,14 @@ def test_capture_replay_freshens_ids_channels_and_times():
     assert b"1795257491.4" not in b"".join(first) and b"2027-01-05 08:00:00" in b"".join(first)
     ids = lambda ps: {parse(p.decode()).get("Linkedid") for p in ps} - {None}  # noqa: E731
     assert len(ids(first)) == 1 and ids(first) != ids(second)
+
+
+def test_forgotten_calls_take_their_channels_with_them():
+    tracker = CallTracker()
+    tracker.recent_limit = 1
+    for name in ("queue-answered.ami", "queue-abandon.ami"):
+        for p in packets(name):
+            if p and "Event" in p:
+                tracker.feed(p)
+    assert list(tracker.recent) == ["1795257533.8"]
+    assert set(tracker.channels.values()) == {"1795257533.8"}  # the answered call's channels are gone
