@@ -1,4 +1,5 @@
-"""The one `hotline` command: db, config, sla, api, worker, beat, ami, stats, users, clients, outbox, demo."""
+"""The one `hotline` command: db, config, sla, api, worker, beat, ami, agi, asr, intake, stats, users, clients,
+outbox, demo."""
 
 from __future__ import annotations
 
@@ -31,6 +32,10 @@ ami_app = typer.Typer(help="Asterisk manager: the call-tracking listener and cap
 app.add_typer(ami_app, name="ami")
 stats_app = typer.Typer(help="Rates, rankings and the daily roll-ups", no_args_is_help=True)
 app.add_typer(stats_app, name="stats")
+asr_app = typer.Typer(help="Speech recognition: the Vosk model and transcription", no_args_is_help=True)
+app.add_typer(asr_app, name="asr")
+intake_app = typer.Typer(help="Intake analysis: text → tier, category, department, place", no_args_is_help=True)
+app.add_typer(intake_app, name="intake")
 
 
 @app.callback()
@@ -371,13 +376,102 @@ def ami_replay(files: Annotated[list[Path], typer.Argument(help="captured AMI st
         typer.echo(json.dumps(record, ensure_ascii=False))
 
 
+ModelDir = Annotated[Path | None, typer.Option(help="Vosk model directory (default: HOTLINE_ASR_MODEL_DIR)")]
+
+
+def _model_dir(model_dir: Path | None) -> Path:
+    from hotline.core.settings import get_settings
+
+    return model_dir or get_settings().asr_model_dir
+
+
+@asr_app.command("check")
+def asr_check(model_dir: ModelDir = None) -> None:
+    """Say whether the speech model directory holds everything Vosk needs, and what is missing."""
+    from hotline.asr.engine import check_model, model_sample_rate
+
+    path = _model_dir(model_dir)
+    problems = check_model(path)
+    if problems:
+        for line in problems:
+            typer.echo(line, err=True)
+        typer.echo("transcription jobs wait in status no_model until a model is installed", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{path}: ok ({model_sample_rate(path)} Hz)")
+
+
+@asr_app.command("install-model")
+def asr_install_model(
+    name: Annotated[str, typer.Argument(help="vosk-model-small-cn-0.22 or vosk-model-cn-0.22")] = "vosk-model-small-cn-0.22",
+    sha256: Annotated[str, typer.Option(help="the archive's SHA-256, from a copy you trust")] = ...,
+    url: Annotated[str | None, typer.Option(help="a mirror of the official zip")] = None,
+    model_dir: ModelDir = None,
+) -> None:
+    """Download the model zip, verify its SHA-256, unpack and check it, then put it in place."""
+    from hotline.asr.install import install_model
+
+    target = model_dir or _model_dir(None).parent / name
+    try:
+        path = install_model(target, sha256, name=name, url=url)
+    except HotlineError as exc:
+        _fail(exc)
+    typer.echo(f"installed {name} in {path}")
+
+
+@asr_app.command("transcribe")
+def asr_transcribe(file: Annotated[Path, typer.Argument(help="WAV (16-bit PCM) or Asterisk .sln recording")],
+                   model_dir: ModelDir = None) -> None:
+    """Transcribe one file and print JSON: text, words, duration_s, elapsed_s."""
+    from hotline.asr.engine import ModelError, VoskEngine
+    from hotline.asr.transcribe import transcribe
+    from hotline.core.settings import get_settings
+
+    try:
+        engine = VoskEngine(_model_dir(model_dir))
+        result = transcribe(engine, file, max_seconds=get_settings().asr_max_seconds)
+    except (ModelError, HotlineError) as exc:
+        _fail(exc)
+    typer.echo(json.dumps({"text": result.text, "words": result.words, "duration_s": result.duration_s,
+                           "elapsed_s": result.elapsed_s, "truncated": result.truncated}, ensure_ascii=False))
+
+
+@intake_app.command("analyze")
+def intake_analyze(text: Annotated[str, typer.Argument(help="what the citizen said")],
+                   phone: Annotated[str | None, typer.Option(help="the caller's number: checks repeat calls")] = None) -> None:
+    """Print the draft as JSON: text, tier, category, department, place, numbers, reasons."""
+    from hotline.context import build_context
+
+    ctx = build_context()
+    try:
+        if phone:
+            from hotline.context import open_runtime
+            from hotline.intake.service import IntakeService
+
+            with open_runtime(ctx).session_factory() as session:
+                analysis = IntakeService(session, ctx).analyze(text, phone)
+        else:
+            analysis = ctx.analyzer.analyze(text)
+    except HotlineError as exc:
+        _fail(exc)
+    typer.echo(json.dumps(analysis.as_dict(), ensure_ascii=False))
+
+
 @app.command("demo")
 def demo(host: str | None = None, port: int | None = None,
          calls_every: Annotated[float, typer.Option(help="seconds between simulated calls; 0: no PBX")] = 20.0) -> None:
     """Everything in one process on embedded defaults: SQLite under ./var, in-process jobs, a simulated PBX."""
+    import os
+
+    from hotline.asr.engine import check_model
     from hotline.core.settings import get_settings
 
     settings = get_settings()
+    if settings.asr_engine == "vosk" and check_model(settings.asr_model_dir):
+        os.environ["HOTLINE_ASR_ENGINE"] = "fake"  # the scripted recogniser knows the simulated caller's words
+        get_settings.cache_clear()
+        settings = get_settings()
+        typer.echo("speech: no Vosk model installed (hotline asr install-model); the demo's scripted "
+                   "recogniser transcribes the simulated messages")
     db_upgrade("head")
     host, port = host or settings.api_host, port or settings.api_port
     pbx = None

@@ -13,6 +13,7 @@ from hotline.core.settings import Settings, get_settings
 from hotline.dispatch.calendar import WorkingCalendar
 from hotline.dispatch.routing import Router
 from hotline.dispatch.sla import SlaPolicy
+from hotline.intake.analyzer import Analyzer
 from hotline.notifications.ports import Notifier, notifiers_for
 
 
@@ -26,6 +27,7 @@ class Context:
     router: Router
     notifiers: dict[str, Notifier]
     secret: bytes
+    analyzer: Analyzer
 
 
 def build_context(settings: Settings | None = None, *, clock: Clock | None = None,
@@ -33,15 +35,17 @@ def build_context(settings: Settings | None = None, *, clock: Clock | None = Non
     settings = settings or get_settings()
     config = config or load_config(settings.config_dir)
     calendar = WorkingCalendar(config.calendar)
+    router = Router(config)
     return Context(
         settings=settings,
         config=config,
         clock=clock or SystemClock(),
         calendar=calendar,
         sla=SlaPolicy(config.sla, calendar, settings.timezone),
-        router=Router(config),
+        router=router,
         notifiers=notifiers_for(settings.var_dir),
         secret=settings.secret(),
+        analyzer=Analyzer(config, router),
     )
 
 

@@ -12,7 +12,7 @@ import hotline
 from hotline.api.errors import install_error_handlers
 from hotline.api.metrics import install_metrics
 from hotline.api.routers import (
-    admin, auth, callbacks, health, open311, public, reference, stats, submissions, telephony, work_orders,
+    admin, auth, callbacks, health, intake, open311, public, reference, stats, submissions, telephony, work_orders,
 )
 from hotline.context import Context, open_runtime
 from hotline.core.jobs import InProcessQueue, Runtime, Ticker
@@ -53,8 +53,8 @@ def create_app(ctx: Context, runtime: Runtime | None = None, queue=None) -> Fast
     app.state.bus = bus_for(ctx.settings.redis_url)
     install_error_handlers(app)
     install_metrics(app)
-    for module in (health, auth, work_orders, callbacks, stats, telephony, public, submissions, admin, reference,
-                   open311):
+    for module in (health, auth, work_orders, callbacks, stats, telephony, intake, public, submissions, admin,
+                   reference, open311):
         app.include_router(module.router)
     app.include_router(work_orders.extensions)
 

@@ -9,7 +9,7 @@ from hotline.api import schemas
 from hotline.api.scope import mask_numbers_in_text, mask_phone, masks_personal_data
 from hotline.core.actor import Actor
 from hotline.dispatch.lifecycle import allowed_actions
-from hotline.models import Citizen, Deadline, Department, WorkOrder
+from hotline.models import Citizen, Deadline, Department, Recording, Transcript, WorkOrder
 
 LIGHTS = ("green", "yellow", "red")
 
@@ -48,3 +48,14 @@ def detail(session: Session, order: WorkOrder, actor: Actor) -> schemas.OrderDet
                                        provisional=d.provisional) for d in all_deadlines],
         allowed_actions=[a.value for a in allowed_actions(order.state, actor.role)],
     )
+
+
+def recordings(session: Session, order_id: int) -> list[schemas.RecordingOut]:
+    rows = session.execute(select(Recording, Transcript).outerjoin(Transcript, Transcript.recording_id == Recording.id)
+                           .where(Recording.work_order_id == order_id).order_by(Recording.id)).all()
+    return [schemas.RecordingOut(
+        id=rec.id, kind=rec.kind, status=rec.status, error=rec.error, created_at=rec.created_at,
+        transcript=schemas.TranscriptOut(text=t.text, engine=t.engine, model=t.model, duration_s=t.duration_s,
+                                         elapsed_s=t.elapsed_s, truncated=t.truncated, words=t.words,
+                                         created_at=t.created_at) if t else None,
+        draft=t.draft if t else None) for rec, t in rows]

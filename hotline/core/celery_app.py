@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import worker_init, worker_process_init
 from sqlalchemy.exc import OperationalError
 
 from hotline.core.jobs import REGISTRY, Runtime
@@ -81,3 +81,11 @@ def _runtime() -> Runtime:
 def _reset_after_fork(**_kwargs) -> None:
     global _RUNTIME
     _RUNTIME = None
+
+
+@worker_init.connect
+def _load_speech_model(**_kwargs) -> None:
+    """Load the speech model in the parent before the pool forks: every child shares one copy."""
+    from hotline.asr.engine import engine_for
+
+    engine_for(get_settings())

@@ -209,6 +209,37 @@ class IvrFile(_Strict):
         return self
 
 
+class IntakeCategoryRule(_Strict):
+    category: str
+    keywords: list[str] = Field(default=[], max_length=500)
+
+
+class IntakeHazard(_Strict):
+    category: str
+    markers: list[str] = Field(min_length=1)
+
+
+class IntakeComplex(_Strict):
+    keywords: list[str] = []
+
+
+class IntakeKind(_Strict):
+    kind: str = Field(min_length=1, max_length=8)
+    keywords: list[str] = Field(min_length=1)
+
+
+class IntakeFile(_Strict):
+    max_chars: int = Field(default=2000, ge=50, le=100_000)
+    repeat_window_days: int = Field(default=30, ge=1, le=366)
+    fuzzy_pinyin: list[tuple[str, str]] = []
+    emergency: IntakeCategoryRule
+    hazard: IntakeHazard
+    complex: IntakeComplex = IntakeComplex()
+    kinds: list[IntakeKind] = []
+    place_suffixes: list[str] = Field(min_length=1)
+    place_starts: list[str] = []
+
+
 class HotlineConfig(_Strict):
     departments: DepartmentsFile
     categories: CategoriesFile
@@ -218,6 +249,7 @@ class HotlineConfig(_Strict):
     callbacks: CallbacksFile
     stats: StatsFile
     ivr: IvrFile
+    intake: IntakeFile
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories.categories if c.code == code), None)
@@ -232,6 +264,7 @@ FILES: dict[str, type[BaseModel]] = {
     "callbacks": CallbacksFile,
     "stats": StatsFile,
     "ivr": IvrFile,
+    "intake": IntakeFile,
 }
 
 
@@ -309,6 +342,10 @@ def _cross_checks(config: HotlineConfig, config_dir: Path) -> list[str]:
         named += [(f"co[{j}]", code) for j, code in enumerate(rule.co)]
         problems.extend(f"{where}.{key}: no department with code '{code}' in departments.yaml"
                         for key, code in named if code not in seen)
+    for key, code in (("emergency.category", config.intake.emergency.category),
+                      ("hazard.category", config.intake.hazard.category)):
+        if code not in category_codes:
+            problems.append(f"{config_dir / 'intake.yaml'}: {key}: no category '{code}' in categories.yaml")
     for year, spec in config.calendar.years.items():
         where = f"{config_dir / 'calendar.yaml'}: years.{year}"
         for field in ("holidays", "workdays"):

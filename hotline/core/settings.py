@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     agi_host: str = "127.0.0.1"
     agi_port: int = 4573
     recordings_dir: Path = Path("var/recordings")  # where Asterisk's recordings are readable by hotline
+    # Speech recognition: a Vosk model directory (`hotline asr install-model` puts one here)
+    asr_engine: str = "vosk"  # vosk | fake (the demo's scripted recogniser)
+    asr_model_dir: Path = Path("var/models/vosk-model-small-cn-0.22")
+    asr_max_seconds: int = 3600  # longer recordings are refused, not transcribed
 
     @property
     def is_sqlite(self) -> bool:

@@ -26,6 +26,7 @@ class Action(StrEnum):
     REDO = "redo"  # 重办 after 不满意
     MARK_INVALID = "mark_invalid"  # 无效
     MERGE_DUPLICATE = "merge_duplicate"  # 重复件, merged into a parent order
+    TRANSCRIBE = "transcribe"  # a voice message's transcript replaces the placeholder text
 
 
 HOTLINE = frozenset({Role.OPERATOR, Role.HOTLINE_ADMIN})
@@ -65,6 +66,7 @@ RULES: dict[Action, Rule] = {
     Action.REDO: _rule({State.CALLBACK_PENDING}, [State.DISPATCHED, State.ACCEPTED], CALLBACK),
     Action.MARK_INVALID: _rule({State.RECEIVED, State.ACCEPTED}, [State.CLOSED], HOTLINE),
     Action.MERGE_DUPLICATE: _rule({State.RECEIVED, State.ACCEPTED}, [State.CLOSED], HOTLINE),
+    Action.TRANSCRIBE: _rule({State.RECEIVED, State.ACCEPTED}, [], {Role.SYSTEM}),
 }
 
 

@@ -94,15 +94,16 @@ class WorkOrderService:
         return Created(order, code)
 
     def accept(self, order_id: int, actor: Actor, *, tier: Tier | None = None,
-               category_code: str | None = None, note: str | None = None) -> WorkOrder:
-        """受理: the hotline takes the request on, confirming or correcting its tier and category."""
+               category_code: str | None = None, place: str | None = None, note: str | None = None) -> WorkOrder:
+        """受理: the hotline takes the request on, confirming or correcting its tier, category and place."""
         order = self.load(order_id)
         if category_code is not None:
             self._category(category_code)
         self.advance(order, Action.ACCEPT, actor, note=note,
-                      data=_changes(order, tier=tier, category_code=category_code))
+                      data=_changes(order, tier=tier, category_code=category_code, place=place))
         order.tier = tier or order.tier
         order.category_code = category_code or order.category_code
+        order.place = place or order.place
         order.accepted_at = self.now
         self.deadlines.close_open(order.id, [DeadlineKind.ACCEPT], DeadlineStatus.MET, self.now)
         return order

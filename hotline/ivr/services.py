@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from sqlalchemy import select
+
 from hotline.callbacks.service import CallbackService
 from hotline.core.actor import SYSTEM
 from hotline.core.db import dialect_insert, session_scope
 from hotline.core.enums import Channel
 from hotline.core.errors import HotlineError
-from hotline.core.jobs import Runtime
+from hotline.core.jobs import Runtime, enqueue
 from hotline.dispatch import tickets
 from hotline.dispatch.repository import WorkOrderRepository
 from hotline.dispatch.schemas import WorkOrderDraft
@@ -50,6 +52,8 @@ class DatabaseServices:
             session.execute(dialect_insert(session, Recording).values(
                 path=str(local), kind="message", linkedid=linkedid, work_order_id=created.order.id,
                 status="pending", created_at=ctx.clock.now()).on_conflict_do_nothing(index_elements=[Recording.path]))
+            recording_id = session.scalar(select(Recording.id).where(Recording.path == str(local)))
+            enqueue(session, "hotline.asr.transcribe", recording_id)
             return created.order.ticket_no, code
 
     def _case_status(self, ticket_no: str, code: str) -> str | None:

@@ -13,10 +13,11 @@ from hotline.models.evidence import Evidence
 from hotline.models.outbox import OutboxMessage
 from hotline.models.stats import DailyCounter, RolledUpDay
 from hotline.models.supervision import Supervision
+from hotline.models.transcript import Transcript
 from hotline.models.user import User
 from hotline.models.work_order import Assignment, TicketCounter, WorkOrder
 
 __all__ = [
     "AgentSession", "ApiClient", "Assignment", "Call", "Recording", "AuditRecord", "Base", "Callback", "CallbackAttempt", "DailyCounter", "RolledUpDay", "RefreshToken", "Citizen", "Deadline", "Department", "Evidence", "ExtensionRequest",
-    "OutboxMessage", "Reminder", "Supervision", "TicketCounter", "User", "WorkOrder", "WorkOrderEvent",
+    "OutboxMessage", "Reminder", "Supervision", "TicketCounter", "Transcript", "User", "WorkOrder", "WorkOrderEvent",
 ]

@@ -105,4 +105,6 @@ def test_metrics_count_requests_by_route(api, people):
 def test_health_reports_redis_ami_and_asr(api):
     checks = api.get("/healthz").json()["checks"]
     assert checks["redis"]["status"] == "not_configured"
-    assert checks["ami"]["status"] == checks["asr"]["status"] == "not_configured"
+    assert checks["ami"]["status"] == "not_configured"
+    assert checks["asr"]["status"] == "no_model"  # the test settings point at no model directory
+    assert "no such directory" in checks["asr"]["problems"][0]

@@ -39,6 +39,8 @@ EXPECTED: dict[tuple[Action, State], tuple[State, set[Role]]] = {
     (Action.MARK_INVALID, S.ACCEPTED): (S.CLOSED, HOTLINE),
     (Action.MERGE_DUPLICATE, S.RECEIVED): (S.CLOSED, HOTLINE),
     (Action.MERGE_DUPLICATE, S.ACCEPTED): (S.CLOSED, HOTLINE),
+    (Action.TRANSCRIBE, S.RECEIVED): (S.RECEIVED, {Role.SYSTEM}),
+    (Action.TRANSCRIBE, S.ACCEPTED): (S.ACCEPTED, {Role.SYSTEM}),
 }
 TRANSITIONS = [a for a in Action if a != Action.CREATE]
 

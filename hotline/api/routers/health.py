@@ -8,7 +8,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.context import Context
-from hotline.models import Department
+from hotline.models import Department, Recording
 
 router = APIRouter(tags=["health"])
 
@@ -32,7 +32,7 @@ def healthz(request: Request):
     if checks["redis"]["status"] == "down":
         status_code = 503
     checks["ami"] = _ami(ctx.settings.ami_host, ctx.settings.ami_port)  # an unreachable PBX degrades, not downs
-    checks["asr"] = {"status": "not_configured"}
+    checks["asr"] = _asr(ctx.settings, request.app.state.session_factory)
     today = ctx.sla.local_day(ctx.clock.now())
     unknown = ctx.calendar.unknown_years(today, CALENDAR_HORIZON_DAYS)
     checks["calendar"] = {
@@ -73,3 +73,23 @@ def _ami(host: str | None, port: int) -> dict:
     if not banner.startswith("Asterisk Call Manager"):
         return {"status": "down", "error": f"unexpected banner {banner[:40]!r}"}
     return {"status": "ok", "banner": banner}
+
+
+def _asr(settings, session_factory) -> dict:
+    """Is a usable speech model in place (checked on disk, not loaded here), and what waits for one?"""
+    from hotline.asr.engine import check_model, model_sample_rate
+
+    try:
+        with session_factory() as session:
+            waiting = dict(session.execute(select(Recording.status, func.count()).where(
+                Recording.status.in_(["pending", "no_model", "failed"])).group_by(Recording.status)).all())
+    except SQLAlchemyError:
+        waiting = {}
+    if settings.asr_engine == "fake":
+        return {"status": "ok", "engine": "fake", "recordings": waiting}
+    problems = check_model(settings.asr_model_dir)
+    if problems:
+        return {"status": "no_model", "problems": problems, "recordings": waiting,
+                "message": "voice messages wait untranscribed; operators type the text"}
+    return {"status": "ok", "engine": "vosk", "model": settings.asr_model_dir.name,
+            "sample_rate": model_sample_rate(settings.asr_model_dir), "recordings": waiting}

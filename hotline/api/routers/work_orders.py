@@ -96,9 +96,20 @@ def route(ticket: Ticket, actor: Actor = Depends(current_actor), session: Sessio
     return schemas.RouteOut(lead=suggestion.lead, co=list(suggestion.co), reasons=suggestion.reasons)
 
 
+@router.get("/{ticket}/transcripts", response_model=list[schemas.RecordingOut], responses=ERRORS,
+            summary="Recordings of the order: what was heard and the intake draft")
+def transcripts(ticket: Ticket, request: Request, actor: Actor = Depends(current_actor),
+                session: Session = Depends(get_session)):
+    require(actor, Role.OPERATOR, Role.HOTLINE_ADMIN, Role.SUPERVISOR)
+    order = visible(session, actor, ticket)
+    audit(session, request, actor, "citizen.read", "work_order", order.ticket_no, {"what": "recordings"})
+    return presenters.recordings(session, order.id)
+
+
 class AcceptIn(BaseModel):
     tier: Tier | None = None
     category_code: str | None = Field(default=None, max_length=32)
+    place: str | None = Field(default=None, min_length=1, max_length=200, description="corrects where it is")
     note: str | None = Field(default=None, max_length=2000)
 
 
@@ -149,7 +160,8 @@ class Empty(BaseModel):
 
 
 _step("accept", "受理: accept, confirming tier and category", AcceptIn,
-      lambda s, c, i, a, b: WorkOrderService(s, c).accept(i, a, tier=b.tier, category_code=b.category_code, note=b.note))
+      lambda s, c, i, a, b: WorkOrderService(s, c).accept(i, a, tier=b.tier, category_code=b.category_code, place=b.place,
+                                                            note=b.note))
 _step("answer", "直办: answer directly", TextIn, lambda s, c, i, a, b: WorkOrderService(s, c).answer_directly(i, a, b.text))
 _step("dispatch", "转办: dispatch by the rules or with a reason", DispatchIn,
       lambda s, c, i, a, b: WorkOrderService(s, c).dispatch(i, a, b.lead, tuple(b.co), b.reason))

@@ -1,0 +1,245 @@
+"""The recogniser port and its adapters: Vosk (real, offline) and a scripted fake with Vosk's output.
+
+An engine holds the model (loaded once per process, before a Celery worker forks, and shared by
+its children); each job gets its own recogniser. Results use Vosk's shape:
+`{"text": "我 家 小区 停水 了", "result": [{"word", "start", "end", "conf"}, …]}`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from hotline.core.errors import HotlineError
+
+log = logging.getLogger(__name__)
+KALDI_DEFAULT_RATE = 16000  # Kaldi's --sample-frequency default when mfcc.conf does not set it
+_RATE = re.compile(r"^\s*--sample-frequency\s*=\s*(\d+)", re.M)
+
+
+class ModelError(HotlineError):
+    status_code = 503
+
+
+class Recognizer(Protocol):
+    def accept(self, pcm: bytes) -> dict | None:
+        """Feed 16-bit PCM; a dict when an utterance has ended, else None."""
+
+    def final(self) -> dict:
+        """The last utterance once the audio is over."""
+
+
+class Engine(Protocol):
+    name: str
+    model: str
+    sample_rate: int
+
+    def recognizer(self) -> Recognizer: ...
+
+
+# -- model directories ---------------------------------------------------------------------
+
+REQUIRED = {
+    "am/final.mdl": "the acoustic model",
+    "conf/mfcc.conf": "the feature settings (sample rate)",
+    "conf/model.conf": "the decoder settings",
+}
+IVECTOR = ["final.dubm", "final.ie", "final.mat", "global_cmvn.stats", "online_cmvn.conf", "splice.conf"]
+
+
+def check_model(model_dir: Path) -> list[str]:
+    """What a Vosk model directory lacks, one line per problem; empty when Vosk can load it."""
+    model_dir = Path(model_dir)
+    if not model_dir.is_dir():
+        return [f"{model_dir}: no such directory (install one with `hotline asr install-model`)"]
+    problems = [f"{model_dir / rel}: missing ({what})" for rel, what in REQUIRED.items()
+                if not _nonempty(model_dir / rel)]
+    graph = model_dir / "graph"
+    if not (_nonempty(graph / "HCLG.fst") or (_nonempty(graph / "HCLr.fst") and _nonempty(graph / "Gr.fst"))):
+        problems.append(f"{graph}: missing the decoding graph (HCLG.fst, or HCLr.fst with Gr.fst)")
+    if not _nonempty(graph / "phones" / "word_boundary.int"):
+        problems.append(f"{graph / 'phones' / 'word_boundary.int'}: missing (word timings)")
+    ivector = model_dir / "ivector"
+    if ivector.exists():
+        problems += [f"{ivector / name}: missing (speaker adaptation)" for name in IVECTOR
+                     if not _nonempty(ivector / name)]
+    if not problems:
+        try:
+            model_sample_rate(model_dir)
+        except ModelError as exc:
+            problems.append(exc.message)
+    return problems
+
+
+def _nonempty(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size > 0
+
+
+def model_sample_rate(model_dir: Path) -> int:
+    """The rate the model was trained at, from conf/mfcc.conf (Kaldi's default when unset)."""
+    try:
+        text = (Path(model_dir) / "conf" / "mfcc.conf").read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise ModelError(f"{model_dir}/conf/mfcc.conf: cannot read ({exc.strerror})") from None
+    found = _RATE.search(text)
+    return int(found.group(1)) if found else KALDI_DEFAULT_RATE
+
+
+# -- Vosk ----------------------------------------------------------------------------------
+
+class VoskEngine:
+    name = "vosk"
+
+    def __init__(self, model_dir: Path):
+        problems = check_model(model_dir)
+        if problems:
+            raise ModelError("speech model not usable: " + "; ".join(problems))
+        import vosk
+
+        vosk.SetLogLevel(-1)
+        self.model_dir = Path(model_dir)
+        self.model = self.model_dir.name
+        self.sample_rate = model_sample_rate(model_dir)
+        try:
+            self._model = vosk.Model(str(model_dir))
+        except Exception as exc:  # vosk raises a bare Exception("Failed to create a model")
+            raise ModelError(f"{model_dir}: Vosk could not load the model ({exc})") from None
+        self._vosk = vosk
+
+    def recognizer(self) -> VoskRecognizer:
+        return VoskRecognizer(self._vosk.KaldiRecognizer(self._model, self.sample_rate))
+
+
+class VoskRecognizer:
+    def __init__(self, kaldi) -> None:
+        kaldi.SetWords(True)
+        self._kaldi = kaldi
+
+    def accept(self, pcm: bytes) -> dict | None:
+        if self._kaldi.AcceptWaveform(pcm):
+            return json.loads(self._kaldi.Result())
+        return None
+
+    def final(self) -> dict:
+        return json.loads(self._kaldi.FinalResult())
+
+
+# -- the fake ------------------------------------------------------------------------------
+
+class FakeEngine:
+    """Says a scripted text for audio it was taught (by the audio's fingerprint) and `default` for
+    any other audio with voice in it; silence stays silent. Tokens are cut as Vosk's Chinese
+    models cut them (jieba), so the Chinese pipeline sees the real shape."""
+
+    name = "fake"
+
+    def __init__(self, default: str = "", sample_rate: int = 16000, model: str = "scripted"):
+        self.default = default
+        self.sample_rate = sample_rate
+        self.model = model
+        self.known: dict[str, str] = {}
+
+    def recognizer(self) -> FakeRecognizer:
+        return FakeRecognizer(self)
+
+    def learn(self, path: Path, text: str) -> str:
+        """Teach the text of one recording; returns its fingerprint."""
+        from hotline.asr.transcribe import transcribe
+
+        probe = _Probe(self.sample_rate)
+        transcribe(probe, path)
+        self.known[probe.digest] = text
+        return probe.digest
+
+
+class _Probe:
+    name = model = "probe"
+
+    def __init__(self, sample_rate: int):
+        self.sample_rate = sample_rate
+        self.digest = ""
+
+    def recognizer(self):
+        return FakeRecognizer(self)
+
+
+class FakeRecognizer:
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self._hash = hashlib.sha256()
+        self._samples = 0
+
+    def accept(self, pcm: bytes) -> dict | None:
+        self._hash.update(pcm)
+        self._samples += len(pcm) // 2
+        return None
+
+    def final(self) -> dict:
+        digest = self._hash.hexdigest()
+        if isinstance(self.engine, _Probe):
+            self.engine.digest = digest
+            return {"text": ""}
+        text = self.engine.known.get(digest, self.engine.default) if self._samples else ""
+        return vosk_shaped(text, self._samples / self.engine.sample_rate)
+
+
+def vosk_shaped(text: str, seconds: float) -> dict:
+    """`text` as Vosk would return it: jieba tokens joined by spaces, timings spread over the audio."""
+    if not text:
+        return {"text": ""}
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokens = [t for t in jieba.cut(text) if t.strip() and not re.fullmatch(r"[\W_]+", t)]
+    step = seconds / max(1, len(tokens))
+    words = [{"word": t, "start": round(i * step, 2), "end": round((i + 1) * step, 2), "conf": 1.0}
+             for i, t in enumerate(tokens)]
+    return {"text": " ".join(tokens), "result": words}
+
+
+# -- one engine per process ----------------------------------------------------------------
+
+@dataclass
+class _Loaded:
+    key: tuple
+    engine: Engine | None
+    problem: str | None
+
+
+_LOCK = threading.Lock()
+_LOADED: _Loaded | None = None
+
+
+def engine_for(settings) -> tuple[Engine | None, str | None]:
+    """The process's engine (loaded on first use, then shared) or (None, why there is none)."""
+    global _LOADED
+    key = (settings.asr_engine, str(settings.asr_model_dir))
+    with _LOCK:
+        if _LOADED is None or _LOADED.key != key or _LOADED.engine is None:
+            _LOADED = _Loaded(key, *_load(settings))
+        return _LOADED.engine, _LOADED.problem
+
+
+def _load(settings) -> tuple[Engine | None, str | None]:
+    if settings.asr_engine == "fake":
+        from hotline.asr.demo import demo_engine
+
+        return demo_engine(), None
+    try:
+        engine = VoskEngine(settings.asr_model_dir)
+    except ModelError as exc:
+        return None, exc.message
+    log.info("speech model %s loaded (%d Hz)", engine.model_dir, engine.sample_rate)
+    return engine, None
+
+
+def forget_engine() -> None:
+    global _LOADED
+    with _LOCK:
+        _LOADED = None

@@ -1,0 +1,162 @@
+"""Intake analysis: text → tier, category, department, place, numbers; each with the rule behind it.
+
+Pure and deterministic (no database): the repeat-caller check, which needs history, lives in
+`hotline.intake.service`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from hotline.core.config import HotlineConfig, walk_departments
+from hotline.core.enums import Tier
+from hotline.core.errors import InvalidInputError
+from hotline.dispatch.routing import Router
+from hotline.intake.matcher import Hit, KeywordMatcher
+from hotline.intake.normalize import find_numbers, normalise
+from hotline.intake.places import PlaceFinder
+
+_CLAUSE = re.compile(r"[，。！？；,.!?;\n]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+EXACT, BY_SOUND = 1.0, 0.8  # a keyword heard by sound weighs a little less than one spelt right
+
+
+@dataclass
+class Analysis:
+    text: str
+    tier: str
+    category: dict | None
+    department: dict | None
+    co_handlers: list[dict]
+    place: str | None
+    numbers: dict
+    kind: str | None
+    reasons: list[str]
+    repeat: dict | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class _Scores:
+    score: dict[str, float] = field(default_factory=dict)
+    hits: dict[str, list[Hit]] = field(default_factory=dict)
+
+    def add(self, code: str, hit: Hit, weight: float = 1.0) -> None:
+        self.score[code] = self.score.get(code, 0.0) + hit.length * (EXACT if hit.exact else BY_SOUND) * weight
+        self.hits.setdefault(code, []).append(hit)
+
+
+class Analyzer:
+    def __init__(self, config: HotlineConfig, router: Router | None = None):
+        self.config = config
+        self.router = router or Router(config)
+        rules = config.intake
+        fuzzy = rules.fuzzy_pinyin
+        self.categories = {c.code: c for c in config.categories.categories}
+        self._order = {c.code: i for i, c in enumerate(config.categories.categories)}
+        self._keywords = KeywordMatcher([(k, c.code) for c in config.categories.categories for k in c.keywords], fuzzy)
+        self._emergency = KeywordMatcher([(k, "emergency") for k in rules.emergency.keywords], fuzzy)
+        self._hazard = KeywordMatcher([(k, "hazard") for k in rules.hazard.markers], ())
+        self._complex = KeywordMatcher([(k, "complex") for k in rules.complex.keywords], fuzzy)
+        self._kinds = KeywordMatcher([(k, i) for i, rule in enumerate(rules.kinds) for k in rule.keywords], ())
+        known = [node.name for node, _, _ in walk_departments(config.departments.departments)
+                 if node.kind in ("county", "district", "street", "township", "community", "village")]
+        self._places = PlaceFinder(rules.place_suffixes, rules.place_starts, known)
+        self.departments = {node.code: node.name for node, _, _ in walk_departments(config.departments.departments)}
+
+    def analyze(self, raw: str) -> Analysis:
+        if raw is None:
+            raise InvalidInputError("text is required")
+        text = normalise(raw)
+        limit = self.config.intake.max_chars
+        if len(text) > limit:
+            raise InvalidInputError(f"text is {len(text)} characters; intake analyses at most {limit}")
+        if not _CJK.search(text):
+            reason = "no text" if not text else "no Chinese text to analyse"
+            return Analysis(text, Tier.GENERAL.value, None, None, [], None, find_numbers(text).as_dict(), None,
+                            [f"{reason}: the operator fills the order in"])
+        reasons: list[str] = []
+        scores = _Scores()
+        incidents = self._emergency.find(text)
+        for hit in self._keywords.find(text):
+            if not any(hit.start < e.end and e.start < hit.end for e in incidents):
+                scores.add(hit.payload, hit)
+        self._incidents(text, incidents, scores, reasons)
+        category = self._best(text, scores, reasons)
+        tier = self._tier(text, category, reasons)
+        place, place_reason = self._places.find(text)
+        if place_reason:
+            reasons.append(place_reason)
+        department, co = self._route(category, place, reasons)
+        kind = self._kind(text, reasons)
+        numbers = find_numbers(text)
+        for phone in numbers.phones:
+            reasons.append(f"phone number {phone} mentioned")
+        for ticket in numbers.tickets:
+            reasons.append(f"ticket number {ticket} mentioned")
+        return Analysis(text, tier.value, {"code": category, "name": self.categories[category].name} if category else None,
+                        department, co, place, numbers.as_dict(), kind, reasons)
+
+    # -- the steps -------------------------------------------------------------------------
+
+    def _incidents(self, text: str, incidents: list[Hit], scores: _Scores, reasons: list[str]) -> None:
+        """Emergency words count for the incident category, or for the hazard category when a hazard
+        marker (担心, 隐患 …) comes before them in the same clause."""
+        rules = self.config.intake
+        markers = self._hazard.find(text)
+        for hit in incidents:
+            clause_start = max((m.end() for m in _CLAUSE.finditer(text, 0, hit.start)), default=0)
+            marker = next((m for m in markers if clause_start <= m.start < hit.start
+                           or hit.end <= m.start < hit.end + 3), None)
+            target = rules.hazard.category if marker else rules.emergency.category
+            scores.add(target, hit, weight=2.0)
+            if marker:
+                reasons.append(f"「{marker.keyword}」 with {hit.describe(text)}: a hazard, not an incident")
+
+    def _best(self, text: str, scores: _Scores, reasons: list[str]) -> str | None:
+        if not scores.score:
+            reasons.append("no category keyword heard: the operator chooses the category")
+            return None
+        code = max(scores.score, key=lambda c: (scores.score[c], -self._order.get(c, 0)))
+        heard = "、".join(h.describe(text) for h in scores.hits[code])
+        reasons.append(f"category {code} ({self.categories[code].name}): heard {heard}")
+        return code
+
+    def _tier(self, text: str, category: str | None, reasons: list[str]) -> Tier:
+        rules = self.config.intake
+        if category == rules.emergency.category or (category and self.categories[category].tier == Tier.EMERGENCY):
+            reasons.append(f"tier emergency: category {category} endangers life or property")
+            return Tier.EMERGENCY
+        if category == rules.hazard.category:
+            reasons.append("tier general: a hazard report (隐患), nothing has happened yet")
+            return Tier.GENERAL
+        complex_hits = self._complex.find(text)
+        if complex_hits:
+            reasons.append(f"tier complex: heard {'、'.join(h.describe(text) for h in complex_hits)}")
+            return Tier.COMPLEX
+        if category:
+            tier = self.categories[category].tier
+            reasons.append(f"tier {tier.value}: default of category {category}")
+            return tier
+        reasons.append("tier general: nothing urgent heard")
+        return Tier.GENERAL
+
+    def _route(self, category: str | None, place: str | None, reasons: list[str]) -> tuple[dict | None, list[dict]]:
+        if category is None:
+            return None, []
+        route = self.router.route(category, place)
+        reasons.extend(route.reasons)
+        lead = {"code": route.lead, "name": self.departments.get(route.lead, route.lead)} if route.lead else None
+        return lead, [{"code": c, "name": self.departments.get(c, c)} for c in route.co]
+
+    def _kind(self, text: str, reasons: list[str]) -> str | None:
+        hits = self._kinds.find(text)
+        if not hits:
+            return None
+        first = min(hits, key=lambda h: h.payload)
+        kind = self.config.intake.kinds[first.payload].kind
+        reasons.append(f"kind {kind}: heard {first.describe(text)}")
+        return kind
