@@ -226,6 +226,7 @@ class IntakeComplex(_Strict):
 class IntakeKind(_Strict):
     kind: str = Field(min_length=1, max_length=8)
     keywords: list[str] = Field(min_length=1)
+    category: str | None = None  # this kind of request is filed under this category whatever it is about
 
 
 class IntakeFile(_Strict):
@@ -346,6 +347,10 @@ def _cross_checks(config: HotlineConfig, config_dir: Path) -> list[str]:
                       ("hazard.category", config.intake.hazard.category)):
         if code not in category_codes:
             problems.append(f"{config_dir / 'intake.yaml'}: {key}: no category '{code}' in categories.yaml")
+    for i, kind in enumerate(config.intake.kinds):
+        if kind.category and kind.category not in category_codes:
+            problems.append(f"{config_dir / 'intake.yaml'}: kinds[{i}].category: no category '{kind.category}' "
+                            "in categories.yaml")
     for year, spec in config.calendar.years.items():
         where = f"{config_dir / 'calendar.yaml'}: years.{year}"
         for field in ("holidays", "workdays"):

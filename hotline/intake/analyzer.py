@@ -58,7 +58,9 @@ class Analyzer:
         self.categories = {c.code: c for c in config.categories.categories}
         self._order = {c.code: i for i, c in enumerate(config.categories.categories)}
         self._keywords = KeywordMatcher([(k, c.code) for c in config.categories.categories for k in c.keywords], fuzzy)
-        self._emergency = KeywordMatcher([(k, "emergency") for k in rules.emergency.keywords], fuzzy)
+        owner = {k: c.code for c in config.categories.categories if c.tier == Tier.EMERGENCY for k in c.keywords}
+        self._emergency = KeywordMatcher([(k, owner.get(k, rules.emergency.category))
+                                          for k in rules.emergency.keywords], fuzzy)
         self._hazard = KeywordMatcher([(k, "hazard") for k in rules.hazard.markers], ())
         self._complex = KeywordMatcher([(k, "complex") for k in rules.complex.keywords], fuzzy)
         self._kinds = KeywordMatcher([(k, i) for i, rule in enumerate(rules.kinds) for k in rule.keywords], ())
@@ -85,20 +87,26 @@ class Analyzer:
             if not any(hit.start < e.end and e.start < hit.end for e in incidents):
                 scores.add(hit.payload, hit)
         self._incidents(text, incidents, scores, reasons)
+        kind = self._kind(text)
         category = self._best(text, scores, reasons)
+        if kind and kind[1].category and category != kind[1].category:
+            category = kind[1].category
+            reasons.append(f"category {category}: a {kind[1].kind} ({kind[0].describe(text)}) is filed as "
+                           f"{self.categories[category].name} whatever it is about")
         tier = self._tier(text, category, reasons)
         place, place_reason = self._places.find(text)
         if place_reason:
             reasons.append(place_reason)
         department, co = self._route(category, place, reasons)
-        kind = self._kind(text, reasons)
+        if kind:
+            reasons.append(f"kind {kind[1].kind}: heard {kind[0].describe(text)}")
         numbers = find_numbers(text)
         for phone in numbers.phones:
             reasons.append(f"phone number {phone} mentioned")
         for ticket in numbers.tickets:
             reasons.append(f"ticket number {ticket} mentioned")
         return Analysis(text, tier.value, {"code": category, "name": self.categories[category].name} if category else None,
-                        department, co, place, numbers.as_dict(), kind, reasons)
+                        department, co, place, numbers.as_dict(), kind[1].kind if kind else None, reasons)
 
     # -- the steps -------------------------------------------------------------------------
 
@@ -111,7 +119,7 @@ class Analyzer:
             clause_start = max((m.end() for m in _CLAUSE.finditer(text, 0, hit.start)), default=0)
             marker = next((m for m in markers if clause_start <= m.start < hit.start
                            or hit.end <= m.start < hit.end + 3), None)
-            target = rules.hazard.category if marker else rules.emergency.category
+            target = rules.hazard.category if marker else hit.payload
             scores.add(target, hit, weight=2.0)
             if marker:
                 reasons.append(f"「{marker.keyword}」 with {hit.describe(text)}: a hazard, not an incident")
@@ -152,11 +160,10 @@ class Analyzer:
         lead = {"code": route.lead, "name": self.departments.get(route.lead, route.lead)} if route.lead else None
         return lead, [{"code": c, "name": self.departments.get(c, c)} for c in route.co]
 
-    def _kind(self, text: str, reasons: list[str]) -> str | None:
+    def _kind(self, text: str):
+        """(hit, rule) of the first kind rule heard (rules are in priority order), or None."""
         hits = self._kinds.find(text)
         if not hits:
             return None
         first = min(hits, key=lambda h: h.payload)
-        kind = self.config.intake.kinds[first.payload].kind
-        reasons.append(f"kind {kind}: heard {first.describe(text)}")
-        return kind
+        return first, self.config.intake.kinds[first.payload]

@@ -1,7 +1,8 @@
 """Keyword matching that survives recognition errors: exact first, then by pinyin.
 
-Each character is compared by its set of toneless readings (every reading of a polyphone, so 着
-matches as zhe, zhao and zhuo), after folding sounds many callers merge (zh/z, ing/in …). A keyword
+A keyword is read as meant (种子 is zhong zi), each character of the text by every toneless reading
+it has (a recogniser may have written any of them), after folding sounds many callers merge
+(zh/z, ing/in …). A keyword
 of two characters or more hits when every character shares a reading with the text: 暖器 hits 暖气,
 停店 hits 停电. Single-character keywords only match exactly.
 """
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from pypinyin import Style, pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class KeywordMatcher:
         for keyword, payload in entries:
             if not keyword:
                 continue
-            readings = [self.readings(c) for c in keyword]
+            readings = self._keyword_readings(keyword)
             for first in readings[0]:
                 self._by_first[first].append((keyword, payload, readings))
 
@@ -71,6 +72,13 @@ class KeywordMatcher:
         if got is None:
             got = self._cache[char] = frozenset(_fold(r, self._fuzzy) for r in _raw_readings(char))
         return got
+
+    def _keyword_readings(self, keyword: str) -> list[frozenset[str]]:
+        """A keyword is read as it is meant (种子 is zhong zi, never chong zi); the text is heard every way."""
+        meant = lazy_pinyin(keyword, style=Style.NORMAL)
+        if len(meant) != len(keyword):  # mixed with non-Chinese characters: fall back to every reading
+            return [self.readings(c) for c in keyword]
+        return [frozenset({_fold(r, self._fuzzy)}) for r in meant]
 
     def find(self, text: str) -> list[Hit]:
         """Every hit, exact or by sound; overlapping hits keep the longer (an exact one on a tie)."""
