@@ -14,7 +14,13 @@ $(BIN)/.installed: pyproject.toml
 demo: $(BIN)/.installed
 	$(BIN)/hotline demo
 
-test: $(BIN)/.installed
+# Test speech comes from espeak-ng (Debian package); installed here when missing and apt-get is usable.
+$(VENV)/.system:
+	command -v espeak-ng >/dev/null || (apt-get update -q && apt-get install -y -q espeak-ng) \
+		|| echo "install espeak-ng (apt-get install espeak-ng): the speech tests need it"
+	if command -v espeak-ng >/dev/null; then mkdir -p $(VENV) && touch $@; fi
+
+test: $(BIN)/.installed $(VENV)/.system
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(BIN)/.installed

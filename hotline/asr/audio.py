@@ -63,10 +63,14 @@ class AudioSource:
     def _open_wav(self) -> AudioInfo:
         try:
             self._wav = wave.open(str(self.path), "rb")
-        except EOFError:
-            raise AudioError(f"{self.path}: truncated WAV header") from None
-        except wave.Error as exc:
-            raise AudioError(f"{self.path}: not a PCM WAV file ({exc})") from None
+        except (EOFError, wave.Error) as exc:
+            with self.path.open("rb") as f:
+                head = f.read(4)
+            if not head:
+                raise AudioError(f"{self.path}: empty file") from None
+            if head == b"RIFF" and (isinstance(exc, EOFError) or self.path.stat().st_size < 44):
+                raise AudioError(f"{self.path}: truncated WAV header") from None
+            raise AudioError(f"{self.path}: not a PCM WAV file ({exc or 'too short'})") from None
         w = self._wav
         if w.getsampwidth() != 2:
             raise AudioError(f"{self.path}: {8 * w.getsampwidth()}-bit samples; hotline reads 16-bit PCM")

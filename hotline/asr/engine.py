@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
 from hotline.core.errors import HotlineError
 
 log = logging.getLogger(__name__)
@@ -174,9 +176,14 @@ class FakeRecognizer:
         self.engine = engine
         self._hash = hashlib.sha256()
         self._samples = 0
+        self._voiced = False
 
     def accept(self, pcm: bytes) -> dict | None:
+        from hotline.asr.audio import SILENCE_RMS, rms
+
         self._hash.update(pcm)
+        if rms(np.frombuffer(pcm, dtype="<i2")) >= SILENCE_RMS:  # the fake hears voice, not silence
+            self._voiced = True
         self._samples += len(pcm) // 2
         return None
 
@@ -185,7 +192,7 @@ class FakeRecognizer:
         if isinstance(self.engine, _Probe):
             self.engine.digest = digest
             return {"text": ""}
-        text = self.engine.known.get(digest, self.engine.default) if self._samples else ""
+        text = self.engine.known.get(digest, self.engine.default) if self._voiced else ""
         return vosk_shaped(text, self._samples / self.engine.sample_rate)
 
 

@@ -1,0 +1,51 @@
+"""Operators' intake over HTTP: a draft from typed words, and a message order's transcript and draft."""
+
+from __future__ import annotations
+
+import shutil
+
+from hotline.asr import engine as engines
+from hotline.ivr.services import DatabaseServices
+from hotline.telephony.fake import CAPTURES
+from tests.integration.conftest import new_order
+
+
+def test_operator_gets_a_draft_with_reasons_and_repeat_calls(api, people):
+    ticket = new_order(api, people["operator"])  # 13800138000, water.outage, 东关社区
+    r = api.post("/api/v1/intake/analyze", json={"text": "东关社区 又 停 水 了 暖器 也 不 热", "phone": "13800138000"},
+                 headers=people["operator"].headers)
+    assert r.status_code == 200, r.text
+    draft = r.json()
+    assert draft["text"] == "东关社区又停水了暖器也不热"
+    assert draft["category"] == {"code": "water.outage", "name": "停水/水压低"}
+    assert draft["department"]["code"] == "371500-WATER" and draft["tier"] == "livelihood"
+    assert draft["place"] == "东关社区"
+    assert draft["repeat"]["tickets"] == [ticket]
+    assert any(reason.startswith("repeat caller") for reason in draft["reasons"])
+
+
+def test_too_long_text_is_a_clear_422(api, people, config):
+    r = api.post("/api/v1/intake/analyze", json={"text": "停" * (config.intake.max_chars + 1)},
+                 headers=people["operator"].headers)
+    assert r.status_code == 422 and "at most" in r.json()["message"]
+
+
+def test_message_orders_show_their_transcript_and_draft(api, people, ctx, queue, tmp_path, monkeypatch):
+    app_ctx = api.app.state.ctx
+    monkeypatch.setattr(app_ctx.settings, "asr_engine", "fake")
+    monkeypatch.setattr(app_ctx.settings, "recordings_dir", tmp_path)
+    engines.forget_engine()
+    shutil.copyfile(CAPTURES / "agi-1795257454.2.wav", tmp_path / "msg-1795257454.2.wav")
+    ticket, _ = DatabaseServices(api.app.state.runtime)._message_order(
+        "13800138000", "1795257454.2", "/var/spool/asterisk/monitor/msg-1795257454.2.wav")
+    queue.drain()
+    engines.forget_engine()
+    r = api.get(f"/api/v1/work-orders/{ticket}/transcripts", headers=people["operator"].headers)
+    assert r.status_code == 200, r.text
+    [recording] = r.json()
+    assert recording["status"] == "transcribed" and recording["kind"] == "message"
+    assert recording["transcript"]["text"].startswith("我家小区停水了") and recording["transcript"]["words"]
+    assert recording["draft"]["category"]["code"] == "water.outage"
+    order = api.get(f"/api/v1/work-orders/{ticket}", headers=people["operator"].headers).json()
+    assert order["content"] == recording["transcript"]["text"]
+    assert api.get(f"/api/v1/work-orders/{ticket}/transcripts", headers=people["water"].headers).status_code == 403
