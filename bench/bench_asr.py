@@ -75,8 +75,10 @@ def job_path(engine: VoskEngine, path: Path, folder: Path) -> float:
         upgrade_database(url)
     ctx = build_context(Settings(database_url=url, config_dir=ROOT / "config", var_dir=folder, secret_key="b"))
     runtime = open_runtime(ctx, InProcessQueue())
+    linked = folder / f"job-{time.perf_counter_ns()}.wav"  # each recording row names its own file
+    os.link(path, linked)
     with session_scope(runtime.session_factory) as s:
-        rec = Recording(path=str(path), kind="message", status="pending", created_at=ctx.clock.now())
+        rec = Recording(path=str(linked), kind="message", status="pending", created_at=ctx.clock.now())
         s.add(rec)
         s.flush()
         rid = rec.id
