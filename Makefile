@@ -14,11 +14,14 @@ $(BIN)/.installed: pyproject.toml
 demo: $(BIN)/.installed
 	$(BIN)/hotline demo
 
-# Test speech comes from espeak-ng (Debian package); installed here when missing and apt-get is usable.
+# Test speech comes from espeak-ng, the console tests drive Debian's chromium: installed here with
+# apt-get when missing (and usable).
+SYSTEM_TOOLS := espeak-ng chromium chromedriver
 $(VENV)/.system:
-	command -v espeak-ng >/dev/null || (apt-get update -q && apt-get install -y -q espeak-ng) \
-		|| echo "install espeak-ng (apt-get install espeak-ng): the speech tests need it"
-	if command -v espeak-ng >/dev/null; then mkdir -p $(VENV) && touch $@; fi
+	for tool in $(SYSTEM_TOOLS); do command -v $$tool >/dev/null || missing=1; done; \
+	if [ -n "$$missing" ]; then (apt-get update -q && apt-get install -y -q espeak-ng chromium chromium-driver) \
+		|| echo "install espeak-ng chromium chromium-driver: the speech and console tests need them"; fi
+	if command -v espeak-ng >/dev/null && command -v chromedriver >/dev/null; then mkdir -p $(VENV) && touch $@; fi
 
 test: $(BIN)/.installed $(VENV)/.system
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

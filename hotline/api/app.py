@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
 
 import hotline
 from hotline.api.errors import install_error_handlers
@@ -57,10 +58,14 @@ def create_app(ctx: Context, runtime: Runtime | None = None, queue=None) -> Fast
                    reference, open311):
         app.include_router(module.router)
     app.include_router(work_orders.extensions)
+    app.include_router(work_orders.supervisions)
 
     @app.get("/", include_in_schema=False)
     def index():
         return FileResponse(WEB / "index.html")
+
+    # The four consoles: plain pages and one script, served as they are (no build step).
+    app.mount("/console", StaticFiles(directory=WEB / "console", html=True), name="console")
 
     return app
 

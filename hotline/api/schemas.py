@@ -141,6 +141,22 @@ class RecordingOut(BaseModel):
     draft: IntakeOut | None
 
 
+class SupervisionOut(BaseModel):
+    kind: str = Field(description="overdue | arbitration | redo")
+    ticket_no: str
+    title: str
+    department: str | None
+    note: str | None
+    raised_at: dt.datetime
+
+
+class MeOut(BaseModel):
+    username: str
+    display_name: str
+    role: str
+    department: Named | None
+
+
 class LoginIn(BaseModel):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=200)

@@ -49,3 +49,28 @@ def test_message_orders_show_their_transcript_and_draft(api, people, ctx, queue,
     order = api.get(f"/api/v1/work-orders/{ticket}", headers=people["operator"].headers).json()
     assert order["content"] == recording["transcript"]["text"]
     assert api.get(f"/api/v1/work-orders/{ticket}/transcripts", headers=people["water"].headers).status_code == 403
+
+
+def test_me_says_role_and_department(api, people):
+    me = api.get("/api/v1/auth/me", headers=people["water"].headers).json()
+    assert me["role"] == "department_staff" and me["department"] == {"code": "371500-WATER", "name": "聊城市水务集团有限公司"}
+    assert api.get("/api/v1/auth/me").status_code == 401
+
+
+def test_event_stream_takes_a_query_token_but_not_a_forged_one(api, people):
+    r = api.get("/api/v1/live?access_token=forged.token.value")
+    assert r.status_code == 401 and r.json()["error_id"]
+    assert api.get("/api/v1/live?access_token=" + people["water"].headers["Authorization"][7:]).status_code == 403
+
+
+def test_open_supervisions_list_redo_after_a_second_unsatisfied(api, people, session_factory, ctx):
+    from hotline.core.db import session_scope
+    from hotline.models import Supervision, WorkOrder
+
+    ticket = new_order(api, people["operator"])
+    with session_scope(session_factory) as s:
+        order = s.query(WorkOrder).filter_by(ticket_no=ticket).one()
+        s.add(Supervision(work_order_id=order.id, kind="redo", status="open", note="二次不满意", raised_at=ctx.clock.now()))
+    rows = api.get("/api/v1/supervisions", headers=people["supervisor"].headers).json()
+    assert [(r["kind"], r["ticket_no"], r["note"]) for r in rows] == [("redo", ticket, "二次不满意")]
+    assert api.get("/api/v1/supervisions", headers=people["district_supervisor"].headers).json() == []  # not dispatched into 东昌府区

@@ -6,9 +6,11 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from hotline.accounts.service import AccountService
-from hotline.api.deps import get_ctx, get_session, rate_limit
-from hotline.api.schemas import LoginIn, RefreshIn, TokensOut
+from hotline.api.deps import current_actor, get_ctx, get_session, rate_limit
+from hotline.api.schemas import LoginIn, MeOut, RefreshIn, TokensOut
 from hotline.context import Context
+from hotline.core.actor import Actor
+from hotline.models import Department, User
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 LOGIN_LIMIT, LOGIN_WINDOW = 5, 60
@@ -27,3 +29,11 @@ def login(body: LoginIn, request: Request, session: Session = Depends(get_sessio
              responses={401: {"description": "invalid, expired or already used refresh token"}})
 def refresh(body: RefreshIn, session: Session = Depends(get_session), ctx: Context = Depends(get_ctx)):
     return AccountService(session, ctx).refresh(body.refresh_token).__dict__
+
+
+@router.get("/me", response_model=MeOut, summary="Who is logged in: role and department (consoles pick their screen)")
+def me(actor: Actor = Depends(current_actor), session: Session = Depends(get_session)):
+    user = session.get(User, actor.user_id)
+    department = session.get(Department, actor.department_id) if actor.department_id else None
+    return MeOut(username=user.username, display_name=user.display_name, role=actor.role.value,
+                 department={"code": department.code, "name": department.name} if department else None)

@@ -193,12 +193,17 @@ def _agent(a: AgentSession, actor: Actor) -> AgentOut:
 
 @router.get("/live", summary="Server-sent events: screen pops for this operator; every call for supervisors",
             response_class=StreamingResponse, responses={200: {"content": {"text/event-stream": {}}}})
-async def live(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)):
+async def live(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+               access_token: Annotated[str | None, Query(max_length=2000, description=(
+                   "for browsers' EventSource, which cannot send headers: the same short-lived access token"))] = None):
     # Authenticate in a session of its own: a stream that lasts hours must not hold a transaction open.
+    if credentials is None and access_token:
+        credentials = HTTPAuthorizationCredentials(scheme="Bearer", credentials=access_token)
     with session_scope(request.app.state.session_factory) as session:
         actor = current_actor(credentials, session, request.app.state.ctx)
     require(actor, *CENTRE)
-    channels = [f"agent:{actor.user_id}"] if actor.role == Role.OPERATOR else ["calls"]
+    # Operators get their screen pops and transcripts of voice messages; supervisors every call too.
+    channels = [f"agent:{actor.user_id}", "transcripts"] if actor.role == Role.OPERATOR else ["calls", "transcripts"]
     bus = request.app.state.bus
     if not channels[0]:
         raise InvalidInputError("no live channel for this account")

@@ -207,3 +207,24 @@ def decide_extension(request_id: RowId, body: DecisionIn, request: Request, acto
         raise NotFoundError(f"no extension request {request_id} in your scope")
     service.decide(request_id, actor, body.approve, body.note)
     return done(session, request, actor, order, "decide_extension", body.model_dump())
+
+
+supervisions = APIRouter(prefix="/api/v1/supervisions", tags=["work orders"])
+
+
+@supervisions.get("", response_model=list[schemas.SupervisionOut], summary="Open 督办: overdue, arbitration, redo")
+def open_supervisions(limit: Annotated[int, Query(ge=1, le=500)] = 100, actor: Actor = Depends(current_actor),
+                      session: Session = Depends(get_session)):
+    require(actor, Role.SUPERVISOR, Role.HOTLINE_ADMIN)
+    from sqlalchemy import select
+
+    from hotline.models import Department, Supervision
+
+    rows = session.execute(
+        select(Supervision, WorkOrder.ticket_no, WorkOrder.title, Department.name)
+        .join(WorkOrder, WorkOrder.id == Supervision.work_order_id)
+        .outerjoin(Department, Department.id == Supervision.department_id)
+        .where(Supervision.status == "open", order_filter(actor))
+        .order_by(Supervision.raised_at).limit(limit)).all()
+    return [schemas.SupervisionOut(kind=sup.kind, ticket_no=ticket, title=title, department=name, note=sup.note,
+                                   raised_at=sup.raised_at) for sup, ticket, title, name in rows]
