@@ -23,12 +23,15 @@ async def get_ctx(request: Request) -> Context:
 
 
 def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request, committed before the response leaves (declared with
+    scope="function"): a client that got 201 can read what it wrote, and a failed commit is an error
+    response, never a success that did not happen."""
     with session_scope(request.app.state.session_factory) as session:
         yield session
 
 
 def current_actor(credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
-                  session: Session = Depends(get_session), ctx: Context = Depends(get_ctx)) -> Actor:
+                  session: Session = Depends(get_session, scope="function"), ctx: Context = Depends(get_ctx)) -> Actor:
     """The logged-in staff member; the token is verified (signature, type, expiry, account) every time."""
     if credentials is None:
         raise AuthenticationError("log in first: send 'Authorization: Bearer <access token>'")

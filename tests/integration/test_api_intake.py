@@ -74,3 +74,51 @@ def test_open_supervisions_list_redo_after_a_second_unsatisfied(api, people, ses
     rows = api.get("/api/v1/supervisions", headers=people["supervisor"].headers).json()
     assert [(r["kind"], r["ticket_no"], r["note"]) for r in rows] == [("redo", ticket, "二次不满意")]
     assert api.get("/api/v1/supervisions", headers=people["district_supervisor"].headers).json() == []  # not dispatched into 东昌府区
+
+
+def test_a_write_is_committed_before_its_response_leaves(ctx):
+    """A client that got 201 must be able to read what it wrote at once: the request's transaction ends
+    before the response is sent, even when the commit is slow."""
+    import threading
+    import time
+
+    import httpx2 as httpx
+    import uvicorn
+    from sqlalchemy import event
+
+    from hotline.api.app import create_app
+    from hotline.core.jobs import InProcessQueue
+
+    app = create_app(ctx, queue=InProcessQueue())
+    committed: list[float] = []
+    factory = app.state.runtime.session_factory
+    event.listen(factory, "before_commit", lambda s: time.sleep(0.3) if s.new else None)
+    event.listen(factory, "after_commit", lambda s: committed.append(time.monotonic()))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            from hotline.core import security
+            from hotline.core.db import session_scope
+            from hotline.core.enums import Role
+            from hotline.models import User
+
+            with session_scope(factory) as s:
+                user = User(username="op", display_name="op", role=Role.OPERATOR, password_hash="x", active=True,
+                            created_at=ctx.clock.now())
+                s.add(user)
+                s.flush()
+                token, _ = security.issue(ctx.secret, user.id, "access", ctx.clock.now())
+            headers = {"Authorization": f"Bearer {token}"}
+            r = http.post("/api/v1/work-orders", json={"title": "路灯", "content": "路灯不亮"}, headers=headers)
+            received = time.monotonic()
+            assert r.status_code == 201
+            assert committed and committed[-1] < received
+            assert http.get(f"/api/v1/work-orders/{r.json()['ticket_no']}", headers=headers).status_code == 200
+    finally:
+        server.should_exit = True
+        thread.join(5)

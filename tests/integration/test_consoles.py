@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.select import Select
@@ -65,7 +66,10 @@ class Screen:
         self.wait(EC.element_to_be_clickable((By.CSS_SELECTOR, css))).click()
 
     def said(self, text: str) -> str:
-        self.wait(EC.text_to_be_present_in_element((By.ID, "message"), text))
+        try:
+            self.wait(EC.text_to_be_present_in_element((By.ID, "message"), text))
+        except TimeoutException:
+            raise AssertionError(f"expected 「{text}」, the page says 「{self.b.find_element(By.ID, 'message').text}」") from None
         return self.b.find_element(By.ID, "message").text
 
     def shot(self, name: str) -> None:

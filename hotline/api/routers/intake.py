@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/v1/intake", tags=["intake"])
 @router.post("/analyze", response_model=schemas.IntakeOut,
              responses={422: {"description": "text too long"}, 403: {"description": "hotline staff only"}},
              summary="Draft a work order from the citizen's words, each suggestion with its reason")
-def analyze(body: schemas.IntakeIn, actor: Actor = Depends(current_actor), session: Session = Depends(get_session),
+def analyze(body: schemas.IntakeIn, actor: Actor = Depends(current_actor), session: Session = Depends(get_session, scope="function"),
             ctx: Context = Depends(get_ctx)):
     require(actor, Role.OPERATOR, Role.HOTLINE_ADMIN)
     return IntakeService(session, ctx).analyze(body.text, body.phone).as_dict()

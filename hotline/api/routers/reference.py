@@ -40,7 +40,7 @@ class DeadlinePreview(BaseModel):
 
 
 @router.get("/departments", response_model=list[DepartmentOut], summary="The department tree, parents first")
-def list_departments(session: Session = Depends(get_session)):
+def list_departments(session: Session = Depends(get_session, scope="function")):
     rows = DepartmentRepository(session).all()
     by_id = {d.id: d.code for d in rows}
     return [DepartmentOut(code=d.code, name=d.name, kind=d.kind, parent_code=by_id.get(d.parent_id),

@@ -35,7 +35,7 @@ class SubmissionIn(BaseModel):
              responses={401: {"description": "missing or invalid API key"}})
 def submit(body: SubmissionIn, request: Request, x_api_key: Annotated[str | None, Header()] = None,
            idempotency_key: Annotated[str | None, Header(min_length=1, max_length=48)] = None,
-           session: Session = Depends(get_session), ctx: Context = Depends(get_ctx)):
+           session: Session = Depends(get_session, scope="function"), ctx: Context = Depends(get_ctx)):
     client = AccountService(session, ctx).api_client(x_api_key)
     actor = Actor(Role.SYSTEM, name=f"api:{client.name}")
     draft = WorkOrderDraft(**body.model_dump(), channel=Channel(client.channel),
