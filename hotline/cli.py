@@ -456,6 +456,32 @@ def intake_analyze(text: Annotated[str, typer.Argument(help="what the citizen sa
     typer.echo(json.dumps(analysis.as_dict(), ensure_ascii=False))
 
 
+DEMO_PASSWORD = "hotline-demo"
+DEMO_ACCOUNTS = [("operator", "operator", "话务员小王", None), ("water", "department_staff", "水务集团", "371500-WATER"),
+                 ("callback", "callback_staff", "回访员小李", None), ("supervisor", "supervisor", "督查科", None)]
+
+
+def _demo_accounts() -> None:
+    """One account per console on the demo's embedded database (never on a configured one)."""
+    from sqlalchemy import select
+
+    from hotline.accounts.service import AccountService
+    from hotline.core.enums import Role
+    from hotline.models import User
+
+    def create(session, ctx):
+        made = []
+        for username, role, name, department in DEMO_ACCOUNTS:
+            if session.scalar(select(User.id).where(User.username == username)) is None:
+                AccountService(session, ctx).create_user(username, DEMO_PASSWORD, Role(role), name, department)
+                made.append(username)
+        return made
+
+    if _in_session(create):
+        typer.echo(f"consoles: /console/ — demo accounts {', '.join(a[0] for a in DEMO_ACCOUNTS)} "
+                   f"(password {DEMO_PASSWORD})")
+
+
 @app.command("demo")
 def demo(host: str | None = None, port: int | None = None,
          calls_every: Annotated[float, typer.Option(help="seconds between simulated calls; 0: no PBX")] = 20.0) -> None:
@@ -473,6 +499,8 @@ def demo(host: str | None = None, port: int | None = None,
         typer.echo("speech: no Vosk model installed (hotline asr install-model); the demo's scripted "
                    "recogniser transcribes the simulated messages")
     db_upgrade("head")
+    if settings.is_sqlite:  # the demo's own embedded database: never seed known passwords elsewhere
+        _demo_accounts()
     host, port = host or settings.api_host, port or settings.api_port
     pbx = None
     if calls_every > 0:

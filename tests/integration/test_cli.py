@@ -140,3 +140,26 @@ def test_ami_replay_prints_one_json_line_per_tracked_call():
 def test_ami_without_a_host_says_what_to_set():
     r = hotline("ami", env={"HOTLINE_AMI_HOST": ""})
     assert r.returncode == 2 and "HOTLINE_AMI_HOST" in r.stderr
+
+
+def test_demo_accounts_are_made_once_and_can_log_in(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from hotline.accounts.service import AccountService
+    from hotline.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from hotline.context import build_context, open_runtime
+    from hotline.core.settings import Settings
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    env = {**os.environ, "HOTLINE_DATABASE_URL": url, "HOTLINE_VAR_DIR": str(tmp_path), "HOTLINE_SECRET_KEY": "s"}
+    subprocess.run([sys.executable, "-m", "hotline.cli", "db", "upgrade"], env=env, check=True, capture_output=True)
+    code = "from hotline.cli import _demo_accounts; _demo_accounts()"
+    first = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
+    again = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
+    assert "demo accounts" in first.stdout and again.stdout == ""  # made once
+    ctx = build_context(Settings(database_url=url, var_dir=tmp_path, secret_key="s"))
+    with open_runtime(ctx).session_factory() as s:
+        for username, *_ in DEMO_ACCOUNTS:
+            assert AccountService(s, ctx).login(username, DEMO_PASSWORD).access_token
