@@ -422,14 +422,14 @@ def asr_install_model(
 def asr_transcribe(file: Annotated[Path, typer.Argument(help="WAV (16-bit PCM) or Asterisk .sln recording")],
                    model_dir: ModelDir = None) -> None:
     """Transcribe one file and print JSON: text, words, duration_s, elapsed_s."""
-    from hotline.asr.engine import ModelError, VoskEngine
+    from hotline.asr.engine import VoskEngine
     from hotline.asr.transcribe import transcribe
     from hotline.core.settings import get_settings
 
     try:
         engine = VoskEngine(_model_dir(model_dir))
         result = transcribe(engine, file, max_seconds=get_settings().asr_max_seconds)
-    except (ModelError, HotlineError) as exc:
+    except HotlineError as exc:  # a model that is not usable, a file that is not a recording
         _fail(exc)
     typer.echo(json.dumps({"text": result.text, "words": result.words, "duration_s": result.duration_s,
                            "elapsed_s": result.elapsed_s, "truncated": result.truncated}, ensure_ascii=False))

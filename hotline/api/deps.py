@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -30,8 +31,12 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+# The request's session, as every endpoint declares it (ends before the response; see get_session).
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
+
+
 def current_actor(credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
-                  session: Session = Depends(get_session, scope="function"), ctx: Context = Depends(get_ctx)) -> Actor:
+                  session: DbSession = None, ctx: Context = Depends(get_ctx)) -> Actor:
     """The logged-in staff member; the token is verified (signature, type, expiry, account) every time."""
     if credentials is None:
         raise AuthenticationError("log in first: send 'Authorization: Bearer <access token>'")

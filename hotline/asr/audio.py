@@ -29,7 +29,6 @@ class AudioError(InvalidInputError):
 
 @dataclass(frozen=True)
 class AudioInfo:
-    path: Path
     sample_rate: int
     channels: int
     frames: int  # what the header promises
@@ -52,7 +51,7 @@ class AudioSource:
             size = self.path.stat().st_size
             if size % 2:
                 raise AudioError(f"{self.path}: signed-linear audio must hold whole 16-bit samples ({size} bytes)")
-            self.info = AudioInfo(self.path, SLN_RATES[suffix], 1, size // 2)
+            self.info = AudioInfo(SLN_RATES[suffix], 1, size // 2)
         else:
             self.info = self._open_wav()
         self.frames_read = 0
@@ -78,7 +77,7 @@ class AudioSource:
             raise AudioError(f"{self.path}: {w.getnchannels()} channels; hotline reads mono or stereo")
         if not 4000 <= w.getframerate() <= 192000:
             raise AudioError(f"{self.path}: sample rate {w.getframerate()} Hz is not a speech recording")
-        return AudioInfo(self.path, w.getframerate(), w.getnchannels(), w.getnframes())
+        return AudioInfo(w.getframerate(), w.getnchannels(), w.getnframes())
 
     @property
     def truncated(self) -> bool:

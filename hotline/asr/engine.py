@@ -18,6 +18,7 @@ from typing import Protocol
 
 import numpy as np
 
+from hotline.asr.audio import SILENCE_RMS, rms
 from hotline.core.errors import HotlineError
 
 log = logging.getLogger(__name__)
@@ -146,41 +147,28 @@ class FakeEngine:
         self.sample_rate = sample_rate
         self.model = model
         self.known: dict[str, str] = {}
+        self.last_fingerprint = ""
 
     def recognizer(self) -> FakeRecognizer:
         return FakeRecognizer(self)
 
     def learn(self, path: Path, text: str) -> str:
-        """Teach the text of one recording; returns its fingerprint."""
+        """Teach the text of one recording (heard through the same pipeline); returns its fingerprint."""
         from hotline.asr.transcribe import transcribe
 
-        probe = _Probe(self.sample_rate)
-        transcribe(probe, path)
-        self.known[probe.digest] = text
-        return probe.digest
-
-
-class _Probe:
-    name = model = "probe"
-
-    def __init__(self, sample_rate: int):
-        self.sample_rate = sample_rate
-        self.digest = ""
-
-    def recognizer(self):
-        return FakeRecognizer(self)
+        transcribe(self, path)
+        self.known[self.last_fingerprint] = text
+        return self.last_fingerprint
 
 
 class FakeRecognizer:
-    def __init__(self, engine) -> None:
+    def __init__(self, engine: FakeEngine) -> None:
         self.engine = engine
         self._hash = hashlib.sha256()
         self._samples = 0
         self._voiced = False
 
     def accept(self, pcm: bytes) -> dict | None:
-        from hotline.asr.audio import SILENCE_RMS, rms
-
         self._hash.update(pcm)
         if rms(np.frombuffer(pcm, dtype="<i2")) >= SILENCE_RMS:  # the fake hears voice, not silence
             self._voiced = True
@@ -188,11 +176,8 @@ class FakeRecognizer:
         return None
 
     def final(self) -> dict:
-        digest = self._hash.hexdigest()
-        if isinstance(self.engine, _Probe):
-            self.engine.digest = digest
-            return {"text": ""}
-        text = self.engine.known.get(digest, self.engine.default) if self._voiced else ""
+        fingerprint = self.engine.last_fingerprint = self._hash.hexdigest()
+        text = self.engine.known.get(fingerprint, self.engine.default) if self._voiced else ""
         return vosk_shaped(text, self._samples / self.engine.sample_rate)
 
 

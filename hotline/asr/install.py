@@ -72,7 +72,7 @@ def _unpack(archive: Path, dest: Path) -> Path:
             zf.extractall(dest)
     except zipfile.BadZipFile as exc:
         raise ModelError(f"not a zip archive ({exc})") from None
-    entries = [p for p in dest.iterdir()]
+    entries = list(dest.iterdir())
     # Official zips hold one top-level directory named after the model.
     return entries[0] if len(entries) == 1 and entries[0].is_dir() else dest
 

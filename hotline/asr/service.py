@@ -17,7 +17,7 @@ from hotline.core.actor import SYSTEM
 from hotline.core.db import dialect_insert, session_scope
 from hotline.core.errors import NotFoundError
 from hotline.core.jobs import Runtime
-from hotline.dispatch.lifecycle import Action, plan
+from hotline.dispatch.lifecycle import Action, allowed_actions
 from hotline.dispatch.repository import WorkOrderRepository
 from hotline.intake.service import IntakeService
 from hotline.ivr.services import MESSAGE_CONTENT as PLACEHOLDER
@@ -85,10 +85,8 @@ class TranscriptionService:
         """A voice message still with the hotline gets the transcript as its text."""
         if order.content != PLACEHOLDER or not result.text:
             return
-        try:
-            plan(order.state, Action.TRANSCRIBE, SYSTEM.role)
-        except Exception:  # already dispatched or closed: the transcript stays beside the order
-            return
+        if Action.TRANSCRIBE not in allowed_actions(order.state, SYSTEM.role):
+            return  # already dispatched or closed: the transcript stays beside the order
         order.content = result.text
         if draft and draft.get("category"):
             order.title = f"{TITLE}：{draft['category']['name']}"[:200]

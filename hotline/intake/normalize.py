@@ -70,5 +70,5 @@ def find_numbers(text: str) -> Numbers:
     rest = _TICKET.sub(" ", text)
     phones = _MOBILE.findall(rest)
     rest = _MOBILE.sub(" ", rest)
-    phones += [p for p in _LANDLINE.findall(rest)]
+    phones += _LANDLINE.findall(rest)
     return Numbers(list(dict.fromkeys(phones)), list(dict.fromkeys(tickets)))

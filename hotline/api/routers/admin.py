@@ -7,12 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from hotline.accounts.service import AccountService
 from hotline.api import schemas
 from hotline.api.audit import audit
-from hotline.api.deps import current_actor, get_ctx, get_session
+from hotline.api.deps import DbSession, current_actor, get_ctx
 from hotline.api.scope import department_filter, require
 from hotline.context import Context
 from hotline.core.actor import Actor
@@ -29,7 +28,7 @@ def _user_out(user: User, code: str | None) -> schemas.UserOut:
 
 @router.post("/users", response_model=schemas.UserOut, status_code=201, summary="Create a staff account (hotline admin)")
 def create_user(body: schemas.UserIn, request: Request, actor: Actor = Depends(current_actor),
-                session: Session = Depends(get_session, scope="function"), ctx: Context = Depends(get_ctx)):
+                session: DbSession = None, ctx: Context = Depends(get_ctx)):
     require(actor, Role.HOTLINE_ADMIN)
     user = AccountService(session, ctx).create_user(body.username, body.password, body.role, body.display_name,
                                                     body.department_code)
@@ -38,7 +37,7 @@ def create_user(body: schemas.UserIn, request: Request, actor: Actor = Depends(c
 
 
 @router.get("/users", response_model=list[schemas.UserOut], summary="Staff accounts in your scope")
-def list_users(actor: Actor = Depends(current_actor), session: Session = Depends(get_session, scope="function")):
+def list_users(actor: Actor = Depends(current_actor), session: DbSession = None):
     require(actor, Role.HOTLINE_ADMIN, Role.SUPERVISOR, Role.DEPARTMENT_ADMIN)
     rows = session.execute(select(User, Department.code).outerjoin(Department, User.department_id == Department.id)
                            .where(department_filter(actor) if actor.role != Role.HOTLINE_ADMIN else True)
@@ -49,7 +48,7 @@ def list_users(actor: Actor = Depends(current_actor), session: Session = Depends
 @router.post("/api-clients", response_model=schemas.ApiClientOut, status_code=201,
              summary="Register a channel gateway or Open311 app and get its API key (hotline admin)")
 def create_api_client(body: schemas.ApiClientIn, request: Request, actor: Actor = Depends(current_actor),
-                      session: Session = Depends(get_session, scope="function"), ctx: Context = Depends(get_ctx)):
+                      session: DbSession = None, ctx: Context = Depends(get_ctx)):
     require(actor, Role.HOTLINE_ADMIN)
     client, key = AccountService(session, ctx).create_api_client(body.name, body.channel)
     audit(session, request, actor, "api_client.create", "api_client", client.id, {"name": client.name})
@@ -59,7 +58,7 @@ def create_api_client(body: schemas.ApiClientIn, request: Request, actor: Actor 
 @router.get("/audit", response_model=list[schemas.AuditOut], summary="The audit log (supervisor, hotline admin)")
 def audit_log(request: Request, user: str | None = None, object_id: str | None = None, action: str | None = None,
               since: dt.datetime | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 100,
-              actor: Actor = Depends(current_actor), session: Session = Depends(get_session, scope="function")):
+              actor: Actor = Depends(current_actor), session: DbSession = None):
     require(actor, Role.SUPERVISOR, Role.HOTLINE_ADMIN)
     stmt = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(limit)
     for column, value in ((AuditRecord.actor, user), (AuditRecord.object_id, object_id), (AuditRecord.action, action)):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from hotline.api import presenters, schemas
 from hotline.api.audit import audit
-from hotline.api.deps import current_actor, get_ctx, get_session
+from hotline.api.deps import DbSession, current_actor, get_ctx
 from hotline.api.routers.work_orders import ERRORS, Ticket, visible
 from hotline.api.scope import require
 from hotline.callbacks.service import CallbackService
@@ -41,14 +41,14 @@ def present(session: Session, service: CallbackService, callback: Callback) -> s
 
 @router.get("/due", response_model=list[schemas.CallbackOut], summary="Callbacks that may be made now, earliest due first")
 def due(limit: Annotated[int, Query(ge=1, le=200)] = 50, actor: Actor = Depends(current_actor),
-        session: Session = Depends(get_session, scope="function"), ctx: Context = Depends(get_ctx)):
+        session: DbSession = None, ctx: Context = Depends(get_ctx)):
     require(actor, *DESK)
     service = CallbackService(session, ctx)
     return [present(session, service, c) for c in service.due(limit, actor)]
 
 
 @router.post("/next", response_model=schemas.CallbackTaken, summary="Take the next due callback (hidden from others for a while)")
-def take_next(request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(get_session, scope="function"),
+def take_next(request: Request, actor: Actor = Depends(current_actor), session: DbSession = None,
               ctx: Context = Depends(get_ctx)):
     require(actor, *DESK)
     service = CallbackService(session, ctx)
@@ -63,7 +63,7 @@ def take_next(request: Request, actor: Actor = Depends(current_actor), session: 
 
 
 @router.get("/{ticket}", response_model=schemas.CallbackOut, responses=ERRORS, summary="An order's latest callback")
-def read(ticket: Ticket, actor: Actor = Depends(current_actor), session: Session = Depends(get_session, scope="function"),
+def read(ticket: Ticket, actor: Actor = Depends(current_actor), session: DbSession = None,
          ctx: Context = Depends(get_ctx)):
     require(actor, *DESK, Role.SUPERVISOR)
     order = visible(session, actor, ticket)
@@ -77,7 +77,7 @@ def read(ticket: Ticket, actor: Actor = Depends(current_actor), session: Session
 @router.post("/{ticket}/attempts", response_model=schemas.VerdictOut, status_code=201, responses=ERRORS,
              summary="Record one attempt: 满意 / 基本满意 / 不满意 (redo) / 未接通 (retry on another day)")
 def record(ticket: Ticket, body: schemas.VerdictIn, request: Request, actor: Actor = Depends(current_actor),
-           session: Session = Depends(get_session, scope="function"), ctx: Context = Depends(get_ctx)):
+           session: DbSession = None, ctx: Context = Depends(get_ctx)):
     require(actor, *DESK)
     order = visible(session, actor, ticket)
     done = CallbackService(session, ctx).record(order.id, actor, body.attempt, body.verdict, process=body.process,

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
-from sqlalchemy.orm import Session
 
 from hotline.api import schemas
-from hotline.api.deps import current_actor, get_ctx, get_session
+from hotline.api.deps import DbSession, current_actor, get_ctx
 from hotline.api.scope import require
 from hotline.context import Context
 from hotline.core.actor import Actor
@@ -19,7 +18,7 @@ router = APIRouter(prefix="/api/v1/intake", tags=["intake"])
 @router.post("/analyze", response_model=schemas.IntakeOut,
              responses={422: {"description": "text too long"}, 403: {"description": "hotline staff only"}},
              summary="Draft a work order from the citizen's words, each suggestion with its reason")
-def analyze(body: schemas.IntakeIn, actor: Actor = Depends(current_actor), session: Session = Depends(get_session, scope="function"),
+def analyze(body: schemas.IntakeIn, actor: Actor = Depends(current_actor), session: DbSession = None,
             ctx: Context = Depends(get_ctx)):
     require(actor, Role.OPERATOR, Role.HOTLINE_ADMIN)
     return IntakeService(session, ctx).analyze(body.text, body.phone).as_dict()

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from hotline.accounts.service import AccountService
 from hotline.api.audit import audit
-from hotline.api.deps import get_ctx, get_session
+from hotline.api.deps import DbSession, get_ctx
 from hotline.api.scope import mask_numbers_in_text
 from hotline.context import Context
 from hotline.core.actor import Actor
@@ -75,7 +75,7 @@ def create_request(fmt: Fmt, request: Request, api_key: Annotated[str, Form()] =
                    address_string: Annotated[str, Form(max_length=200)] = "", lat: Annotated[str, Form()] = "",
                    long: Annotated[str, Form()] = "", first_name: Annotated[str, Form(max_length=50)] = "",
                    last_name: Annotated[str, Form(max_length=50)] = "", phone: Annotated[str, Form(max_length=30)] = "",
-                   session: Session = Depends(get_session, scope="function"), ctx: Context = Depends(get_ctx)):
+                   session: DbSession = None, ctx: Context = Depends(get_ctx)):
     try:
         client = AccountService(session, ctx).api_client(api_key)
         category = ctx.config.category(service_code)
@@ -104,7 +104,7 @@ def create_request(fmt: Fmt, request: Request, api_key: Annotated[str, Form()] =
 def list_requests(fmt: Fmt, service_request_id: str | None = None, service_code: str | None = None,
                   start_date: dt.datetime | None = None, end_date: dt.datetime | None = None,
                   status: str | None = Query(default=None, pattern=r"^(open|closed)(,(open|closed))*$"),
-                  session: Session = Depends(get_session, scope="function"), ctx: Context = Depends(get_ctx)):
+                  session: DbSession = None, ctx: Context = Depends(get_ctx)):
     stmt = select(WorkOrder)
     if service_request_id:
         stmt = stmt.where(WorkOrder.ticket_no.in_(service_request_id.split(",")))
@@ -122,7 +122,7 @@ def list_requests(fmt: Fmt, service_request_id: str | None = None, service_code:
 
 
 @router.get("/requests/{service_request_id}.{fmt}", responses=DOCS, summary="One service request")
-def get_request(service_request_id: str, fmt: Fmt, session: Session = Depends(get_session, scope="function"),
+def get_request(service_request_id: str, fmt: Fmt, session: DbSession = None,
                 ctx: Context = Depends(get_ctx)):
     orders = session.scalars(select(WorkOrder).where(WorkOrder.ticket_no == service_request_id)).all()
     if not orders:

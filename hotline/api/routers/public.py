@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy.orm import Session
 
-from hotline.api.deps import get_ctx, get_session, rate_limit
+from hotline.api.deps import DbSession, get_ctx, rate_limit
 from hotline.api.schemas import PublicStatus
 from hotline.api.scope import mask_numbers_in_text
 from hotline.context import Context
@@ -23,7 +22,7 @@ NOT_FOUND = "no case with that ticket number and extraction code"
 @router.get("/status", response_model=PublicStatus, summary="Status of one's own case (ticket + extraction code)",
             responses={404: {"description": NOT_FOUND}, 429: {"description": "too many look-ups"}})
 def status(request: Request, ticket: str = Query(pattern=r"^\d{8}-\d{4,}$"),
-           code: str = Query(pattern=r"^\d{6}$"), session: Session = Depends(get_session, scope="function"),
+           code: str = Query(pattern=r"^\d{6}$"), session: DbSession = None,
            ctx: Context = Depends(get_ctx)):
     # Per address and per ticket: guessing a 6-digit code takes years at this rate.
     rate_limit(request, "status-ip", 20, 60)

@@ -6,9 +6,8 @@ import datetime as dt
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
-from sqlalchemy.orm import Session
 
-from hotline.api.deps import get_ctx, get_session
+from hotline.api.deps import DbSession, get_ctx
 from hotline.context import Context
 from hotline.core.enums import Tier
 from hotline.dispatch.repository import DepartmentRepository
@@ -40,7 +39,7 @@ class DeadlinePreview(BaseModel):
 
 
 @router.get("/departments", response_model=list[DepartmentOut], summary="The department tree, parents first")
-def list_departments(session: Session = Depends(get_session, scope="function")):
+def list_departments(session: DbSession = None):
     rows = DepartmentRepository(session).all()
     by_id = {d.id: d.code for d in rows}
     return [DepartmentOut(code=d.code, name=d.name, kind=d.kind, parent_code=by_id.get(d.parent_id),

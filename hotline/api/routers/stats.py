@@ -6,10 +6,9 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
-from sqlalchemy.orm import Session
 
 from hotline.api import schemas
-from hotline.api.deps import current_actor, get_ctx, get_session
+from hotline.api.deps import DbSession, current_actor, get_ctx
 from hotline.api.scope import department_filter, order_filter, require
 from hotline.context import Context
 from hotline.core.actor import Actor
@@ -33,7 +32,7 @@ def _today(ctx: Context) -> dt.date:
             summary="受理率, 按时回复率, 办结率, 按时办结率, 满意率, 重办率, 回退率 and more for a period")
 def rates(date_from: Annotated[dt.date | None, Query(alias="from")] = None,
           date_to: Annotated[dt.date | None, Query(alias="to")] = None, department: Code = None,
-          actor: Actor = Depends(current_actor), session: Session = Depends(get_session, scope="function"),
+          actor: Actor = Depends(current_actor), session: DbSession = None,
           ctx: Context = Depends(get_ctx)):
     require(actor, *READERS)
     today = _today(ctx)
@@ -44,7 +43,7 @@ def rates(date_from: Annotated[dt.date | None, Query(alias="from")] = None,
 @router.get("/ranking", response_model=schemas.RankingOut, responses=ERRORS,
             summary="Monthly ranking of the units under a department (default: the city)")
 def ranking(month: Month, department: Code = None, actor: Actor = Depends(current_actor),
-            session: Session = Depends(get_session, scope="function"), ctx: Context = Depends(get_ctx)):
+            session: DbSession = None, ctx: Context = Depends(get_ctx)):
     require(actor, *READERS)
     return StatsService(session, ctx).ranking(Period.month(month), department, department_filter(actor))
 
@@ -52,7 +51,7 @@ def ranking(month: Month, department: Code = None, actor: Actor = Depends(curren
 @router.get("/ranking.csv", responses={**ERRORS, 200: {"content": {"text/csv": {}}}},
             summary="The monthly ranking as CSV", response_class=Response)
 def ranking_as_csv(month: Month, department: Code = None, actor: Actor = Depends(current_actor),
-                   session: Session = Depends(get_session, scope="function"), ctx: Context = Depends(get_ctx)):
+                   session: DbSession = None, ctx: Context = Depends(get_ctx)):
     require(actor, *READERS)
     table = StatsService(session, ctx).ranking(Period.month(month), department, department_filter(actor))
     return Response("\ufeff" + ranking_csv(table), media_type="text/csv; charset=utf-8", headers={
@@ -62,7 +61,7 @@ def ranking_as_csv(month: Month, department: Code = None, actor: Actor = Depends
 @router.get("/hotspots", response_model=list[schemas.HotspotOut], responses=ERRORS,
             summary="Categories and places whose volume this week jumps against their recent weeks")
 def hotspots(as_of: dt.date | None = None, actor: Actor = Depends(current_actor),
-             session: Session = Depends(get_session, scope="function"), ctx: Context = Depends(get_ctx)):
+             session: DbSession = None, ctx: Context = Depends(get_ctx)):
     require(actor, *READERS)
     day = as_of or _today(ctx)
     Period(day, day)  # the same range checks as every period

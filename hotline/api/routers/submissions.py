@@ -6,11 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
 from hotline.accounts.service import AccountService
 from hotline.api.audit import audit
-from hotline.api.deps import get_ctx, get_session
+from hotline.api.deps import DbSession, get_ctx
 from hotline.api.schemas import CreatedOrder
 from hotline.context import Context
 from hotline.core.actor import Actor
@@ -35,7 +34,7 @@ class SubmissionIn(BaseModel):
              responses={401: {"description": "missing or invalid API key"}})
 def submit(body: SubmissionIn, request: Request, x_api_key: Annotated[str | None, Header()] = None,
            idempotency_key: Annotated[str | None, Header(min_length=1, max_length=48)] = None,
-           session: Session = Depends(get_session, scope="function"), ctx: Context = Depends(get_ctx)):
+           session: DbSession = None, ctx: Context = Depends(get_ctx)):
     client = AccountService(session, ctx).api_client(x_api_key)
     actor = Actor(Role.SYSTEM, name=f"api:{client.name}")
     draft = WorkOrderDraft(**body.model_dump(), channel=Channel(client.channel),

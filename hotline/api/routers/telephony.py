@@ -16,7 +16,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from hotline.api.audit import audit
-from hotline.api.deps import bearer, current_actor, get_ctx, get_session
+from hotline.api.deps import DbSession, bearer, current_actor, get_ctx
 from hotline.api.scope import require
 from hotline.context import Context
 from hotline.core.actor import Actor
@@ -85,7 +85,7 @@ class PauseIn(QueueIn):
 @router.get("/calls", response_model=list[CallOut], summary="Recent calls, newest first")
 def calls(disposition: str | None = Query(default=None, pattern="^(answered|abandoned|message_left|ivr_only)$"),
           limit: Annotated[int, Query(ge=1, le=500)] = 50, actor: Actor = Depends(current_actor),
-          session: Session = Depends(get_session, scope="function")):
+          session: DbSession = None):
     require(actor, *CENTRE)
     stmt = select(Call).order_by(Call.started_at.desc(), Call.id.desc()).limit(limit)
     if disposition:
@@ -96,7 +96,7 @@ def calls(disposition: str | None = Query(default=None, pattern="^(answered|aban
 @router.get("/calls/stats", response_model=CallStats, summary="Answered, abandoned, average wait, service level")
 def call_stats(date_from: Annotated[dt.date | None, Query(alias="from")] = None,
                date_to: Annotated[dt.date | None, Query(alias="to")] = None,
-               actor: Actor = Depends(current_actor), session: Session = Depends(get_session, scope="function"),
+               actor: Actor = Depends(current_actor), session: DbSession = None,
                ctx: Context = Depends(get_ctx)):
     require(actor, *CENTRE)
     from hotline.stats.formulas import Period
@@ -122,7 +122,7 @@ def call_stats(date_from: Annotated[dt.date | None, Query(alias="from")] = None,
 
 
 @router.get("/agents", response_model=list[AgentOut], summary="Operators at the queues (an operator sees their own)")
-def agents(actor: Actor = Depends(current_actor), session: Session = Depends(get_session, scope="function")):
+def agents(actor: Actor = Depends(current_actor), session: DbSession = None):
     require(actor, *CENTRE)
     stmt = select(AgentSession).order_by(AgentSession.queue, AgentSession.interface)
     if actor.role == Role.OPERATOR:
@@ -132,7 +132,7 @@ def agents(actor: Actor = Depends(current_actor), session: Session = Depends(get
 
 @router.post("/agents/login", response_model=AgentOut, summary="Join the queue at an interface (AMI QueueAdd)")
 def agent_login(body: QueueIn, request: Request, actor: Actor = Depends(current_actor),
-                session: Session = Depends(get_session, scope="function"), ctx: Context = Depends(get_ctx)):
+                session: DbSession = None, ctx: Context = Depends(get_ctx)):
     require(actor, Role.OPERATOR, Role.HOTLINE_ADMIN)
     queue = body.queue or ctx.config.ivr.queue
     member = actor.name or f"user{actor.user_id}"
@@ -144,19 +144,19 @@ def agent_login(body: QueueIn, request: Request, actor: Actor = Depends(current_
 
 @router.post("/agents/pause", response_model=AgentOut, summary="Pause with a reason (AMI QueuePause)")
 def agent_pause(body: PauseIn, request: Request, actor: Actor = Depends(current_actor),
-                session: Session = Depends(get_session, scope="function"), ctx: Context = Depends(get_ctx)):
+                session: DbSession = None, ctx: Context = Depends(get_ctx)):
     return _pause(body, True, body.reason, request, actor, session, ctx)
 
 
 @router.post("/agents/unpause", response_model=AgentOut, summary="Take calls again")
 def agent_unpause(body: QueueIn, request: Request, actor: Actor = Depends(current_actor),
-                  session: Session = Depends(get_session, scope="function"), ctx: Context = Depends(get_ctx)):
+                  session: DbSession = None, ctx: Context = Depends(get_ctx)):
     return _pause(body, False, "", request, actor, session, ctx)
 
 
 @router.post("/agents/logout", response_model=AgentOut, summary="Leave the queue (AMI QueueRemove)")
 def agent_logout(body: QueueIn, request: Request, actor: Actor = Depends(current_actor),
-                 session: Session = Depends(get_session, scope="function"), ctx: Context = Depends(get_ctx)):
+                 session: DbSession = None, ctx: Context = Depends(get_ctx)):
     require(actor, Role.OPERATOR, Role.HOTLINE_ADMIN)
     queue = body.queue or ctx.config.ivr.queue
     agent = _mine(session, actor, queue, body.interface)

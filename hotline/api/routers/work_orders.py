@@ -8,11 +8,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.api import presenters, schemas
 from hotline.api.audit import audit
-from hotline.api.deps import current_actor, get_ctx, get_session
+from hotline.api.deps import DbSession, current_actor, get_ctx
 from hotline.api.scope import masks_personal_data, order_filter, require
 from hotline.context import Context
 from hotline.core.actor import Actor
@@ -24,7 +25,7 @@ from hotline.dispatch.extensions import ExtensionService
 from hotline.dispatch.repository import WorkOrderRepository
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.service import WorkOrderService
-from hotline.models import WorkOrder
+from hotline.models import Department, Supervision, WorkOrder
 
 router = APIRouter(prefix="/api/v1/work-orders", tags=["work orders"])
 Ticket = Annotated[str, Field(pattern=r"^\d{8}-\d{4,}$")]
@@ -49,7 +50,7 @@ def done(session: Session, request: Request, actor: Actor, order: WorkOrder, act
 
 @router.post("", response_model=schemas.CreatedOrder, status_code=201, summary="Register a request (operator, liaison)")
 def create(draft: WorkOrderDraft, request: Request, actor: Actor = Depends(current_actor),
-           session: Session = Depends(get_session, scope="function"), ctx: Context = Depends(get_ctx)):
+           session: DbSession = None, ctx: Context = Depends(get_ctx)):
     require(actor, Role.OPERATOR, Role.HOTLINE_ADMIN, Role.LIAISON)
     if actor.role == Role.LIAISON:  # 民情联络员代办: always recorded as a proxy submission
         draft = draft.model_copy(update={"channel": Channel.LIAISON})
@@ -64,7 +65,7 @@ def create(draft: WorkOrderDraft, request: Request, actor: Actor = Depends(curre
 def list_orders(state: Annotated[list[State] | None, Query()] = None, category: str | None = None,
                 received_from: dt.datetime | None = None, received_to: dt.datetime | None = None,
                 limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-                actor: Actor = Depends(current_actor), session: Session = Depends(get_session, scope="function")):
+                actor: Actor = Depends(current_actor), session: DbSession = None):
     rows, total = WorkOrderRepository(session).page(
         order_filter(actor), states=[s.value for s in state or []], category=category,
         received_from=received_from, received_to=received_to, limit=limit, offset=offset)
@@ -73,7 +74,7 @@ def list_orders(state: Annotated[list[State] | None, Query()] = None, category: 
 
 
 @router.get("/{ticket}", response_model=schemas.OrderDetail, responses=ERRORS, summary="One order in full")
-def read(ticket: Ticket, request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(get_session, scope="function")):
+def read(ticket: Ticket, request: Request, actor: Actor = Depends(current_actor), session: DbSession = None):
     order = visible(session, actor, ticket)
     if order.citizen_id and not masks_personal_data(actor):
         audit(session, request, actor, "citizen.read", "work_order", order.ticket_no)
@@ -81,7 +82,7 @@ def read(ticket: Ticket, request: Request, actor: Actor = Depends(current_actor)
 
 
 @router.get("/{ticket}/events", response_model=list[schemas.EventOut], responses=ERRORS, summary="The audit trail")
-def events(ticket: Ticket, actor: Actor = Depends(current_actor), session: Session = Depends(get_session, scope="function")):
+def events(ticket: Ticket, actor: Actor = Depends(current_actor), session: DbSession = None):
     order = visible(session, actor, ticket)
     return [schemas.EventOut(action=e.action, from_state=e.from_state, to_state=e.to_state, actor_role=e.actor_role,
                              note=e.note, data=e.data, occurred_at=e.occurred_at)
@@ -89,7 +90,7 @@ def events(ticket: Ticket, actor: Actor = Depends(current_actor), session: Sessi
 
 
 @router.get("/{ticket}/route", response_model=schemas.RouteOut, responses=ERRORS, summary="Where the rules would send it")
-def route(ticket: Ticket, actor: Actor = Depends(current_actor), session: Session = Depends(get_session, scope="function"),
+def route(ticket: Ticket, actor: Actor = Depends(current_actor), session: DbSession = None,
           ctx: Context = Depends(get_ctx)):
     require(actor, Role.OPERATOR, Role.HOTLINE_ADMIN, Role.SUPERVISOR)
     suggestion = WorkOrderService(session, ctx).suggest_route(visible(session, actor, ticket).id)
@@ -99,7 +100,7 @@ def route(ticket: Ticket, actor: Actor = Depends(current_actor), session: Sessio
 @router.get("/{ticket}/transcripts", response_model=list[schemas.RecordingOut], responses=ERRORS,
             summary="Recordings of the order: what was heard and the intake draft")
 def transcripts(ticket: Ticket, request: Request, actor: Actor = Depends(current_actor),
-                session: Session = Depends(get_session, scope="function")):
+                session: DbSession = None):
     require(actor, Role.OPERATOR, Role.HOTLINE_ADMIN, Role.SUPERVISOR)
     order = visible(session, actor, ticket)
     audit(session, request, actor, "citizen.read", "work_order", order.ticket_no, {"what": "recordings"})
@@ -136,7 +137,7 @@ def _step(name: str, summary: str, body_type, call):
     """One POST endpoint per lifecycle step: scoped lookup, the service call, audit, the new state."""
 
     def endpoint(ticket: Ticket, request: Request, body=None, actor: Actor = Depends(current_actor),
-                 session: Session = Depends(get_session, scope="function"), ctx: Context = Depends(get_ctx)):
+                 session: DbSession = None, ctx: Context = Depends(get_ctx)):
         order = visible(session, actor, ticket)
         body = body if body is not None else body_type()
         call(session, ctx, order.id, actor, body)
@@ -179,7 +180,7 @@ _step("duplicate", "重复件: merge into an earlier order", DuplicateIn,
              summary="办结 with a result and optional evidence files (JPEG, PNG, PDF)")
 def complete(ticket: Ticket, request: Request, result: Annotated[str, Form(min_length=1, max_length=20000)],
                    files: Annotated[list[UploadFile], File()] = [],  # noqa: B006 (FastAPI reads the default)
-                   actor: Actor = Depends(current_actor), session: Session = Depends(get_session, scope="function"),
+                   actor: Actor = Depends(current_actor), session: DbSession = None,
                    ctx: Context = Depends(get_ctx)):
     uploads = [EvidenceUpload(f.filename or "evidence", f.content_type or "", f.file.read(MAX_BYTES + 1))
                for f in files]
@@ -199,7 +200,7 @@ extensions = APIRouter(prefix="/api/v1/extensions", tags=["work orders"])
 @extensions.post("/{request_id}/decision", response_model=schemas.OrderDetail, responses=ERRORS,
                  summary="延期审批: approve or refuse an extension (hotline admin, supervisor)")
 def decide_extension(request_id: RowId, body: DecisionIn, request: Request, actor: Actor = Depends(current_actor),
-                     session: Session = Depends(get_session, scope="function"), ctx: Context = Depends(get_ctx)):
+                     session: DbSession = None, ctx: Context = Depends(get_ctx)):
     service = ExtensionService(session, ctx)
     pending = service.requests.get(request_id)
     order = pending and session.get(WorkOrder, pending.work_order_id)
@@ -214,12 +215,8 @@ supervisions = APIRouter(prefix="/api/v1/supervisions", tags=["work orders"])
 
 @supervisions.get("", response_model=list[schemas.SupervisionOut], summary="Open 督办: overdue, arbitration, redo")
 def open_supervisions(limit: Annotated[int, Query(ge=1, le=500)] = 100, actor: Actor = Depends(current_actor),
-                      session: Session = Depends(get_session, scope="function")):
+                      session: DbSession = None):
     require(actor, Role.SUPERVISOR, Role.HOTLINE_ADMIN)
-    from sqlalchemy import select
-
-    from hotline.models import Department, Supervision
-
     rows = session.execute(
         select(Supervision, WorkOrder.ticket_no, WorkOrder.title, Department.name)
         .join(WorkOrder, WorkOrder.id == Supervision.work_order_id)
