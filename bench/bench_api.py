@@ -22,7 +22,7 @@ import httpx2
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hotline.context import build_context  # noqa: E402
+from hotline.runtime.context import build_context  # noqa: E402
 from hotline.core import security  # noqa: E402
 from hotline.core.actor import Actor  # noqa: E402
 from hotline.core.db import make_engine, make_session_factory, session_scope  # noqa: E402

@@ -63,7 +63,7 @@ def bare_loop(engine: VoskEngine, path: Path) -> float:
 def job_path(engine: VoskEngine, path: Path, folder: Path) -> float:
     """The real job: recording row → stream, resample, skip silence → transcript + intake draft stored."""
     from hotline.asr.service import TranscriptionService
-    from hotline.context import build_context, open_runtime
+    from hotline.runtime.context import build_context, open_runtime
     from hotline.core.db import session_scope
     from hotline.core.jobs import InProcessQueue
     from hotline.core.migrate import upgrade_database
@@ -83,7 +83,7 @@ def job_path(engine: VoskEngine, path: Path, folder: Path) -> float:
         s.flush()
         rid = rec.id
     started = time.perf_counter()
-    TranscriptionService(runtime).run(rid, engine)
+    transcribe_recording(runtime, rid, engine)
     elapsed = time.perf_counter() - started
     runtime.session_factory.kw["bind"].dispose()
     return elapsed

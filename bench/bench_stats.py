@@ -25,7 +25,7 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hotline.context import build_context  # noqa: E402
+from hotline.runtime.context import build_context  # noqa: E402
 from hotline.core.clock import FixedClock  # noqa: E402
 from hotline.core.db import make_engine, make_session_factory, session_scope  # noqa: E402
 from hotline.core.migrate import upgrade_database  # noqa: E402

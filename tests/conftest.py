@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from hotline.context import Context, build_context
+from hotline.runtime.context import Context, build_context
 from hotline.core.clock import FixedClock
 from hotline.core.config import load_config
 from hotline.core.db import make_engine, make_session_factory, session_scope

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from hotline.callbacks.service import CallbackService
-from hotline.context import Context
+from hotline.runtime.context import Context
 from hotline.core.actor import SYSTEM, Actor
 from hotline.core.enums import Channel, Role, State, Tier, Verdict
 from hotline.dispatch.department import DepartmentService

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from hotline.context import Context
+from hotline.accounts.ports import AccountsEnv
 from hotline.core import security
 from hotline.core.actor import Actor
 from hotline.core.enums import Channel, Role
@@ -30,7 +30,7 @@ class Tokens:
 
 
 class AccountService:
-    def __init__(self, session: Session, ctx: Context):
+    def __init__(self, session: Session, ctx: AccountsEnv):
         self.session = session
         self.ctx = ctx
 

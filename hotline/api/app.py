@@ -1,8 +1,9 @@
-"""The FastAPI app factory: one app per process, wired from a Context."""
+"""The FastAPI app, assembled from the collaborators the runtime built for this process."""
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -10,35 +11,26 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 import hotline
+from hotline.api.env import ApiEnv
 from hotline.api.errors import install_error_handlers
 from hotline.api.metrics import install_metrics
 from hotline.api.routers import (
     admin, auth, callbacks, health, intake, open311, public, reference, stats, submissions, telephony, work_orders,
 )
-from hotline.context import Context, open_runtime
-from hotline.core.jobs import InProcessQueue, Runtime, Ticker
+from hotline.core.jobs import Runtime
 from hotline.core.ratelimit import make_rate_limiter
-from hotline.telephony.bus import bus_for
-from hotline.telephony.pbx import Pbx
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 
 
-def create_app(ctx: Context, runtime: Runtime | None = None, queue=None) -> FastAPI:
-    queue = queue if queue is not None else (None if runtime else _default_queue(ctx))
-    runtime = runtime or open_runtime(ctx, queue)
+def build_app(ctx: ApiEnv, runtime: Runtime,
+              background: Callable[[], AbstractContextManager] = nullcontext) -> FastAPI:
+    """`background` runs for the app's lifetime (embedded mode sends the periodic jobs from here)."""
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI):
-        # Embedded mode has no Celery beat: this process sends the periodic jobs itself.
-        ticker = None
-        if isinstance(queue, InProcessQueue):
-            import hotline.jobs
-
-            ticker = Ticker(queue, hotline.jobs.PERIODIC, ctx.settings.sweep_interval_seconds).start()
-        yield
-        if ticker:
-            ticker.stop()
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        with background():
+            yield
 
     app = FastAPI(
         title="hotline — 12345 政务服务便民热线",
@@ -50,8 +42,6 @@ def create_app(ctx: Context, runtime: Runtime | None = None, queue=None) -> Fast
     app.state.runtime = runtime
     app.state.session_factory = runtime.session_factory
     app.state.rate_limiter = make_rate_limiter(ctx.settings.redis_url)
-    app.state.pbx = Pbx.from_settings(ctx.settings)
-    app.state.bus = bus_for(ctx.settings.redis_url)
     install_error_handlers(app)
     install_metrics(app)
     for module in (health, auth, work_orders, callbacks, stats, telephony, intake, public, submissions, admin,
@@ -66,11 +56,4 @@ def create_app(ctx: Context, runtime: Runtime | None = None, queue=None) -> Fast
 
     # The four consoles: plain pages and one script, served as they are (no build step).
     app.mount("/console", StaticFiles(directory=WEB / "console", html=True), name="console")
-
     return app
-
-
-def _default_queue(ctx: Context):
-    from hotline.context import default_queue
-
-    return default_queue(ctx.settings)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from hotline.accounts.service import AccountService
 from hotline.api.audit import client_ip
-from hotline.context import Context
+from hotline.api.env import ApiEnv as Context
 from hotline.core.actor import Actor
 from hotline.core.db import session_scope
 from hotline.core.errors import AuthenticationError, RateLimitedError

@@ -9,7 +9,8 @@ from hotline.api import schemas
 from hotline.api.scope import mask_numbers_in_text, mask_phone, masks_personal_data
 from hotline.core.actor import Actor
 from hotline.dispatch.lifecycle import allowed_actions
-from hotline.models import Citizen, Deadline, Department, Recording, Transcript, WorkOrder
+from hotline.asr.repository import RecordingRepository
+from hotline.models import Citizen, Deadline, Department, WorkOrder
 
 LIGHTS = ("green", "yellow", "red")
 
@@ -51,8 +52,7 @@ def detail(session: Session, order: WorkOrder, actor: Actor) -> schemas.OrderDet
 
 
 def recordings(session: Session, order_id: int) -> list[schemas.RecordingOut]:
-    rows = session.execute(select(Recording, Transcript).outerjoin(Transcript, Transcript.recording_id == Recording.id)
-                           .where(Recording.work_order_id == order_id).order_by(Recording.id)).all()
+    rows = RecordingRepository(session).with_transcripts(order_id)
     return [schemas.RecordingOut(
         id=rec.id, kind=rec.kind, status=rec.status, error=rec.error, created_at=rec.created_at,
         transcript=schemas.TranscriptOut(text=t.text, engine=t.engine, model=t.model, duration_s=t.duration_s,

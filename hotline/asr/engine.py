@@ -1,4 +1,4 @@
-"""The recogniser port and its adapters: Vosk (real, offline) and a scripted fake with Vosk's output.
+"""The recogniser port and the Vosk adapter (real, offline); the scripted fake is in asr/fake.py.
 
 An engine holds the model (loaded once per process, before a Celery worker forks, and shared by
 its children); each job gets its own recogniser. Results use Vosk's shape:
@@ -7,18 +7,12 @@ its children); each job gets its own recogniser. Results use Vosk's shape:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
-import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-import numpy as np
-
-from hotline.asr.audio import SILENCE_RMS, rms
 from hotline.core.errors import HotlineError
 
 log = logging.getLogger(__name__)
@@ -131,107 +125,3 @@ class VoskRecognizer:
 
     def final(self) -> dict:
         return json.loads(self._kaldi.FinalResult())
-
-
-# -- the fake ------------------------------------------------------------------------------
-
-class FakeEngine:
-    """Says a scripted text for audio it was taught (by the audio's fingerprint) and `default` for
-    any other audio with voice in it; silence stays silent. Tokens are cut as Vosk's Chinese
-    models cut them (jieba), so the Chinese pipeline sees the real shape."""
-
-    name = "fake"
-
-    def __init__(self, default: str = "", sample_rate: int = 16000, model: str = "scripted"):
-        self.default = default
-        self.sample_rate = sample_rate
-        self.model = model
-        self.known: dict[str, str] = {}
-        self.last_fingerprint = ""
-
-    def recognizer(self) -> FakeRecognizer:
-        return FakeRecognizer(self)
-
-    def learn(self, path: Path, text: str) -> str:
-        """Teach the text of one recording (heard through the same pipeline); returns its fingerprint."""
-        from hotline.asr.transcribe import transcribe
-
-        transcribe(self, path)
-        self.known[self.last_fingerprint] = text
-        return self.last_fingerprint
-
-
-class FakeRecognizer:
-    def __init__(self, engine: FakeEngine) -> None:
-        self.engine = engine
-        self._hash = hashlib.sha256()
-        self._samples = 0
-        self._voiced = False
-
-    def accept(self, pcm: bytes) -> dict | None:
-        self._hash.update(pcm)
-        if rms(np.frombuffer(pcm, dtype="<i2")) >= SILENCE_RMS:  # the fake hears voice, not silence
-            self._voiced = True
-        self._samples += len(pcm) // 2
-        return None
-
-    def final(self) -> dict:
-        fingerprint = self.engine.last_fingerprint = self._hash.hexdigest()
-        text = self.engine.known.get(fingerprint, self.engine.default) if self._voiced else ""
-        return vosk_shaped(text, self._samples / self.engine.sample_rate)
-
-
-def vosk_shaped(text: str, seconds: float) -> dict:
-    """`text` as Vosk would return it: jieba tokens joined by spaces, timings spread over the audio."""
-    if not text:
-        return {"text": ""}
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tokens = [t for t in jieba.cut(text) if t.strip() and not re.fullmatch(r"[\W_]+", t)]
-    step = seconds / max(1, len(tokens))
-    words = [{"word": t, "start": round(i * step, 2), "end": round((i + 1) * step, 2), "conf": 1.0}
-             for i, t in enumerate(tokens)]
-    return {"text": " ".join(tokens), "result": words}
-
-
-# -- one engine per process ----------------------------------------------------------------
-
-@dataclass
-class _Loaded:
-    key: tuple
-    engine: Engine | None
-    problem: str | None
-
-
-_LOCK = threading.Lock()
-_LOADED: _Loaded | None = None
-
-
-def engine_for(settings) -> tuple[Engine | None, str | None]:
-    """The process's engine (loaded on first use, then shared) or (None, why there is none)."""
-    global _LOADED
-    key = (settings.asr_engine, str(settings.asr_model_dir))
-    with _LOCK:
-        if _LOADED is None or _LOADED.key != key or _LOADED.engine is None:
-            _LOADED = _Loaded(key, *_load(settings))
-        return _LOADED.engine, _LOADED.problem
-
-
-def _load(settings) -> tuple[Engine | None, str | None]:
-    if settings.asr_engine == "fake":
-        from hotline.asr.demo import demo_engine
-
-        return demo_engine(), None
-    try:
-        engine = VoskEngine(settings.asr_model_dir)
-    except ModelError as exc:
-        return None, exc.message
-    log.info("speech model %s loaded (%d Hz)", engine.model_dir, engine.sample_rate)
-    return engine, None
-
-
-def forget_engine() -> None:
-    global _LOADED
-    with _LOCK:
-        _LOADED = None

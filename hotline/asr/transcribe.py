@@ -14,7 +14,7 @@ from pathlib import Path
 
 from hotline.asr.audio import SILENCE_RMS, AudioSource, rms
 from hotline.asr.engine import Engine
-from hotline.intake.normalize import normalise
+from hotline.text.normalize import normalise
 
 HANGOVER_S = 1.0
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from hotline.context import Context
+from hotline.dispatch.ports import DispatchEnv
 from hotline.core.actor import SYSTEM, Actor
 from hotline.core.enums import REACHED, AssignmentRole, AssignmentStatus, CloseReason, State, Verdict
 from hotline.core.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
@@ -37,7 +37,7 @@ class Recorded:
 class CallbackService:
     """What callback staff (回访员), the scheduler and the automated survey do."""
 
-    def __init__(self, session: Session, ctx: Context):
+    def __init__(self, session: Session, ctx: DispatchEnv):
         self.session = session
         self.ctx = ctx
         self.policy = ctx.config.callbacks

@@ -1,10 +1,17 @@
-"""Callback jobs: completed orders enter the callback queue right after completion and periodically."""
+"""Callback jobs: completed orders enter the callback queue right after completion and periodically;
+automated satisfaction calls are placed through the PBX."""
 
 from __future__ import annotations
 
+import logging
+
+from hotline.callbacks.ports import CallbacksEnv
 from hotline.callbacks.service import CallbackService
 from hotline.core.db import session_scope
+from hotline.core.errors import HotlineError
 from hotline.core.jobs import Runtime, job
+
+log = logging.getLogger(__name__)
 
 
 @job("hotline.callbacks.schedule")
@@ -22,21 +29,27 @@ def schedule(runtime: Runtime, batch: int = 500) -> int:
 @job("hotline.callbacks.dial")
 def dial(runtime: Runtime, batch: int = 20) -> int:
     """Automated satisfaction callbacks: Originate into the IVR survey (keys 1/2/3), once per attempt."""
-    from hotline.core.errors import HotlineError
-    from hotline.telephony.pbx import Pbx
-
-    ctx = runtime.ctx
-    if not ctx.config.callbacks.automated.enabled or not ctx.settings.ami_host:
+    env: CallbacksEnv = runtime.ctx
+    if not env.config.callbacks.automated.enabled or not env.settings.ami_host:
         return 0
     with session_scope(runtime.session_factory) as session:
-        reserved = CallbackService(session, ctx).reserve_auto(batch)
-    pbx, dialled = Pbx.from_settings(ctx.settings), 0
+        reserved = CallbackService(session, env).reserve_auto(batch)
+    dialled = 0
     for callback_id, attempt, phone in reserved:
         try:
-            pbx.originate(f"callback-{callback_id}-{attempt}", f"Local/{phone}@hotline-out", "hotline-survey", "s",
-                          "12345", {"HOTLINE_CALLBACK": str(callback_id), "HOTLINE_ATTEMPT": str(attempt)})
+            env.pbx.originate(f"callback-{callback_id}-{attempt}", f"Local/{phone}@hotline-out", "hotline-survey",
+                              "s", "12345", {"HOTLINE_CALLBACK": str(callback_id), "HOTLINE_ATTEMPT": str(attempt)})
             dialled += 1
         except HotlineError:  # Asterisk never got it: the attempt is given back for the next run
             with session_scope(runtime.session_factory) as session:
-                CallbackService(session, ctx).release_auto(callback_id, attempt)
+                CallbackService(session, env).release_auto(callback_id, attempt)
     return dialled
+
+
+def originate_failed(runtime: Runtime, callback_id: int, attempt: int, reason: str) -> None:
+    """An automated callback did not connect (Asterisk said so): that attempt counts as 未接通."""
+    try:
+        with session_scope(runtime.session_factory) as session:
+            CallbackService(session, runtime.ctx).auto_unreachable(callback_id, attempt, reason)
+    except HotlineError as exc:  # already answered or no longer pending: nothing to do
+        log.info("originate failure for callback %s attempt %s ignored: %s", callback_id, attempt, exc.message)

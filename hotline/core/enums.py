@@ -107,3 +107,64 @@ class Verdict(StrEnum):
 
 
 REACHED = frozenset({Verdict.SATISFIED, Verdict.BASICALLY_SATISFIED, Verdict.UNSATISFIED})
+
+
+class CallbackStatus(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+
+
+class CallbackKind(StrEnum):
+    FULL = "full"  # a department handled the order
+    LIGHT = "light"  # 直办: the operator answered on the spot
+
+
+class AttemptMode(StrEnum):
+    STAFF = "staff"
+    AUTO = "auto"  # the automated keypad survey
+
+
+class SupervisionKind(StrEnum):
+    """督办: a missed deadline, a second 回退 awaiting a ruling, a repeated 不满意."""
+
+    OVERDUE = "overdue"
+    ARBITRATION = "arbitration"
+    REDO = "redo"
+
+
+class SupervisionStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class ReminderKind(StrEnum):
+    WARNING = "warning"  # yellow light, 催办
+    OVERDUE = "overdue"  # red light
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Disposition(StrEnum):
+    """How a call ended for the citizen."""
+
+    ANSWERED = "answered"
+    ABANDONED = "abandoned"
+    MESSAGE_LEFT = "message_left"
+    IVR_ONLY = "ivr_only"
+
+
+class RecordingKind(StrEnum):
+    MESSAGE = "message"  # left in the IVR
+    CALL = "call"  # a whole call (MixMonitor)
+
+
+class RecordingStatus(StrEnum):
+    PENDING = "pending"
+    TRANSCRIBED = "transcribed"
+    FAILED = "failed"
+    NO_MODEL = "no_model"

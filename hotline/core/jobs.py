@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 JobFn = Callable[..., Any]
 REGISTRY: dict[str, JobFn] = {}
 _SESSION_KEY = "hotline_jobs"
+KNOWN_JOBS = "hotline_known_jobs"  # session-factory info: the names this process can run
+WorkerHook = Callable[[Any], None]
+WORKER_START: list[WorkerHook] = []
 
 
 def job(name: str) -> Callable[[JobFn], JobFn]:
@@ -32,6 +35,12 @@ def job(name: str) -> Callable[[JobFn], JobFn]:
         return fn
 
     return register
+
+
+def on_worker_start(fn: WorkerHook) -> WorkerHook:
+    """Register work a job worker does once before it takes jobs (e.g. load a model before forking)."""
+    WORKER_START.append(fn)
+    return fn
 
 
 class JobQueue(Protocol):
@@ -50,9 +59,8 @@ class Runtime:
 
 def enqueue(session: Session, name: str, *args: Any) -> None:
     """Send `name(*args)` once this session's transaction commits; drop it if it rolls back."""
-    if name not in REGISTRY:
-        import hotline.jobs  # noqa: F401  (registers every job the first time one is enqueued)
-    if name not in REGISTRY:
+    known = session.info.get(KNOWN_JOBS)
+    if known is not None and name not in known:
         raise KeyError(f"no job named {name}")
     session.info.setdefault(_SESSION_KEY, []).append((name, args))
 

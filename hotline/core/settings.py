@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,8 @@ class Settings(BaseSettings):
     config_dir: Path = Path("config")
     var_dir: Path = Path("var")
     timezone: str = "Asia/Shanghai"
+    # Names this centre on a shared Redis (live channels, limits); default: derived from the database URL
+    deployment: str | None = None
     secret_key: SecretStr | None = None
     api_host: str = "127.0.0.1"
     api_port: int = 8000
@@ -44,6 +47,11 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def namespace(self) -> str:
+        """The prefix of this deployment's keys and channels on a Redis other centres may share."""
+        return self.deployment or hashlib.sha256(self.database_url.encode()).hexdigest()[:12]
 
     def secret(self) -> bytes:
         """The signing secret; embedded mode keeps a generated one in var/secret.key."""

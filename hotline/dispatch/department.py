@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from hotline.context import Context
+from hotline.dispatch.ports import DispatchEnv
 from hotline.core.actor import Actor
 from hotline.core.enums import AssignmentRole, AssignmentStatus, DeadlineKind, DeadlineStatus
 from hotline.core.errors import ConflictError, PermissionDeniedError
@@ -23,7 +23,7 @@ ARBITRATION_AFTER_RETURNS = 2
 class DepartmentService:
     """What the department holding an order does; a co-handler's steps move only its own share."""
 
-    def __init__(self, session: Session, ctx: Context):
+    def __init__(self, session: Session, ctx: DispatchEnv):
         self.session = session
         self.ctx = ctx
         self.orders = WorkOrderService(session, ctx)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from hotline.context import Context
+from hotline.dispatch.ports import DispatchEnv
 from hotline.core.actor import Actor
 from hotline.core.enums import AssignmentRole, DeadlineKind, ExtensionStatus
 from hotline.core.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
@@ -19,7 +19,7 @@ MAX_DAYS_PER_REQUEST = 15
 
 
 class ExtensionService:
-    def __init__(self, session: Session, ctx: Context):
+    def __init__(self, session: Session, ctx: DispatchEnv):
         self.ctx = ctx
         self.orders = WorkOrderService(session, ctx)
         self.requests = ExtensionRepository(session)

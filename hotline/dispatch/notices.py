@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hotline.context import Context
+from hotline.dispatch.ports import DispatchEnv
 from hotline.models import WorkOrder
 
 TIER_WORDS = {"emergency": "紧急", "livelihood": "民生", "general": "一般", "complex": "复杂"}
@@ -19,7 +19,7 @@ SUPERVISORS = "role:supervisor"
 OPERATORS = "role:operator"
 
 
-def dispatched(ctx: Context, order: WorkOrder, role: str, reply_due: dt.datetime) -> tuple[str, str]:
+def dispatched(ctx: DispatchEnv, order: WorkOrder, role: str, reply_due: dt.datetime) -> tuple[str, str]:
     share = "主办" if role == "lead" else "协办"
     subject = f"新工单 {order.ticket_no}（{TIER_WORDS[order.tier]}，{share}）"
     body = (f"【12345】您单位有新{share}工单 {order.ticket_no}：{order.title}。"
@@ -27,13 +27,13 @@ def dispatched(ctx: Context, order: WorkOrder, role: str, reply_due: dt.datetime
     return subject, body
 
 
-def reminder(ctx: Context, ticket_no: str, kind: str, due_at: dt.datetime) -> tuple[str, str]:
+def reminder(ctx: DispatchEnv, ticket_no: str, kind: str, due_at: dt.datetime) -> tuple[str, str]:
     subject = f"催办 {ticket_no}"
     body = f"【12345催办】工单 {ticket_no} 的{KIND_WORDS[kind]}时限为 {ctx.sla.local_text(due_at)}，请抓紧办理。"
     return subject, body
 
 
-def overdue(ctx: Context, ticket_no: str, kind: str, due_at: dt.datetime) -> tuple[str, str]:
+def overdue(ctx: DispatchEnv, ticket_no: str, kind: str, due_at: dt.datetime) -> tuple[str, str]:
     subject = f"超期 {ticket_no}"
     body = (f"【12345督办】工单 {ticket_no} 已超过{KIND_WORDS[kind]}时限（{ctx.sla.local_text(due_at)}），"
             f"已转督办。")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hotline.context import Context
+from hotline.dispatch.ports import DispatchEnv
 from hotline.core.actor import Actor
 from hotline.core.enums import (
     ONLINE_CHANNELS, AssignmentRole, AssignmentStatus, CloseReason, DeadlineKind,
@@ -40,7 +40,7 @@ class Created:
 class WorkOrderService:
     """The lifecycle in DESIGN.md; an illegal or unauthorised step raises before anything changes."""
 
-    def __init__(self, session: Session, ctx: Context):
+    def __init__(self, session: Session, ctx: DispatchEnv):
         self.session = session
         self.ctx = ctx
         self.orders = WorkOrderRepository(session)
@@ -135,6 +135,17 @@ class WorkOrderService:
         self.close(order, Action.MERGE_DUPLICATE, actor, CloseReason.DUPLICATE,
                     data={"parent_ticket": parent.ticket_no})
         order.parent_id = parent.id
+        return order
+
+    def apply_transcript(self, order_id: int, actor: Actor, *, content: str, title: str | None,
+                         place: str | None, data: dict) -> WorkOrder:
+        """A voice message's words become its text (no change of state; an event of its own)."""
+        order = self.load(order_id)
+        self.advance(order, Action.TRANSCRIBE, actor, data=data)
+        order.content = content
+        order.title = (title or order.title)[:200]
+        if place and not order.place:
+            order.place = place[:200]
         return order
 
     # -- dispatch ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
-from hotline.context import Context
+from hotline.dispatch.ports import DispatchEnv
 from hotline.core.db import dialect_insert
 from hotline.core.enums import DeadlineStatus, Light
 from hotline.dispatch import notices
@@ -36,7 +36,7 @@ class SweepResult:
 
 
 class SlaSweep:
-    def __init__(self, session: Session, ctx: Context):
+    def __init__(self, session: Session, ctx: DispatchEnv):
         self.session = session
         self.ctx = ctx
         self.outbox = Outbox(session, ctx.settings.notify_channels)

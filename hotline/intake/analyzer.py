@@ -14,7 +14,7 @@ from hotline.core.enums import Tier
 from hotline.core.errors import InvalidInputError
 from hotline.dispatch.routing import Router
 from hotline.intake.matcher import Hit, KeywordMatcher
-from hotline.intake.normalize import find_numbers, normalise
+from hotline.text.normalize import find_numbers, normalise
 from hotline.intake.places import PlaceFinder
 
 _CLAUSE = re.compile(r"[，。！？；,.!?;\n]")

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline.intake.analyzer import Analysis
-from hotline.models import Citizen, WorkOrder
+from hotline.intake.ports import IntakeEnv
+from hotline.intake.repository import IntakeRepository
+
+if TYPE_CHECKING:
+    from hotline.intake.analyzer import Analysis
 
 
 class IntakeService:
-    def __init__(self, session: Session, ctx) -> None:
+    def __init__(self, session: Session, ctx: IntakeEnv) -> None:
         self.session = session
         self.ctx = ctx
 
@@ -28,12 +31,7 @@ class IntakeService:
         """Earlier orders from this phone in the same category and place within the configured window."""
         days = self.ctx.config.intake.repeat_window_days
         since = self.ctx.clock.now() - dt.timedelta(days=days)
-        rows = self.session.execute(
-            select(WorkOrder.ticket_no, WorkOrder.place, WorkOrder.state)
-            .join(Citizen, Citizen.id == WorkOrder.citizen_id)
-            .where(Citizen.phone == phone, WorkOrder.category_code == category, WorkOrder.received_at >= since,
-                   WorkOrder.id != (exclude_order_id or -1))
-            .order_by(WorkOrder.received_at.desc()).limit(20)).all()
+        rows = IntakeRepository(self.session).recent_from(phone, category, since, exclude_order_id)
         same = [r for r in rows if self._same_place(place, r.place)]
         if not same:
             return None

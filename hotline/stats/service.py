@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, case, delete, func, insert, select, true
 from sqlalchemy.orm import Session
 
-from hotline.context import Context
+from hotline.stats.ports import StatsEnv
 from hotline.core.enums import CloseReason
 from hotline.core.db import dialect_insert
 from hotline.core.errors import NotFoundError, PermissionDeniedError
@@ -35,7 +35,7 @@ class Unit:
 
 
 class StatsService:
-    def __init__(self, session: Session, ctx: Context):
+    def __init__(self, session: Session, ctx: StatsEnv):
         self.session = session
         self.ctx = ctx
         self.tz = ctx.sla.tz

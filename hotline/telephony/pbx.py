@@ -11,14 +11,14 @@ class PbxUnavailableError(HotlineError):
     error_id = "pbx_unavailable"
 
 
-class Pbx:
+class AmiPbx:
     """One short manager session per request: the API never depends on the listener's connection."""
 
     def __init__(self, host: str | None, port: int, username: str, secret: str, timeout: float = 5) -> None:
         self.host, self.port, self.username, self.secret, self.timeout = host, port, username, secret, timeout
 
     @classmethod
-    def from_settings(cls, settings) -> Pbx:
+    def from_settings(cls, settings) -> AmiPbx:
         return cls(settings.ami_host, settings.ami_port, settings.ami_username, settings.ami_secret.get_secret_value())
 
     def queue_add(self, queue: str, interface: str, member_name: str) -> dict:

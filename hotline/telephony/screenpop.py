@@ -3,40 +3,37 @@ deadline lights, and how satisfied they were before — the repeat caller recogn
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline.context import Context
 from hotline.core.enums import State
-from hotline.models import Callback, Citizen, Deadline, WorkOrder
+from hotline.dispatch.sla import SlaPolicy
+from hotline.live.events import ScreenPop
+from hotline.models import WorkOrder
+from hotline.telephony.repository import AgentRepository, CallerHistoryRepository
 from hotline.telephony.tracker import CallRecord
 
 LIGHT_ORDER = ("green", "yellow", "red")
 
 
-def caller_history(session: Session, ctx: Context, phone: str | None, limit: int = 20) -> dict:
-    citizen = session.scalars(select(Citizen).where(Citizen.phone == phone)).first() if phone else None
+def caller_history(session: Session, sla: SlaPolicy, phone: str | None, limit: int = 20) -> dict:
+    history = CallerHistoryRepository(session)
+    citizen = history.citizen(phone) if phone else None
     if citizen is None:
         return {"caller": phone, "known": False, "open": [], "previous": [], "satisfaction": {}}
-    orders = session.scalars(select(WorkOrder).where(WorkOrder.citizen_id == citizen.id)
-                             .order_by(WorkOrder.received_at.desc()).limit(limit)).all()
+    orders = history.orders(citizen.id, limit)
     ids = [o.id for o in orders]
     lights: dict[int, str] = {}
-    for order_id, light in session.execute(select(Deadline.work_order_id, Deadline.light).where(
-            Deadline.work_order_id.in_(ids), Deadline.status == "open")):
+    for order_id, light in history.open_lights(ids):
         if LIGHT_ORDER.index(light) >= LIGHT_ORDER.index(lights.get(order_id, "green")):
             lights[order_id] = light
-    outcomes: dict[int, str] = {}
-    for order_id, outcome in session.execute(select(Callback.work_order_id, Callback.outcome).where(
-            Callback.work_order_id.in_(ids), Callback.outcome.is_not(None)).order_by(Callback.round)):
-        outcomes[order_id] = outcome
+    outcomes = dict(history.outcomes(ids))  # the latest round wins
     satisfaction: dict[str, int] = {}
     for outcome in outcomes.values():
         satisfaction[outcome] = satisfaction.get(outcome, 0) + 1
 
     def item(o: WorkOrder) -> dict:
         return {"ticket_no": o.ticket_no, "title": o.title, "state": o.state, "category_code": o.category_code,
-                "place": o.place, "received_at": ctx.sla.local_iso(o.received_at), "light": lights.get(o.id),
+                "place": o.place, "received_at": sla.local_iso(o.received_at), "light": lights.get(o.id),
                 "callback": outcomes.get(o.id)}
 
     return {"caller": phone, "known": True, "name": citizen.name,
@@ -45,7 +42,8 @@ def caller_history(session: Session, ctx: Context, phone: str | None, limit: int
             "satisfaction": satisfaction}
 
 
-def screen_pop(session: Session, ctx: Context, call: CallRecord) -> dict:
-    return {"type": "screen_pop", "linkedid": call.linkedid, "agent": call.agent,
-            "interface": call.agent_interface, "queue": call.queue, "wait_seconds": call.wait_seconds,
-            "history": caller_history(session, ctx, call.caller)}
+def screen_pop(session: Session, sla: SlaPolicy, call: CallRecord) -> ScreenPop:
+    """The pop for the operators who claimed the answering interface (and the supervisors' feed)."""
+    return ScreenPop(linkedid=call.linkedid, agent=call.agent, interface=call.agent_interface, queue=call.queue,
+                     wait_seconds=call.wait_seconds, history=caller_history(session, sla, call.caller),
+                     user_ids=tuple(sorted(AgentRepository(session).users_at(call.agent_interface))))

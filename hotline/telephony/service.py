@@ -1,67 +1,54 @@
-"""Wiring the AMI listener to the database and the live bus (`hotline ami`, the demo)."""
+"""Wiring the AMI listener to the database and the live notifier (`hotline ami`, the demo)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.core.db import session_scope
-from hotline.core.jobs import Runtime
-from hotline.models import AgentSession
+from hotline.live.events import CallUpdated
 from hotline.telephony.listener import AmiListener, Sinks
+from hotline.telephony.ports import TelephonyEnv
+from hotline.telephony.repository import AgentRepository, CallRepository
 from hotline.telephony.screenpop import screen_pop
-from hotline.telephony.store import save_agents, save_calls
 from hotline.telephony.tracker import AgentState, CallRecord, CallTracker
 
 log = logging.getLogger(__name__)
+OriginateFailed = Callable[[int, int, str], None]
 
 
 class DatabaseSinks(Sinks):
-    def __init__(self, runtime: Runtime, bus) -> None:
-        self.runtime, self.bus = runtime, bus
+    def __init__(self, env: TelephonyEnv, session_factory: sessionmaker[Session],
+                 originate_failed: OriginateFailed | None = None) -> None:
+        self.env, self.session_factory = env, session_factory
+        self._originate_failed = originate_failed
 
     def calls(self, records: list[CallRecord]) -> None:
         latest = {r.linkedid: r for r in records}
-        with session_scope(self.runtime.session_factory) as session:
-            save_calls(session, latest.values(), self.runtime.ctx.clock.now())
+        with session_scope(self.session_factory) as session:
+            CallRepository(session).save(latest.values(), self.env.clock.now())
         for record in latest.values():
-            self._publish("calls", {"type": "call", **record.as_dict()})
+            self.env.live.publish(CallUpdated(record.as_dict()))
 
     def agents(self, states: list[AgentState]) -> None:
-        with session_scope(self.runtime.session_factory) as session:
-            save_agents(session, states, self.runtime.ctx.clock.now())
+        with session_scope(self.session_factory) as session:
+            AgentRepository(session).save(states, self.env.clock.now())
 
     def connected(self, call: CallRecord) -> None:
         """Screen pop: to the operator sitting at the answering interface, and to the supervisors' feed."""
-        with self.runtime.session_factory() as session:
-            payload = screen_pop(session, self.runtime.ctx, call)
-            user_ids = session.scalars(select(AgentSession.user_id).where(
-                AgentSession.interface == call.agent_interface, AgentSession.user_id.is_not(None))).all()
-        for user_id in set(user_ids):
-            self._publish(f"agent:{user_id}", payload)
-        self._publish("calls", payload)
+        with self.session_factory() as session:
+            pop = screen_pop(session, self.env.sla, call)
+        self.env.live.publish(pop)
 
     def originate_failed(self, callback_id: int, attempt: int, reason: str) -> None:
-        """An automated callback did not connect: that attempt counts as 未接通."""
-        from hotline.callbacks.service import CallbackService
-        from hotline.core.errors import HotlineError
-
-        try:
-            with session_scope(self.runtime.session_factory) as session:
-                CallbackService(session, self.runtime.ctx).auto_unreachable(callback_id, attempt, reason)
-        except HotlineError as exc:  # already answered or no longer pending: nothing to do
-            log.info("originate failure for callback %s attempt %s ignored: %s", callback_id, attempt, exc.message)
-
-    def _publish(self, channel: str, message: dict) -> None:
-        try:
-            self.bus.publish(channel, message)
-        except Exception as exc:  # live updates are best effort; the records are stored
-            log.warning("live event to %s not published: %s", channel, exc)
+        """An automated callback did not connect: whoever placed it is told (that attempt is 未接通)."""
+        if self._originate_failed is not None:
+            self._originate_failed(callback_id, attempt, reason)
 
 
-def make_listener(runtime: Runtime, bus, host: str | None = None, port: int | None = None) -> AmiListener:
-    settings = runtime.ctx.settings
-    return AmiListener(host or settings.ami_host, port or settings.ami_port, settings.ami_username,
-                       settings.ami_secret.get_secret_value(), DatabaseSinks(runtime, bus),
-                       tracker=CallTracker(clock=runtime.ctx.clock.now))
+def make_listener(env: TelephonyEnv, sinks: Sinks, host: str | None = None, port: int | None = None) -> AmiListener:
+    settings = env.settings
+    return AmiListener(host or settings.ami_host or "", port or settings.ami_port, settings.ami_username,
+                       settings.ami_secret.get_secret_value(), sinks, tracker=CallTracker(clock=env.clock.now))

@@ -13,10 +13,10 @@ from hotline.core.errors import ConflictError
 from hotline.core.jobs import Runtime
 from hotline.dispatch.service import WorkOrderService
 from hotline.models import AgentSession, Call
-from hotline.telephony.bus import MemoryBus
-from hotline.telephony.fake import CAPTURES, Capture
+
+from hotline.simulator.fake import CAPTURES, Capture
 from hotline.telephony.listener import AmiListener, Sinks
-from hotline.telephony.pbx import Pbx, PbxUnavailableError
+from hotline.telephony.pbx import AmiPbx as Pbx, PbxUnavailableError
 from hotline.telephony.service import DatabaseSinks
 from tests.factories import OPERATOR, draft
 
@@ -54,7 +54,7 @@ def wait_for(predicate, timeout=10.0):
 
 def test_replayed_captures_become_call_records_and_the_same_stream_twice_stores_each_call_once(
         pbx, session_factory, ctx):
-    listener = listen(pbx, DatabaseSinks(Runtime(ctx, session_factory), MemoryBus()))
+    listener = listen(pbx, DatabaseSinks(ctx, session_factory))
     try:
         for _ in range(2):
             for capture in (ANSWERED, ABANDONED, IVR):
@@ -153,7 +153,7 @@ def test_refused_login_is_retried_until_asterisk_accepts(pbx):
 
 
 def test_event_flood_is_read_without_blocking_and_every_call_stored(pbx, session_factory, ctx):
-    listener = listen(pbx, DatabaseSinks(Runtime(ctx, session_factory), MemoryBus()))
+    listener = listen(pbx, DatabaseSinks(ctx, session_factory))
     try:
         for _ in range(60):
             pbx.play(ANSWERED)
@@ -167,7 +167,7 @@ def test_event_flood_is_read_without_blocking_and_every_call_stored(pbx, session
 
 
 def test_agent_actions_go_through_ami_and_state_comes_back_from_events(pbx, session_factory, ctx):
-    listener = listen(pbx, DatabaseSinks(Runtime(ctx, session_factory), MemoryBus()))
+    listener = listen(pbx, DatabaseSinks(ctx, session_factory))
     pbx_port = Pbx("127.0.0.1", pbx.port, pbx.username, pbx.secret)
     try:
         pbx_port.queue_add("hotline-queue", "PJSIP/1001", "话务员1001")
@@ -201,7 +201,7 @@ def test_screen_pop_reaches_the_answering_operator_with_the_callers_history(pbx,
         s.add(AgentSession(queue="hotline-queue", interface="Local/1001@agent-sim/n", member_name="Agent1001",
                            user_id=user.id, updated_at=ctx.clock.now()))
         user_id = user.id
-    bus = MemoryBus()
+    bus = ctx.live
     received = []
 
     async def subscriber(ready):
@@ -213,7 +213,7 @@ def test_screen_pop_reaches_the_answering_operator_with_the_callers_history(pbx,
     ready = asyncio.Event()
     task = loop.create_task(subscriber(ready))
     loop.run_until_complete(ready.wait())
-    listener = listen(pbx, DatabaseSinks(Runtime(ctx, session_factory), bus))
+    listener = listen(pbx, DatabaseSinks(ctx, session_factory))
     try:
         pbx.play(ANSWERED)
         loop.run_until_complete(task)

@@ -11,7 +11,8 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from hotline.api.app import create_app
+from hotline.runtime.api import create_app
+from hotline.runtime.context import build_context
 
 
 @pytest.fixture
@@ -142,6 +143,4 @@ def test_embedded_api_runs_the_periodic_sweep_itself(ctx, session_factory, clock
 
 
 def replace_settings(ctx, **changes):
-    from dataclasses import replace
-
-    return replace(ctx, settings=ctx.settings.model_copy(update=changes))
+    return build_context(ctx.settings.model_copy(update=changes), clock=ctx.clock, config=ctx.config)

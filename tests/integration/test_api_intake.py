@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import shutil
 
-from hotline.asr import engine as engines
+from hotline.asr import loader as engines
+from hotline.simulator.speech import demo_engine
 from hotline.ivr.services import DatabaseServices
-from hotline.telephony.fake import CAPTURES
+from hotline.simulator.fake import CAPTURES
 from tests.integration.conftest import new_order
 
 
@@ -35,8 +36,9 @@ def test_message_orders_show_their_transcript_and_draft(api, people, ctx, queue,
     monkeypatch.setattr(app_ctx.settings, "asr_engine", "fake")
     monkeypatch.setattr(app_ctx.settings, "recordings_dir", tmp_path)
     engines.forget_engine()
+    engines.use_scripted(demo_engine())
     shutil.copyfile(CAPTURES / "agi-1795257454.2.wav", tmp_path / "msg-1795257454.2.wav")
-    ticket, _ = DatabaseServices(api.app.state.runtime)._message_order(
+    ticket, _ = DatabaseServices(api.app.state.ctx, api.app.state.runtime.session_factory).message_order_now(
         "13800138000", "1795257454.2", "/var/spool/asterisk/monitor/msg-1795257454.2.wav")
     queue.drain()
     engines.forget_engine()
@@ -86,7 +88,7 @@ def test_a_write_is_committed_before_its_response_leaves(ctx):
     import uvicorn
     from sqlalchemy import event
 
-    from hotline.api.app import create_app
+    from hotline.runtime.api import create_app
     from hotline.core.jobs import InProcessQueue
 
     app = create_app(ctx, queue=InProcessQueue())

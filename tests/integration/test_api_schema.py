@@ -3,7 +3,7 @@ that none is answered with a 500 or with a response that breaks the documented s
 
 from __future__ import annotations
 
-from dataclasses import replace
+from hotline.runtime.context import build_context
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
-from hotline.api.app import create_app
+from hotline.runtime.api import create_app
 from hotline.core.jobs import InProcessQueue
-from hotline.telephony.fake import FakeAsterisk
+from hotline.simulator.fake import FakeAsterisk
 
 EXAMPLES = 12
 # Schema-valid input can still be refused by the domain (an unknown category, a step the order's state
@@ -26,7 +26,8 @@ STREAMS = {"/api/v1/live"}  # an event stream never ends; tests/integration/test
 
 def test_no_server_errors_and_responses_match_the_schema(ctx, session_factory, people):
     pbx = FakeAsterisk().start()  # agent actions reach a manager that answers like Asterisk
-    ctx = replace(ctx, settings=ctx.settings.model_copy(update={"ami_host": "127.0.0.1", "ami_port": pbx.port}))
+    ctx = build_context(ctx.settings.model_copy(update={"ami_host": "127.0.0.1", "ami_port": pbx.port}),
+                        clock=ctx.clock, config=ctx.config)
     app = create_app(ctx, queue=InProcessQueue())
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     headers = people["admin"].headers

@@ -12,11 +12,11 @@ import httpx2 as httpx
 import pytest
 import uvicorn
 
-from hotline.api.app import create_app
-from hotline.context import build_context
+from hotline.runtime.api import create_app
+from hotline.runtime.context import build_context
 from hotline.core.jobs import InProcessQueue
-from hotline.telephony.fake import CAPTURES, Capture
-from hotline.telephony.service import make_listener
+from hotline.simulator.fake import CAPTURES, Capture
+from hotline.runtime.processes import ami_listener
 
 ANSWERED = Capture.load(CAPTURES / "queue-answered.ami")
 ABANDONED = Capture.load(CAPTURES / "queue-abandon.ami")
@@ -34,7 +34,7 @@ def served(pbx, settings, clock, config, session_factory):
     while not server.started:
         time.sleep(0.02)
     port = server.servers[0].sockets[0].getsockname()[1]
-    listener = make_listener(app.state.runtime, app.state.bus, "127.0.0.1", pbx.port).start()
+    listener = ami_listener(app.state.runtime, "127.0.0.1", pbx.port).start()
     assert listener.connected.wait(10)
     yield ctx, f"http://127.0.0.1:{port}", listener
     listener.stop()

@@ -8,18 +8,20 @@ import shutil
 import pytest
 from sqlalchemy import func, select
 
-from hotline.asr import engine as engines
-from hotline.asr.engine import FakeEngine
-from hotline.asr.service import TranscriptionService
-from hotline.context import build_context
+from hotline.asr import loader as engines
+from hotline.simulator.speech import demo_engine
+from hotline.asr.fake import FakeEngine
+from hotline.runtime.context import build_context
 from hotline.core.actor import SYSTEM
 from hotline.core.db import session_scope
 from hotline.core.jobs import REGISTRY, InProcessQueue, Runtime, install_after_commit
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.service import WorkOrderService
-from hotline.ivr.services import MESSAGE_CONTENT, DatabaseServices
+from hotline.ivr.services import DatabaseServices
+from hotline.voice.messages import PLACEHOLDER as MESSAGE_CONTENT
+from hotline.voice.tasks import transcribe_recording
 from hotline.models import Recording, Transcript, WorkOrder, WorkOrderEvent
-from hotline.telephony.fake import CAPTURES
+from hotline.simulator.fake import CAPTURES
 from tests.speech import silence, write
 
 MESSAGE = CAPTURES / "agi-1795257454.2.wav"
@@ -30,6 +32,7 @@ CALLER = "13800138000"
 def asr_ctx(settings, clock, config, tmp_path):
     """Settings with a recordings directory of their own and the demo's scripted recogniser."""
     engines.forget_engine()
+    engines.use_scripted(demo_engine())
     yield build_context(settings.model_copy(update={"recordings_dir": tmp_path / "rec", "asr_engine": "fake"}),
                         clock=clock, config=config)
     engines.forget_engine()
@@ -48,7 +51,7 @@ def leave_message(runtime, linkedid="1795257454.2", source=MESSAGE) -> tuple[str
     folder = runtime.ctx.settings.recordings_dir
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, folder / f"msg-{linkedid}.wav")
-    ticket, _ = DatabaseServices(runtime)._message_order(CALLER, linkedid, f"/var/spool/asterisk/monitor/msg-{linkedid}.wav")
+    ticket, _ = DatabaseServices(runtime.ctx, runtime.session_factory).message_order_now(CALLER, linkedid, f"/var/spool/asterisk/monitor/msg-{linkedid}.wav")
     with runtime.session_factory() as s:
         return ticket, s.scalar(select(Recording.id).where(Recording.linkedid == linkedid))
 
@@ -77,7 +80,7 @@ def test_the_job_is_idempotent(runtime, session_factory):
     _, recording_id = leave_message(runtime)
     runtime.queue.drain()
     assert REGISTRY["hotline.asr.transcribe"](runtime, recording_id) == "transcribed"
-    assert TranscriptionService(runtime).run(recording_id, FakeEngine(default="别的话")) == "transcribed"
+    assert transcribe_recording(runtime, recording_id, FakeEngine(default="别的话")) == "transcribed"
     with session_factory() as s:
         assert s.scalar(select(func.count()).select_from(Transcript)) == 1
         assert s.scalar(select(func.count()).select_from(WorkOrderEvent).where(WorkOrderEvent.action == "transcribe")) == 1
@@ -147,7 +150,7 @@ def test_an_order_the_operator_already_wrote_keeps_its_text(asr_ctx, session_fac
         service = WorkOrderService(s, runtime.ctx)
         service.accept(order.id, SYSTEM, category_code="water.outage")
         order.content = "接线员记录：小区停水两天"
-    TranscriptionService(runtime).run(recording_id, engines.engine_for(runtime.ctx.settings)[0])
+    transcribe_recording(runtime, recording_id, engines.engine_for(runtime.ctx.settings)[0])
     with session_factory() as s:
         assert s.scalars(select(WorkOrder)).one().content == "接线员记录：小区停水两天"
         assert s.scalars(select(Transcript)).one().text.startswith("我家小区停水了")

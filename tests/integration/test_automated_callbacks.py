@@ -10,17 +10,17 @@ import pytest
 from sqlalchemy import select
 
 from hotline.callbacks.tasks import dial
-from hotline.context import build_context
+from hotline.runtime.context import build_context
 from hotline.core.db import session_scope
 from hotline.core.enums import State
 from hotline.core.jobs import Runtime
 from hotline.ivr.fastagi import AgiServer
 from hotline.ivr.services import DatabaseServices
-from hotline.ivr.simulator import SimulatedCaller
+from hotline.simulator.caller import SimulatedCaller
 from hotline.models import CallbackAttempt, WorkOrder
-from hotline.telephony.bus import MemoryBus
+
 from hotline.telephony.listener import AmiListener
-from hotline.telephony.service import DatabaseSinks
+from hotline.runtime.processes import ami_sinks
 from tests.factories import order_in
 
 
@@ -44,7 +44,7 @@ def test_due_callback_is_originated_once_and_the_keypad_answer_closes_the_order(
     _, callback_id, attempt = originate[0]["ActionID"].split("-")
     caller = SimulatedCaller(script="survey", query=f"callback={callback_id}&attempt={attempt}",
                              answers={"custom/survey": ["1"]})
-    server = AgiServer(auto.ctx.config.ivr, DatabaseServices(auto), auto.ctx.settings.timezone)
+    server = AgiServer(auto.ctx.config.ivr, DatabaseServices(auto.ctx, auto.session_factory), auto.ctx.settings.timezone)
 
     async def call():
         tcp = await server.serve("127.0.0.1", 0)
@@ -63,7 +63,7 @@ def test_failed_originate_counts_as_unreachable_from_the_event(auto, pbx, sessio
     with session_scope(session_factory) as s:
         order_id = order_in(State.CALLBACK_PENDING, s, auto.ctx).id
     listener = AmiListener("127.0.0.1", pbx.port, pbx.username, pbx.secret,
-                           DatabaseSinks(auto, MemoryBus())).start()
+                           ami_sinks(auto)).start()
     try:
         assert listener.connected.wait(10)
         listener.idle()
@@ -79,8 +79,8 @@ def test_failed_originate_counts_as_unreachable_from_the_event(auto, pbx, sessio
 def test_asterisk_unreachable_gives_the_attempt_back(auto, pbx, session_factory):
     with session_scope(session_factory) as s:
         order_in(State.CALLBACK_PENDING, s, auto.ctx)
-    away = dataclasses.replace(auto, ctx=dataclasses.replace(
-        auto.ctx, settings=auto.ctx.settings.model_copy(update={"ami_port": 1})))
+    away = dataclasses.replace(auto, ctx=build_context(
+        auto.ctx.settings.model_copy(update={"ami_port": 1}), clock=auto.ctx.clock, config=auto.ctx.config))
     assert dial(away) == 0
     with session_factory() as s:
         assert s.scalars(select(CallbackAttempt)).all() == []

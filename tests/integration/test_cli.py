@@ -90,8 +90,8 @@ def test_outbox_resend_delivers_on_embedded_defaults(tmp_path):
 def test_users_create_makes_an_account_that_can_log_in(tmp_path):
     from fastapi.testclient import TestClient
 
-    from hotline.api.app import create_app
-    from hotline.context import build_context
+    from hotline.runtime.api import create_app
+    from hotline.runtime.context import build_context
     from hotline.core.settings import Settings
 
     env = {"HOTLINE_DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}", "HOTLINE_VAR_DIR": str(tmp_path),
@@ -125,7 +125,7 @@ def test_stats_report_prints_rates_and_ranking_and_refuses_a_bad_month(tmp_path)
 
 
 def test_ami_replay_prints_one_json_line_per_tracked_call():
-    captures = ROOT / "hotline" / "telephony" / "captures"
+    captures = ROOT / "hotline" / "simulator" / "captures"
     r = hotline("ami", "replay", str(captures / "queue-answered.ami"), str(captures / "ivr-agi.ami"), "--times", "3")
     assert r.returncode == 0, r.stderr
     calls = [json.loads(line) for line in r.stdout.splitlines()]
@@ -149,13 +149,13 @@ def test_demo_accounts_are_made_once_and_can_log_in(tmp_path):
 
     from hotline.accounts.service import AccountService
     from hotline.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
-    from hotline.context import build_context, open_runtime
+    from hotline.runtime.context import build_context, open_runtime
     from hotline.core.settings import Settings
 
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     env = {**os.environ, "HOTLINE_DATABASE_URL": url, "HOTLINE_VAR_DIR": str(tmp_path), "HOTLINE_SECRET_KEY": "s"}
     subprocess.run([sys.executable, "-m", "hotline.cli", "db", "upgrade"], env=env, check=True, capture_output=True)
-    code = "from hotline.cli import _demo_accounts; _demo_accounts()"
+    code = "from hotline.cli.processes import seed_demo_accounts; seed_demo_accounts()"
     first = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
     again = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
     assert "demo accounts" in first.stdout and again.stdout == ""  # made once

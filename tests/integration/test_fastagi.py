@@ -10,13 +10,13 @@ from sqlalchemy import select
 from hotline.core.jobs import Runtime
 from hotline.ivr.fastagi import AgiServer
 from hotline.ivr.services import DatabaseServices
-from hotline.ivr.simulator import SimulatedCaller
+from hotline.simulator.caller import SimulatedCaller
 from hotline.models import Recording, WorkOrder
-from hotline.telephony.fake import CAPTURES
+from hotline.simulator.fake import CAPTURES
 
 
 def serve_and(ctx, session_factory, *callers: SimulatedCaller) -> AgiServer:
-    server = AgiServer(ctx.config.ivr, DatabaseServices(Runtime(ctx, session_factory)), ctx.settings.timezone,
+    server = AgiServer(ctx.config.ivr, DatabaseServices(ctx, session_factory), ctx.settings.timezone,
                        now=ctx.clock.now)
 
     async def main():
@@ -85,7 +85,7 @@ def test_caller_hanging_up_mid_flow_ends_the_session_cleanly(ctx, session_factor
 
 @pytest.mark.parametrize("garbage", [b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", b"\xff\xfe\n\n", b""])
 def test_something_that_is_not_asterisk_is_turned_away(ctx, session_factory, garbage):
-    server = AgiServer(ctx.config.ivr, DatabaseServices(Runtime(ctx, session_factory)), ctx.settings.timezone)
+    server = AgiServer(ctx.config.ivr, DatabaseServices(ctx, session_factory), ctx.settings.timezone)
 
     async def main():
         tcp = await server.serve("127.0.0.1", 0)

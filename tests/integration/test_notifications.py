@@ -9,8 +9,8 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select, update
 
-from hotline.context import open_runtime
-from hotline.core.celery_app import celery_app
+from hotline.runtime.context import open_runtime
+from hotline.runtime.celery import celery_app
 from hotline.core.db import session_scope
 from hotline.core.enums import State
 from hotline.core.jobs import CeleryQueue, InProcessQueue, Runtime

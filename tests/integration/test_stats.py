@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from hotline.callbacks.service import CallbackService
-from hotline.context import build_context
+from hotline.runtime.context import build_context
 from hotline.core.db import session_scope
 from hotline.core.enums import Tier, Verdict
 from hotline.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from hotline.telephony.ami import PacketReader, parse
-from hotline.telephony.fake import Capture
+from hotline.simulator.fake import Capture
 from hotline.telephony.tracker import CallTracker
 
-from hotline.telephony.fake import CAPTURES as FIXTURES  # noqa: E402
+from hotline.simulator.fake import CAPTURES as FIXTURES  # noqa: E402
 
 
 def packets(name: str) -> list[dict]:
@@ -87,7 +87,7 @@ def test_queue_member_events_keep_agent_state():
 def test_capture_replay_freshens_ids_channels_and_times():
     import datetime as dt
 
-    from hotline.telephony.fake import FakeAsterisk
+    from hotline.simulator.fake import FakeAsterisk
 
     capture = Capture.load(FIXTURES / "queue-answered.ami")
     fake = FakeAsterisk()

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from hotline.asr.audio import AudioError, AudioSource
-from hotline.asr.engine import FakeEngine
+from hotline.asr.fake import FakeEngine
 from hotline.asr.transcribe import transcribe
 from tests.speech import silence, tone, write
 

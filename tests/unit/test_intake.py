@@ -10,7 +10,7 @@ from bench.bench_intake import evaluate, load
 from hotline.core.errors import InvalidInputError
 from hotline.intake.analyzer import Analyzer
 from hotline.intake.matcher import KeywordMatcher
-from hotline.intake.normalize import find_numbers, join_tokens, normalise, spoken_numbers
+from hotline.text.normalize import find_numbers, join_tokens, normalise, spoken_numbers
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from hotline.api import schemas
 from hotline.api.audit import audit
 from hotline.api.deps import DbSession, current_actor, get_ctx
 from hotline.api.scope import department_filter, require
-from hotline.context import Context
+from hotline.api.env import ApiEnv as Context
 from hotline.core.actor import Actor
 from hotline.core.enums import Role
 from hotline.models import AuditRecord, Department, User

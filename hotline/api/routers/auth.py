@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from hotline.accounts.service import AccountService
 from hotline.api.deps import DbSession, current_actor, get_ctx, rate_limit
 from hotline.api.schemas import LoginIn, MeOut, RefreshIn, TokensOut
-from hotline.context import Context
+from hotline.api.env import ApiEnv as Context
 from hotline.core.actor import Actor
 from hotline.models import Department, User
 

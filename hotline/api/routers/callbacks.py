@@ -13,7 +13,7 @@ from hotline.api.deps import DbSession, current_actor, get_ctx
 from hotline.api.routers.work_orders import ERRORS, Ticket, visible
 from hotline.api.scope import require
 from hotline.callbacks.service import CallbackService
-from hotline.context import Context
+from hotline.api.env import ApiEnv as Context
 from hotline.core.actor import Actor
 from hotline.core.enums import Role
 from hotline.core.errors import NotFoundError

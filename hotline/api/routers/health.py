@@ -7,8 +7,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from hotline.context import Context
-from hotline.models import Department, Recording
+from hotline.api.env import ApiEnv as Context
+from hotline.asr.repository import RecordingRepository
+from hotline.models import Department
 
 router = APIRouter(tags=["health"])
 
@@ -81,8 +82,7 @@ def _asr(settings, session_factory) -> dict:
 
     try:
         with session_factory() as session:
-            waiting = dict(session.execute(select(Recording.status, func.count()).where(
-                Recording.status.in_(["pending", "no_model", "failed"])).group_by(Recording.status)).all())
+            waiting = RecordingRepository(session).status_counts()
     except SQLAlchemyError:
         waiting = {}
     if settings.asr_engine == "fake":

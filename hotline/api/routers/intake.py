@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 from hotline.api import schemas
 from hotline.api.deps import DbSession, current_actor, get_ctx
 from hotline.api.scope import require
-from hotline.context import Context
+from hotline.api.env import ApiEnv as Context
 from hotline.core.actor import Actor
 from hotline.core.enums import Role
 from hotline.intake.service import IntakeService

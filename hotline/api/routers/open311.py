@@ -17,7 +17,7 @@ from hotline.accounts.service import AccountService
 from hotline.api.audit import audit
 from hotline.api.deps import DbSession, get_ctx
 from hotline.api.scope import mask_numbers_in_text
-from hotline.context import Context
+from hotline.api.env import ApiEnv as Context
 from hotline.core.actor import Actor
 from hotline.core.enums import Channel, Role
 from hotline.core.errors import HotlineError, InvalidInputError, NotFoundError

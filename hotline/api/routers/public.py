@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from hotline.api.deps import DbSession, get_ctx, rate_limit
 from hotline.api.schemas import PublicStatus
 from hotline.api.scope import mask_numbers_in_text
-from hotline.context import Context
+from hotline.api.env import ApiEnv as Context
 from hotline.core.errors import NotFoundError
 from hotline.dispatch import tickets
 from hotline.dispatch.repository import WorkOrderRepository

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from hotline.api.deps import DbSession, get_ctx
-from hotline.context import Context
+from hotline.api.env import ApiEnv as Context
 from hotline.core.enums import Tier
 from hotline.dispatch.repository import DepartmentRepository
 

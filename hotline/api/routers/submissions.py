@@ -11,7 +11,7 @@ from hotline.accounts.service import AccountService
 from hotline.api.audit import audit
 from hotline.api.deps import DbSession, get_ctx
 from hotline.api.schemas import CreatedOrder
-from hotline.context import Context
+from hotline.api.env import ApiEnv as Context
 from hotline.core.actor import Actor
 from hotline.core.enums import Channel, Role
 from hotline.dispatch.schemas import WorkOrderDraft

@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 from hotline.api.audit import audit
 from hotline.api.deps import DbSession, bearer, current_actor, get_ctx
 from hotline.api.scope import require
-from hotline.context import Context
+from hotline.api.env import ApiEnv as Context
 from hotline.core.actor import Actor
 from hotline.core.db import session_scope
 from hotline.core.enums import Role
 from hotline.core.errors import InvalidInputError, NotFoundError
 from hotline.models import AgentSession, Call
-from hotline.telephony.store import claim_agent
+from hotline.telephony.repository import AgentRepository
 
 router = APIRouter(prefix="/api/v1", tags=["telephony"])
 CENTRE = (Role.OPERATOR, Role.HOTLINE_ADMIN, Role.SUPERVISOR)
@@ -136,8 +136,8 @@ def agent_login(body: QueueIn, request: Request, actor: Actor = Depends(current_
     require(actor, Role.OPERATOR, Role.HOTLINE_ADMIN)
     queue = body.queue or ctx.config.ivr.queue
     member = actor.name or f"user{actor.user_id}"
-    request.app.state.pbx.queue_add(queue, body.interface, member)
-    claim_agent(session, queue, body.interface, member, actor.user_id, ctx.clock.now())
+    ctx.pbx.queue_add(queue, body.interface, member)
+    AgentRepository(session).claim(queue, body.interface, member, actor.user_id, ctx.clock.now())
     audit(session, request, actor, "agent.login", "agent", body.interface, {"queue": queue})
     return _agent(_mine(session, actor, queue, body.interface), actor)
 
@@ -160,7 +160,7 @@ def agent_logout(body: QueueIn, request: Request, actor: Actor = Depends(current
     require(actor, Role.OPERATOR, Role.HOTLINE_ADMIN)
     queue = body.queue or ctx.config.ivr.queue
     agent = _mine(session, actor, queue, body.interface)
-    request.app.state.pbx.queue_remove(queue, body.interface)
+    ctx.pbx.queue_remove(queue, body.interface)
     agent.logged_in, agent.paused, agent.updated_at = False, False, ctx.clock.now()
     audit(session, request, actor, "agent.logout", "agent", body.interface, {"queue": queue})
     return _agent(agent, actor)
@@ -170,7 +170,7 @@ def _pause(body: QueueIn, paused: bool, reason: str, request, actor, session, ct
     require(actor, Role.OPERATOR, Role.HOTLINE_ADMIN)
     queue = body.queue or ctx.config.ivr.queue
     agent = _mine(session, actor, queue, body.interface)
-    request.app.state.pbx.queue_pause(queue, body.interface, paused, reason)
+    ctx.pbx.queue_pause(queue, body.interface, paused, reason)
     agent.paused, agent.pause_reason, agent.updated_at = paused, reason or None, ctx.clock.now()
     audit(session, request, actor, "agent.pause" if paused else "agent.unpause", "agent", body.interface,
           {"queue": queue, "reason": reason} if paused else {"queue": queue})
@@ -204,7 +204,7 @@ async def live(request: Request, credentials: HTTPAuthorizationCredentials | Non
     require(actor, *CENTRE)
     # Operators get their screen pops and transcripts of voice messages; supervisors every call too.
     channels = [f"agent:{actor.user_id}", "transcripts"] if actor.role == Role.OPERATOR else ["calls", "transcripts"]
-    bus = request.app.state.bus
+    bus = request.app.state.ctx.live
     if not channels[0]:
         raise InvalidInputError("no live channel for this account")
 

@@ -15,7 +15,7 @@ from hotline.api import presenters, schemas
 from hotline.api.audit import audit
 from hotline.api.deps import DbSession, current_actor, get_ctx
 from hotline.api.scope import masks_personal_data, order_filter, require
-from hotline.context import Context
+from hotline.api.env import ApiEnv as Context
 from hotline.core.actor import Actor
 from hotline.core.enums import Channel, Role, State, Tier
 from hotline.core.errors import NotFoundError

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from hotline.asr.engine import FakeEngine
-from hotline.ivr.simulator import MESSAGE
+from hotline.asr.fake import FakeEngine
+from hotline.simulator.caller import MESSAGE
 
-# What the caller says in the captured recording (see hotline/telephony/captures/README.md).
+# What the caller says in the captured recording (see hotline/simulator/captures/README.md).
 MESSAGE_TEXT = "我家小区停水了，已经两天了，请尽快派人处理。"
 _ENGINE: FakeEngine | None = None
 

@@ -1,5 +1,5 @@
 """The Asterisk side of FastAGI, for the demo and the tests: sends the agi_* environment the way
-Asterisk 22 does (see telephony/captures/ivr-agi.fastagi.txt) and answers each command like a
+Asterisk 22 does (see simulator/captures/ivr-agi.fastagi.txt) and answers each command like a
 caller would — keys pressed, a message spoken into RECORD FILE, hanging up."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hotline.telephony.fake import CAPTURES
+from hotline.simulator.fake import CAPTURES
 
 MESSAGE = CAPTURES / "agi-1795257454.2.wav"
 

@@ -6,8 +6,9 @@ from celery import Celery
 from celery.signals import worker_init, worker_process_init
 from sqlalchemy.exc import OperationalError
 
-from hotline.core.jobs import REGISTRY, Runtime
+from hotline.core.jobs import REGISTRY, WORKER_START, Runtime
 from hotline.core.settings import Settings, get_settings
+from hotline.runtime import registry
 
 TIME_LIMIT = 300
 
@@ -24,8 +25,6 @@ def celery_app(settings: Settings | None = None) -> Celery:
 
 
 def _make_app(settings: Settings) -> Celery:
-    import hotline.jobs as jobs
-
     app = Celery("hotline", broker=settings.redis_url, set_as_current=True)
     app.conf.update(
         task_acks_late=True,  # a job whose worker dies is delivered again
@@ -46,7 +45,7 @@ def _make_app(settings: Settings) -> Celery:
         },
         timezone=settings.timezone,
         beat_schedule={name: {"task": name, "schedule": float(settings.sweep_interval_seconds)}
-                       for name in jobs.PERIODIC},
+                       for name in registry.PERIODIC},
     )
     for name, fn in REGISTRY.items():
         app.task(name=name, bind=True, autoretry_for=(OperationalError,), retry_backoff=True,
@@ -70,7 +69,7 @@ def _runtime() -> Runtime:
     """One context and connection pool per worker process, made after the fork."""
     global _RUNTIME
     if _RUNTIME is None:
-        from hotline.context import build_context, open_runtime
+        from hotline.runtime.context import build_context, open_runtime
 
         ctx = build_context()
         _RUNTIME = open_runtime(ctx)
@@ -84,8 +83,9 @@ def _reset_after_fork(**_kwargs) -> None:
 
 
 @worker_init.connect
-def _load_speech_model(**_kwargs) -> None:
-    """Load the speech model in the parent before the pool forks: every child shares one copy."""
-    from hotline.asr.engine import engine_for
-
-    engine_for(get_settings())
+def _worker_start(**_kwargs) -> None:
+    """Hooks the domains registered (the speech model loads in the parent before the pool forks, so
+    every child shares one copy)."""
+    settings = get_settings()
+    for hook in WORKER_START:
+        hook(settings)

@@ -1,4 +1,8 @@
-"""Live events for consoles: Redis pub/sub across processes, or in-process on embedded defaults."""
+"""The bus under live events: Redis pub/sub across processes, or in-process on embedded defaults.
+
+Redis pub/sub channels are global to a server (the database number does not separate them), so
+every channel carries the deployment's namespace: two centres sharing a Redis never hear each other.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-PREFIX = "hotline:live:"
 
 
 class MemoryBus:
@@ -40,14 +43,15 @@ class MemoryBus:
 
 
 class RedisBus:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, namespace: str) -> None:
         import redis
 
         self.url = url
+        self.prefix = f"hotline:{namespace}:live:"
         self._redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
 
     def publish(self, channel: str, message: dict) -> int:
-        return self._redis.publish(PREFIX + channel, json.dumps(message, ensure_ascii=False, default=str))
+        return self._redis.publish(self.prefix + channel, json.dumps(message, ensure_ascii=False, default=str))
 
     @asynccontextmanager
     async def subscribe(self, *channels: str) -> AsyncIterator[asyncio.Queue]:
@@ -55,7 +59,7 @@ class RedisBus:
 
         client = aioredis.Redis.from_url(self.url)
         pubsub = client.pubsub()
-        await pubsub.subscribe(*(PREFIX + c for c in channels))
+        await pubsub.subscribe(*(self.prefix + c for c in channels))
         q: asyncio.Queue = asyncio.Queue()
 
         async def pump() -> None:
@@ -75,6 +79,6 @@ class RedisBus:
 _MEMORY = MemoryBus()
 
 
-def bus_for(redis_url: str | None):
+def bus_for(redis_url: str | None, namespace: str) -> MemoryBus | RedisBus:
     """One bus per process: Redis when configured (the AMI listener and the API are apart), else memory."""
-    return RedisBus(redis_url) if redis_url else _MEMORY
+    return RedisBus(redis_url, namespace) if redis_url else _MEMORY

@@ -1,20 +1,30 @@
-"""Process wiring: settings, validated config, clock, calendar, SLA policy, router and job queue,
-built in one place per process."""
+"""Process wiring: settings, validated config, clock, calendar, SLA policy, router, notifiers, the PBX,
+the live notifier and the job queue — built in one place per process and handed to the domains,
+each of which sees it only through the small Protocol it declares."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.core.clock import Clock, SystemClock
 from hotline.core.config import HotlineConfig, load_config
 from hotline.core.db import make_engine, make_session_factory
-from hotline.core.jobs import CeleryQueue, InProcessQueue, JobQueue, Runtime, install_after_commit
+from hotline.core.jobs import KNOWN_JOBS, CeleryQueue, InProcessQueue, JobQueue, Runtime, install_after_commit
 from hotline.core.settings import Settings, get_settings
 from hotline.dispatch.calendar import WorkingCalendar
 from hotline.dispatch.routing import Router
 from hotline.dispatch.sla import SlaPolicy
-from hotline.intake.analyzer import Analyzer
+from hotline.live.bus import bus_for
+from hotline.live.notifier import LiveNotifier
 from hotline.notifications.ports import Notifier, notifiers_for
+from hotline.telephony.pbx import AmiPbx
+
+if TYPE_CHECKING:
+    from hotline.intake.analyzer import Analyzer
 
 
 @dataclass(frozen=True)
@@ -25,9 +35,17 @@ class Context:
     calendar: WorkingCalendar
     sla: SlaPolicy
     router: Router
-    notifiers: dict[str, Notifier]
     secret: bytes
-    analyzer: Analyzer
+    notifiers: dict[str, Notifier]
+    pbx: AmiPbx
+    live: LiveNotifier
+
+    @cached_property
+    def analyzer(self) -> Analyzer:
+        """Built on first use: its pinyin and numeral libraries cost seconds a process may never need."""
+        from hotline.intake.analyzer import Analyzer
+
+        return Analyzer(self.config, self.router)
 
 
 def build_context(settings: Settings | None = None, *, clock: Clock | None = None,
@@ -35,37 +53,43 @@ def build_context(settings: Settings | None = None, *, clock: Clock | None = Non
     settings = settings or get_settings()
     config = config or load_config(settings.config_dir)
     calendar = WorkingCalendar(config.calendar)
-    router = Router(config)
     return Context(
         settings=settings,
         config=config,
         clock=clock or SystemClock(),
         calendar=calendar,
         sla=SlaPolicy(config.sla, calendar, settings.timezone),
-        router=router,
-        notifiers=notifiers_for(settings.var_dir),
+        router=Router(config),
         secret=settings.secret(),
-        analyzer=Analyzer(config, router),
+        notifiers=notifiers_for(settings.var_dir),
+        pbx=AmiPbx.from_settings(settings),
+        live=LiveNotifier(bus_for(settings.redis_url, settings.namespace)),
     )
 
 
 def default_queue(settings: Settings) -> JobQueue:
     """Celery on Redis when HOTLINE_REDIS_URL is set, else a thread in this process."""
     if settings.redis_url:
-        from hotline.core.celery_app import celery_app
+        from hotline.runtime.celery import celery_app
 
         return CeleryQueue(celery_app(settings))
     return InProcessQueue()
 
 
+def session_factory_for(settings: Settings, queue: JobQueue) -> sessionmaker[Session]:
+    """Sessions whose enqueued jobs leave only after their transaction commits."""
+    from hotline.runtime.registry import job_names
+
+    factory = make_session_factory(make_engine(settings.database_url))
+    factory.kw["info"] = {KNOWN_JOBS: job_names()}
+    install_after_commit(factory, queue)
+    return factory
+
+
 def open_runtime(ctx: Context, queue: JobQueue | None = None) -> Runtime:
     """The database and job queue for this process; jobs leave only after their transaction commits."""
-    import hotline.jobs  # noqa: F401  (registers every job)
-
     queue = queue or default_queue(ctx.settings)
-    factory = make_session_factory(make_engine(ctx.settings.database_url))
-    install_after_commit(factory, queue)
-    runtime = Runtime(ctx, factory, queue)
+    runtime = Runtime(ctx, session_factory_for(ctx.settings, queue), queue)
     if isinstance(queue, InProcessQueue):
         queue.runtime = runtime
     return runtime

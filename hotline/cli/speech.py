@@ -1,0 +1,95 @@
+"""`hotline asr`, `hotline intake`: the speech model, transcribing a file, analysing what was said."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hotline.cli.common import fail, group
+from hotline.core.errors import HotlineError
+
+asr_app = group("asr", "Speech recognition: the Vosk model and transcription")
+intake_app = group("intake", "Intake analysis: text → tier, category, department, place")
+
+ModelDir = Annotated[Path | None, typer.Option(help="Vosk model directory (default: HOTLINE_ASR_MODEL_DIR)")]
+
+
+def _model_dir(model_dir: Path | None) -> Path:
+    from hotline.core.settings import get_settings
+
+    return model_dir or get_settings().asr_model_dir
+
+
+@asr_app.command("check")
+def asr_check(model_dir: ModelDir = None) -> None:
+    """Say whether the speech model directory holds everything Vosk needs, and what is missing."""
+    from hotline.asr.engine import check_model, model_sample_rate
+
+    path = _model_dir(model_dir)
+    problems = check_model(path)
+    if problems:
+        for line in problems:
+            typer.echo(line, err=True)
+        typer.echo("transcription jobs wait in status no_model until a model is installed", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{path}: ok ({model_sample_rate(path)} Hz)")
+
+
+@asr_app.command("install-model")
+def asr_install_model(
+    name: Annotated[str, typer.Argument(help="vosk-model-small-cn-0.22 or vosk-model-cn-0.22")] = "vosk-model-small-cn-0.22",
+    sha256: Annotated[str, typer.Option(help="the archive's SHA-256, from a copy you trust")] = ...,
+    url: Annotated[str | None, typer.Option(help="a mirror of the official zip")] = None,
+    model_dir: ModelDir = None,
+) -> None:
+    """Download the model zip, verify its SHA-256, unpack and check it, then put it in place."""
+    from hotline.asr.install import install_model
+
+    target = model_dir or _model_dir(None).parent / name
+    try:
+        path = install_model(target, sha256, name=name, url=url)
+    except HotlineError as exc:
+        fail(exc)
+    typer.echo(f"installed {name} in {path}")
+
+
+@asr_app.command("transcribe")
+def asr_transcribe(file: Annotated[Path, typer.Argument(help="WAV (16-bit PCM) or Asterisk .sln recording")],
+                   model_dir: ModelDir = None) -> None:
+    """Transcribe one file and print JSON: text, words, duration_s, elapsed_s."""
+    from hotline.asr.engine import VoskEngine
+    from hotline.asr.transcribe import transcribe
+    from hotline.core.settings import get_settings
+
+    try:
+        engine = VoskEngine(_model_dir(model_dir))
+        result = transcribe(engine, file, max_seconds=get_settings().asr_max_seconds)
+    except HotlineError as exc:  # a model that is not usable, a file that is not a recording
+        fail(exc)
+    typer.echo(json.dumps({"text": result.text, "words": result.words, "duration_s": result.duration_s,
+                           "elapsed_s": result.elapsed_s, "truncated": result.truncated}, ensure_ascii=False))
+
+
+@intake_app.command("analyze")
+def intake_analyze(text: Annotated[str, typer.Argument(help="what the citizen said")],
+                   phone: Annotated[str | None, typer.Option(help="the caller's number: checks repeat calls")] = None) -> None:
+    """Print the draft as JSON: text, tier, category, department, place, numbers, reasons."""
+    from hotline.runtime.context import build_context
+
+    ctx = build_context()
+    try:
+        if phone:
+            from hotline.intake.service import IntakeService
+            from hotline.runtime.context import open_runtime
+
+            with open_runtime(ctx).session_factory() as session:
+                analysis = IntakeService(session, ctx).analyze(text, phone)
+        else:
+            analysis = ctx.analyzer.analyze(text)
+    except HotlineError as exc:
+        fail(exc)
+    typer.echo(json.dumps(analysis.as_dict(), ensure_ascii=False))
+

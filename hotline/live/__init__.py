@@ -1,0 +1,1 @@
+"""Live events for consoles: typed events, one notifier per process, a bus underneath."""

@@ -1,0 +1,79 @@
+"""The typed events consoles receive; each knows the channels it goes to and its JSON body."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+CALLS = "calls"  # every call, for supervisors
+TRANSCRIPTS = "transcripts"  # voice messages transcribed, for the operators' waiting list
+
+
+def agent_channel(user_id: int) -> str:
+    return f"agent:{user_id}"
+
+
+@dataclass(frozen=True)
+class LiveEvent:
+    """Base: `type` names the SSE event; `channels` says who hears it."""
+
+    type = "message"
+
+    def channels(self) -> list[str]:
+        raise NotImplementedError
+
+    def body(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class CallUpdated(LiveEvent):
+    """A call was stored or changed (supervisors' call board)."""
+
+    record: dict[str, Any]
+    type = "call"
+
+    def channels(self) -> list[str]:
+        return [CALLS]
+
+    def body(self) -> dict[str, Any]:
+        return {"type": self.type, **self.record}
+
+
+@dataclass(frozen=True)
+class ScreenPop(LiveEvent):
+    """A call connected to an operator: the caller and their history, to that operator and supervisors."""
+
+    linkedid: str
+    agent: str | None
+    interface: str | None
+    queue: str | None
+    wait_seconds: int | None
+    history: dict[str, Any]
+    user_ids: tuple[int, ...] = field(default=())
+    type = "screen_pop"
+
+    def channels(self) -> list[str]:
+        return [agent_channel(u) for u in sorted(set(self.user_ids))] + [CALLS]
+
+    def body(self) -> dict[str, Any]:
+        return {"type": self.type, "linkedid": self.linkedid, "agent": self.agent, "interface": self.interface,
+                "queue": self.queue, "wait_seconds": self.wait_seconds, "history": self.history}
+
+
+@dataclass(frozen=True)
+class TranscriptReady(LiveEvent):
+    """A recording was transcribed; consoles showing its order refresh the text and draft."""
+
+    recording_id: int
+    ticket: str | None
+    text: str
+    draft: dict[str, Any] | None
+    type = "transcript"
+
+    def channels(self) -> list[str]:
+        return [TRANSCRIPTS]
+
+    def body(self) -> dict[str, Any]:
+        return {"type": self.type, "recording_id": self.recording_id, "ticket": self.ticket, "text": self.text,
+                "draft": self.draft}

@@ -1,0 +1,125 @@
+"""All SQL for calls, agents' queue places and a caller's history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.orm import Session
+
+from hotline.core.db import dialect_insert
+from hotline.core.enums import Channel, DeadlineStatus, Disposition
+from hotline.models import AgentSession, Call, Callback, Citizen, Deadline, WorkOrder
+from hotline.telephony.tracker import AgentState, CallRecord
+
+CALL_FIELDS = ("caller", "dialled", "started_at", "answered_at", "ended_at", "ivr_path", "queue", "wait_seconds",
+               "agent", "agent_interface", "talk_seconds", "hangup_cause", "disposition", "recording",
+               "message_recording")
+AGENT_FIELDS = ("member_name", "logged_in", "paused", "pause_reason", "status", "in_call", "calls_taken",
+                "updated_at")
+
+
+class CallRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def save(self, records: Iterable[CallRecord], now: dt.datetime) -> int:
+        """Upsert finished calls by Linkedid; a call that left a message is linked to the order the IVR made."""
+        rows = [{"linkedid": r.linkedid, **{f: getattr(r, f) for f in CALL_FIELDS}, "stored_at": now}
+                for r in records]
+        if not rows:
+            return 0
+        linked = dict(self.session.execute(select(WorkOrder.source_id, WorkOrder.id).where(
+            WorkOrder.channel == Channel.PHONE.value,
+            WorkOrder.source_id.in_([r["linkedid"] for r in rows]))).all())
+        for row in rows:
+            row["work_order_id"] = linked.get(row["linkedid"])
+        stmt = dialect_insert(self.session, Call)
+        self.session.execute(stmt.on_conflict_do_update(
+            index_elements=[Call.linkedid],
+            set_={f: getattr(stmt.excluded, f) for f in (*CALL_FIELDS, "work_order_id", "stored_at")}), rows)
+        return len(rows)
+
+    def recent(self, disposition: str | None, limit: int) -> Sequence[Call]:
+        stmt = select(Call).order_by(Call.started_at.desc(), Call.id.desc()).limit(limit)
+        if disposition:
+            stmt = stmt.where(Call.disposition == disposition)
+        return self.session.scalars(stmt).all()
+
+    def counts(self, lo: dt.datetime, hi: dt.datetime, service_level_seconds: int) -> tuple:
+        """(calls, answered, abandoned, message left, ivr only, average wait, queued, answered in time)."""
+
+        def count(condition):
+            return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+        answered = Call.disposition == Disposition.ANSWERED
+        return tuple(self.session.execute(select(
+            func.count(), count(answered), count(Call.disposition == Disposition.ABANDONED),
+            count(Call.disposition == Disposition.MESSAGE_LEFT), count(Call.disposition == Disposition.IVR_ONLY),
+            func.avg(Call.wait_seconds), count(Call.queue.is_not(None)),
+            count(answered & (Call.wait_seconds <= service_level_seconds)),
+        ).where(Call.started_at >= lo, Call.started_at < hi)).one())
+
+
+class AgentRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def save(self, states: Iterable[AgentState], now: dt.datetime) -> None:
+        rows = [{"queue": s.queue, "interface": s.interface, "member_name": s.member_name,
+                 "logged_in": s.logged_in, "paused": s.paused, "pause_reason": s.pause_reason, "status": s.status,
+                 "in_call": s.in_call, "calls_taken": s.calls_taken, "updated_at": now} for s in states]
+        if not rows:
+            return
+        stmt = dialect_insert(self.session, AgentSession)
+        self.session.execute(stmt.on_conflict_do_update(
+            index_elements=[AgentSession.queue, AgentSession.interface],
+            set_={f: getattr(stmt.excluded, f) for f in AGENT_FIELDS}), rows)
+
+    def claim(self, queue: str, interface: str, member_name: str, user_id: int | None, now: dt.datetime) -> None:
+        """Remember which operator sits at an interface (for their screen pops)."""
+        self.save([AgentState(queue=queue, interface=interface, member_name=member_name)], now)
+        self.session.execute(update(AgentSession).where(AgentSession.queue == queue,
+                                                        AgentSession.interface == interface)
+                             .values(user_id=user_id))
+
+    def at(self, queue: str, interface: str) -> AgentSession | None:
+        return self.session.scalars(select(AgentSession).where(AgentSession.queue == queue,
+                                                               AgentSession.interface == interface)).first()
+
+    def listing(self, user_id: int | None = None) -> Sequence[AgentSession]:
+        """Every queue place, or one operator's own."""
+        stmt = select(AgentSession).order_by(AgentSession.queue, AgentSession.interface)
+        if user_id is not None:
+            stmt = stmt.where(AgentSession.user_id == user_id)
+        return self.session.scalars(stmt).all()
+
+    def users_at(self, interface: str | None) -> set[int]:
+        """The operators who claimed this interface (whoever answers there gets the screen pop)."""
+        return set(self.session.scalars(select(AgentSession.user_id).where(
+            AgentSession.interface == interface, AgentSession.user_id.is_not(None))).all())
+
+
+class CallerHistoryRepository:
+    """A caller's orders with their worst open light and last callback outcome (the screen pop)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def citizen(self, phone: str) -> Citizen | None:
+        return self.session.scalars(select(Citizen).where(Citizen.phone == phone)).first()
+
+    def orders(self, citizen_id: int, limit: int) -> Sequence[WorkOrder]:
+        return self.session.scalars(select(WorkOrder).where(WorkOrder.citizen_id == citizen_id)
+                                    .order_by(WorkOrder.received_at.desc()).limit(limit)).all()
+
+    def open_lights(self, order_ids: list[int]) -> list[tuple[int, str]]:
+        return list(self.session.execute(select(Deadline.work_order_id, Deadline.light).where(
+            Deadline.work_order_id.in_(order_ids), Deadline.status == DeadlineStatus.OPEN)))
+
+    def outcomes(self, order_ids: list[int]) -> list[tuple[int, str]]:
+        """(order, outcome) of finished callbacks, oldest round first."""
+        return list(self.session.execute(select(Callback.work_order_id, Callback.outcome).where(
+            Callback.work_order_id.in_(order_ids), Callback.outcome.is_not(None))
+            .order_by(Callback.round)))

@@ -1,0 +1,1 @@
+"""Chinese text: spoken numbers and numerals, and the masking of personal data."""

@@ -1,0 +1,75 @@
+"""Voice messages (语音留言): the one place that turns a message left in the IVR into a work order,
+registers its recording, and later applies its transcript through the lifecycle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from hotline.asr.repository import RecordingRepository
+from hotline.core.actor import SYSTEM
+from hotline.core.enums import Channel, RecordingKind
+from hotline.core.jobs import enqueue
+from hotline.dispatch import tickets
+from hotline.dispatch.lifecycle import Action, allowed_actions
+from hotline.dispatch.schemas import WorkOrderDraft
+from hotline.dispatch.service import WorkOrderService
+from hotline.intake.service import IntakeService
+from hotline.live.events import TranscriptReady
+from hotline.models import Citizen, Transcript, WorkOrder
+from hotline.voice.ports import VoiceEnv
+
+TITLE = "语音留言"
+PLACEHOLDER = "市民通过12345热线语音留言，录音待转写。"
+TRANSCRIBE_JOB = "hotline.asr.transcribe"
+
+
+class VoiceMessages:
+    def __init__(self, session: Session, env: VoiceEnv) -> None:
+        self.session, self.env = session, env
+        self.orders = WorkOrderService(session, env)
+
+    def register(self, caller: str | None, linkedid: str, asterisk_path: str) -> tuple[str, str]:
+        """A received order with the recording attached (one per call, however often asked): the ticket
+        and the extraction code to read out."""
+        created = self.orders.create(WorkOrderDraft(
+            title=TITLE, content=PLACEHOLDER, channel=Channel.PHONE, source_id=linkedid, citizen_phone=caller),
+            SYSTEM)
+        code = created.extraction_code
+        if code is None:  # the IVR asked twice for the same call: give the order a new code to read out
+            code = tickets.new_extraction_code()
+            created.order.extraction_code_hash = tickets.hash_extraction_code(
+                self.env.secret, created.order.ticket_no, code)
+        local = self.env.settings.recordings_dir / Path(asterisk_path).name  # the same file on hotline's side
+        recording_id = RecordingRepository(self.session).register(
+            str(local), RecordingKind.MESSAGE, linkedid, created.order.id, self.env.clock.now())
+        enqueue(self.session, TRANSCRIBE_JOB, recording_id)
+        return created.order.ticket_no, code
+
+    def heard(self, recording_id: int, transcript: Transcript) -> TranscriptReady:
+        """The draft for what was heard; a message still with the hotline gets the words as its text."""
+        recording = RecordingRepository(self.session).get(recording_id)
+        order = self.orders.orders.get(recording.work_order_id) if recording and recording.work_order_id else None
+        if order is not None:
+            transcript.draft = self._draft(order, transcript.text)
+            self._fill(order, transcript)
+        return TranscriptReady(recording_id, order.ticket_no if order else None, transcript.text, transcript.draft)
+
+    def _draft(self, order: WorkOrder, text: str) -> dict:
+        phone = self.session.get(Citizen, order.citizen_id).phone if order.citizen_id else None
+        limit = self.env.config.intake.max_chars
+        return IntakeService(self.session, self.env).analyze(text[:limit], phone, exclude_order_id=order.id).as_dict()
+
+    def _fill(self, order: WorkOrder, transcript: Transcript) -> None:
+        if order.content != PLACEHOLDER or not transcript.text:
+            return  # an operator already wrote the text, or nothing was said
+        if Action.TRANSCRIBE not in allowed_actions(order.state, SYSTEM.role):
+            return  # already dispatched or closed: the transcript stays beside the order
+        draft = transcript.draft or {}
+        title = f"{TITLE}：{draft['category']['name']}" if draft.get("category") else None
+        suggested = {k: draft.get(k) for k in ("tier", "category", "department", "place")} if draft else None
+        self.orders.apply_transcript(order.id, SYSTEM, content=transcript.text, title=title,
+                                     place=draft.get("place"), data={
+                                         "recording_id": transcript.recording_id, "engine": transcript.engine,
+                                         "model": transcript.model, "suggested": suggested})
