@@ -1,8 +1,9 @@
-"""The shipped catalogue holds together: codes, departments, tiers, emergency services, old codes."""
+"""The shipped catalogue and gazetteer hold together: codes, departments, tiers, services, old codes, places."""
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,9 @@ TIERS = {"emergency", "livelihood", "general", "complex"}
 SERVICES = {"110", "119", "120", "gas", "power", "water"}
 KINDS = {"咨询", "求助", "投诉", "举报", "建议", "表扬"}
 LEAF_KEYS = {"code", "name", "department", "tier", "service", "lead_by_place", "evidence_required", "keywords", "note"}
+PLACE_KINDS = {"road", "compound", "village", "landmark", "area"}
+PLACE_KEYS = {"name", "kind", "department", "aliases", "ambiguous"}
+PLACE_OWNERS = {"street", "township", "district", "county"}
 SEGMENT = "[a-z][a-z0-9_]*"
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -51,6 +55,10 @@ def leaves() -> list[Node]:
 def leaf(name: str) -> Node:
     [found] = [item for item in leaves() if item["name"] == name]
     return found
+
+
+def places() -> list[Node]:
+    return load("places.yaml")["places"]
 
 
 def test_catalogue_has_three_levels_and_at_least_150_leaves():
@@ -156,3 +164,59 @@ def test_old_tiers_survive_the_mapping():
     changed = {c["code"]: c.get("tier", "general") for c in load("categories.yaml")["categories"]
                if by_code[legacy[c["code"]]]["tier"] != c.get("tier", "general")}
     assert changed == {}
+
+
+def test_gazetteer_has_at_least_400_well_formed_places():
+    assert len(places()) >= 400
+    for place in places():
+        assert set(place) <= PLACE_KEYS and {"name", "kind", "department", "aliases"} <= set(place), place
+        assert place["kind"] in PLACE_KINDS, place
+        assert HAN.search(place["name"]), place
+        assert all(isinstance(alias, str) and alias != place["name"] for alias in place["aliases"]), place
+        assert place.get("ambiguous", False) in (True, False), place
+    entries = [(place["name"], place["department"]) for place in places()]
+    assert len(entries) == len(set(entries))
+
+
+def test_every_place_belongs_to_a_street_township_or_district():
+    known = departments()
+    wrong = [p["name"] for p in places() if known.get(p["department"], {}).get("kind") not in PLACE_OWNERS]
+    assert wrong == []
+
+
+def test_every_street_office_and_township_has_its_own_places():
+    counts: dict[str, int] = defaultdict(int)
+    for place in places():
+        counts[place["department"]] += 1
+    local = [code for code, node in departments().items() if node["kind"] in {"street", "township"}]
+    assert {code: counts[code] for code in local if counts[code] < 5} == {}
+
+
+def test_villages_and_communities_of_the_tree_are_places_of_their_street_or_township():
+    listed = {(p["name"], p["department"]) for p in places()}
+    tree = departments()
+    missing = [node["name"] for node in tree.values()
+               if node["kind"] in {"village", "community"} and (node["name"], node["parent"]) not in listed]
+    assert missing == []
+
+
+def test_a_name_or_alias_names_one_department_unless_every_use_is_marked_ambiguous():
+    owners: dict[str, set[str]] = defaultdict(set)
+    unmarked: dict[str, set[str]] = defaultdict(set)
+    for place in places():
+        for form in [place["name"], *place["aliases"]]:
+            owners[form].add(place["department"])
+            if not place.get("ambiguous", False):
+                unmarked[form].add(place["department"])
+    clashes = {form for form, codes in owners.items() if len(codes) > 1 and unmarked[form]}
+    assert clashes == set()
+
+
+def test_ambiguous_marks_a_real_clash():
+    owners: dict[str, set[str]] = defaultdict(set)
+    for place in places():
+        for form in [place["name"], *place["aliases"]]:
+            owners[form].add(place["department"])
+    needless = [p["name"] for p in places()
+                if p.get("ambiguous") and all(len(owners[form]) < 2 for form in [p["name"], *p["aliases"]])]
+    assert needless == []
