@@ -23,7 +23,7 @@ def client(ctx, session_factory):
 
 def test_health_reports_database_departments_and_the_unconfigured_year(client):
     body = client.get("/healthz").json()
-    assert body["checks"]["database"] == {"status": "ok", "active_departments": 91}
+    assert body["checks"]["database"] == {"status": "ok", "active_departments": 101}
     # 23 Nov 2026: deadlines within 60 days reach 2027, which nobody has configured yet.
     assert body["status"] == "degraded"
     assert body["checks"]["calendar"]["unconfigured_years"] == [2027]

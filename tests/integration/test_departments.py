@@ -11,7 +11,7 @@ from hotline.models import Department
 
 def test_tree_is_loaded_with_paths_that_make_subtrees_prefix_matches(session, config):
     rows = {d.code: d for d in session.scalars(select(Department))}
-    assert len(rows) == 91
+    assert len(rows) == 101
     village = rows["371502101201"]
     assert village.name == "侯营村"
     assert village.path == "/371500/371502/371502101/371502101201/"
