@@ -157,3 +157,12 @@ def seconds_until_next_day(now: float) -> float:
     current = dt.datetime.fromtimestamp(now, CST)
     midnight = (current + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     return max(60.0, (midnight - current).total_seconds())
+
+
+def truncate_utf8(text: str, limit: int, marker: str = "…") -> str:
+    """Cut text to at most `limit` UTF-8 bytes without splitting a character (robots count bytes)."""
+    data = text.encode()
+    if len(data) <= limit:
+        return text
+    room = limit - len(marker.encode())
+    return data[:room].decode("utf-8", errors="ignore") + marker
