@@ -130,11 +130,19 @@ class ReplySource(Protocol):
         """Check the callback's authenticity, then read its inbound replies (raises CallbackRejectedError)."""
 
 
+@runtime_checkable
+class AttemptChecker(Protocol):
+    def already_accepted(self, message: OutgoingMessage) -> bool | None:
+        """Before a retry: did an earlier attempt with this dedup key get through? None when it cannot tell."""
+
+
 def mask_address(address: str) -> str:
     """138****5678 for phone numbers, a***@example.cn for e-mail, the first and last characters otherwise."""
     if "@" in address:
         local, _, domain = address.partition("@")
         return f"{local[:1]}***@{domain}"
+    if address.startswith("+86"):
+        return "+86" + mask_address(address[3:])
     digits = address.lstrip("+")
     if digits.isdigit() and len(digits) >= 7:
         return f"{address[: len(address) - len(digits)]}{digits[:3]}****{digits[-4:]}"
