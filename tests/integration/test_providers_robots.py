@@ -174,6 +174,8 @@ def test_dingtalk_dissolved_group_gives_up_and_a_stale_clock_is_refused():
     assert (stale.outcome, stale.code) == (Outcome.GIVE_UP, "310000")
 
 
-def test_dingtalk_slow_answer_is_retried():
-    with provider_server(lambda request: Reply(200, {"errcode": 0}, delay=1.0)) as server:
+@pytest.mark.parametrize("reply", [Reply(200, {"errcode": 0}, delay=1.0), Reply(503, "busy"),
+                                   Reply(200, {"errcode": -1, "errmsg": "系统繁忙"})])
+def test_dingtalk_slow_answers_server_errors_and_busy_retry(reply):
+    with provider_server(lambda request: reply) as server:
         assert dingtalk(server.url, timeout=0.4).send(NOTICE).outcome is Outcome.RETRY

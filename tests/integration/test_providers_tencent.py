@@ -55,6 +55,15 @@ class SmsApi:
                                                                        "RequestId": "a0aabda6"}}))
         self.accepted: list[dict] = []
 
+    def pull(self, body: dict) -> Reply:
+        """Statuses of this number whose receipt arrived: every accepted message here."""
+        assert body["SmsSdkAppId"] == "1400787878" and 0 < body["EndTime"] - body["BeginTime"] <= 7 * 86400
+        statuses = [{"SerialNo": OK_STATUS["SerialNo"], "PhoneNumber": body["PhoneNumber"], "CountryCode": "86",
+                     "SubscriberNumber": PHONE, "ReportStatus": "SUCCESS", "Description": "DELIVRD",
+                     "UserReceiveTime": body["EndTime"], "SessionContext": sent["SessionContext"]}
+                    for sent in self.accepted if sent["PhoneNumberSet"] == [body["PhoneNumber"]]]
+        return Reply(200, {"Response": {"PullSmsSendStatusSet": statuses, "RequestId": "r"}})
+
     def __call__(self, request: Received) -> Reply:
         expected, scope, signed = reference_signature(request, SECRET_KEY)
         auth = request.headers["authorization"]
@@ -64,8 +73,10 @@ class SmsApi:
             return error("AuthFailure.SignatureExpire", "Signature expire.")
         assert {"content-type", "host"} <= set(signed.split(";"))
         assert request.headers["content-type"] == "application/json; charset=utf-8"
-        assert (request.headers["x-tc-action"], request.headers["x-tc-version"], request.headers["x-tc-region"]) == (
-            "SendSms", "2021-01-11", "ap-guangzhou")
+        assert (request.headers["x-tc-version"], request.headers["x-tc-region"]) == ("2021-01-11", "ap-guangzhou")
+        if request.headers["x-tc-action"] == "PullSmsSendStatusByPhoneNumber":
+            return self.pull(request.json())
+        assert request.headers["x-tc-action"] == "SendSms"
         body = request.json()
         self.accepted.append(body)
         return self.answer(body)
@@ -159,6 +170,16 @@ def test_a_slow_answer_times_out_and_the_retry_sends_the_same_session_context():
     assert first.outcome is Outcome.RETRY and "timed out" in first.reason
     assert second.outcome is Outcome.SENT
     assert [body["SessionContext"] for body in api.accepted] == [MESSAGE.dedup_key] * 2
+
+
+def test_an_earlier_attempt_is_found_by_its_session_context_before_sending_again():
+    with provider_server(SmsApi()) as server:
+        sms = provider(server.url)
+        assert sms.already_accepted(MESSAGE) is False
+        sms.send(MESSAGE)
+        assert sms.already_accepted(MESSAGE) is True
+        other = OutgoingMessage("order-88:completed:sms", "sms", PHONE, "1111")
+        assert sms.already_accepted(other) is False
 
 
 def test_a_gateway_error_is_retried():

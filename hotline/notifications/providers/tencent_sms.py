@@ -3,8 +3,9 @@
 Docs: https://cloud.tencent.com/document/api/382/55981 (SendSms), https://cloud.tencent.com/document/api/362/4208
 (signature v3, worked example), https://cloud.tencent.com/document/api/382/59177 (SMS error codes),
 https://cloud.tencent.com/document/api/382/38780 (common errors), https://cloud.tencent.com/document/product/382/5807
-(status callback), https://cloud.tencent.com/document/api/382/59179 (reply callback). SessionContext carries our
-dedup key; like Alibaba's OutId it is echoed, not an idempotency key.
+(status callback), https://cloud.tencent.com/document/api/382/59179 (reply callback),
+https://cloud.tencent.com/document/api/382/55977 (pulled statuses carry SessionContext). SessionContext carries
+our dedup key; like Alibaba's OutId it is echoed, not an idempotency key.
 """
 
 from __future__ import annotations
@@ -147,11 +148,27 @@ class TencentSmsProvider:
             "TemplateParamSet": params, "SessionContext": message.dedup_key,
         }, ensure_ascii=False).encode()
         try:
-            body = json_object(exchange(self._client, "POST", self.endpoint, content=payload,
-                                        headers=self._headers(payload)))
+            response = self._call("SendSms", payload)
         except ProviderUnavailableError as exc:
             return exc.result
-        return self._map(body.get("Response") or {})
+        return self._map(response)
+
+    def already_accepted(self, message: OutgoingMessage) -> bool | None:
+        """Look for our SessionContext among the number's statuses of the last day (PullSmsSendStatusByPhoneNumber).
+
+        Only messages whose receipt has arrived are listed, so False can mean "accepted, receipt pending".
+        """
+        now = int(self._clock())
+        payload = json.dumps({"BeginTime": now - 86400, "EndTime": now, "Offset": 0, "Limit": 100,
+                              "PhoneNumber": e164(message.recipient), "SmsSdkAppId": self.sdk_app_id}).encode()
+        try:
+            response = self._call("PullSmsSendStatusByPhoneNumber", payload)
+        except ProviderUnavailableError:
+            return None
+        if "Error" in response:
+            return None
+        return any(item.get("SessionContext") == message.dedup_key
+                   for item in response.get("PullSmsSendStatusSet") or [])
 
     def parse_receipts(self, request: CallbackRequest) -> list[DeliveryReceipt]:
         """Status callbacks carry no signature; the receiving URL carries our token (see check_callback_token)."""
@@ -174,9 +191,13 @@ class TencentSmsProvider:
         names = self._param_order.get(message.template_code) or list(message.template_params)
         return [message.template_params[name] for name in names]
 
-    def _headers(self, payload: bytes) -> dict[str, str]:
+    def _call(self, action: str, payload: bytes) -> dict:
+        response = exchange(self._client, "POST", self.endpoint, content=payload, headers=self._headers(action, payload))
+        return json_object(response).get("Response") or {}
+
+    def _headers(self, action: str, payload: bytes) -> dict[str, str]:
         timestamp = int(self._clock())
-        signed = {"Content-Type": "application/json; charset=utf-8", "Host": self._host, "X-TC-Action": "SendSms"}
+        signed = {"Content-Type": "application/json; charset=utf-8", "Host": self._host, "X-TC-Action": action}
         authorization = tc3_authorization(self._secret_id, self._secret_key, service="sms", timestamp=timestamp,
                                           signed_headers=signed, payload=payload)
         return {**signed, "Authorization": authorization, "X-TC-Timestamp": str(timestamp),
