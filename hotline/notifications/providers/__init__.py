@@ -1,0 +1,1 @@
+"""Real notification providers (SMS, WeChat, e-mail, office group robots) behind one small port, plus a fake."""
