@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench clean
+.PHONY: demo test lint bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ $(VENV)/.system:
 
 test: $(BIN)/.installed $(VENV)/.system
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The gates: ruff (style, imports, likely bugs) and mypy (types), configured in pyproject.toml.
+lint: $(BIN)/.installed
+	$(BIN)/ruff check hotline tests bench
+	$(BIN)/mypy
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_work_orders.py

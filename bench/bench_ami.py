@@ -24,14 +24,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hotline.runtime.context import build_context  # noqa: E402
 from hotline.core.db import make_engine, make_session_factory  # noqa: E402
 from hotline.core.jobs import Runtime  # noqa: E402
 from hotline.core.migrate import upgrade_database  # noqa: E402
 from hotline.core.settings import Settings  # noqa: E402
-from hotline.telephony.ami import PacketReader, parse  # noqa: E402
-from hotline.live.bus import MemoryBus  # noqa: E402
+from hotline.runtime.context import build_context  # noqa: E402
 from hotline.simulator.fake import CAPTURES, Capture, FakeAsterisk  # noqa: E402
+from hotline.telephony.ami import PacketReader, parse  # noqa: E402
 from hotline.telephony.listener import AmiListener  # noqa: E402
 from hotline.telephony.service import DatabaseSinks  # noqa: E402
 from hotline.telephony.tracker import CallTracker  # noqa: E402

@@ -22,7 +22,6 @@ import httpx2
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hotline.runtime.context import build_context  # noqa: E402
 from hotline.core import security  # noqa: E402
 from hotline.core.actor import Actor  # noqa: E402
 from hotline.core.db import make_engine, make_session_factory, session_scope  # noqa: E402
@@ -33,6 +32,7 @@ from hotline.dispatch.departments import sync_departments  # noqa: E402
 from hotline.dispatch.schemas import WorkOrderDraft  # noqa: E402
 from hotline.dispatch.service import WorkOrderService  # noqa: E402
 from hotline.models import User  # noqa: E402
+from hotline.runtime.context import build_context  # noqa: E402
 from tests.conftest import recreate_postgres_database  # noqa: E402
 
 BODY = {"title": "小区停水", "content": "我家小区停水了，已经两天了，请尽快派人处理。", "category_code": "water.outage",

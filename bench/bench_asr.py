@@ -62,13 +62,14 @@ def bare_loop(engine: VoskEngine, path: Path) -> float:
 
 def job_path(engine: VoskEngine, path: Path, folder: Path) -> float:
     """The real job: recording row → stream, resample, skip silence → transcript + intake draft stored."""
-    from hotline.asr.service import TranscriptionService
-    from hotline.runtime.context import build_context, open_runtime
     from hotline.core.db import session_scope
     from hotline.core.jobs import InProcessQueue
     from hotline.core.migrate import upgrade_database
     from hotline.core.settings import Settings
     from hotline.models import Recording
+    from hotline.runtime.boot import open_runtime
+    from hotline.runtime.context import build_context
+    from hotline.voice.tasks import transcribe_recording
 
     url = f"sqlite:///{folder / 'bench.db'}"
     if not (folder / "bench.db").exists():

@@ -22,13 +22,13 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hotline.runtime.context import build_context  # noqa: E402
 from hotline.core.clock import FixedClock  # noqa: E402
 from hotline.core.db import make_engine, make_session_factory, session_scope  # noqa: E402
 from hotline.core.migrate import upgrade_database  # noqa: E402
 from hotline.core.settings import Settings  # noqa: E402
 from hotline.dispatch.departments import sync_departments  # noqa: E402
 from hotline.dispatch.sweep import SlaSweep  # noqa: E402
+from hotline.runtime.context import build_context  # noqa: E402
 from tests.conftest import recreate_postgres_database  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)

@@ -20,7 +20,6 @@ from sqlalchemy import insert, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hotline.runtime.context import build_context  # noqa: E402
 from hotline.core.actor import Actor  # noqa: E402
 from hotline.core.clock import FixedClock  # noqa: E402
 from hotline.core.db import make_engine, make_session_factory, session_scope  # noqa: E402
@@ -31,6 +30,7 @@ from hotline.dispatch.departments import sync_departments  # noqa: E402
 from hotline.dispatch.schemas import WorkOrderDraft  # noqa: E402
 from hotline.dispatch.service import WorkOrderService  # noqa: E402
 from hotline.models import Base, WorkOrder  # noqa: E402
+from hotline.runtime.context import build_context  # noqa: E402
 
 OPERATOR = Actor(Role.OPERATOR, name="bench")
 DRAFT = WorkOrderDraft(title="小区停水", content="我家小区停水了，已经两天了，请尽快派人处理。",

@@ -18,7 +18,6 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from hotline.runtime.context import Context, build_context
 from hotline.core.clock import FixedClock
 from hotline.core.config import load_config
 from hotline.core.db import make_engine, make_session_factory, session_scope
@@ -26,6 +25,7 @@ from hotline.core.migrate import upgrade_database
 from hotline.core.settings import Settings
 from hotline.dispatch.departments import sync_departments
 from hotline.models import Base
+from hotline.runtime.context import Context, build_context
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = ROOT / "config"

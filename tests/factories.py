@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from hotline.callbacks.service import CallbackService
-from hotline.runtime.context import Context
 from hotline.core.actor import SYSTEM, Actor
 from hotline.core.enums import Channel, Role, State, Tier, Verdict
 from hotline.dispatch.department import DepartmentService
@@ -13,6 +12,7 @@ from hotline.dispatch.repository import DepartmentRepository
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.service import WorkOrderService
 from hotline.models import WorkOrder
+from hotline.runtime.context import Context
 
 OPERATOR = Actor(Role.OPERATOR, user_id=None, name="话务员")
 ADMIN = Actor(Role.HOTLINE_ADMIN, name="热线管理员")
@@ -25,7 +25,7 @@ STREET = "371502001"
 
 def staff_of(session: Session, code: str, role: Role = Role.DEPARTMENT_STAFF) -> Actor:
     department = DepartmentRepository(session).by_code(code)
-    return Actor(role, department_id=department.id, name=f"{department.name}工作人员")
+    return Actor(role, department_id=department.id, name=f"{department.name}工作人员", department_path=department.path)
 
 
 def draft(**overrides) -> WorkOrderDraft:

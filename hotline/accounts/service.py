@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hotline.accounts.ports import AccountsEnv
+from hotline.accounts.repository import ApiClientRepository, RefreshTokenRepository, UserRepository
 from hotline.core import security
 from hotline.core.actor import Actor
 from hotline.core.enums import Channel, Role
 from hotline.core.errors import AuthenticationError, ConflictError, InvalidInputError
 from hotline.dispatch.repository import DepartmentRepository
-from hotline.models import ApiClient, Department, RefreshToken, User
+from hotline.models import ApiClient, RefreshToken, User
 
 NEEDS_DEPARTMENT = {Role.DEPARTMENT_STAFF, Role.DEPARTMENT_ADMIN}
 STAFF_ROLES = [r for r in Role if r not in (Role.CITIZEN, Role.SYSTEM)]
@@ -33,35 +33,44 @@ class AccountService:
     def __init__(self, session: Session, ctx: AccountsEnv):
         self.session = session
         self.ctx = ctx
+        self.users = UserRepository(session)
+        self.tokens = RefreshTokenRepository(session)
+        self.clients = ApiClientRepository(session)
 
     def create_user(self, username: str, password: str, role: Role, display_name: str,
                     department_code: str | None = None) -> User:
         """`hotline users create` and the admin API; department roles must name their department."""
         if not re.fullmatch(r"[A-Za-z0-9_.-]{3,64}", username):
-            raise InvalidInputError("a username is 3–64 letters, digits, '_', '.' or '-'")
+            raise InvalidInputError("a username is 3–64 letters, digits, '_', '.' or '-'", error_id="invalid_username")
         if len(password) < 10:
-            raise InvalidInputError("a password has at least 10 characters")
+            raise InvalidInputError("a password has at least 10 characters", error_id="password_too_short")
         if Role(role) not in STAFF_ROLES:
-            raise InvalidInputError(f"{role} is not a staff role")
+            raise InvalidInputError(f"{role} is not a staff role", error_id="invalid_role")
         department = None
         if department_code:
             department = DepartmentRepository(self.session).by_code(department_code)
             if department is None:
-                raise InvalidInputError(f"no department with code {department_code}")
+                raise InvalidInputError(f"no department with code {department_code}", error_id="department_not_found")
         elif role in NEEDS_DEPARTMENT:
-            raise InvalidInputError(f"a {role} account needs a department")
-        if self.session.scalar(select(User.id).where(User.username == username)):
-            raise ConflictError(f"username {username} is taken")
+            raise InvalidInputError(f"a {role} account needs a department", error_id="department_required")
+        if self.users.by_username(username) is not None:
+            raise ConflictError(f"username {username} is taken", error_id="username_taken")
         user = User(username=username, display_name=display_name, role=Role(role),
                     department_id=department.id if department else None,
                     password_hash=security.hash_password(password), active=True, created_at=self.ctx.clock.now())
-        self.session.add(user)
-        self.session.flush()
-        return user
+        return self.users.add(user)
+
+    def ensure_user(self, username: str, password: str, role: Role, display_name: str,
+                    department_code: str | None = None) -> bool:
+        """Create the account unless the username exists (seeding); True when it was created."""
+        if self.users.by_username(username) is not None:
+            return False
+        self.create_user(username, password, role, display_name, department_code)
+        return True
 
     def login(self, username: str, password: str) -> Tokens:
         """Tokens for a valid login; the same answer, after the same work, for any failure."""
-        user = self.session.scalar(select(User).where(User.username == username))
+        user = self.users.by_username(username)
         ok = security.verify_password(user.password_hash if user else None, password)
         if not ok or user is None or not user.active:
             raise AuthenticationError(FAILED_LOGIN, error_id="login_failed")
@@ -71,10 +80,9 @@ class AccountService:
         """Rotate: the old refresh token is spent, a reused one is refused."""
         now = self.ctx.clock.now()
         claims = security.verify(self.ctx.secret, refresh_token, "refresh", now)
-        spent = self.session.execute(update(RefreshToken).where(
-            RefreshToken.jti == claims.jti, RefreshToken.revoked_at.is_(None)).values(revoked_at=now)).rowcount
-        user = self.session.get(User, claims.user_id)
-        if spent != 1 or user is None or not user.active:
+        spent = self.tokens.spend(claims.jti, now)
+        user = self.users.get(claims.user_id)
+        if not spent or user is None or not user.active:
             raise AuthenticationError("the refresh token is no longer valid; log in again")
         return self._issue(user.id)
 
@@ -82,16 +90,18 @@ class AccountService:
         now = self.ctx.clock.now()
         access, claims = security.issue(self.ctx.secret, user_id, "access", now)
         refresh, r_claims = security.issue(self.ctx.secret, user_id, "refresh", now)
-        self.session.add(RefreshToken(jti=r_claims.jti, user_id=user_id, issued_at=now,
-                                      expires_at=r_claims.expires_at))
+        self.tokens.add(RefreshToken(jti=r_claims.jti, user_id=user_id, issued_at=now,
+                                     expires_at=r_claims.expires_at))
         return Tokens(access, refresh, int((claims.expires_at - now).total_seconds()))
 
     def actor_for(self, access_token: str) -> Actor:
         """The acting user behind a bearer token, checked on every request."""
         claims = security.verify(self.ctx.secret, access_token, "access", self.ctx.clock.now())
-        row = self.session.execute(
-            select(User.id, User.username, User.role, User.department_id, User.active, Department.path)
-            .outerjoin(Department, User.department_id == Department.id).where(User.id == claims.user_id)).first()
+        return self.actor_of(claims.user_id)
+
+    def actor_of(self, user_id: int) -> Actor:
+        """The account as an actor; a missing or disabled account is refused."""
+        row = self.users.actor_row(user_id)
         if row is None or not row.active:
             raise AuthenticationError("this account no longer exists or is disabled")
         return Actor(Role(row.role), user_id=row.id, department_id=row.department_id, name=row.username,
@@ -99,17 +109,15 @@ class AccountService:
 
     def create_api_client(self, name: str, channel: Channel) -> tuple[ApiClient, str]:
         """A key for a channel gateway; the key itself is shown once and stored only as a hash."""
-        if self.session.scalar(select(ApiClient.id).where(ApiClient.name == name)):
-            raise ConflictError(f"an API client named {name} exists")
+        if self.clients.by_name(name) is not None:
+            raise ConflictError(f"an API client named {name} exists", error_id="client_name_taken")
         key = security.new_api_key()
-        client = ApiClient(name=name, channel=Channel(channel), key_hash=security.api_key_hash(key), active=True,
-                           created_at=self.ctx.clock.now())
-        self.session.add(client)
-        self.session.flush()
+        client = self.clients.add(ApiClient(name=name, channel=Channel(channel), key_hash=security.api_key_hash(key),
+                                            active=True, created_at=self.ctx.clock.now()))
         return client, key
 
     def api_client(self, key: str | None) -> ApiClient:
-        client = key and self.session.scalar(select(ApiClient).where(ApiClient.key_hash == security.api_key_hash(key)))
+        client = self.clients.by_key_hash(security.api_key_hash(key)) if key else None
         if not client or not client.active:
             raise AuthenticationError("a valid API key is required", error_id="invalid_api_key")
         return client

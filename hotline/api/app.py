@@ -11,11 +11,23 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 import hotline
+from hotline.accounts.cache import ActorCache
 from hotline.api.env import ApiEnv
 from hotline.api.errors import install_error_handlers
 from hotline.api.metrics import install_metrics
 from hotline.api.routers import (
-    admin, auth, callbacks, health, intake, open311, public, reference, stats, submissions, telephony, work_orders,
+    admin,
+    auth,
+    callbacks,
+    health,
+    intake,
+    open311,
+    public,
+    reference,
+    stats,
+    submissions,
+    telephony,
+    work_orders,
 )
 from hotline.core.jobs import Runtime
 from hotline.core.ratelimit import make_rate_limiter
@@ -42,6 +54,7 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.state.runtime = runtime
     app.state.session_factory = runtime.session_factory
     app.state.rate_limiter = make_rate_limiter(ctx.settings.redis_url)
+    app.state.actors = ActorCache()
     install_error_handlers(app)
     install_metrics(app)
     for module in (health, auth, work_orders, callbacks, stats, telephony, intake, public, submissions, admin,

@@ -2,60 +2,73 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline.api import schemas
-from hotline.api.scope import mask_numbers_in_text, mask_phone, masks_personal_data
+from hotline.api.schemas.intake import RecordingOut, TranscriptOut
+from hotline.api.schemas.orders import (
+    AssignmentOut,
+    CitizenOut,
+    DeadlineOut,
+    OrderDetail,
+    OrderSummary,
+    StepOut,
+)
+from hotline.asr.repository import RecordingRepository
 from hotline.core.actor import Actor
 from hotline.dispatch.lifecycle import allowed_actions
-from hotline.asr.repository import RecordingRepository
-from hotline.models import Citizen, Deadline, Department, WorkOrder
+from hotline.dispatch.repository import CitizenRepository, DeadlineRepository, DepartmentRepository
+from hotline.dispatch.scope import masks_personal_data
+from hotline.models import WorkOrder
+from hotline.text.masking import mask_numbers_in_text, mask_phone
 
 LIGHTS = ("green", "yellow", "red")
 
 
-def summary(order: WorkOrder, light_rank: int | None, due_at) -> schemas.OrderSummary:
-    return schemas.OrderSummary(
+def summary(order: WorkOrder, light_rank: int | None, due_at) -> OrderSummary:
+    return OrderSummary(
         ticket_no=order.ticket_no, state=order.state, tier=order.tier, category_code=order.category_code,
         channel=order.channel, title=order.title, place=order.place, received_at=order.received_at,
         light=None if light_rank is None else LIGHTS[light_rank], due_at=due_at,
     )
 
 
-def detail(session: Session, order: WorkOrder, actor: Actor) -> schemas.OrderDetail:
-    all_deadlines = session.scalars(select(Deadline).where(Deadline.work_order_id == order.id)
-                                    .order_by(Deadline.id)).all()
+def step(order: WorkOrder, actor: Actor) -> StepOut:
+    """Built from what the step already holds: no further reads."""
+    return StepOut(ticket_no=order.ticket_no, state=order.state, tier=order.tier, category_code=order.category_code,
+                   redo_count=order.redo_count, return_count=order.return_count,
+                   allowed_actions=[a.value for a in allowed_actions(order.state, actor.role)])
+
+
+def detail(session: Session, order: WorkOrder, actor: Actor) -> OrderDetail:
+    all_deadlines = DeadlineRepository(session).for_order(order.id)
     open_ones = [d for d in all_deadlines if d.status == "open"]
     worst = max((LIGHTS.index(d.light) for d in open_ones), default=None)
     masked = masks_personal_data(actor)
-    citizen = session.get(Citizen, order.citizen_id) if order.citizen_id else None
-    departments = {d.id: d for d in session.scalars(
-        select(Department).where(Department.id.in_({a.department_id for a in order.assignments})))}
-    return schemas.OrderDetail(
+    citizen = CitizenRepository(session).get(order.citizen_id)
+    departments = DepartmentRepository(session).by_ids(a.department_id for a in order.assignments)
+    return OrderDetail(
         **summary(order, worst, min((d.due_at for d in open_ones), default=None)).model_dump(),
         content=mask_numbers_in_text(order.content) if masked else order.content,
         result=order.result, accepted_at=order.accepted_at, dispatched_at=order.dispatched_at,
         replied_at=order.replied_at, completed_at=order.completed_at, closed_at=order.closed_at,
         close_reason=order.close_reason, redo_count=order.redo_count, return_count=order.return_count,
-        citizen=schemas.CitizenOut(phone=mask_phone(citizen.phone) if masked else citizen.phone,
-                                   name=None if masked else citizen.name) if citizen else None,
-        assignments=[schemas.AssignmentOut(
+        citizen=CitizenOut(phone=mask_phone(citizen.phone) if masked else citizen.phone,
+                           name=None if masked else citizen.name) if citizen else None,
+        assignments=[AssignmentOut(
             department_code=departments[a.department_id].code, department_name=departments[a.department_id].name,
             role=a.role, status=a.status, active=a.active, dispatched_at=a.dispatched_at, signed_at=a.signed_at,
             replied_at=a.replied_at, completed_at=a.completed_at, reply_text=a.reply_text, result=a.result,
         ) for a in order.assignments],
-        deadlines=[schemas.DeadlineOut(kind=d.kind, due_at=d.due_at, light=d.light, status=d.status,
-                                       provisional=d.provisional) for d in all_deadlines],
+        deadlines=[DeadlineOut(kind=d.kind, due_at=d.due_at, light=d.light, status=d.status,
+                               provisional=d.provisional) for d in all_deadlines],
         allowed_actions=[a.value for a in allowed_actions(order.state, actor.role)],
     )
 
 
-def recordings(session: Session, order_id: int) -> list[schemas.RecordingOut]:
-    rows = RecordingRepository(session).with_transcripts(order_id)
-    return [schemas.RecordingOut(
+def recordings(session: Session, order_id: int) -> list[RecordingOut]:
+    return [RecordingOut(
         id=rec.id, kind=rec.kind, status=rec.status, error=rec.error, created_at=rec.created_at,
-        transcript=schemas.TranscriptOut(text=t.text, engine=t.engine, model=t.model, duration_s=t.duration_s,
-                                         elapsed_s=t.elapsed_s, truncated=t.truncated, words=t.words,
-                                         created_at=t.created_at) if t else None,
-        draft=t.draft if t else None) for rec, t in rows]
+        transcript=TranscriptOut(text=t.text, engine=t.engine, model=t.model, duration_s=t.duration_s,
+                                 elapsed_s=t.elapsed_s, truncated=t.truncated, words=t.words,
+                                 created_at=t.created_at) if t else None,
+        draft=t.draft if t else None) for rec, t in RecordingRepository(session).with_transcripts(order_id)]

@@ -61,7 +61,7 @@ class AudioSource:
 
     def _open_wav(self) -> AudioInfo:
         try:
-            self._wav = wave.open(str(self.path), "rb")
+            self._wav = wave.open(str(self.path), "rb")  # noqa: SIM115 (kept open while the file is streamed)
         except (EOFError, wave.Error) as exc:
             with self.path.open("rb") as f:
                 head = f.read(4)

@@ -8,8 +8,9 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from hotline.asr.transcribe import Transcription
-from hotline.core.db import dialect_insert
+from hotline.core.db import dialect_insert, rowcount
 from hotline.core.enums import RecordingKind, RecordingStatus
+from hotline.core.errors import NotFoundError
 from hotline.models import Recording, Transcript
 
 MAX_ATTEMPTS = 5
@@ -21,6 +22,12 @@ class RecordingRepository:
 
     def get(self, recording_id: int) -> Recording | None:
         return self.session.get(Recording, recording_id)
+
+    def require(self, recording_id: int) -> Recording:
+        recording = self.session.get(Recording, recording_id)
+        if recording is None:
+            raise NotFoundError(f"recording {recording_id} does not exist", error_id="recording_not_found")
+        return recording
 
     def register(self, path: str, kind: RecordingKind, linkedid: str | None, work_order_id: int | None,
                  at: dt.datetime) -> int:
@@ -55,11 +62,11 @@ class TranscriptRepository:
 
     def add(self, recording_id: int, result: Transcription, at: dt.datetime) -> Transcript | None:
         """The transcript of a recording, once: None when it already has one."""
-        inserted = self.session.execute(dialect_insert(self.session, Transcript).values(
+        inserted = rowcount(self.session.execute(dialect_insert(self.session, Transcript).values(
             recording_id=recording_id, text=result.text, raw_text=result.raw, engine=result.engine,
             model=result.model, words=result.words, duration_s=result.duration_s, elapsed_s=result.elapsed_s,
             truncated=result.truncated, draft=None, created_at=at,
-        ).on_conflict_do_nothing(index_elements=[Transcript.recording_id])).rowcount
+        ).on_conflict_do_nothing(index_elements=[Transcript.recording_id])))
         return self.for_recording(recording_id) if inserted else None
 
     def for_recording(self, recording_id: int) -> Transcript | None:

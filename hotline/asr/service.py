@@ -43,7 +43,7 @@ class TranscriptionService:
         with session_scope(self.session_factory) as session:
             rec = RecordingRepository(session).get(recording_id)
             if rec is None:
-                raise NotFoundError(f"recording {recording_id} does not exist")
+                raise NotFoundError(f"recording {recording_id} does not exist", error_id="recording_not_found")
             if rec.status == RecordingStatus.TRANSCRIBED:
                 return rec.status
             if engine is None:
@@ -55,14 +55,14 @@ class TranscriptionService:
             return transcribe(engine, path, max_seconds=self.env.settings.asr_max_seconds)
         except AudioError as exc:  # permanent: the file is as it is; the reason stays with the recording
             with session_scope(self.session_factory) as session:
-                rec = RecordingRepository(session).get(recording_id)
+                rec = RecordingRepository(session).require(recording_id)
                 rec.status, rec.error = RecordingStatus.FAILED, exc.message
             log.warning("recording %s not transcribed: %s", recording_id, exc.message)
             return RecordingStatus.FAILED
 
     def store(self, session: Session, recording_id: int, result: Transcription) -> Transcript | None:
         """Keep what was heard (once per recording); None when a transcript was already there."""
-        rec = RecordingRepository(session).get(recording_id)
+        rec = RecordingRepository(session).require(recording_id)
         transcript = TranscriptRepository(session).add(recording_id, result, self.env.clock.now())
         rec.status = RecordingStatus.TRANSCRIBED
         rec.error = CUT_OFF if result.truncated else None

@@ -7,21 +7,32 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from hotline.dispatch.ports import DispatchEnv
+from hotline.callbacks.repository import AttemptRepository, CallbackRepository
 from hotline.core.actor import SYSTEM, Actor
-from hotline.core.enums import REACHED, AssignmentRole, AssignmentStatus, CloseReason, State, Verdict
+from hotline.core.enums import (
+    REACHED,
+    AssignmentRole,
+    AssignmentStatus,
+    AttemptMode,
+    CallbackKind,
+    CallbackStatus,
+    CloseReason,
+    State,
+    SupervisionKind,
+    Verdict,
+)
 from hotline.core.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 from hotline.dispatch import notices
 from hotline.dispatch.lifecycle import CALLBACK, Action
+from hotline.dispatch.ports import DispatchEnv
 from hotline.dispatch.service import WorkOrderService, require_text
 from hotline.models import Callback, CallbackAttempt, WorkOrder
 
-PENDING, DONE = "pending", "done"
-FULL, LIGHT = "full", "light"
-STAFF, AUTO = "staff", "auto"
+PENDING, DONE = CallbackStatus.PENDING, CallbackStatus.DONE
+FULL, LIGHT = CallbackKind.FULL, CallbackKind.LIGHT
+STAFF, AUTO = AttemptMode.STAFF, AttemptMode.AUTO
 VERDICT_WORDS = {Verdict.SATISFIED: "满意", Verdict.BASICALLY_SATISFIED: "基本满意",
                  Verdict.UNSATISFIED: "不满意", Verdict.UNREACHABLE: "未接通"}
 
@@ -42,6 +53,8 @@ class CallbackService:
         self.ctx = ctx
         self.policy = ctx.config.callbacks
         self.orders = WorkOrderService(session, ctx)
+        self.callbacks = CallbackRepository(session)
+        self.attempt_rows = AttemptRepository(session)
 
     @property
     def now(self) -> dt.datetime:
@@ -51,27 +64,23 @@ class CallbackService:
 
     def start(self, order_id: int, actor: Actor = SYSTEM) -> Callback:
         """A completed order enters callback_pending with a callback due by policy."""
-        order = self.orders.load(order_id)
+        order = self.orders.load(order_id, actor)
         self.orders.advance(order, Action.START_CALLBACK, actor)
         lead = next((a for a in order.assignments if a.active and a.role == AssignmentRole.LEAD
                      and a.status == AssignmentStatus.COMPLETED), None)
         kind = FULL if lead else LIGHT
         due = self.ctx.sla.due(order.completed_at or self.now, self.policy.due if lead else self.policy.light.due)
         callback = Callback(
-            work_order_id=order.id, round=self._rounds(order.id), kind=kind,
+            work_order_id=order.id, round=self.callbacks.rounds(order.id), kind=kind,
             department_id=lead.department_id if lead else None, status=PENDING, due_at=due.at,
             next_attempt_at=self.now, attempts=0,
             max_attempts=self.policy.attempts if lead else self.policy.light.attempts, created_at=self.now,
         )
-        self.session.add(callback)
-        self.session.flush()
-        return callback
+        return self.callbacks.add(callback)
 
     def schedule(self, limit: int = 500) -> int:
         """Move every completed order into the callback queue (run after each completion and periodically)."""
-        ids = self.session.scalars(select(WorkOrder.id).where(WorkOrder.state == State.COMPLETED)
-                                   .order_by(WorkOrder.id).limit(limit)
-                                   .with_for_update(skip_locked=True)).all()  # concurrent runs split the work
+        ids = self.callbacks.completed_orders(limit)
         for order_id in ids:
             self.start(order_id)
         return len(ids)
@@ -80,39 +89,28 @@ class CallbackService:
 
     def due(self, limit: int = 50, actor: Actor | None = None) -> Sequence[Callback]:
         """Pending callbacks whose next attempt may be made now, earliest due first."""
-        return self.session.scalars(self._available(actor).limit(limit)).all()
+        return self.callbacks.available(self.now, actor.user_id if actor else None, limit)
 
     def take_next(self, actor: Actor) -> Callback | None:
         """Claim the next due callback for `actor`; others do not get it while the claim lasts."""
-        stmt = self._available(actor).limit(1).with_for_update(skip_locked=True)
-        callback = self.session.scalars(stmt).first()
+        found = self.callbacks.available(self.now, actor.user_id, 1, claim=True)
+        callback = found[0] if found else None
         if callback is not None:
             callback.claimed_by_user_id = actor.user_id
             callback.claimed_until = self.now + dt.timedelta(minutes=self.policy.claim_minutes)
         return callback
 
-    def _available(self, actor: Actor | None):
-        now = self.now
-        free = or_(Callback.claimed_until.is_(None), Callback.claimed_until <= now)
-        if actor is not None and actor.user_id is not None:
-            free = or_(free, Callback.claimed_by_user_id == actor.user_id)
-        return (select(Callback).where(Callback.status == PENDING, Callback.next_attempt_at <= now, free)
-                .order_by(Callback.due_at, Callback.id))
-
     def get(self, callback_id: int, *, lock: bool = False) -> Callback:
-        stmt = select(Callback).where(Callback.id == callback_id)
-        callback = self.session.scalars(stmt.with_for_update() if lock else stmt).first()
+        callback = self.callbacks.get(callback_id, lock=lock)
         if callback is None:
-            raise NotFoundError(f"callback {callback_id} does not exist")
+            raise NotFoundError(f"callback {callback_id} does not exist", error_id="callback_not_found")
         return callback
 
     def current_for(self, order_id: int) -> Callback | None:
-        return self.session.scalars(select(Callback).where(Callback.work_order_id == order_id)
-                                    .order_by(Callback.round.desc()).limit(1)).first()
+        return self.callbacks.latest_for(order_id)
 
     def attempts(self, callback_id: int) -> Sequence[CallbackAttempt]:
-        return self.session.scalars(select(CallbackAttempt).where(CallbackAttempt.callback_id == callback_id)
-                                    .order_by(CallbackAttempt.attempt_no)).all()
+        return self.attempt_rows.of(callback_id)
 
     # -- verdicts ----------------------------------------------------------------------------
 
@@ -122,11 +120,14 @@ class CallbackService:
         process satisfaction (was the reply timely and polite), asked only when someone answered."""
         if actor.role not in CALLBACK:
             allowed = ", ".join(sorted(r.value for r in CALLBACK))
-            raise PermissionDeniedError(f"a {actor.role.value} may not record callbacks (allowed: {allowed})")
+            raise PermissionDeniedError(f"a {actor.role.value} may not record callbacks (allowed: {allowed})",
+                                        error_id="role_not_allowed")
         verdict = _verdict(verdict, "verdict")
         process = _verdict(process, "process verdict") if process is not None else None
         if process is not None and (verdict not in REACHED or process not in REACHED):
-            raise InvalidInputError("process satisfaction is 满意, 基本满意 or 不满意, and only when the citizen answered")
+            raise InvalidInputError("process satisfaction is 满意, 基本满意 or 不满意, "
+                                    "and only when the citizen answered",
+                                    error_id="invalid_verdict")
         if verdict == Verdict.UNSATISFIED:
             require_text(comment, "citizen's words (why not satisfied)")
         callback = self._pending_for(order_id)
@@ -140,25 +141,15 @@ class CallbackService:
         if callback.status != PENDING or callback.next_attempt_at > self.now or self._open_attempt(callback):
             return None
         attempt_no = callback.attempts + 1
-        self.session.add(CallbackAttempt(callback_id=callback.id, attempt_no=attempt_no, mode=AUTO,
-                                         started_at=self.now))
+        self.attempt_rows.add(CallbackAttempt(callback_id=callback.id, attempt_no=attempt_no, mode=AUTO,
+                                              started_at=self.now))
         callback.attempts = attempt_no
         self.session.flush()
         return attempt_no
 
     def reserve_auto(self, limit: int = 20) -> list[tuple[int, int, str]]:
         """Reserve the next attempt of due callbacks for automated dialling: (callback, attempt, phone)."""
-        from hotline.models import Citizen
-
-        rows = self.session.execute(
-            select(Callback.id, Citizen.phone).join(WorkOrder, WorkOrder.id == Callback.work_order_id)
-            .join(Citizen, Citizen.id == WorkOrder.citizen_id)
-            .where(Callback.status == PENDING, Callback.next_attempt_at <= self.now, Citizen.phone.is_not(None),
-                   ~select(CallbackAttempt.id).where(CallbackAttempt.callback_id == Callback.id,
-                                                    CallbackAttempt.finished_at.is_(None)).exists(),
-                   ~select(CallbackAttempt.id).where(CallbackAttempt.callback_id == Callback.id,
-                                                    CallbackAttempt.mode == AUTO).exists())
-            .order_by(Callback.due_at).limit(limit)).all()
+        rows = self.callbacks.due_for_dialling(self.now, limit)
         reserved = []
         for callback_id, phone in rows:  # one automated try per callback; people make the rest
             attempt = self.begin_auto(callback_id)
@@ -169,11 +160,9 @@ class CallbackService:
     def release_auto(self, callback_id: int, attempt_no: int) -> None:
         """The call never reached Asterisk: give the reserved attempt back."""
         callback = self.get(callback_id, lock=True)
-        attempt = self.session.scalars(select(CallbackAttempt).where(
-            CallbackAttempt.callback_id == callback_id, CallbackAttempt.attempt_no == attempt_no,
-            CallbackAttempt.mode == AUTO, CallbackAttempt.finished_at.is_(None))).first()
+        attempt = self.attempt_rows.open_auto(callback_id, attempt_no)
         if attempt is not None and callback.attempts == attempt_no:
-            self.session.delete(attempt)
+            self.attempt_rows.remove(attempt)
             callback.attempts -= 1
 
     def record_survey(self, callback_id: int, attempt_no: int, key: str | None) -> Recorded | None:
@@ -199,14 +188,13 @@ class CallbackService:
     # -- internals ---------------------------------------------------------------------------
 
     def _pending_for(self, order_id: int) -> Callback:
-        callback = self.session.scalars(select(Callback).where(
-            Callback.work_order_id == order_id, Callback.status == PENDING).with_for_update()).first()
+        callback = self.callbacks.pending_for(order_id)
         if callback is None:
             order = self.orders.orders.get(order_id)
             if order is None:
-                raise NotFoundError(f"work order {order_id} does not exist")
+                raise NotFoundError(f"work order {order_id} does not exist", error_id="order_not_found")
             raise ConflictError(f"work order {order.ticket_no} is not awaiting a callback (it is {order.state})",
-                                details={"state": order.state})
+                                details={"state": order.state}, error_id="not_awaiting_callback")
         return callback
 
     def _attempt_slot(self, callback: Callback, attempt_no: int, mode: str, actor: Actor) -> CallbackAttempt:
@@ -216,19 +204,21 @@ class CallbackService:
             handed_over.user_id = actor.user_id  # staff finishing an automated call the citizen left silent
             return handed_over
         if handed_over is not None and handed_over.mode == AUTO:
-            raise ConflictError(f"automated attempt {handed_over.attempt_no} is still in progress")
+            raise ConflictError(f"automated attempt {handed_over.attempt_no} is still in progress",
+                                error_id="attempt_in_progress")
         if attempt_no <= callback.attempts:
             raise ConflictError(f"attempt {attempt_no} of this callback is already recorded",
-                                details={"next_attempt": callback.attempts + 1})
+                                details={"next_attempt": callback.attempts + 1}, error_id="attempt_recorded")
         if attempt_no != callback.attempts + 1:
             raise ConflictError(f"the next attempt of this callback is number {callback.attempts + 1}",
-                                details={"next_attempt": callback.attempts + 1})
+                                details={"next_attempt": callback.attempts + 1}, error_id="attempt_out_of_order")
         if callback.next_attempt_at > self.now:
             raise ConflictError("the next attempt is due on another day",
-                                details={"next_attempt_at": self.ctx.sla.local_iso(callback.next_attempt_at)})
+                                details={"next_attempt_at": self.ctx.sla.local_iso(callback.next_attempt_at)},
+                                error_id="attempt_not_due")
         attempt = CallbackAttempt(callback_id=callback.id, attempt_no=attempt_no, mode=mode,
                                   user_id=actor.user_id, started_at=self.now)
-        self.session.add(attempt)
+        self.attempt_rows.add(attempt)
         callback.attempts = attempt_no
         return attempt
 
@@ -236,24 +226,24 @@ class CallbackService:
         self._require_pending(callback)
         attempt = self._open_attempt(callback)
         if attempt is None or attempt.attempt_no != attempt_no or attempt.mode != AUTO:
-            raise ConflictError(f"automated attempt {attempt_no} is not awaiting an answer")
+            raise ConflictError(f"automated attempt {attempt_no} is not awaiting an answer",
+                                error_id="attempt_not_open")
         return attempt
 
     def _open_attempt(self, callback: Callback) -> CallbackAttempt | None:
-        return self.session.scalars(select(CallbackAttempt).where(
-            CallbackAttempt.callback_id == callback.id, CallbackAttempt.finished_at.is_(None))).first()
+        return self.attempt_rows.open_for(callback.id)
 
     def _require_pending(self, callback: Callback) -> None:
         if callback.status != PENDING:
             raise ConflictError(f"callback {callback.id} is finished ({callback.outcome}); the order is not awaiting "
-                                f"a callback")
+                                f"a callback", error_id="callback_finished")
 
     def _apply(self, callback: Callback, attempt: CallbackAttempt, actor: Actor, verdict: Verdict,
                process: Verdict | None, comment: str | None) -> Recorded:
         now = self.now
         attempt.verdict, attempt.process_verdict, attempt.comment = verdict, process, comment
         attempt.finished_at = now
-        order = self.orders.load(callback.work_order_id)
+        order = self.orders.load(callback.work_order_id, actor)
         note = f"{VERDICT_WORDS[verdict]}" + (f"：{comment}" if comment else "")
         data = {"callback": callback.id, "attempt": attempt.attempt_no, "verdict": verdict.value}
         supervised = False
@@ -267,8 +257,7 @@ class CallbackService:
             if supervised:
                 self._supervise(order, comment or "")
         else:
-            unreachable = self.session.scalar(select(func.count()).select_from(CallbackAttempt).where(
-                CallbackAttempt.callback_id == callback.id, CallbackAttempt.verdict == Verdict.UNREACHABLE))
+            unreachable = self.attempt_rows.unreachable_count(callback.id)
             if unreachable >= callback.max_attempts:
                 self.orders.close(order, Action.CLOSE_UNREACHABLE, actor, CloseReason.UNREACHABLE,
                                   note=note, data=data)
@@ -294,15 +283,15 @@ class CallbackService:
         if handled:
             departments = self.orders.departments
             lead = next(a for a in handled if a.role == AssignmentRole.LEAD)
-            co = [departments.get(a.department_id) for a in handled if a is not lead]
+            co = [departments.require(a.department_id) for a in handled if a is not lead]
             for a in handled:
                 a.active = False
-            self.orders.assign(order, departments.get(lead.department_id), co)
+            self.orders.assign(order, departments.require(lead.department_id), co)
 
     def _supervise(self, order: WorkOrder, citizen_words: str) -> None:
         now = self.now
         note = f"第{order.redo_count}次不满意：{citizen_words}"
-        self.orders.supervisions.add(order.id, "redo", now, note=note)
+        self.orders.supervisions.add(order.id, SupervisionKind.REDO, now, note=note)
         self.orders.outbox.post(f"redo:{order.id}:{order.redo_count}", notices.SUPERVISORS,
                                 f"督办 {order.ticket_no}（重复不满意）",
                                 f"【12345督办】工单 {order.ticket_no} 经回访第{order.redo_count}次不满意，请督办。"
@@ -315,13 +304,10 @@ class CallbackService:
         local = dt.datetime.combine(day, dt.time(self.policy.retry_at_hour), tzinfo=self.ctx.sla.tz)
         return local.astimezone(dt.UTC)
 
-    def _rounds(self, order_id: int) -> int:
-        return self.session.scalar(select(func.count()).select_from(Callback)
-                                   .where(Callback.work_order_id == order_id)) or 0
-
 
 def _verdict(value: Verdict | str, what: str) -> Verdict:
     try:
         return Verdict(value)
     except ValueError:
-        raise InvalidInputError(f"{what} must be one of {', '.join(v.value for v in Verdict)}") from None
+        raise InvalidInputError(f"{what} must be one of {', '.join(v.value for v in Verdict)}",
+                                error_id="invalid_verdict") from None

@@ -42,7 +42,8 @@ def usage(message: str) -> NoReturn:
 def in_session(work: Callable[[Any, Any], Any]) -> Any:
     """Run work(session, ctx) as one committed unit; a domain error ends the command with its message."""
     from hotline.core.db import session_scope
-    from hotline.runtime.context import build_context, open_runtime
+    from hotline.runtime.boot import open_runtime
+    from hotline.runtime.context import build_context
 
     try:
         ctx = build_context()

@@ -21,7 +21,8 @@ def outbox_resend(ids: Annotated[list[int] | None, typer.Argument(help="outbox m
     from hotline.core.db import session_scope
     from hotline.core.jobs import InProcessQueue
     from hotline.notifications.outbox import failed_ids, resend
-    from hotline.runtime.context import build_context, open_runtime
+    from hotline.runtime.boot import open_runtime
+    from hotline.runtime.context import build_context
 
     if not ids and not failed:
         usage("give message ids or --failed")

@@ -13,7 +13,8 @@ from hotline.cli.common import app, group, in_session, usage
 ami_app = group("ami", "Asterisk manager: the call-tracking listener and capture replays",
                 invoke_without_command=True)
 DEMO_PASSWORD = "hotline-demo"
-DEMO_ACCOUNTS = [("operator", "operator", "话务员小王", None), ("water", "department_staff", "水务集团", "371500-WATER"),
+DEMO_ACCOUNTS = [("operator", "operator", "话务员小王", None),
+                 ("water", "department_staff", "水务集团", "371500-WATER"),
                  ("callback", "callback_staff", "回访员小李", None), ("supervisor", "supervisor", "督查科", None)]
 
 
@@ -127,19 +128,13 @@ def demo(host: str | None = None, port: int | None = None,
 
 def seed_demo_accounts() -> None:
     """One account per console on the demo's embedded database (never on a configured one)."""
-    from sqlalchemy import select
-
     from hotline.accounts.service import AccountService
     from hotline.core.enums import Role
-    from hotline.models import User
 
     def create(session, ctx):
-        made = []
-        for username, role, name, department in DEMO_ACCOUNTS:
-            if session.scalar(select(User.id).where(User.username == username)) is None:
-                AccountService(session, ctx).create_user(username, DEMO_PASSWORD, Role(role), name, department)
-                made.append(username)
-        return made
+        accounts = AccountService(session, ctx)
+        return [username for username, role, name, department in DEMO_ACCOUNTS
+                if accounts.ensure_user(username, DEMO_PASSWORD, Role(role), name, department)]
 
     if in_session(create):
         typer.echo(f"consoles: /console/ — demo accounts {', '.join(a[0] for a in DEMO_ACCOUNTS)} "

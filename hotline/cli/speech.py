@@ -11,6 +11,7 @@ import typer
 from hotline.cli.common import fail, group
 from hotline.core.errors import HotlineError
 
+DEFAULT_MODEL = "vosk-model-small-cn-0.22"
 asr_app = group("asr", "Speech recognition: the Vosk model and transcription")
 intake_app = group("intake", "Intake analysis: text → tier, category, department, place")
 
@@ -40,8 +41,8 @@ def asr_check(model_dir: ModelDir = None) -> None:
 
 @asr_app.command("install-model")
 def asr_install_model(
-    name: Annotated[str, typer.Argument(help="vosk-model-small-cn-0.22 or vosk-model-cn-0.22")] = "vosk-model-small-cn-0.22",
-    sha256: Annotated[str, typer.Option(help="the archive's SHA-256, from a copy you trust")] = ...,
+    sha256: Annotated[str, typer.Option(help="the archive's SHA-256, from a copy you trust")],
+    name: Annotated[str, typer.Argument(help="vosk-model-small-cn-0.22 or vosk-model-cn-0.22")] = DEFAULT_MODEL,
     url: Annotated[str | None, typer.Option(help="a mirror of the official zip")] = None,
     model_dir: ModelDir = None,
 ) -> None:
@@ -75,7 +76,8 @@ def asr_transcribe(file: Annotated[Path, typer.Argument(help="WAV (16-bit PCM) o
 
 @intake_app.command("analyze")
 def intake_analyze(text: Annotated[str, typer.Argument(help="what the citizen said")],
-                   phone: Annotated[str | None, typer.Option(help="the caller's number: checks repeat calls")] = None) -> None:
+                   phone: Annotated[str | None, typer.Option(help="the caller's number: checks repeat calls")] = None,
+                   ) -> None:
     """Print the draft as JSON: text, tier, category, department, place, numbers, reasons."""
     from hotline.runtime.context import build_context
 
@@ -83,7 +85,7 @@ def intake_analyze(text: Annotated[str, typer.Argument(help="what the citizen sa
     try:
         if phone:
             from hotline.intake.service import IntakeService
-            from hotline.runtime.context import open_runtime
+            from hotline.runtime.boot import open_runtime
 
             with open_runtime(ctx).session_factory() as session:
                 analysis = IntakeService(session, ctx).analyze(text, phone)

@@ -312,7 +312,8 @@ def _key(loc: tuple[Any, ...]) -> str:
 
 def walk_departments(nodes: list[DepartmentNode], key: str = "departments"):
     """Yield (node, parent, yaml key) depth-first."""
-    stack = [(n, None, f"{key}[{i}]") for i, n in reversed(list(enumerate(nodes)))]
+    stack: list[tuple[DepartmentNode, DepartmentNode | None, str]] = [
+        (n, None, f"{key}[{i}]") for i, n in reversed(list(enumerate(nodes)))]
     while stack:
         node, parent, where = stack.pop()
         yield node, parent, where
@@ -324,7 +325,8 @@ def _cross_checks(config: HotlineConfig, config_dir: Path) -> list[str]:
     seen: dict[str, str] = {}
     for node, _parent, where in walk_departments(config.departments.departments):
         if node.code in seen:
-            problems.append(f"{config_dir / 'departments.yaml'}: {where}.code: '{node.code}' is used twice (first at {seen[node.code]})")
+            problems.append(f"{config_dir / 'departments.yaml'}: {where}.code: '{node.code}' is used twice "
+                            f"(first at {seen[node.code]})")
         seen.setdefault(node.code, where)
     category_codes: set[str] = set()
     for i, cat in enumerate(config.categories.categories):

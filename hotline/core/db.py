@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,7 +20,10 @@ def make_engine(url: str, **kwargs) -> Engine:
         if "poolclass" not in kwargs:
             kwargs.setdefault("pool_size", 20)
             kwargs.setdefault("max_overflow", 20)
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+        # No ping on every checkout (a round trip per request): connections are recycled before servers
+        # drop idle ones, a dead one invalidates the pool, and the request's unit of work retries once.
+        kwargs.setdefault("pool_recycle", 1800)
+        return create_engine(url, pool_pre_ping=False, **kwargs)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
@@ -67,3 +70,8 @@ def dialect_insert(session: Session, model):
     """INSERT with ON CONFLICT support, for PostgreSQL and SQLite (both speak the same upsert)."""
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
     return insert(model)
+
+
+def rowcount(result: Result) -> int:
+    """Rows an UPDATE, DELETE or INSERT … ON CONFLICT touched (a cursor result's count, typed)."""
+    return result.rowcount if isinstance(result, CursorResult) else -1

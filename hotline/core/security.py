@@ -62,7 +62,8 @@ def issue(secret: bytes, user_id: int, kind: str, now: dt.datetime) -> tuple[str
 def verify(secret: bytes, token: str, kind: str, now: dt.datetime) -> Claims:
     """Check signature, type and expiry against the injected clock; any doubt is a 401."""
     try:
-        raw = jwt.decode(token, _signing_key(secret), algorithms=[ALGORITHM], options={"verify_exp": False, "verify_iat": False,
+        raw = jwt.decode(token, _signing_key(secret), algorithms=[ALGORITHM], options={
+            "verify_exp": False, "verify_iat": False,
                                                                          "require": ["sub", "typ", "jti", "exp"]})
         user_id = int(raw["sub"])
     except (jwt.PyJWTError, ValueError) as exc:

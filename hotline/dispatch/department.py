@@ -6,14 +6,15 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from hotline.dispatch.ports import DispatchEnv
 from hotline.core.actor import Actor
-from hotline.core.enums import AssignmentRole, AssignmentStatus, DeadlineKind, DeadlineStatus
+from hotline.core.enums import AssignmentRole, AssignmentStatus, DeadlineKind, DeadlineStatus, SupervisionKind
 from hotline.core.errors import ConflictError, PermissionDeniedError
 from hotline.core.jobs import enqueue
 from hotline.dispatch import notices
 from hotline.dispatch.evidence import EvidenceStore, EvidenceUpload, check_uploads, safe_filename
 from hotline.dispatch.lifecycle import Action, plan
+from hotline.dispatch.ports import DispatchEnv
+from hotline.dispatch.repository import OrderRef
 from hotline.dispatch.service import WorkOrderService, active_assignments, require_text
 from hotline.models import Assignment, Evidence, WorkOrder
 
@@ -28,16 +29,16 @@ class DepartmentService:
         self.ctx = ctx
         self.orders = WorkOrderService(session, ctx)
 
-    def sign(self, order_id: int, actor: Actor) -> WorkOrder:
+    def sign(self, order_id: OrderRef, actor: Actor) -> WorkOrder:
         """签收: the department acknowledges it holds the order."""
         return self._step(order_id, actor, Action.SIGN)
 
-    def reply(self, order_id: int, actor: Actor, text: str) -> WorkOrder:
+    def reply(self, order_id: OrderRef, actor: Actor, text: str) -> WorkOrder:
         """反馈: the department's first answer to the citizen; meets the reply deadline."""
         require_text(text, "reply text")
         return self._step(order_id, actor, Action.REPLY, text=text)
 
-    def complete(self, order_id: int, actor: Actor, result: str,
+    def complete(self, order_id: OrderRef, actor: Actor, result: str,
                  evidence: list[EvidenceUpload] | None = None) -> WorkOrder:
         """办结 with a result and optional evidence; the lead completes only after every co-handler."""
         require_text(result, "result")
@@ -53,19 +54,20 @@ class DepartmentService:
             ))
         return order
 
-    def return_order(self, order_id: int, actor: Actor, reason: str) -> WorkOrder:
+    def return_order(self, order_id: OrderRef, actor: Actor, reason: str) -> WorkOrder:
         """回退 within the return window; the second return of an order goes to a supervisor (退单争议)."""
         require_text(reason, "reason")
-        order = self.orders.load(order_id)
+        order = self.orders.load(order_id, actor)
         assignment = self.orders.assignment_of(order, actor)
         if assignment.role != AssignmentRole.LEAD:
-            raise PermissionDeniedError("only the lead department (主办) can return an order")
+            raise PermissionDeniedError("only the lead department (主办) can return an order",
+                                        error_id="lead_department_only")
         window = self.ctx.sla.return_window_end(assignment.dispatched_at)
         now = self.orders.now
         if now > window.at:
             closed_at = self.ctx.sla.local_iso(window.at)
             raise ConflictError(f"the return window closed at {closed_at}; ask the hotline centre instead",
-                                details={"window_closed_at": closed_at})
+                                details={"window_closed_at": closed_at}, error_id="return_window_closed")
         self.orders.advance(order, Action.RETURN, actor, note=reason, data={"department": actor.department_id})
         for a in active_assignments(order):
             a.active = False
@@ -78,13 +80,13 @@ class DepartmentService:
         return order
 
     def _arbitrate(self, order: WorkOrder, reason: str, now: dt.datetime) -> None:
-        self.orders.supervisions.add(order.id, "arbitration", now, note=reason)
+        self.orders.supervisions.add(order.id, SupervisionKind.ARBITRATION, now, note=reason)
         subject, body = notices.arbitration(order, reason)
         self.orders.outbox.post(f"arbitration:{order.id}:{order.return_count}", notices.SUPERVISORS,
                                 subject, body, now, {"ticket_no": order.ticket_no})
 
-    def _step(self, order_id: int, actor: Actor, action: Action, text: str | None = None) -> WorkOrder:
-        order = self.orders.load(order_id)
+    def _step(self, order_id: OrderRef, actor: Actor, action: Action, text: str | None = None) -> WorkOrder:
+        order = self.orders.load(order_id, actor)
         assignment = self.orders.assignment_of(order, actor)
         now = self.orders.now
         if assignment.role == AssignmentRole.LEAD:
@@ -120,6 +122,7 @@ class DepartmentService:
         waiting = [a for a in active_assignments(order)
                    if a.role == AssignmentRole.CO and a.status != AssignmentStatus.COMPLETED]
         if waiting:
-            names = ", ".join(self.orders.departments.get(a.department_id).name for a in waiting)
+            names = ", ".join(self.orders.departments.require(a.department_id).name for a in waiting)
             raise ConflictError(f"co-handling departments have not completed yet: {names}",
-                                details={"waiting_department_ids": [a.department_id for a in waiting]})
+                                details={"waiting_department_ids": [a.department_id for a in waiting]},
+                                error_id="co_handlers_pending")

@@ -24,18 +24,21 @@ class EvidenceUpload:
 def check_uploads(uploads: list[EvidenceUpload]) -> None:
     """Refuse the whole completion before anything is written if any file is unacceptable."""
     if len(uploads) > MAX_FILES:
-        raise InvalidInputError(f"at most {MAX_FILES} evidence files per completion")
+        raise InvalidInputError(f"at most {MAX_FILES} evidence files per completion", error_id="evidence_too_many")
     for upload in uploads:
         name = upload.filename
         magic = ALLOWED_TYPES.get(upload.content_type)
         if magic is None:
-            raise InvalidInputError(f"{name}: only JPEG, PNG and PDF files are accepted as evidence")
+            raise InvalidInputError(f"{name}: only JPEG, PNG and PDF files are accepted as evidence",
+                                    error_id="evidence_type")
         if not upload.data:
-            raise InvalidInputError(f"{name}: the file is empty")
+            raise InvalidInputError(f"{name}: the file is empty", error_id="evidence_empty")
         if len(upload.data) > MAX_BYTES:
-            raise InvalidInputError(f"{name}: larger than {MAX_BYTES // (1024 * 1024)} MB")
+            raise InvalidInputError(f"{name}: larger than {MAX_BYTES // (1024 * 1024)} MB",
+                                    error_id="evidence_too_large")
         if not upload.data.startswith(magic):
-            raise InvalidInputError(f"{name}: the content is not {upload.content_type}")
+            raise InvalidInputError(f"{name}: the content is not {upload.content_type}",
+                                    error_id="evidence_content_mismatch")
 
 
 def safe_filename(name: str) -> str:

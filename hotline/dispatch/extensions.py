@@ -6,12 +6,12 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from hotline.dispatch.ports import DispatchEnv
 from hotline.core.actor import Actor
 from hotline.core.enums import AssignmentRole, DeadlineKind, ExtensionStatus
 from hotline.core.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 from hotline.dispatch.lifecycle import Action, plan
-from hotline.dispatch.repository import ExtensionRepository
+from hotline.dispatch.ports import DispatchEnv
+from hotline.dispatch.repository import ExtensionRepository, OrderRef
 from hotline.dispatch.service import WorkOrderService, require_text
 from hotline.models import ExtensionRequest, WorkOrder
 
@@ -24,18 +24,21 @@ class ExtensionService:
         self.orders = WorkOrderService(session, ctx)
         self.requests = ExtensionRepository(session)
 
-    def request(self, order_id: int, actor: Actor, days: int, reason: str) -> ExtensionRequest:
+    def request(self, order_id: OrderRef, actor: Actor, days: int, reason: str) -> ExtensionRequest:
         """延期申请 by the lead department; the new deadline may not pass the total limit."""
         require_text(reason, "reason")
         if not 1 <= days <= MAX_DAYS_PER_REQUEST:
-            raise InvalidInputError(f"an extension is 1 to {MAX_DAYS_PER_REQUEST} days")
-        order = self.orders.load(order_id)
+            raise InvalidInputError(f"an extension is 1 to {MAX_DAYS_PER_REQUEST} days",
+                                    error_id="extension_days_invalid")
+        order = self.orders.load(order_id, actor)
         assignment = self.orders.assignment_of(order, actor)
         if assignment.role != AssignmentRole.LEAD:
-            raise PermissionDeniedError("only the lead department (主办) can ask for an extension")
+            raise PermissionDeniedError("only the lead department (主办) can ask for an extension",
+                                        error_id="lead_department_only")
         plan(order.state, Action.REQUEST_EXTENSION, actor.role)
         if self.requests.pending_for(order.id):
-            raise ConflictError(f"work order {order.ticket_no} already has an extension request waiting")
+            raise ConflictError(f"work order {order.ticket_no} already has an extension request waiting",
+                                error_id="extension_pending")
         self._check_limit(order, days)
         request = self.requests.add(ExtensionRequest(
             work_order_id=order.id, department_id=assignment.department_id,
@@ -48,12 +51,18 @@ class ExtensionService:
 
     def decide(self, request_id: int, actor: Actor, approve: bool, note: str | None = None) -> ExtensionRequest:
         """延期审批: approval moves the completion deadline; refusal leaves it where it was."""
+        pending = self.requests.get(request_id)
+        try:  # the order first, locked, then the request re-read under that lock: exactly one decision
+            order = self.orders.load(pending.work_order_id, actor) if pending else None
+        except NotFoundError:
+            order = None
+        if pending is None or order is None:
+            raise NotFoundError(f"no extension request {request_id} in your scope", error_id="extension_not_found")
         request = self.requests.get(request_id, lock=True)
-        if request is None:
-            raise NotFoundError(f"extension request {request_id} does not exist")
-        if request.status != ExtensionStatus.PENDING:
-            raise ConflictError(f"extension request {request_id} was already {request.status}")
-        order = self.orders.load(request.work_order_id)
+        if request is None or request.status != ExtensionStatus.PENDING:
+            status = request.status if request else "removed"
+            raise ConflictError(f"extension request {request_id} was already {status}",
+                                error_id="extension_already_decided")
         plan(order.state, Action.DECIDE_EXTENSION, actor.role)
         if approve:
             deadline = self._check_limit(order, request.days)
@@ -69,7 +78,8 @@ class ExtensionService:
     def _check_limit(self, order: WorkOrder, days: int):
         deadlines = self.orders.deadlines.open_for(order.id, [DeadlineKind.COMPLETE])
         if not deadlines:
-            raise ConflictError(f"work order {order.ticket_no} has no open completion deadline to extend")
+            raise ConflictError(f"work order {order.ticket_no} has no open completion deadline to extend",
+                                error_id="no_deadline_to_extend")
         deadline = deadlines[-1]
         limit = self.ctx.sla.extension_limit(deadline.starts_at).at
         wanted = deadline.due_at + dt.timedelta(days=days)
@@ -78,6 +88,6 @@ class ExtensionService:
             raise InvalidInputError(
                 f"{days} more days would end at {wanted_at}, beyond the limit {limit_at} "
                 f"({self.ctx.config.sla.extension_limit.amount} days in total)",
-                details={"requested_due_at": wanted_at, "limit": limit_at},
+                details={"requested_due_at": wanted_at, "limit": limit_at}, error_id="extension_beyond_limit",
             )
         return deadline

@@ -77,7 +77,7 @@ def plan(state: State | str, action: Action, role: Role | str, target: State | N
         allowed = ", ".join(sorted(r.value for r in rule.roles))
         raise PermissionDeniedError(
             f"a {Role(role).value} may not {action.value} a work order (allowed: {allowed})",
-            details={"action": action.value, "role": Role(role).value},
+            details={"action": action.value, "role": Role(role).value}, error_id="role_not_allowed",
         )
     if State(state) not in rule.sources:
         allowed = ", ".join(sorted(s.value for s in rule.sources))

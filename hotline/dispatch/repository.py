@@ -6,12 +6,15 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Row, case, func, select, update
-from sqlalchemy.orm import Session, raiseload
+from sqlalchemy.orm import Session, joinedload, load_only, raiseload
 
 from hotline.core.actor import Actor
-from hotline.core.db import dialect_insert
-from hotline.core.enums import DeadlineStatus
+from hotline.core.db import dialect_insert, rowcount
+from hotline.core.enums import AssignmentRole, DeadlineKind, DeadlineStatus, ExtensionStatus, SupervisionStatus
+from hotline.core.errors import NotFoundError
+from hotline.dispatch.scope import readable
 from hotline.models import (
+    Assignment,
     Citizen,
     Deadline,
     Department,
@@ -21,16 +24,34 @@ from hotline.models import (
     WorkOrderEvent,
 )
 
+OrderRef = int | str  # a row id (internal callers) or a ticket number (people)
+SUMMARY_COLUMNS = (WorkOrder.ticket_no, WorkOrder.state, WorkOrder.tier, WorkOrder.category_code, WorkOrder.channel,
+                   WorkOrder.title, WorkOrder.place, WorkOrder.received_at)
+
 
 class WorkOrderRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def get(self, order_id: int, *, lock: bool = False) -> WorkOrder | None:
-        stmt = select(WorkOrder).where(WorkOrder.id == order_id)
+    def get(self, order_id: int) -> WorkOrder | None:
+        return self.session.get(WorkOrder, order_id)
+
+    def require(self, order_id: int) -> WorkOrder:
+        """An order known to exist (it is referenced by a row just read)."""
+        order = self.session.get(WorkOrder, order_id)
+        if order is None:
+            raise NotFoundError(f"work order {order_id} does not exist", error_id="order_not_found")
+        return order
+
+    def find(self, ref: OrderRef, actor: Actor, *, lock: bool = False) -> WorkOrder | None:
+        """The order `actor` may read, by id or ticket; with `lock`, the row and its assignments are read
+        from the locked statement itself (one round trip, never a stale copy held by the session)."""
+        key = WorkOrder.id == ref if isinstance(ref, int) else WorkOrder.ticket_no == ref
+        stmt = select(WorkOrder).where(key, readable(actor))
         if lock:
-            stmt = stmt.with_for_update()
-        return self.session.scalars(stmt).one_or_none()
+            stmt = (stmt.options(joinedload(WorkOrder.assignments)).with_for_update(of=WorkOrder)
+                    .execution_options(populate_existing=True))
+        return self.session.scalars(stmt).unique().one_or_none()
 
     def by_ticket(self, ticket_no: str) -> WorkOrder | None:
         return self.session.scalars(select(WorkOrder).where(WorkOrder.ticket_no == ticket_no)).one_or_none()
@@ -39,16 +60,12 @@ class WorkOrderRepository:
         stmt = select(WorkOrder).where(WorkOrder.channel == channel, WorkOrder.source_id == source_id)
         return self.session.scalars(stmt).one_or_none()
 
-    def visible(self, ticket_no: str, scope) -> WorkOrder | None:
-        """The order with this ticket if `scope` (a WHERE clause) admits it; None either way otherwise."""
-        stmt = select(WorkOrder).where(WorkOrder.ticket_no == ticket_no, scope)
-        return self.session.scalars(stmt).one_or_none()
-
-    def page(self, scope, *, states: Sequence[str] = (), category: str | None = None,
+    def page(self, actor: Actor, *, states: Sequence[str] = (), category: str | None = None,
              received_from: dt.datetime | None = None, received_to: dt.datetime | None = None,
              limit: int = 50, offset: int = 0) -> tuple[Sequence[Row], int]:
-        """(order, worst light rank or None, nearest open due_at or None) rows, newest first, and the total."""
-        stmt = select(WorkOrder).where(scope)
+        """(order, worst light rank or None, nearest open due_at or None) rows that `actor` may read,
+        newest first, with the summary columns only; and the total."""
+        stmt = select(WorkOrder).where(readable(actor))
         if states:
             stmt = stmt.where(WorkOrder.state.in_(list(states)))
         if category:
@@ -57,14 +74,14 @@ class WorkOrderRepository:
             stmt = stmt.where(WorkOrder.received_at >= received_from)
         if received_to:
             stmt = stmt.where(WorkOrder.received_at < received_to)
-        total = self.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+        total = self.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
         # Each row carries its worst open light and nearest open deadline; assignments are not loaded.
         open_deadline = (Deadline.work_order_id == WorkOrder.id) & (Deadline.status == DeadlineStatus.OPEN)
         rank = case((Deadline.light == "red", 2), (Deadline.light == "yellow", 1), else_=0)
         worst = select(func.max(rank)).where(open_deadline).scalar_subquery()
         nearest = select(func.min(Deadline.due_at)).where(open_deadline).scalar_subquery()
         rows = self.session.execute(
-            stmt.add_columns(worst, nearest).options(raiseload(WorkOrder.assignments))
+            stmt.add_columns(worst, nearest).options(load_only(*SUMMARY_COLUMNS), raiseload(WorkOrder.assignments))
             .order_by(WorkOrder.received_at.desc(), WorkOrder.id.desc()).limit(limit).offset(offset)).all()
         return rows, total
 
@@ -87,6 +104,39 @@ class WorkOrderRepository:
         stmt = select(WorkOrderEvent).where(WorkOrderEvent.work_order_id == order_id).order_by(WorkOrderEvent.id)
         return self.session.scalars(stmt).all()
 
+    def public_facts(self, order_ids: list[int]
+                     ) -> tuple[dict[int, str], dict[int, dt.datetime], dict[int, dt.datetime]]:
+        """For public listings: lead department name, open completion due, last change — per order."""
+        leads = dict(self.session.execute(
+            select(Assignment.work_order_id, Department.name)
+            .join(Department, Department.id == Assignment.department_id)
+            .where(Assignment.work_order_id.in_(order_ids), Assignment.role == AssignmentRole.LEAD)
+            .order_by(Assignment.id)).all())
+        due = dict(self.session.execute(select(Deadline.work_order_id, Deadline.due_at).where(
+            Deadline.work_order_id.in_(order_ids), Deadline.kind == DeadlineKind.COMPLETE,
+            Deadline.status == DeadlineStatus.OPEN)).all())
+        updated = dict(self.session.execute(select(WorkOrderEvent.work_order_id, func.max(WorkOrderEvent.occurred_at))
+                                            .where(WorkOrderEvent.work_order_id.in_(order_ids))
+                                            .group_by(WorkOrderEvent.work_order_id)).all())
+        return leads, due, updated
+
+    def listing(self, *, tickets: Sequence[str] = (), received_from: dt.datetime | None = None,
+                received_to: dt.datetime | None = None, categories: Sequence[str] = (), closed: bool | None = None,
+                limit: int = 1000) -> Sequence[WorkOrder]:
+        """Orders by ticket or received window, newest first (public Open311 reads)."""
+        stmt = select(WorkOrder)
+        if tickets:
+            stmt = stmt.where(WorkOrder.ticket_no.in_(list(tickets)))
+        if received_from is not None:
+            stmt = stmt.where(WorkOrder.received_at >= received_from)
+        if received_to is not None:
+            stmt = stmt.where(WorkOrder.received_at <= received_to)
+        if categories:
+            stmt = stmt.where(WorkOrder.category_code.in_(list(categories)))
+        if closed is not None:
+            stmt = stmt.where((WorkOrder.state == "closed") if closed else (WorkOrder.state != "closed"))
+        return self.session.scalars(stmt.order_by(WorkOrder.received_at.desc()).limit(limit)).all()
+
 
 class DepartmentRepository:
     def __init__(self, session: Session):
@@ -102,6 +152,21 @@ class DepartmentRepository:
     def get(self, department_id: int) -> Department | None:
         return self.session.get(Department, department_id)
 
+    def require(self, department_id: int) -> Department:
+        department = self.session.get(Department, department_id)
+        if department is None:
+            raise NotFoundError(f"department {department_id} does not exist", error_id="department_not_found")
+        return department
+
+    def by_ids(self, ids: Iterable[int]) -> dict[int, Department]:
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        return {d.id: d for d in self.session.scalars(select(Department).where(Department.id.in_(wanted)))}
+
+    def count_active(self) -> int:
+        return self.session.scalar(select(func.count()).where(Department.active.is_(True))) or 0
+
     def all(self) -> Sequence[Department]:
         return self.session.scalars(select(Department).order_by(Department.path)).all()
 
@@ -109,6 +174,9 @@ class DepartmentRepository:
 class CitizenRepository:
     def __init__(self, session: Session):
         self.session = session
+
+    def get(self, citizen_id: int | None) -> Citizen | None:
+        return self.session.get(Citizen, citizen_id) if citizen_id else None
 
     def get_or_create(self, phone: str, name: str | None, at: dt.datetime) -> Citizen:
         """One row per phone, even when two desks register the same new caller at once."""
@@ -140,7 +208,7 @@ class DeadlineRepository:
             Deadline.work_order_id == order_id, Deadline.kind.in_(list(kinds)),
             Deadline.status == DeadlineStatus.OPEN,
         ).values(status=status, met_at=at if status == DeadlineStatus.MET else None)
-        return self.session.execute(stmt).rowcount
+        return rowcount(self.session.execute(stmt))
 
     def for_order(self, order_id: int) -> Sequence[Deadline]:
         stmt = select(Deadline).where(Deadline.work_order_id == order_id).order_by(Deadline.id)
@@ -157,15 +225,17 @@ class ExtensionRepository:
         return request
 
     def get(self, request_id: int, *, lock: bool = False) -> ExtensionRequest | None:
+        """The request; with `lock`, read from the locked row itself (never a stale copy in the session)."""
         stmt = select(ExtensionRequest).where(ExtensionRequest.id == request_id)
-        return self.session.scalars(stmt.with_for_update() if lock else stmt).one_or_none()
+        if lock:
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        return self.session.scalars(stmt).one_or_none()
 
     def pending_for(self, order_id: int) -> ExtensionRequest | None:
         stmt = select(ExtensionRequest).where(
-            ExtensionRequest.work_order_id == order_id, ExtensionRequest.status == "pending"
+            ExtensionRequest.work_order_id == order_id, ExtensionRequest.status == ExtensionStatus.PENDING
         )
         return self.session.scalars(stmt).first()
-
 
 
 class SupervisionRepository:
@@ -174,22 +244,33 @@ class SupervisionRepository:
 
     def add(self, order_id: int, kind: str, at: dt.datetime, note: str | None = None) -> None:
         """Open a 督办 record that belongs to no deadline (e.g. an arbitration after 退单)."""
-        self.session.add(Supervision(work_order_id=order_id, kind=kind, status="open", note=note, raised_at=at))
+        self.session.add(Supervision(work_order_id=order_id, kind=kind, status=SupervisionStatus.OPEN, note=note,
+                                     raised_at=at))
 
     def raise_many(self, rows: list[dict], kind: str, at: dt.datetime) -> None:
         """One 督办 record per deadline and kind for a batch of deadlines, however often asked."""
         stmt = dialect_insert(self.session, Supervision).on_conflict_do_nothing(
             index_elements=[Supervision.deadline_id, Supervision.kind])
-        self.session.execute(stmt, [{**row, "kind": kind, "status": "open", "note": None, "raised_at": at}
-                                    for row in rows])
+        self.session.execute(stmt, [{**row, "kind": kind, "status": SupervisionStatus.OPEN, "note": None,
+                                     "raised_at": at} for row in rows])
 
     def open_for(self, order_id: int, kind: str) -> Sequence[Supervision]:
         stmt = select(Supervision).where(Supervision.work_order_id == order_id, Supervision.kind == kind,
-                                         Supervision.status == "open")
+                                         Supervision.status == SupervisionStatus.OPEN)
         return self.session.scalars(stmt).all()
+
+    def open_readable(self, actor: Actor, limit: int) -> list[Row]:
+        """(supervision, ticket, title, department name) of open 督办 on orders `actor` may read, oldest first."""
+        return list(self.session.execute(
+            select(Supervision, WorkOrder.ticket_no, WorkOrder.title, Department.name)
+            .join(WorkOrder, WorkOrder.id == Supervision.work_order_id)
+            .outerjoin(Department, Department.id == Supervision.department_id)
+            .where(Supervision.status == SupervisionStatus.OPEN, readable(actor))
+            .order_by(Supervision.raised_at).limit(limit)))
 
     def resolve(self, order_id: int, kind: str, actor: Actor, at: dt.datetime) -> int:
         stmt = update(Supervision).where(
-            Supervision.work_order_id == order_id, Supervision.kind == kind, Supervision.status == "open",
-        ).values(status="resolved", resolved_at=at, resolved_by_user_id=actor.user_id)
-        return self.session.execute(stmt).rowcount
+            Supervision.work_order_id == order_id, Supervision.kind == kind,
+            Supervision.status == SupervisionStatus.OPEN,
+        ).values(status=SupervisionStatus.RESOLVED, resolved_at=at, resolved_by_user_id=actor.user_id)
+        return rowcount(self.session.execute(stmt))

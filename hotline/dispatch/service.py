@@ -3,23 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hotline.dispatch.ports import DispatchEnv
 from hotline.core.actor import Actor
 from hotline.core.enums import (
-    ONLINE_CHANNELS, AssignmentRole, AssignmentStatus, CloseReason, DeadlineKind,
-    DeadlineStatus, Role, State, Tier,
+    AssignmentRole,
+    AssignmentStatus,
+    CloseReason,
+    DeadlineKind,
+    DeadlineStatus,
+    Role,
+    State,
+    SupervisionKind,
+    Tier,
 )
 from hotline.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from hotline.core.jobs import enqueue
-from hotline.dispatch import notices, tickets
+from hotline.dispatch import notices
+from hotline.dispatch.creation import Created, OrderCreator
 from hotline.dispatch.lifecycle import Action, plan
+from hotline.dispatch.ports import DispatchEnv
 from hotline.dispatch.repository import (
-    CitizenRepository, DeadlineRepository, DepartmentRepository, SupervisionRepository, WorkOrderRepository,
+    DeadlineRepository,
+    DepartmentRepository,
+    OrderRef,
+    SupervisionRepository,
+    WorkOrderRepository,
 )
 from hotline.dispatch.routing import Route
 from hotline.dispatch.schemas import WorkOrderDraft
@@ -29,12 +39,6 @@ from hotline.notifications.outbox import Outbox
 
 CREATORS = frozenset({Role.OPERATOR, Role.HOTLINE_ADMIN, Role.CITIZEN, Role.LIAISON, Role.SYSTEM})
 ARBITERS = frozenset({Role.SUPERVISOR, Role.HOTLINE_ADMIN})
-
-
-@dataclass(frozen=True)
-class Created:
-    order: WorkOrder
-    extraction_code: str | None  # None when an idempotent retry returned the existing order
 
 
 class WorkOrderService:
@@ -58,45 +62,14 @@ class WorkOrderService:
     def create(self, draft: WorkOrderDraft, actor: Actor) -> Created:
         """Register a citizen's request (state received); a repeated channel source id returns the first."""
         if actor.role not in CREATORS:
-            raise PermissionDeniedError(f"a {actor.role.value} may not create work orders")
-        if draft.source_id and (existing := self.orders.by_source(draft.channel, draft.source_id)):
-            return Created(existing, None)
+            raise PermissionDeniedError(f"a {actor.role.value} may not create work orders", error_id="role_not_allowed")
         category = self._category(draft.category_code)
-        tier = category.tier if category else Tier.GENERAL
-        if not draft.source_id:
-            return self._insert(draft, actor, tier)
-        try:  # a retried channel submission may race its first attempt: the unique key decides
-            with self.session.begin_nested():
-                return self._insert(draft, actor, tier)
-        except IntegrityError:
-            existing = self.orders.by_source(draft.channel, draft.source_id)
-            if existing is None:
-                raise
-            return Created(existing, None)
+        return OrderCreator(self.session, self.ctx).create(draft, actor, category.tier if category else Tier.GENERAL)
 
-    def _insert(self, draft: WorkOrderDraft, actor: Actor, default_tier: Tier) -> Created:
-        now = self.now
-        citizen = (CitizenRepository(self.session).get_or_create(draft.citizen_phone, draft.citizen_name, now)
-                   if draft.citizen_phone else None)
-        ticket_no = tickets.allocate_ticket(self.session, self.ctx.sla.local_day(now))
-        code = tickets.new_extraction_code()
-        order = self.orders.add(WorkOrder(
-            ticket_no=ticket_no,
-            extraction_code_hash=tickets.hash_extraction_code(self.ctx.secret, ticket_no, code),
-            state=State.RECEIVED, tier=draft.tier or default_tier, category_code=draft.category_code,
-            channel=draft.channel, source_id=draft.source_id, citizen_id=citizen.id if citizen else None,
-            created_by_user_id=actor.user_id, title=draft.title, content=draft.content,
-            place=draft.place, received_at=now,
-        ))
-        self.orders.add_event(order, Action.CREATE, None, actor, now, data={"channel": draft.channel.value})
-        if draft.channel in ONLINE_CHANNELS:
-            self.open_deadline(order, DeadlineKind.ACCEPT, now, self.ctx.sla.acceptance_due(now), None)
-        return Created(order, code)
-
-    def accept(self, order_id: int, actor: Actor, *, tier: Tier | None = None,
+    def accept(self, order_id: OrderRef, actor: Actor, *, tier: Tier | None = None,
                category_code: str | None = None, place: str | None = None, note: str | None = None) -> WorkOrder:
         """受理: the hotline takes the request on, confirming or correcting its tier, category and place."""
-        order = self.load(order_id)
+        order = self.load(order_id, actor)
         if category_code is not None:
             self._category(category_code)
         self.advance(order, Action.ACCEPT, actor, note=note,
@@ -108,9 +81,9 @@ class WorkOrderService:
         self.deadlines.close_open(order.id, [DeadlineKind.ACCEPT], DeadlineStatus.MET, self.now)
         return order
 
-    def answer_directly(self, order_id: int, actor: Actor, answer: str) -> WorkOrder:
+    def answer_directly(self, order_id: OrderRef, actor: Actor, answer: str) -> WorkOrder:
         """直办: the operator answers on the spot; the order goes straight to completed."""
-        order = self.load(order_id)
+        order = self.load(order_id, actor)
         require_text(answer, "answer")
         self.advance(order, Action.ANSWER_DIRECTLY, actor, note=answer)
         order.result = answer
@@ -118,29 +91,31 @@ class WorkOrderService:
         enqueue(self.session, "hotline.callbacks.schedule")
         return order
 
-    def mark_invalid(self, order_id: int, actor: Actor, reason: str) -> WorkOrder:
-        order = self.load(order_id)
+    def mark_invalid(self, order_id: OrderRef, actor: Actor, reason: str) -> WorkOrder:
+        order = self.load(order_id, actor)
         require_text(reason, "reason")
         self.close(order, Action.MARK_INVALID, actor, CloseReason.INVALID, note=reason)
         return order
 
-    def merge_duplicate(self, order_id: int, actor: Actor, parent_ticket: str) -> WorkOrder:
+    def merge_duplicate(self, order_id: OrderRef, actor: Actor, parent_ticket: str) -> WorkOrder:
         """重复件: close this order into the earlier one that carries the same request."""
-        order = self.load(order_id)
+        order = self.load(order_id, actor)
         parent = self.orders.by_ticket(parent_ticket)
         if parent is None or parent.id == order.id:
-            raise InvalidInputError(f"no other work order with ticket {parent_ticket} to merge into")
+            raise InvalidInputError(f"no other work order with ticket {parent_ticket} to merge into",
+                                    error_id="duplicate_parent_not_found")
         if parent.parent_id is not None:
-            raise InvalidInputError(f"{parent_ticket} is itself a duplicate of another order; merge into that one")
+            raise InvalidInputError(f"{parent_ticket} is itself a duplicate of another order; merge into that one",
+                                    error_id="duplicate_parent_is_duplicate")
         self.close(order, Action.MERGE_DUPLICATE, actor, CloseReason.DUPLICATE,
                     data={"parent_ticket": parent.ticket_no})
         order.parent_id = parent.id
         return order
 
-    def apply_transcript(self, order_id: int, actor: Actor, *, content: str, title: str | None,
+    def apply_transcript(self, order_id: OrderRef, actor: Actor, *, content: str, title: str | None,
                          place: str | None, data: dict) -> WorkOrder:
         """A voice message's words become its text (no change of state; an event of its own)."""
-        order = self.load(order_id)
+        order = self.load(order_id, actor)
         self.advance(order, Action.TRANSCRIBE, actor, data=data)
         order.content = content
         order.title = (title or order.title)[:200]
@@ -150,30 +125,31 @@ class WorkOrderService:
 
     # -- dispatch ---------------------------------------------------------------------------
 
-    def suggest_route(self, order_id: int) -> Route:
+    def suggest_route(self, order_id: OrderRef, actor: Actor) -> Route:
         """The department the routing rules would choose, with the reasons an operator sees."""
-        order = self.orders.get(order_id)
+        order = self.orders.find(order_id, actor)
         if order is None:
-            raise NotFoundError(f"work order {order_id} does not exist")
+            raise NotFoundError(f"no work order {order_id} in your scope", error_id="order_not_found")
         return self.ctx.router.route(order.category_code, order.place)
 
-    def dispatch(self, order_id: int, actor: Actor, lead_code: str | None = None, co_codes: tuple[str, ...] = (),
+    def dispatch(self, order_id: OrderRef, actor: Actor, lead_code: str | None = None, co_codes: tuple[str, ...] = (),
                  reason: str | None = None) -> WorkOrder:
         """转办 to a lead department (主办) and co-handlers (协办): by the routing rules, or the
         operator's choice with a reason. After a second return only a supervisor decides."""
-        order = self.load(order_id)
+        order = self.load(order_id, actor)
         route = self.ctx.router.route(order.category_code, order.place)
         lead_code, co_codes, overridden = self._choose(route, lead_code, co_codes, reason)
-        arbitration = self.supervisions.open_for(order.id, "arbitration")
+        arbitration = self.supervisions.open_for(order.id, SupervisionKind.ARBITRATION)
         if arbitration and actor.role not in ARBITERS:
-            raise PermissionDeniedError(f"work order {order.ticket_no} was returned twice and awaits a supervisor's ruling")
+            raise PermissionDeniedError(f"work order {order.ticket_no} was returned twice and awaits a "
+                                        "supervisor's ruling", error_id="awaits_arbitration")
         lead, co = self._dispatchable(lead_code, co_codes)
         self.advance(order, Action.DISPATCH, actor, note=reason, data={
             "lead": lead.code, "co": [d.code for d in co], "suggested": route.lead, "overridden": overridden,
             "route_reasons": route.reasons,
         })
         if arbitration:
-            self.supervisions.resolve(order.id, "arbitration", actor, self.now)
+            self.supervisions.resolve(order.id, SupervisionKind.ARBITRATION, actor, self.now)
         self.assign(order, lead, co)
         return order
 
@@ -182,12 +158,13 @@ class WorkOrderService:
         if lead_code is None:
             if route.lead is None:
                 raise InvalidInputError("no routing rule decides this order: choose a department",
-                                        details={"reasons": route.reasons})
+                                        details={"reasons": route.reasons}, error_id="no_route")
             return route.lead, tuple(co_codes) or route.co, False
         overridden = lead_code != route.lead
         if overridden and route.lead is not None and not (reason and reason.strip()):
             raise InvalidInputError(f"the rules suggest {route.lead}; dispatching elsewhere needs a reason",
-                                    details={"suggested": route.lead, "reasons": route.reasons})
+                                    details={"suggested": route.lead, "reasons": route.reasons},
+                                    error_id="reason_required")
         return lead_code, tuple(co_codes), overridden
 
     # -- building blocks (also used by callbacks and extensions) ---------------------------
@@ -233,10 +210,11 @@ class WorkOrderService:
         order.closed_at, order.close_reason = self.now, reason
         self.deadlines.close_open(order.id, list(DeadlineKind), DeadlineStatus.CANCELLED, self.now)
 
-    def load(self, order_id: int) -> WorkOrder:
-        order = self.orders.get(order_id, lock=True)
+    def load(self, ref: OrderRef, actor: Actor) -> WorkOrder:
+        """The order `actor` may act on, locked for this transaction (404 outside the actor's scope)."""
+        order = self.orders.find(ref, actor, lock=True)
         if order is None:
-            raise NotFoundError(f"work order {order_id} does not exist")
+            raise NotFoundError(f"no work order {ref} in your scope", error_id="order_not_found")
         return order
 
     def assignment_of(self, order: WorkOrder, actor: Actor) -> Assignment:
@@ -244,20 +222,23 @@ class WorkOrderService:
             for a in active_assignments(order):
                 if a.department_id == actor.department_id:
                     return a
-        raise PermissionDeniedError(f"work order {order.ticket_no} is not assigned to your department")
+        raise PermissionDeniedError(f"work order {order.ticket_no} is not assigned to your department",
+                                    error_id="not_your_department")
 
     def _dispatchable(self, lead_code: str, co_codes: tuple[str, ...]) -> tuple[Department, list[Department]]:
         codes = [lead_code, *co_codes]
         if len(set(codes)) != len(codes):
-            raise InvalidInputError("a department can appear only once among lead and co-handlers")
+            raise InvalidInputError("a department can appear only once among lead and co-handlers",
+                                    error_id="department_repeated")
         found = self.departments.by_codes(codes)
         for code in codes:
             department = found.get(code)
             if department is None:
-                raise InvalidInputError(f"no department with code {code}", details={"department": code})
+                raise InvalidInputError(f"no department with code {code}", details={"department": code},
+                                        error_id="department_not_found")
             if not department.active:
                 raise InvalidInputError(f"department {code} ({department.name}) is retired",
-                                        details={"department": code})
+                                        details={"department": code}, error_id="department_retired")
         return found[lead_code], [found[c] for c in co_codes]
 
     def _category(self, code: str | None):
@@ -265,7 +246,8 @@ class WorkOrderService:
             return None
         category = self.ctx.config.category(code)
         if category is None:
-            raise InvalidInputError(f"no category with code {code}", details={"category_code": code})
+            raise InvalidInputError(f"no category with code {code}", details={"category_code": code},
+                                    error_id="unknown_category")
         return category
 
 
@@ -275,7 +257,7 @@ def active_assignments(order: WorkOrder) -> list[Assignment]:
 
 def require_text(value: str | None, what: str) -> None:
     if value is None or not value.strip():
-        raise InvalidInputError(f"a {what} is required")
+        raise InvalidInputError(f"a {what} is required", error_id="text_required")
 
 
 def _changes(order: WorkOrder, **fields) -> dict | None:

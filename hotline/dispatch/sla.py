@@ -11,16 +11,16 @@ from hotline.core.enums import Tier
 from hotline.core.errors import InvalidInputError
 from hotline.dispatch.calendar import WorkingCalendar
 
-
 EARLIEST, LATEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 
 
 def check_instant(at: dt.datetime) -> None:
     """Deadlines are for this century's cases; far dates have no calendar and odd historic offsets."""
     if at.tzinfo is None:
-        raise InvalidInputError("a time needs a time zone offset, e.g. 2026-11-21T09:00:00+08:00")
+        raise InvalidInputError("a time needs a time zone offset, e.g. 2026-11-21T09:00:00+08:00",
+                                error_id="naive_datetime")
     if not EARLIEST <= at < LATEST:
-        raise InvalidInputError(f"{at.isoformat()} is outside 2000–2099")
+        raise InvalidInputError(f"{at.isoformat()} is outside 2000–2099", error_id="datetime_out_of_range")
 
 
 @dataclass(frozen=True)

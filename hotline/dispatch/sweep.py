@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
-from hotline.dispatch.ports import DispatchEnv
 from hotline.core.db import dialect_insert
 from hotline.core.enums import DeadlineStatus, Light
 from hotline.dispatch import notices
+from hotline.dispatch.ports import DispatchEnv
 from hotline.dispatch.repository import SupervisionRepository
 from hotline.models import Deadline, Department, Reminder, WorkOrder
 from hotline.notifications.outbox import Outbox

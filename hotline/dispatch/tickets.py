@@ -18,23 +18,16 @@ CODE_LENGTH = 6
 
 
 def allocate_ticket(session: Session, day: dt.date) -> str:
-    """Next number for `day`; one atomic upsert, so concurrent callers never share a number."""
+    """Next number for `day`; one atomic upsert on the request's own connection, so concurrent callers
+    never share a number. The day's counter row stays locked until the request commits — a create is
+    one more statement and its commit, so desks queue behind each other for that long at most."""
     key = day.strftime("%Y%m%d")
     stmt = dialect_insert(session, TicketCounter).values(day=key, last_value=1)
     stmt = stmt.on_conflict_do_update(
         index_elements=[TicketCounter.day], set_={"last_value": TicketCounter.last_value + 1}
     ).returning(TicketCounter.last_value)
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        # Its own short transaction: the day's counter row is locked for one statement, not for the
-        # whole request, so concurrent desks do not queue behind each other's commits. A request that
-        # fails afterwards leaves a gap in the day's numbers, never a duplicate.
-        with bind.connect() as conn:
-            value = conn.execution_options(isolation_level="AUTOCOMMIT").execute(stmt).scalar_one()
-    else:  # SQLite has one writer at a time anyway; a second connection would wait for this one
-        value = session.execute(stmt).scalar_one()
+    value = session.execute(stmt).scalar_one()
     return f"{key}-{value:04d}"
-
 
 
 def new_extraction_code() -> str:

@@ -14,8 +14,8 @@ from hotline.core.enums import Tier
 from hotline.core.errors import InvalidInputError
 from hotline.dispatch.routing import Router
 from hotline.intake.matcher import Hit, KeywordMatcher
-from hotline.text.normalize import find_numbers, normalise
 from hotline.intake.places import PlaceFinder
+from hotline.text.normalize import find_numbers, normalise
 
 _CLAUSE = re.compile(r"[，。！？；,.!?;\n]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -71,11 +71,12 @@ class Analyzer:
 
     def analyze(self, raw: str) -> Analysis:
         if raw is None:
-            raise InvalidInputError("text is required")
+            raise InvalidInputError("text is required", error_id="text_required")
         text = normalise(raw)
         limit = self.config.intake.max_chars
         if len(text) > limit:
-            raise InvalidInputError(f"text is {len(text)} characters; intake analyses at most {limit}")
+            raise InvalidInputError(f"text is {len(text)} characters; intake analyses at most {limit}",
+                                    error_id="text_too_long")
         if not _CJK.search(text):
             reason = "no text" if not text else "no Chinese text to analyse"
             return Analysis(text, Tier.GENERAL.value, None, None, [], None, find_numbers(text).as_dict(), None,
@@ -105,8 +106,9 @@ class Analyzer:
             reasons.append(f"phone number {phone} mentioned")
         for ticket in numbers.tickets:
             reasons.append(f"ticket number {ticket} mentioned")
-        return Analysis(text, tier.value, {"code": category, "name": self.categories[category].name} if category else None,
-                        department, co, place, numbers.as_dict(), kind[1].kind if kind else None, reasons)
+        named = {"code": category, "name": self.categories[category].name} if category else None
+        return Analysis(text, tier.value, named, department, co, place, numbers.as_dict(),
+                        kind[1].kind if kind else None, reasons)
 
     # -- the steps -------------------------------------------------------------------------
 

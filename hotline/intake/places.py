@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # Characters that never sit inside a place name: particles, pronouns, common verbs, punctuation.
 _NOT_NAME = "了的是在有没不很都也就还和跟被把让给我你他她它们这那哪吗呢吧啊呀要想说已经请帮看去来住"
-_GENERIC = {"家", "我家", "这", "那", "这个", "那个", "附近", "楼下", "楼上", "对面", "门口", "单位", "马", "这边", "那边"}
+_GENERIC = {"家", "我家", "这", "那", "这个", "那个", "附近", "楼下", "楼上", "对面", "门口", "单位", "马", "这边",
+            "那边"}
 
 
 class PlaceFinder:
-    def __init__(self, suffixes: list[str], starts: list[str], known: list[str] = ()):
+    def __init__(self, suffixes: list[str], starts: list[str], known: Sequence[str] = ()):
         alt = "|".join(re.escape(s) for s in sorted(set(suffixes), key=len, reverse=True))
         name = rf"[^\s\W{_NOT_NAME}]"
         self._suffixes = tuple(sorted(set(suffixes), key=len, reverse=True))
@@ -49,7 +51,7 @@ class PlaceFinder:
                     break
             else:
                 break
-        if not core or core in _GENERIC or core.isdigit() and len(place) <= 2:
+        if not core or core in _GENERIC or (core.isdigit() and len(place) <= 2):
             return None
         return place
 

@@ -67,7 +67,7 @@ class AgiChannel:
         return chr(int(result)) if result and result != "0" else None
 
     async def get_data(self, prompt: str, timeout_ms: int, max_digits: int) -> str | None:
-        result, data, _ = await self.command(f"GET DATA {prompt} {timeout_ms} {max_digits}")
+        result, _, _ = await self.command(f"GET DATA {prompt} {timeout_ms} {max_digits}")
         return result or None
 
     async def record(self, path: str, fmt: str, escape: str, timeout_ms: int, silence_s: int) -> bool:

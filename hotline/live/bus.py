@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 
-
 class MemoryBus:
     """Publish from any thread; subscribers are asyncio queues on their own loops."""
 
@@ -30,7 +29,7 @@ class MemoryBus:
 
     @asynccontextmanager
     async def subscribe(self, *channels: str) -> AsyncIterator[asyncio.Queue]:
-        entry = (asyncio.get_running_loop(), asyncio.Queue())
+        entry: tuple[asyncio.AbstractEventLoop, asyncio.Queue] = (asyncio.get_running_loop(), asyncio.Queue())
         with self._lock:
             for channel in channels:
                 self._subscribers.setdefault(channel, []).append(entry)

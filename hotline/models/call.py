@@ -65,7 +65,8 @@ class Recording(Base):
     kind: Mapped[str] = mapped_column(String(16))  # message | call
     linkedid: Mapped[str | None] = mapped_column(String(64), index=True)
     work_order_id: Mapped[int | None] = mapped_column(ForeignKey("work_orders.id"), index=True)
-    status: Mapped[str] = mapped_column(String(24), default="pending", index=True)  # pending | transcribed | failed | no_model
+    # pending | transcribed | failed | no_model
+    status: Mapped[str] = mapped_column(String(24), default="pending", index=True)
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")  # transcription attempts
     created_at: Mapped[datetime]

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from hotline.core.db import dialect_insert
+from hotline.core.db import dialect_insert, rowcount
 from hotline.core.jobs import enqueue
 from hotline.models import OutboxMessage
 
@@ -53,7 +53,7 @@ class OutboxRepository:
             or_(OutboxMessage.status == "pending",
                 (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - lease)),
         ).values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
-        if self.session.execute(stmt).rowcount != 1:
+        if rowcount(self.session.execute(stmt)) != 1:
             return None
         return self.session.get(OutboxMessage, message_id, populate_existing=True)
 

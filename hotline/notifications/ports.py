@@ -54,4 +54,4 @@ CHANNELS = ("sms", "wechat", "email")
 def notifiers_for(var_dir: Path) -> dict[str, Notifier]:
     """One notifier per channel; every channel logs to var/notifications.log until a provider is wired."""
     adapter = LogNotifier(var_dir / "notifications.log")
-    return {channel: adapter for channel in CHANNELS}
+    return dict.fromkeys(CHANNELS, adapter)

@@ -11,7 +11,8 @@ from hotline.api.app import build_app
 from hotline.core.jobs import InProcessQueue, JobQueue, Runtime, Ticker
 from hotline.core.logging import setup_logging
 from hotline.core.settings import get_settings
-from hotline.runtime.context import Context, build_context, default_queue, open_runtime
+from hotline.runtime.boot import default_queue, open_runtime
+from hotline.runtime.context import Context, build_context
 from hotline.runtime.registry import PERIODIC
 
 

@@ -6,7 +6,7 @@ from celery import Celery
 from celery.signals import worker_init, worker_process_init
 from sqlalchemy.exc import OperationalError
 
-from hotline.core.jobs import REGISTRY, WORKER_START, Runtime
+from hotline.core.jobs import REGISTRY, WORKER_START, CeleryQueue, Runtime
 from hotline.core.settings import Settings, get_settings
 from hotline.runtime import registry
 
@@ -19,9 +19,10 @@ _APPS: dict[str, Celery] = {}
 def celery_app(settings: Settings | None = None) -> Celery:
     """The Celery app for this broker, made once per process."""
     settings = settings or get_settings()
-    if settings.redis_url not in _APPS:
-        _APPS[settings.redis_url] = _make_app(settings)
-    return _APPS[settings.redis_url]
+    broker = settings.redis_url or ""
+    if broker not in _APPS:
+        _APPS[broker] = _make_app(settings)
+    return _APPS[broker]
 
 
 def _make_app(settings: Settings) -> Celery:
@@ -69,10 +70,10 @@ def _runtime() -> Runtime:
     """One context and connection pool per worker process, made after the fork."""
     global _RUNTIME
     if _RUNTIME is None:
-        from hotline.runtime.context import build_context, open_runtime
+        from hotline.runtime.context import build_context, runtime_on
 
-        ctx = build_context()
-        _RUNTIME = open_runtime(ctx)
+        settings = get_settings()
+        _RUNTIME = runtime_on(build_context(settings), CeleryQueue(celery_app(settings)))
     return _RUNTIME
 
 

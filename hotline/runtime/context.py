@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from hotline.core.clock import Clock, SystemClock
 from hotline.core.config import HotlineConfig, load_config
 from hotline.core.db import make_engine, make_session_factory
-from hotline.core.jobs import KNOWN_JOBS, CeleryQueue, InProcessQueue, JobQueue, Runtime, install_after_commit
+from hotline.core.jobs import KNOWN_JOBS, InProcessQueue, JobQueue, Runtime, install_after_commit
 from hotline.core.settings import Settings, get_settings
 from hotline.dispatch.calendar import WorkingCalendar
 from hotline.dispatch.routing import Router
@@ -67,15 +67,6 @@ def build_context(settings: Settings | None = None, *, clock: Clock | None = Non
     )
 
 
-def default_queue(settings: Settings) -> JobQueue:
-    """Celery on Redis when HOTLINE_REDIS_URL is set, else a thread in this process."""
-    if settings.redis_url:
-        from hotline.runtime.celery import celery_app
-
-        return CeleryQueue(celery_app(settings))
-    return InProcessQueue()
-
-
 def session_factory_for(settings: Settings, queue: JobQueue) -> sessionmaker[Session]:
     """Sessions whose enqueued jobs leave only after their transaction commits."""
     from hotline.runtime.registry import job_names
@@ -86,9 +77,8 @@ def session_factory_for(settings: Settings, queue: JobQueue) -> sessionmaker[Ses
     return factory
 
 
-def open_runtime(ctx: Context, queue: JobQueue | None = None) -> Runtime:
-    """The database and job queue for this process; jobs leave only after their transaction commits."""
-    queue = queue or default_queue(ctx.settings)
+def runtime_on(ctx: Context, queue: JobQueue) -> Runtime:
+    """The database and this job queue for a process; jobs leave only after their transaction commits."""
     runtime = Runtime(ctx, session_factory_for(ctx.settings, queue), queue)
     if isinstance(queue, InProcessQueue):
         queue.runtime = runtime

@@ -14,7 +14,8 @@ from hotline.core.jobs import Runtime
 from hotline.core.settings import Settings, get_settings
 from hotline.ivr.fastagi import AgiServer
 from hotline.ivr.services import DatabaseServices
-from hotline.runtime.context import build_context, open_runtime
+from hotline.runtime.boot import open_runtime
+from hotline.runtime.context import build_context
 from hotline.telephony.listener import AmiListener
 from hotline.telephony.service import DatabaseSinks, make_listener
 

@@ -44,7 +44,7 @@ class SimulatedCaller:
     def answer(self, command: str) -> str:
         verb = " ".join(command.split()[:2]).upper()
         if verb == "STREAM FILE":
-            _, _, prompt, escape = (command.split(" ", 3) + ['""'])[:4]
+            _, _, prompt, escape = [*command.split(" ", 3), '""'][:4]
             key = self.press_during.get(prompt)
             if key and key in escape.strip('"'):
                 return f"200 result={ord(key)} endpos=8000"

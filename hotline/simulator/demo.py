@@ -64,7 +64,7 @@ class SimulatedPbx:
         packets = [p.replace(b"13800138000", caller.encode()).replace(b"13900139000", caller.encode())
                    for p in packets]
         if name == "ivr-agi":  # the IVR runs for real: the message becomes a work order
-            linkedid = next(parse(p.decode()).get("Linkedid") for p in packets if b"Linkedid" in p)
+            linkedid = next((parse(p.decode()) or {}).get("Linkedid", "") for p in packets if b"Linkedid" in p)
             simulated = SimulatedCaller(caller=caller, uniqueid=linkedid, operators_ready=0,
                                         recordings_dir=self._recordings_dir)
             asyncio.run_coroutine_threadsafe(simulated.call("127.0.0.1", self.agi_port), self._loop).result(30)

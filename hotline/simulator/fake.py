@@ -110,7 +110,8 @@ class FakeAsterisk:
         """New ids, channel numbers and times for one replay of a capture."""
         ids: dict[bytes, bytes] = {}
         channels: dict[bytes, bytes] = {}
-        shift = (at - capture.first_time()) if capture.first_time() else dt.timedelta()
+        first = capture.first_time()
+        shift = (at - first) if first else dt.timedelta()
 
         def new_id(m: re.Match) -> bytes:
             key = m.group(0)

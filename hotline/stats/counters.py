@@ -64,7 +64,8 @@ def _orders(d: Dialect) -> list[Select]:
 
 def _events(d: Dialect) -> list[Select]:
     return [
-        _count(d, "answered_directly", WorkOrderEvent.occurred_at, NO_DEPARTMENT, WorkOrderEvent.action == "answer_directly"),
+        _count(d, "answered_directly", WorkOrderEvent.occurred_at, NO_DEPARTMENT,
+               WorkOrderEvent.action == "answer_directly"),
         _count(d, "returned", WorkOrderEvent.occurred_at, WorkOrderEvent.actor_department_id,
                WorkOrderEvent.action == "return"),
     ]

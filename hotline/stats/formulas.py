@@ -106,18 +106,19 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.end < self.start:
-            raise InvalidInputError(f"the period ends ({self.end}) before it starts ({self.start})")
+            raise InvalidInputError(f"the period ends ({self.end}) before it starts ({self.start})",
+                                    error_id="invalid_period")
         if (self.end - self.start).days > 3660:
-            raise InvalidInputError("a period covers at most ten years")
+            raise InvalidInputError("a period covers at most ten years", error_id="invalid_period")
         if self.start.year < 2000 or self.end.year > 2099:
-            raise InvalidInputError("statistics cover 2000–2099")
+            raise InvalidInputError("statistics cover 2000–2099", error_id="invalid_period")
 
     @classmethod
     def month(cls, text: str) -> Period:
         try:
             first = dt.datetime.strptime(text, "%Y-%m").date()
         except ValueError:
-            raise InvalidInputError(f"{text!r} is not a month like 2026-11") from None
+            raise InvalidInputError(f"{text!r} is not a month like 2026-11", error_id="invalid_period") from None
         following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
         return cls(first, following - dt.timedelta(days=1))
 

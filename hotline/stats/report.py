@@ -42,8 +42,9 @@ def report_text(rates: dict, ranking: dict) -> str:
     head = (f"{scope}  {period}\n来件 {counts['received']}  受理 {counts['accepted']}  交办 {counts['dispatched']}  "
             f"办结 {counts['completed']}  直办 {counts['answered_directly']}  回访接通 {counts['callbacks_reached']}\n")
     labels = {r.name: r.label for r in RATES}
-    rank_rows = [[str(row["rank"] or "—"), row["department"]["name"], "—" if row["score"] is None else f"{row['score']:.2f}",
-                  str(row["volume"])] + [percent(row["rates"][name]) for name in SHOWN] for row in ranking["rows"]]
+    rank_rows = [[str(row["rank"] or "—"), row["department"]["name"],
+                  "—" if row["score"] is None else f"{row['score']:.2f}", str(row["volume"]),
+                  *(percent(row["rates"][name]) for name in SHOWN)] for row in ranking["rows"]]
     ranking_head = (f"\n\n排名（交办量不少于 {ranking['min_volume']} 件参与排名；"
                     f"权重 {', '.join(f'{labels[k]} {v:g}' for k, v in ranking['weights'].items())}）\n")
     return (head + table(["指标", "数值", "公式"], rate_rows, right=range(1, 2)) + ranking_head

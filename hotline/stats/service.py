@@ -12,18 +12,17 @@ import datetime as dt
 import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, delete, func, insert, select, true
 from sqlalchemy.orm import Session
 
-from hotline.stats.ports import StatsEnv
-from hotline.core.enums import CloseReason
-from hotline.core.db import dialect_insert
+from hotline.core.actor import SYSTEM, Actor
 from hotline.core.errors import NotFoundError, PermissionDeniedError
-from hotline.models import DailyCounter, Department, RolledUpDay, WorkOrder
+from hotline.models import WorkOrder
 from hotline.stats import formulas
-from hotline.stats.counters import counter_query
 from hotline.stats.formulas import Period
+from hotline.stats.ports import StatsEnv
+from hotline.stats.repository import StatsRepository
 
 
 @dataclass(frozen=True)
@@ -36,33 +35,27 @@ class Unit:
 
 class StatsService:
     def __init__(self, session: Session, ctx: StatsEnv):
-        self.session = session
         self.ctx = ctx
         self.tz = ctx.sla.tz
-        self.dialect = session.get_bind().dialect.name
+        self.repo = StatsRepository(session, ctx.settings.timezone)
+        self._unit_cache: dict[int, Unit] | None = None
 
     # -- counting ----------------------------------------------------------------------------
 
     def totals(self, period: Period, *, use_rollups: bool = True) -> dict[int | None, Counter]:
         """Counter sums per department (None: the hotline centre) over the period's local days."""
-        built = set(self._built_days(period)) if use_rollups else set()
+        built = set(self.repo.built_days(period.start, period.end)) if use_rollups else set()
         out: dict[int | None, Counter] = defaultdict(Counter)
         if built:
-            stmt = (select(DailyCounter.department_id, DailyCounter.metric, func.sum(DailyCounter.value))
-                    .where(DailyCounter.day.in_(sorted(built)))
-                    .group_by(DailyCounter.department_id, DailyCounter.metric))
-            for department_id, metric, value in self.session.execute(stmt):
+            for department_id, metric, value in self.repo.rolled_up(sorted(built)):
                 out[department_id][metric] += int(value or 0)
         until = self.ctx.clock.now() + dt.timedelta(microseconds=1)  # what happened up to and including now
         for first, last in _runs([d for d in period.days() if d not in built]):
             lo, hi = self._start_of(first), min(self._start_of(last + dt.timedelta(days=1)), until)
             if hi <= lo:
                 continue
-            live = counter_query(self.dialect, self.ctx.settings.timezone, lo, hi, by_day=False).subquery()
-            stmt = (select(live.c.department_id, live.c.metric, func.sum(live.c.value))
-                    .group_by(live.c.department_id, live.c.metric))
-            for department_id, metric, value in self.session.execute(stmt):
-                out[department_id][metric] += int(round(float(value or 0)))
+            for department_id, metric, value in self.repo.live(lo, hi):
+                out[department_id][metric] += round(float(value or 0))
         return out
 
     def rollup(self, first: dt.date, last: dt.date) -> int:
@@ -71,27 +64,14 @@ class StatsService:
         last = min(last, today - dt.timedelta(days=1))
         if last < first:
             return 0
-        days = Period(first, last).days()
-        self.session.execute(delete(DailyCounter).where(DailyCounter.day.in_(days)))
-        rows = counter_query(self.dialect, self.ctx.settings.timezone, self._start_of(first),
-                             self._start_of(last + dt.timedelta(days=1)), by_day=True).subquery()
-        self.session.execute(insert(DailyCounter).from_select(
-            ["day", "department_id", "metric", "value"],
-            select(rows.c.day, rows.c.department_id, rows.c.metric, rows.c.value).where(rows.c.value != 0),
-        ))
-        written = self.session.scalar(select(func.count()).select_from(DailyCounter)
-                                      .where(DailyCounter.day.in_(days)))
-        now = self.ctx.clock.now()
-        stmt = dialect_insert(self.session, RolledUpDay).values([{"day": d, "built_at": now} for d in days])
-        self.session.execute(stmt.on_conflict_do_update(index_elements=[RolledUpDay.day],
-                                                        set_={"built_at": stmt.excluded.built_at}))
-        return written
+        return self.repo.rebuild(Period(first, last).days(), self._start_of(first),
+                                 self._start_of(last + dt.timedelta(days=1)), self.ctx.clock.now())
 
     def nightly(self) -> list[dt.date]:
         """Once per local day, rebuild the recent days whose outcomes can still change; otherwise nothing."""
         today = self.ctx.sla.local_day(self.ctx.clock.now())
         yesterday = today - dt.timedelta(days=1)
-        built_at = self.session.scalar(select(RolledUpDay.built_at).where(RolledUpDay.day == yesterday))
+        built_at = self.repo.built_at(yesterday)
         if built_at is not None and self.ctx.sla.local_day(built_at) == today:
             return []
         first = today - dt.timedelta(days=self.ctx.config.stats.rollup.recompute_days)
@@ -100,18 +80,19 @@ class StatsService:
 
     # -- what people ask ---------------------------------------------------------------------
 
-    def rates(self, period: Period, department: str | None = None, scope: ColumnElement = true(),
+    def rates(self, period: Period, department: str | None = None, actor: Actor = SYSTEM,
               *, use_rollups: bool = True) -> dict:
-        unit, include_centre = self._root(department, scope)
+        """The rates of a department's subtree (default: what `actor` may see) over a period."""
+        unit, include_centre = self._root(department, actor)
         totals = self.totals(period, use_rollups=use_rollups)
         counts = self._sum(totals, unit, include_centre)
         return {"period": period.as_dict(), "department": _unit_dict(unit), "counts": dict(counts),
                 "rates": formulas.rates(counts)}
 
-    def ranking(self, period: Period, department: str | None = None, scope: ColumnElement = true(),
+    def ranking(self, period: Period, department: str | None = None, actor: Actor = SYSTEM,
                 *, use_rollups: bool = True) -> dict:
         """The units directly under `department` (default: the city), each with its whole subtree."""
-        parent, _ = self._root(department, scope)
+        parent, _ = self._root(department, actor)
         policy = self.ctx.config.stats.ranking
         totals = self.totals(period, use_rollups=use_rollups)
         units = self._units()
@@ -119,7 +100,7 @@ class StatsService:
         if parent is None and len(roots) == 1:
             parent = roots[0]  # the city: rank its agencies and districts
         children = [u for u in units.values() if _is_child(u, parent)] if parent else roots
-        rows = []
+        rows: list[dict[str, Any]] = []
         for child in children:
             counts = self._sum(totals, child, False)
             score, parts = formulas.composite(counts, policy.weights)
@@ -135,53 +116,48 @@ class StatsService:
         return {"period": period.as_dict(), "department": _unit_dict(parent), "min_volume": policy.min_volume,
                 "weights": policy.weights, "rows": ranked + unranked}
 
-    def hotspots(self, as_of: dt.date, scope: ColumnElement = true()) -> list[dict]:
+    def hotspots(self, as_of: dt.date, actor: Actor = SYSTEM) -> list[dict]:
         """Categories and places whose volume in the last window jumps against their own recent weeks."""
         policy = self.ctx.config.stats.hotspots
         end = self._start_of(as_of + dt.timedelta(days=1))
         start = end - dt.timedelta(days=policy.window_days)
         base_start = start - dt.timedelta(weeks=policy.baseline_weeks)
-        counted = [WorkOrder.received_at >= base_start, WorkOrder.received_at < end, scope,
-                   func.coalesce(WorkOrder.close_reason, "") != CloseReason.INVALID.value]
-        current = func.sum(_when(WorkOrder.received_at >= start))
-        before = func.sum(_when(WorkOrder.received_at < start))
         spots = []
         for kind, column in (("category", WorkOrder.category_code), ("place", WorkOrder.place)):
-            stmt = (select(column, current, before).where(column.is_not(None), *counted).group_by(column)
-                    .having(current >= policy.min_count))
-            for key, now_count, earlier in self.session.execute(stmt):
+            for key, now_count, earlier in self.repo.volumes(column, start, end, base_start, actor,
+                                                              policy.min_count):
                 baseline = (earlier or 0) / policy.baseline_weeks * policy.window_days / 7
                 if now_count >= policy.factor * max(baseline, 1.0):
                     spots.append({"kind": kind, "key": key, "label": self._label(kind, key), "count": int(now_count),
                                   "baseline": round(baseline, 2), "ratio": round(now_count / max(baseline, 1.0), 2),
-                                  "examples": self._examples(column, key, start, end, scope, policy.examples)})
+                                  "examples": self._examples(column, key, start, end, actor, policy.examples)})
         spots.sort(key=lambda s: (-s["ratio"], -s["count"], s["kind"], s["key"]))
         return spots
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _root(self, code: str | None, scope: ColumnElement) -> tuple[Unit | None, bool]:
+    def _root(self, code: str | None, actor: Actor) -> tuple[Unit | None, bool]:
         """The subtree asked about, checked against the caller's scope; None means the whole centre."""
-        visible = {row.id for row in self.session.execute(select(Department.id).where(scope))}
+        visible = self.repo.readable_department_ids(actor)
         if code is None:
-            everything = len(visible) == self.session.scalar(select(func.count()).select_from(Department))
+            everything = len(visible) == len(self._units())
             if everything:
                 return None, True
             mine = [u for u in self._units().values() if u.id in visible]
             top = min(mine, key=lambda u: u.path.count("/"), default=None)
             if top is None:
-                raise PermissionDeniedError("your account has no department to report on")
+                raise PermissionDeniedError("your account has no department to report on", error_id="no_department")
             return top, False
         unit = next((u for u in self._units().values() if u.code == code), None)
         if unit is None:
-            raise NotFoundError(f"no department with code {code}")
+            raise NotFoundError(f"no department with code {code}", error_id="department_not_found")
         if unit.id not in visible:
-            raise PermissionDeniedError(f"department {code} is outside your scope")
+            raise PermissionDeniedError(f"department {code} is outside your scope", error_id="department_out_of_scope")
         return unit, False
 
     def _sum(self, totals: dict[int | None, Counter], unit: Unit | None, include_centre: bool) -> Counter:
         units = self._units()
-        out: Counter = Counter({name: 0 for name in formulas.COUNTERS})
+        out: Counter = Counter(dict.fromkeys(formulas.COUNTERS, 0))
         for department_id, counts in totals.items():
             if department_id is None:
                 if include_centre:
@@ -191,14 +167,9 @@ class StatsService:
         return out
 
     def _units(self) -> dict[int, Unit]:
-        if not hasattr(self, "_unit_cache"):
-            rows = self.session.execute(select(Department.id, Department.code, Department.name, Department.path))
-            self._unit_cache = {r.id: Unit(r.id, r.code, r.name, r.path) for r in rows}
+        if self._unit_cache is None:
+            self._unit_cache = {r.id: Unit(r.id, r.code, r.name, r.path) for r in self.repo.departments()}
         return self._unit_cache
-
-    def _built_days(self, period: Period) -> list[dt.date]:
-        return list(self.session.scalars(select(RolledUpDay.day).where(RolledUpDay.day >= period.start,
-                                                                       RolledUpDay.day <= period.end)))
 
     def _start_of(self, day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day, dt.time(), tzinfo=self.tz).astimezone(dt.UTC)
@@ -209,12 +180,10 @@ class StatsService:
             return category.name if category else key
         return key
 
-    def _examples(self, column, key: str, start: dt.datetime, end: dt.datetime, scope, limit: int) -> list[dict]:
-        stmt = (select(WorkOrder.ticket_no, WorkOrder.title, WorkOrder.received_at)
-                .where(column == key, WorkOrder.received_at >= start, WorkOrder.received_at < end, scope)
-                .order_by(WorkOrder.received_at.desc()).limit(limit))
+    def _examples(self, column, key: str, start: dt.datetime, end: dt.datetime, actor: Actor,
+                  limit: int) -> list[dict]:
         return [{"ticket_no": t, "title": title, "received_at": self.ctx.sla.local_iso(at)}
-                for t, title, at in self.session.execute(stmt)]
+                for t, title, at in self.repo.examples(column, key, start, end, actor, limit)]
 
 
 def ranking_csv(ranking: dict) -> str:
@@ -237,10 +206,6 @@ def ranking_csv(ranking: dict) -> str:
 
 def _blank(value) -> str:
     return "" if value is None else str(value)
-
-
-def _when(condition) -> ColumnElement:
-    return case((condition, 1), else_=0)
 
 
 def _is_child(unit: Unit, parent: Unit) -> bool:

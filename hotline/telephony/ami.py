@@ -91,7 +91,7 @@ def login_action(username: str, secret: str) -> LoginAction:
 
 def parse(packet: str) -> dict[str, str] | None:
     """A packet as a dict of its headers, with `Event` or `Response` first; None if it is neither."""
-    if packet.startswith("Event:") or packet.startswith("Response:"):
+    if packet.startswith(("Event:", "Response:")):
         obj = Event.read(packet) if packet.startswith("Event:") else Response.read(packet)
         head = {"Event": obj.name} if isinstance(obj, Event) else {"Response": obj.status}
         return {**head, **obj.keys}

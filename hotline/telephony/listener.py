@@ -203,7 +203,8 @@ class AmiListener:
         if name == "OriginateResponse" and packet.get("Response") == "Failure":
             parts = packet.get("ActionID", "").split("-")
             if len(parts) == 3 and parts[0] == "callback" and parts[1].isdigit() and parts[2].isdigit():
-                self.sinks.originate_failed(int(parts[1]), int(parts[2]), f"自动回访未接通（{packet.get('Reason', '')}）")
+                reason = f"自动回访未接通（{packet.get('Reason', '')}）"
+                self.sinks.originate_failed(int(parts[1]), int(parts[2]), reason)
         finished = self.tracker.feed(packet)
         if name == "AgentConnect":
             call = self.tracker.calls.get(packet.get("Linkedid", ""))

@@ -53,7 +53,7 @@ class AmiPbx:
                 raise PbxUnavailableError(f"Asterisk did not answer {name}")
             if response.is_error():
                 raise ConflictError(f"Asterisk refused {name}: {response.keys.get('Message', '')}",
-                                    details={"action": name})
+                                    details={"action": name}, error_id="pbx_refused")
             client.action("Logoff")
             return dict(response.keys)
         finally:

@@ -97,8 +97,8 @@ class AgentRepository:
 
     def users_at(self, interface: str | None) -> set[int]:
         """The operators who claimed this interface (whoever answers there gets the screen pop)."""
-        return set(self.session.scalars(select(AgentSession.user_id).where(
-            AgentSession.interface == interface, AgentSession.user_id.is_not(None))).all())
+        return {user_id for user_id in self.session.scalars(select(AgentSession.user_id).where(
+            AgentSession.interface == interface, AgentSession.user_id.is_not(None))) if user_id is not None}
 
 
 class CallerHistoryRepository:

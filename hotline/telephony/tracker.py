@@ -67,7 +67,8 @@ class AgentState:
 class CallTracker:
     """Feeds on AMI events; returns the calls each event finished."""
 
-    def __init__(self, inbound_contexts: tuple[str, ...] = ("hotline-in",), clock: Callable[[], dt.datetime] | None = None):
+    def __init__(self, inbound_contexts: tuple[str, ...] = ("hotline-in",),
+                 clock: Callable[[], dt.datetime] | None = None):
         self.inbound = set(inbound_contexts)
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.calls: dict[str, CallRecord] = {}
@@ -76,7 +77,7 @@ class CallTracker:
         self.recent: OrderedDict[str, CallRecord] = OrderedDict()
         self.recent_limit = 2000
         self.agents: dict[tuple[str, str], AgentState] = {}
-        self.handlers: dict[str, Callable[[CallRecord | None, dict], None]] = {
+        self.handlers: dict[str, Callable[[CallRecord, dict], None]] = {
             "Newchannel": self._newchannel,
             "Newexten": self._newexten,
             "VarSet": self._varset,
@@ -98,7 +99,7 @@ class CallTracker:
         }
 
     def feed(self, event: dict) -> list[CallRecord]:
-        name = event.get("Event")
+        name = event.get("Event") or ""
         agent_handler = self.agent_handlers.get(name)
         if agent_handler is not None:
             agent_handler(event)
@@ -126,7 +127,8 @@ class CallTracker:
     def in_progress(self) -> list[str]:
         return list(self.calls)
 
-    def reconcile(self, live_linkedids: set[str], cause: str = "ended while the listener was disconnected") -> list[CallRecord]:
+    def reconcile(self, live_linkedids: set[str],
+                  cause: str = "ended while the listener was disconnected") -> list[CallRecord]:
         """After a reconnect: calls we were tracking that Asterisk no longer has ended while we were away."""
         gone = [c for lid, c in self.calls.items() if lid not in live_linkedids]
         finished = []

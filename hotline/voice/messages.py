@@ -13,11 +13,12 @@ from hotline.core.enums import Channel, RecordingKind
 from hotline.core.jobs import enqueue
 from hotline.dispatch import tickets
 from hotline.dispatch.lifecycle import Action, allowed_actions
+from hotline.dispatch.repository import CitizenRepository
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.service import WorkOrderService
 from hotline.intake.service import IntakeService
 from hotline.live.events import TranscriptReady
-from hotline.models import Citizen, Transcript, WorkOrder
+from hotline.models import Transcript, WorkOrder
 from hotline.voice.ports import VoiceEnv
 
 TITLE = "语音留言"
@@ -39,13 +40,12 @@ class VoiceMessages:
         code = created.extraction_code
         if code is None:  # the IVR asked twice for the same call: give the order a new code to read out
             code = tickets.new_extraction_code()
-            created.order.extraction_code_hash = tickets.hash_extraction_code(
-                self.env.secret, created.order.ticket_no, code)
+            created.order.extraction_code_hash = tickets.hash_extraction_code(self.env.secret, created.ticket_no, code)
         local = self.env.settings.recordings_dir / Path(asterisk_path).name  # the same file on hotline's side
         recording_id = RecordingRepository(self.session).register(
-            str(local), RecordingKind.MESSAGE, linkedid, created.order.id, self.env.clock.now())
+            str(local), RecordingKind.MESSAGE, linkedid, created.order_id, self.env.clock.now())
         enqueue(self.session, TRANSCRIBE_JOB, recording_id)
-        return created.order.ticket_no, code
+        return created.ticket_no, code
 
     def heard(self, recording_id: int, transcript: Transcript) -> TranscriptReady:
         """The draft for what was heard; a message still with the hotline gets the words as its text."""
@@ -57,7 +57,8 @@ class VoiceMessages:
         return TranscriptReady(recording_id, order.ticket_no if order else None, transcript.text, transcript.draft)
 
     def _draft(self, order: WorkOrder, text: str) -> dict:
-        phone = self.session.get(Citizen, order.citizen_id).phone if order.citizen_id else None
+        citizen = CitizenRepository(self.session).get(order.citizen_id)
+        phone = citizen.phone if citizen else None
         limit = self.env.config.intake.max_chars
         return IntakeService(self.session, self.env).analyze(text[:limit], phone, exclude_order_id=order.id).as_dict()
 

@@ -8,13 +8,13 @@ from functools import lru_cache
 import pytest
 from fastapi.testclient import TestClient
 
-from hotline.runtime.api import create_app
 from hotline.core import security
 from hotline.core.db import session_scope
 from hotline.core.enums import Role
 from hotline.core.jobs import InProcessQueue
 from hotline.dispatch.repository import DepartmentRepository
 from hotline.models import User
+from hotline.runtime.api import create_app
 from hotline.simulator.fake import FakeAsterisk
 
 PASSWORD = "correct horse battery"

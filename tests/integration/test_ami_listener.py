@@ -10,13 +10,12 @@ from sqlalchemy import func, select
 
 from hotline.core.db import session_scope
 from hotline.core.errors import ConflictError
-from hotline.core.jobs import Runtime
 from hotline.dispatch.service import WorkOrderService
 from hotline.models import AgentSession, Call
-
 from hotline.simulator.fake import CAPTURES, Capture
 from hotline.telephony.listener import AmiListener, Sinks
-from hotline.telephony.pbx import AmiPbx as Pbx, PbxUnavailableError
+from hotline.telephony.pbx import AmiPbx as Pbx
+from hotline.telephony.pbx import PbxUnavailableError
 from hotline.telephony.service import DatabaseSinks
 from tests.factories import OPERATOR, draft
 

@@ -116,11 +116,12 @@ def test_api_answers_over_a_real_socket(ctx, session_factory):
 def test_embedded_api_runs_the_periodic_sweep_itself(ctx, session_factory, clock):
     import time as _time
 
+    from sqlalchemy import select
+
     from hotline.core.db import session_scope
     from hotline.core.enums import State
     from hotline.core.jobs import InProcessQueue
     from hotline.models import Deadline
-    from sqlalchemy import select
     from tests.factories import order_in
 
     with session_scope(session_factory) as s:

@@ -32,7 +32,7 @@ def test_failed_login_says_nothing_about_whether_the_user_exists(api, people):
 
 
 def test_login_is_rate_limited_per_account(api, people):
-    codes = [login(api, "operator", "guess-number-%d" % i).status_code for i in range(6)]
+    codes = [login(api, "operator", f"guess-number-{i}").status_code for i in range(6)]
     assert codes == [401] * 5 + [429]
     assert login(api, "operator").status_code == 429  # even the right password waits out the window
     assert login(api, "callback").status_code == 200  # other accounts are unaffected

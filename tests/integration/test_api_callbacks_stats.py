@@ -5,8 +5,6 @@ from __future__ import annotations
 from tests.integration.conftest import new_order, step
 
 
-
-
 def complete(api, person, ticket):
     r = api.post(f"/api/v1/work-orders/{ticket}/complete", data={"result": "管道已修复"}, headers=person.headers)
     assert r.status_code == 200, r.text

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
-
-import pytest
 
 from hotline.core.db import session_scope
 from hotline.models import AuditRecord, WorkOrder
@@ -89,9 +88,8 @@ def test_changes_and_staff_reads_of_personal_data_are_audited(api, people):
 
 def test_audit_log_is_append_only(api, people, session_factory):
     new_order(api, people["operator"])
-    with pytest.raises(DBAPIError, match="append-only"):
-        with session_scope(session_factory) as s:
-            s.execute(text("DELETE FROM audit_log"))
+    with pytest.raises(DBAPIError, match="append-only"), session_scope(session_factory) as s:
+        s.execute(text("DELETE FROM audit_log"))
     with session_factory() as s:
         assert s.scalar(select(func.count()).select_from(AuditRecord)) == 1
 

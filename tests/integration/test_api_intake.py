@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 
 from hotline.asr import loader as engines
-from hotline.simulator.speech import demo_engine
 from hotline.ivr.services import DatabaseServices
 from hotline.simulator.fake import CAPTURES
+from hotline.simulator.speech import demo_engine
 from tests.integration.conftest import new_order
 
 
@@ -88,8 +88,8 @@ def test_a_write_is_committed_before_its_response_leaves(ctx):
     import uvicorn
     from sqlalchemy import event
 
-    from hotline.runtime.api import create_app
     from hotline.core.jobs import InProcessQueue
+    from hotline.runtime.api import create_app
 
     app = create_app(ctx, queue=InProcessQueue())
     committed: list[float] = []

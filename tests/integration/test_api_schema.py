@@ -3,16 +3,14 @@ that none is answered with a 500 or with a response that breaks the documented s
 
 from __future__ import annotations
 
-from hotline.runtime.context import build_context
-
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
-from hotline.runtime.api import create_app
 from hotline.core.jobs import InProcessQueue
+from hotline.runtime.api import create_app
+from hotline.runtime.context import build_context
 from hotline.simulator.fake import FakeAsterisk
 
 EXAMPLES = 12

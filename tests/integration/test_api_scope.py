@@ -69,7 +69,7 @@ ENDPOINTS = {
     "transcripts of A": ("GET", "/api/v1/work-orders/{A}/transcripts", None,
                          codes(operator=200, admin=200, supervisor=200, district_supervisor=404, rest=403)),
     "intake draft": ("POST", "/api/v1/intake/analyze", {"text": "我家停水了"}, codes(operator=200, admin=200, rest=403)),
-    "who am I": ("GET", "/api/v1/auth/me", None, {r: 200 for r in ROLES}),
+    "who am I": ("GET", "/api/v1/auth/me", None, dict.fromkeys(ROLES, 200)),
     "open 督办": ("GET", "/api/v1/supervisions", None, codes(admin=200, supervisor=200, district_supervisor=200, rest=403)),
     "reply on A": ("POST", "/api/v1/work-orders/{A}/reply", {"text": "已安排"},
                    {r: sees_a(r, 200 if r in ("water", "water_admin") else 403) for r in ROLES}),

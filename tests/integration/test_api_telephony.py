@@ -12,11 +12,11 @@ import httpx2 as httpx
 import pytest
 import uvicorn
 
+from hotline.core.jobs import InProcessQueue
 from hotline.runtime.api import create_app
 from hotline.runtime.context import build_context
-from hotline.core.jobs import InProcessQueue
-from hotline.simulator.fake import CAPTURES, Capture
 from hotline.runtime.processes import ami_listener
+from hotline.simulator.fake import CAPTURES, Capture
 
 ANSWERED = Capture.load(CAPTURES / "queue-answered.ami")
 ABANDONED = Capture.load(CAPTURES / "queue-abandon.ami")

@@ -71,7 +71,7 @@ def test_a_wrong_checksum_installs_nothing_and_keeps_the_old_model(server, tmp_p
     old.mkdir()
     (old / "keep").write_text("old")
     url, sha = server("/m.zip", model_zip())
-    with pytest.raises(ModelError, match="SHA-256 is .* expected 0{64}; nothing installed"):
+    with pytest.raises(ModelError, match=r"SHA-256 is .* expected 0{64}; nothing installed"):
         install_model(old, "0" * 64, url=url)
     assert (old / "keep").read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == [NAME]
 
@@ -92,7 +92,7 @@ def test_not_a_zip_and_not_found(server, tmp_path):
     url, sha = server("/page.zip", b"<html>not here</html>")
     with pytest.raises(ModelError, match="not a zip archive"):
         install_model(tmp_path / NAME, sha, url=url)
-    with pytest.raises(ModelError, match="download failed .*404"):
+    with pytest.raises(ModelError, match=r"download failed .*404"):
         install_model(tmp_path / NAME, sha, url=url.replace("page", "missing"))
     with pytest.raises(ModelError, match="64 hexadecimal digits"):
         install_model(tmp_path / NAME, "abc", url=url)

@@ -9,19 +9,19 @@ import pytest
 from sqlalchemy import func, select
 
 from hotline.asr import loader as engines
-from hotline.simulator.speech import demo_engine
 from hotline.asr.fake import FakeEngine
-from hotline.runtime.context import build_context
 from hotline.core.actor import SYSTEM
 from hotline.core.db import session_scope
 from hotline.core.jobs import REGISTRY, InProcessQueue, Runtime, install_after_commit
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.service import WorkOrderService
 from hotline.ivr.services import DatabaseServices
+from hotline.models import Recording, Transcript, WorkOrder, WorkOrderEvent
+from hotline.runtime.context import build_context
+from hotline.simulator.fake import CAPTURES
+from hotline.simulator.speech import demo_engine
 from hotline.voice.messages import PLACEHOLDER as MESSAGE_CONTENT
 from hotline.voice.tasks import transcribe_recording
-from hotline.models import Recording, Transcript, WorkOrder, WorkOrderEvent
-from hotline.simulator.fake import CAPTURES
 from tests.speech import silence, write
 
 MESSAGE = CAPTURES / "agi-1795257454.2.wav"

@@ -100,7 +100,7 @@ def test_a_half_there_model_says_exactly_what_is_missing(tmp_path):
     assert any("am/final.mdl: missing (the acoustic model)" in p for p in problems)
     assert any("ivector/final.ie: missing" in p for p in problems)
     assert any("decoding graph" in p for p in problems)
-    with pytest.raises(ModelError, match="am/final.mdl"):
+    with pytest.raises(ModelError, match=r"am/final\.mdl"):
         VoskEngine(half)
     assert check_model(tmp_path / "nothing")[0].endswith("no such directory (install one with `hotline asr install-model`)")
 

@@ -10,17 +10,16 @@ import pytest
 from sqlalchemy import select
 
 from hotline.callbacks.tasks import dial
-from hotline.runtime.context import build_context
 from hotline.core.db import session_scope
 from hotline.core.enums import State
 from hotline.core.jobs import Runtime
 from hotline.ivr.fastagi import AgiServer
 from hotline.ivr.services import DatabaseServices
-from hotline.simulator.caller import SimulatedCaller
 from hotline.models import CallbackAttempt, WorkOrder
-
-from hotline.telephony.listener import AmiListener
+from hotline.runtime.context import build_context
 from hotline.runtime.processes import ami_sinks
+from hotline.simulator.caller import SimulatedCaller
+from hotline.telephony.listener import AmiListener
 from tests.factories import order_in
 
 

@@ -137,20 +137,16 @@ def test_verdict_on_an_order_not_awaiting_callback_and_second_verdict_for_an_att
     with session_scope(session_factory) as s:
         working = order_in(State.SIGNED, s, ctx).id
         pending = order_in(State.CALLBACK_PENDING, s, ctx).id
-    with pytest.raises(ConflictError, match="not awaiting a callback"):
-        with session_scope(session_factory) as s:
-            CallbackService(s, ctx).record(working, CALLBACK, 1, Verdict.SATISFIED)
-    with pytest.raises(NotFoundError):
-        with session_scope(session_factory) as s:
-            CallbackService(s, ctx).record(999_999, CALLBACK, 1, Verdict.SATISFIED)
+    with pytest.raises(ConflictError, match="not awaiting a callback"), session_scope(session_factory) as s:
+        CallbackService(s, ctx).record(working, CALLBACK, 1, Verdict.SATISFIED)
+    with pytest.raises(NotFoundError), session_scope(session_factory) as s:
+        CallbackService(s, ctx).record(999_999, CALLBACK, 1, Verdict.SATISFIED)
     with session_scope(session_factory) as s:
         CallbackService(s, ctx).record(pending, CALLBACK, 1, Verdict.UNREACHABLE)
-    with pytest.raises(ConflictError, match="already recorded"):
-        with session_scope(session_factory) as s:
-            CallbackService(s, ctx).record(pending, CALLBACK, 1, Verdict.SATISFIED)
-    with pytest.raises(PermissionDeniedError):
-        with session_scope(session_factory) as s:
-            CallbackService(s, ctx).record(pending, OPERATOR, 2, Verdict.SATISFIED)
+    with pytest.raises(ConflictError, match="already recorded"), session_scope(session_factory) as s:
+        CallbackService(s, ctx).record(pending, CALLBACK, 1, Verdict.SATISFIED)
+    with pytest.raises(PermissionDeniedError), session_scope(session_factory) as s:
+        CallbackService(s, ctx).record(pending, OPERATOR, 2, Verdict.SATISFIED)
     with session_factory() as s:
         assert s.get(WorkOrder, working).state == State.SIGNED
         assert s.get(WorkOrder, pending).state == State.CALLBACK_PENDING

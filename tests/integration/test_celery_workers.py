@@ -16,14 +16,14 @@ import pytest
 import redis
 from sqlalchemy import select, text
 
-from hotline.runtime.context import open_runtime
-from hotline.runtime.celery import celery_app
 from hotline.core.db import session_scope
 from hotline.core.enums import State
 from hotline.core.jobs import CeleryQueue
 from hotline.dispatch.service import WorkOrderService
 from hotline.models import OutboxMessage
 from hotline.notifications.outbox import DELIVER, Outbox
+from hotline.runtime.boot import open_runtime
+from hotline.runtime.celery import celery_app
 from tests.conftest import REQUIRE_SERVICES, ROOT
 from tests.factories import OPERATOR, WATER, order_in
 

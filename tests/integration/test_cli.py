@@ -90,9 +90,9 @@ def test_outbox_resend_delivers_on_embedded_defaults(tmp_path):
 def test_users_create_makes_an_account_that_can_log_in(tmp_path):
     from fastapi.testclient import TestClient
 
+    from hotline.core.settings import Settings
     from hotline.runtime.api import create_app
     from hotline.runtime.context import build_context
-    from hotline.core.settings import Settings
 
     env = {"HOTLINE_DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}", "HOTLINE_VAR_DIR": str(tmp_path),
            "HOTLINE_SECRET_KEY": "cli-test-secret"}
@@ -149,8 +149,9 @@ def test_demo_accounts_are_made_once_and_can_log_in(tmp_path):
 
     from hotline.accounts.service import AccountService
     from hotline.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
-    from hotline.runtime.context import build_context, open_runtime
     from hotline.core.settings import Settings
+    from hotline.runtime.boot import open_runtime
+    from hotline.runtime.context import build_context
 
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     env = {**os.environ, "HOTLINE_DATABASE_URL": url, "HOTLINE_VAR_DIR": str(tmp_path), "HOTLINE_SECRET_KEY": "s"}

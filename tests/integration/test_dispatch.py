@@ -5,14 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from hotline.core.enums import Role, State
+from hotline.core.enums import State
 from hotline.core.errors import InvalidInputError, PermissionDeniedError
-from hotline.core.actor import Actor
 from hotline.dispatch.department import DepartmentService
 from hotline.dispatch.evidence import EvidenceUpload
 from hotline.dispatch.repository import SupervisionRepository, WorkOrderRepository
 from hotline.dispatch.service import WorkOrderService
-from hotline.models import Evidence, OutboxMessage, WorkOrder
+from hotline.models import Evidence, OutboxMessage
 from tests.factories import HOUSING, OPERATOR, SUPERVISOR, WATER, order_in, staff_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

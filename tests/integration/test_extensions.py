@@ -8,9 +8,9 @@ import pytest
 
 from hotline.core.enums import State
 from hotline.core.errors import ConflictError, InvalidInputError, PermissionDeniedError
+from hotline.dispatch.department import DepartmentService
 from hotline.dispatch.extensions import ExtensionService
 from hotline.dispatch.repository import DeadlineRepository, WorkOrderRepository
-from hotline.dispatch.department import DepartmentService
 from hotline.dispatch.service import WorkOrderService
 from tests.factories import ADMIN, OPERATOR, STREET, SUPERVISOR, WATER, order_in, staff_of
 

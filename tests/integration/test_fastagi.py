@@ -7,11 +7,10 @@ import asyncio
 import pytest
 from sqlalchemy import select
 
-from hotline.core.jobs import Runtime
 from hotline.ivr.fastagi import AgiServer
 from hotline.ivr.services import DatabaseServices
-from hotline.simulator.caller import SimulatedCaller
 from hotline.models import Recording, WorkOrder
+from hotline.simulator.caller import SimulatedCaller
 from hotline.simulator.fake import CAPTURES
 
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import replace
 
 import pytest
 from sqlalchemy import select, update
 
-from hotline.runtime.context import open_runtime
-from hotline.runtime.celery import celery_app
 from hotline.core.db import session_scope
 from hotline.core.enums import State
 from hotline.core.jobs import CeleryQueue, InProcessQueue, Runtime
@@ -19,6 +16,8 @@ from hotline.models import OutboxMessage, WorkOrder
 from hotline.notifications.outbox import Outbox
 from hotline.notifications.ports import DeliveryError
 from hotline.notifications.tasks import deliver, recover
+from hotline.runtime.boot import open_runtime
+from hotline.runtime.celery import celery_app
 from tests.factories import OPERATOR, WATER, order_in
 
 
@@ -89,10 +88,9 @@ def test_jobs_leave_only_after_commit_and_never_after_rollback(ctx, session_fact
     runtime = open_runtime(ctx, queue)
     with session_scope(runtime.session_factory) as s:
         order_id = order_in(State.ACCEPTED, s, ctx).id
-    with pytest.raises(RuntimeError):
-        with session_scope(runtime.session_factory) as s:
-            WorkOrderService(s, ctx).dispatch(order_id, OPERATOR, WATER)
-            raise RuntimeError("the request failed after dispatching")
+    with pytest.raises(RuntimeError), session_scope(runtime.session_factory) as s:
+        WorkOrderService(s, ctx).dispatch(order_id, OPERATOR, WATER)
+        raise RuntimeError("the request failed after dispatching")
     queue.drain()
     assert sent_lines(ctx) == []
     with session_scope(runtime.session_factory) as s:

@@ -8,13 +8,14 @@ import datetime as dt
 import pytest
 
 from hotline.callbacks.service import CallbackService
-from hotline.runtime.context import build_context
+from hotline.core.actor import Actor
 from hotline.core.db import session_scope
-from hotline.core.enums import Tier, Verdict
+from hotline.core.enums import Role, Tier, Verdict
 from hotline.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from hotline.dispatch.department import DepartmentService
 from hotline.dispatch.service import WorkOrderService
 from hotline.models import DailyCounter, Department
+from hotline.runtime.context import build_context
 from hotline.stats.formulas import Period
 from hotline.stats.service import StatsService, ranking_csv
 from tests.conftest import CST
@@ -204,7 +205,8 @@ def test_bad_periods_are_refused(make):
 def test_department_outside_scope_and_unknown_department_are_refused(session_factory, ctx):
     with session_factory() as s:
         stats = StatsService(s, ctx)
-        water_only = Department.path.startswith(s.query(Department).filter_by(code=WATER).one().path)
+        water = s.query(Department).filter_by(code=WATER).one()
+        water_only = Actor(Role.DEPARTMENT_ADMIN, department_id=water.id, department_path=water.path)
         with pytest.raises(PermissionDeniedError, match="outside your scope"):
             stats.rates(WEEK, "371502", water_only)
         with pytest.raises(NotFoundError):

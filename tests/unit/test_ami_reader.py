@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from hotline.telephony.ami import PacketReader, parse
+from hotline.simulator.fake import CAPTURES as FIXTURES
 from hotline.simulator.fake import Capture
+from hotline.telephony.ami import PacketReader, parse
 from hotline.telephony.tracker import CallTracker
-
-from hotline.simulator.fake import CAPTURES as FIXTURES  # noqa: E402
 
 
 def packets(name: str) -> list[dict]:

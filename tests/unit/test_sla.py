@@ -6,8 +6,6 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-import pytest
-
 from hotline.core.config import CalendarFile, CalendarYear, Duration, load_config
 from hotline.core.enums import Tier
 from hotline.dispatch.calendar import WorkingCalendar

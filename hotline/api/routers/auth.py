@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
+from hotline.accounts.repository import UserRepository
 from hotline.accounts.service import AccountService
-from hotline.api.deps import DbSession, current_actor, get_ctx, rate_limit
-from hotline.api.schemas import LoginIn, MeOut, RefreshIn, TokensOut
-from hotline.api.env import ApiEnv as Context
-from hotline.core.actor import Actor
-from hotline.models import Department, User
+from hotline.api.deps import Ctx, DbSession, Staff
+from hotline.api.limits import rate_limit
+from hotline.api.schemas.accounts import LoginIn, MeOut, RefreshIn, TokensOut
+from hotline.api.schemas.intake import Named
+from hotline.api.uow import UnitOfWorkRoute
+from hotline.core.errors import AuthenticationError
 
-router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"], route_class=UnitOfWorkRoute)
 LOGIN_LIMIT, LOGIN_WINDOW = 5, 60
 
 
 @router.post("/login", response_model=TokensOut, summary="Log in with username and password",
              responses={401: {"description": "wrong username or password"}, 429: {"description": "too many attempts"}})
-def login(body: LoginIn, request: Request, session: DbSession = None, ctx: Context = Depends(get_ctx)):
+def login(body: LoginIn, request: Request, session: DbSession, ctx: Ctx):
     # Limited per address and per account, so neither guessing many passwords nor many users pays off.
     rate_limit(request, "login-ip", LOGIN_LIMIT * 4, LOGIN_WINDOW)
     rate_limit(request, "login-user", LOGIN_LIMIT, LOGIN_WINDOW, key=body.username.lower())
@@ -26,13 +28,15 @@ def login(body: LoginIn, request: Request, session: DbSession = None, ctx: Conte
 
 @router.post("/refresh", response_model=TokensOut, summary="Exchange a refresh token for new tokens",
              responses={401: {"description": "invalid, expired or already used refresh token"}})
-def refresh(body: RefreshIn, session: DbSession = None, ctx: Context = Depends(get_ctx)):
+def refresh(body: RefreshIn, session: DbSession, ctx: Ctx):
     return AccountService(session, ctx).refresh(body.refresh_token).__dict__
 
 
 @router.get("/me", response_model=MeOut, summary="Who is logged in: role and department (consoles pick their screen)")
-def me(actor: Actor = Depends(current_actor), session: DbSession = None):
-    user = session.get(User, actor.user_id)
-    department = session.get(Department, actor.department_id) if actor.department_id else None
+def me(actor: Staff, session: DbSession):
+    profile = UserRepository(session).profile(actor.user_id or 0)
+    if profile is None:
+        raise AuthenticationError("this account no longer exists or is disabled")
+    user, code, name = profile
     return MeOut(username=user.username, display_name=user.display_name, role=actor.role.value,
-                 department={"code": department.code, "name": department.name} if department else None)
+                 department=Named(code=code, name=name) if code else None)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from hotline.api.env import ApiEnv as Context
+from hotline.api.env import ApiEnv
 from hotline.asr.repository import RecordingRepository
-from hotline.models import Department
+from hotline.dispatch.repository import DepartmentRepository
 
 router = APIRouter(tags=["health"])
 
@@ -18,13 +17,12 @@ CALENDAR_HORIZON_DAYS = 60  # longer than any deadline plus extensions
 
 @router.get("/healthz", summary="Health of the database and the working-day calendar")
 def healthz(request: Request):
-    ctx: Context = request.app.state.ctx
+    ctx: ApiEnv = request.app.state.ctx
     checks: dict = {}
     status_code = 200
     try:
         with request.app.state.session_factory() as session:
-            session.execute(text("SELECT 1"))
-            departments = session.scalar(select(func.count()).where(Department.active.is_(True)))
+            departments = DepartmentRepository(session).count_active()
         checks["database"] = {"status": "ok", "active_departments": departments}
     except SQLAlchemyError as exc:
         checks["database"] = {"status": "down", "error": type(exc).__name__}

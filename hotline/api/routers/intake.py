@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from hotline.api import schemas
-from hotline.api.deps import DbSession, current_actor, get_ctx
-from hotline.api.scope import require
-from hotline.api.env import ApiEnv as Context
-from hotline.core.actor import Actor
-from hotline.core.enums import Role
+from hotline.api.deps import Ctx, DbSession, HotlineDesk
+from hotline.api.schemas.intake import IntakeIn, IntakeOut
+from hotline.api.uow import UnitOfWorkRoute
 from hotline.intake.service import IntakeService
 
-router = APIRouter(prefix="/api/v1/intake", tags=["intake"])
+router = APIRouter(prefix="/api/v1/intake", tags=["intake"], route_class=UnitOfWorkRoute)
 
 
-@router.post("/analyze", response_model=schemas.IntakeOut,
+@router.post("/analyze", response_model=IntakeOut,
              responses={422: {"description": "text too long"}, 403: {"description": "hotline staff only"}},
              summary="Draft a work order from the citizen's words, each suggestion with its reason")
-def analyze(body: schemas.IntakeIn, actor: Actor = Depends(current_actor), session: DbSession = None,
-            ctx: Context = Depends(get_ctx)):
-    require(actor, Role.OPERATOR, Role.HOTLINE_ADMIN)
+def analyze(body: IntakeIn, actor: HotlineDesk, session: DbSession, ctx: Ctx):
     return IntakeService(session, ctx).analyze(body.text, body.phone).as_dict()

@@ -4,31 +4,33 @@ phone numbers; errors use the spec's [{code, description}] shape, which 311 clie
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
 from xml.etree import ElementTree as ET
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hotline.accounts.service import AccountService
 from hotline.api.audit import audit
-from hotline.api.deps import DbSession, get_ctx
-from hotline.api.scope import mask_numbers_in_text
-from hotline.api.env import ApiEnv as Context
+from hotline.api.deps import Ctx, DbSession
+from hotline.api.env import ApiEnv
+from hotline.api.uow import UnitOfWorkRoute
 from hotline.core.actor import Actor
 from hotline.core.enums import Channel, Role
 from hotline.core.errors import HotlineError, InvalidInputError, NotFoundError
+from hotline.dispatch.repository import WorkOrderRepository
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.service import WorkOrderService
-from hotline.models import Assignment, Deadline, Department, WorkOrder, WorkOrderEvent
+from hotline.models import WorkOrder
+from hotline.text.masking import mask_numbers_in_text
 
-router = APIRouter(prefix="/open311/v2", tags=["Open311 GeoReport v2"])
+router = APIRouter(prefix="/open311/v2", tags=["Open311 GeoReport v2"], route_class=UnitOfWorkRoute)
 Fmt = Literal["json", "xml"]
-_BOTH = {"application/json": {}, "text/xml": {}}
-DOCS = {code: {"description": text, "content": _BOTH} for code, text in (
+_BOTH: dict[str, dict] = {"application/json": {}, "text/xml": {}}
+DOCS: dict[int | str, dict[str, Any]] = {code: {"description": text, "content": _BOTH} for code, text in (
     (200, "JSON or XML, as the path's extension says"), (401, "invalid api_key"),
     (404, "no such service or request"), (422, "invalid request"))}
 TIER_NOTICE = {"emergency": "紧急：2小时内反馈", "livelihood": "民生：24小时内反馈", "general": "一般：3个工作日内反馈",
@@ -53,7 +55,7 @@ def spec_error(fmt: str, exc: HotlineError) -> Response:
 
 
 @router.get("/services.{fmt}", responses=DOCS, summary="Service list: the hotline's request categories")
-def services(fmt: Fmt, ctx: Context = Depends(get_ctx)):
+def services(fmt: Fmt, ctx: Ctx):
     rows = [{"service_code": c.code, "service_name": c.name, "description": f"{c.name}（{TIER_NOTICE[c.tier]}）",
              "metadata": False, "type": "realtime", "keywords": ",".join(c.keywords), "group": c.code.split(".")[0]}
             for c in ctx.config.categories.categories]
@@ -61,7 +63,7 @@ def services(fmt: Fmt, ctx: Context = Depends(get_ctx)):
 
 
 @router.get("/services/{service_code}.{fmt}", responses=DOCS, summary="Service definition (no extra attributes)")
-def service_definition(service_code: str, fmt: Fmt, ctx: Context = Depends(get_ctx)):
+def service_definition(service_code: str, fmt: Fmt, ctx: Ctx):
     if ctx.config.category(service_code) is None:
         return spec_error(fmt, NotFoundError(f"no service {service_code}"))
     if fmt == "json":
@@ -70,17 +72,18 @@ def service_definition(service_code: str, fmt: Fmt, ctx: Context = Depends(get_c
 
 
 @router.post("/requests.{fmt}", responses=DOCS, summary="Create a service request (form-encoded, api_key required)")
-def create_request(fmt: Fmt, request: Request, api_key: Annotated[str, Form()] = "",
+def create_request(fmt: Fmt, request: Request, session: DbSession, ctx: Ctx, api_key: Annotated[str, Form()] = "",
                    service_code: Annotated[str, Form()] = "", description: Annotated[str, Form(max_length=4000)] = "",
                    address_string: Annotated[str, Form(max_length=200)] = "", lat: Annotated[str, Form()] = "",
                    long: Annotated[str, Form()] = "", first_name: Annotated[str, Form(max_length=50)] = "",
-                   last_name: Annotated[str, Form(max_length=50)] = "", phone: Annotated[str, Form(max_length=30)] = "",
-                   session: DbSession = None, ctx: Context = Depends(get_ctx)):
+                   last_name: Annotated[str, Form(max_length=50)] = "",
+                   phone: Annotated[str, Form(max_length=30)] = ""):
     try:
         client = AccountService(session, ctx).api_client(api_key)
         category = ctx.config.category(service_code)
         if category is None:
-            raise InvalidInputError(f"service_code {service_code or '(missing)'} is not a service")
+            raise InvalidInputError(f"service_code {service_code or '(missing)'} is not a service",
+                                    error_id="unknown_category")
         place = address_string or (f"{lat},{long}" if lat and long else None)
         text = description.strip() or category.name
         draft = WorkOrderDraft(title=text[:40], content=text, channel=Channel(client.channel), place=place,
@@ -94,52 +97,40 @@ def create_request(fmt: Fmt, request: Request, api_key: Annotated[str, Form()] =
     except HotlineError as exc:
         session.rollback()
         return spec_error(fmt, exc)
-    audit(session, request, actor, "work_order.create", "work_order", created.order.ticket_no, {"via": "open311"})
-    row = {"service_request_id": created.order.ticket_no, "service_notice": TIER_NOTICE[created.order.tier],
+    audit(session, request, actor, "work_order.create", "work_order", created.ticket_no, {"via": "open311"})
+    row = {"service_request_id": created.ticket_no, "service_notice": TIER_NOTICE[created.order.tier],
            "account_id": None}
     return render(fmt, "service_requests", "request", [row])
 
 
 @router.get("/requests.{fmt}", responses=DOCS, summary="Service requests, filtered; never names or phone numbers")
-def list_requests(fmt: Fmt, service_request_id: str | None = None, service_code: str | None = None,
-                  start_date: dt.datetime | None = None, end_date: dt.datetime | None = None,
-                  status: str | None = Query(default=None, pattern=r"^(open|closed)(,(open|closed))*$"),
-                  session: DbSession = None, ctx: Context = Depends(get_ctx)):
-    stmt = select(WorkOrder)
+def list_requests(fmt: Fmt, session: DbSession, ctx: Ctx, service_request_id: str | None = None,
+                  service_code: str | None = None, start_date: dt.datetime | None = None,
+                  end_date: dt.datetime | None = None,
+                  status: str | None = Query(default=None, pattern=r"^(open|closed)(,(open|closed))*$")):
+    window: dict = {}
     if service_request_id:
-        stmt = stmt.where(WorkOrder.ticket_no.in_(service_request_id.split(",")))
+        window["tickets"] = service_request_id.split(",")
     else:  # the spec's default window: the last 90 days, at most 1000 requests
         end = end_date or ctx.clock.now()
-        stmt = stmt.where(WorkOrder.received_at >= (start_date or end - dt.timedelta(days=90)),
-                          WorkOrder.received_at <= end)
-    if service_code:
-        stmt = stmt.where(WorkOrder.category_code.in_(service_code.split(",")))
-    if status and set(status.split(",")) != {"open", "closed"}:
-        closed = WorkOrder.state == "closed"
-        stmt = stmt.where(closed if status == "closed" else ~closed)
-    orders = session.scalars(stmt.order_by(WorkOrder.received_at.desc()).limit(1000)).all()
+        window.update(received_from=start_date or end - dt.timedelta(days=90), received_to=end)
+    statuses = set(status.split(",")) if status else {"open", "closed"}
+    closed = None if statuses == {"open", "closed"} else statuses == {"closed"}
+    orders = WorkOrderRepository(session).listing(categories=service_code.split(",") if service_code else (),
+                                                  closed=closed, **window)
     return render(fmt, "service_requests", "request", _requests(session, ctx, orders))
 
 
 @router.get("/requests/{service_request_id}.{fmt}", responses=DOCS, summary="One service request")
-def get_request(service_request_id: str, fmt: Fmt, session: DbSession = None,
-                ctx: Context = Depends(get_ctx)):
-    orders = session.scalars(select(WorkOrder).where(WorkOrder.ticket_no == service_request_id)).all()
+def get_request(service_request_id: str, fmt: Fmt, session: DbSession, ctx: Ctx):
+    orders = WorkOrderRepository(session).listing(tickets=[service_request_id])
     if not orders:
         return spec_error(fmt, NotFoundError(f"no service request {service_request_id}"))
     return render(fmt, "service_requests", "request", _requests(session, ctx, orders))
 
 
-def _requests(session: Session, ctx: Context, orders) -> list[dict]:
-    ids = [o.id for o in orders]
-    leads = dict(session.execute(
-        select(Assignment.work_order_id, Department.name).join(Department, Department.id == Assignment.department_id)
-        .where(Assignment.work_order_id.in_(ids), Assignment.role == "lead").order_by(Assignment.id)).all())
-    due = dict(session.execute(select(Deadline.work_order_id, Deadline.due_at).where(
-        Deadline.work_order_id.in_(ids), Deadline.kind == "complete", Deadline.status == "open")).all())
-    updated = dict(session.execute(select(WorkOrderEvent.work_order_id, func.max(WorkOrderEvent.occurred_at))
-                                   .where(WorkOrderEvent.work_order_id.in_(ids))
-                                   .group_by(WorkOrderEvent.work_order_id)).all())
+def _requests(session: Session, ctx: ApiEnv, orders: Sequence[WorkOrder]) -> list[dict]:
+    leads, due, updated = WorkOrderRepository(session).public_facts([o.id for o in orders])
     out = []
     for o in orders:
         category = ctx.config.category(o.category_code) if o.category_code else None

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from hotline.api.deps import DbSession, get_ctx
-from hotline.api.env import ApiEnv as Context
+from hotline.api.deps import Ctx, DbSession
+from hotline.api.uow import UnitOfWorkRoute
 from hotline.core.enums import Tier
 from hotline.dispatch.repository import DepartmentRepository
 
-router = APIRouter(prefix="/api/v1", tags=["reference"])
+router = APIRouter(prefix="/api/v1", tags=["reference"], route_class=UnitOfWorkRoute)
 
 
 class DepartmentOut(BaseModel):
@@ -39,21 +40,22 @@ class DeadlinePreview(BaseModel):
 
 
 @router.get("/departments", response_model=list[DepartmentOut], summary="The department tree, parents first")
-def list_departments(session: DbSession = None):
+def list_departments(session: DbSession):
     rows = DepartmentRepository(session).all()
     by_id = {d.id: d.code for d in rows}
-    return [DepartmentOut(code=d.code, name=d.name, kind=d.kind, parent_code=by_id.get(d.parent_id),
+    return [DepartmentOut(code=d.code, name=d.name, kind=d.kind,
+                          parent_code=by_id.get(d.parent_id) if d.parent_id else None,
                           active=d.active) for d in rows]
 
 
 @router.get("/categories", response_model=list[CategoryOut], summary="Request categories and their default tier")
-def list_categories(ctx: Context = Depends(get_ctx)):
+def list_categories(ctx: Ctx):
     return [CategoryOut(code=c.code, name=c.name, tier=c.tier, department=c.department)
             for c in ctx.config.categories.categories]
 
 
 @router.get("/sla/due", response_model=DeadlinePreview, summary="Deadlines a tier would get from an instant")
-def sla_due(tier: Tier, at: dt.datetime | None = Query(default=None, description="ISO 8601 with offset"),
-            ctx: Context = Depends(get_ctx)):
+def sla_due(tier: Tier, ctx: Ctx,
+            at: Annotated[dt.datetime | None, Query(description="ISO 8601 with offset")] = None):
     start = at or ctx.clock.now()
     return ctx.sla.deadlines(tier, start).as_dict(ctx.sla.tz)

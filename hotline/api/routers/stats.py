@@ -3,66 +3,56 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from hotline.api import schemas
-from hotline.api.deps import DbSession, current_actor, get_ctx
-from hotline.api.scope import department_filter, order_filter, require
-from hotline.api.env import ApiEnv as Context
-from hotline.core.actor import Actor
-from hotline.core.enums import Role
+from hotline.api.deps import Ctx, DbSession, StatsReader
+from hotline.api.schemas.stats import HotspotOut, RankingOut, RatesOut
+from hotline.api.uow import UnitOfWorkRoute
 from hotline.stats.formulas import Period
+from hotline.stats.ports import StatsEnv
 from hotline.stats.service import StatsService, ranking_csv
 
-router = APIRouter(prefix="/api/v1/stats", tags=["statistics"])
-READERS = (Role.SUPERVISOR, Role.HOTLINE_ADMIN, Role.DEPARTMENT_ADMIN)
-ERRORS = {403: {"description": "not your role or outside your scope"}, 404: {"description": "no such department"},
+router = APIRouter(prefix="/api/v1/stats", tags=["statistics"], route_class=UnitOfWorkRoute)
+ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "not your role or outside your scope"}, 404: {"description": "no such department"},
           422: {"description": "invalid period"}}
 Month = Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", examples=["2026-11"])]
 Code = Annotated[str | None, Query(max_length=32, description="a department code; its whole subtree is counted")]
 
 
-def _today(ctx: Context) -> dt.date:
+def _today(ctx: StatsEnv) -> dt.date:
     return ctx.sla.local_day(ctx.clock.now())
 
 
-@router.get("/rates", response_model=schemas.RatesOut, responses=ERRORS,
+@router.get("/rates", response_model=RatesOut, responses=ERRORS,
             summary="受理率, 按时回复率, 办结率, 按时办结率, 满意率, 重办率, 回退率 and more for a period")
-def rates(date_from: Annotated[dt.date | None, Query(alias="from")] = None,
-          date_to: Annotated[dt.date | None, Query(alias="to")] = None, department: Code = None,
-          actor: Actor = Depends(current_actor), session: DbSession = None,
-          ctx: Context = Depends(get_ctx)):
-    require(actor, *READERS)
+def rates(actor: StatsReader, session: DbSession, ctx: Ctx,
+          date_from: Annotated[dt.date | None, Query(alias="from")] = None,
+          date_to: Annotated[dt.date | None, Query(alias="to")] = None, department: Code = None):
     today = _today(ctx)
     period = Period(date_from or today.replace(day=1), date_to or today)
-    return StatsService(session, ctx).rates(period, department, department_filter(actor))
+    return StatsService(session, ctx).rates(period, department, actor)
 
 
-@router.get("/ranking", response_model=schemas.RankingOut, responses=ERRORS,
+@router.get("/ranking", response_model=RankingOut, responses=ERRORS,
             summary="Monthly ranking of the units under a department (default: the city)")
-def ranking(month: Month, department: Code = None, actor: Actor = Depends(current_actor),
-            session: DbSession = None, ctx: Context = Depends(get_ctx)):
-    require(actor, *READERS)
-    return StatsService(session, ctx).ranking(Period.month(month), department, department_filter(actor))
+def ranking(month: Month, actor: StatsReader, session: DbSession, ctx: Ctx, department: Code = None):
+    return StatsService(session, ctx).ranking(Period.month(month), department, actor)
 
 
 @router.get("/ranking.csv", responses={**ERRORS, 200: {"content": {"text/csv": {}}}},
             summary="The monthly ranking as CSV", response_class=Response)
-def ranking_as_csv(month: Month, department: Code = None, actor: Actor = Depends(current_actor),
-                   session: DbSession = None, ctx: Context = Depends(get_ctx)):
-    require(actor, *READERS)
-    table = StatsService(session, ctx).ranking(Period.month(month), department, department_filter(actor))
+def ranking_as_csv(month: Month, actor: StatsReader, session: DbSession, ctx: Ctx, department: Code = None):
+    table = StatsService(session, ctx).ranking(Period.month(month), department, actor)
     return Response("\ufeff" + ranking_csv(table), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="ranking-{month}.csv"'})
 
 
-@router.get("/hotspots", response_model=list[schemas.HotspotOut], responses=ERRORS,
+@router.get("/hotspots", response_model=list[HotspotOut], responses=ERRORS,
             summary="Categories and places whose volume this week jumps against their recent weeks")
-def hotspots(as_of: dt.date | None = None, actor: Actor = Depends(current_actor),
-             session: DbSession = None, ctx: Context = Depends(get_ctx)):
-    require(actor, *READERS)
+def hotspots(actor: StatsReader, session: DbSession, ctx: Ctx, as_of: dt.date | None = None):
     day = as_of or _today(ctx)
     Period(day, day)  # the same range checks as every period
-    return StatsService(session, ctx).hotspots(day, order_filter(actor))
+    return StatsService(session, ctx).hotspots(day, actor)

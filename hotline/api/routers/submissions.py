@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Header, Request
 from pydantic import BaseModel, Field
 
 from hotline.accounts.service import AccountService
 from hotline.api.audit import audit
-from hotline.api.deps import DbSession, get_ctx
-from hotline.api.schemas import CreatedOrder
-from hotline.api.env import ApiEnv as Context
+from hotline.api.deps import Ctx, DbSession
+from hotline.api.schemas.orders import CreatedOrder
+from hotline.api.uow import UnitOfWorkRoute
 from hotline.core.actor import Actor
 from hotline.core.enums import Channel, Role
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.service import WorkOrderService
 
-router = APIRouter(prefix="/api/v1/submissions", tags=["channels"])
+router = APIRouter(prefix="/api/v1/submissions", tags=["channels"], route_class=UnitOfWorkRoute)
 
 
 class SubmissionIn(BaseModel):
@@ -32,16 +32,16 @@ class SubmissionIn(BaseModel):
 @router.post("", response_model=CreatedOrder, status_code=201,
              summary="A citizen's submission from a channel gateway; a retried Idempotency-Key returns the first",
              responses={401: {"description": "missing or invalid API key"}})
-def submit(body: SubmissionIn, request: Request, x_api_key: Annotated[str | None, Header()] = None,
-           idempotency_key: Annotated[str | None, Header(min_length=1, max_length=48)] = None,
-           session: DbSession = None, ctx: Context = Depends(get_ctx)):
+def submit(body: SubmissionIn, request: Request, session: DbSession, ctx: Ctx,
+           x_api_key: Annotated[str | None, Header()] = None,
+           idempotency_key: Annotated[str | None, Header(min_length=1, max_length=48)] = None):
     client = AccountService(session, ctx).api_client(x_api_key)
     actor = Actor(Role.SYSTEM, name=f"api:{client.name}")
     draft = WorkOrderDraft(**body.model_dump(), channel=Channel(client.channel),
                            source_id=f"{client.id}:{idempotency_key}" if idempotency_key else None)
     created = WorkOrderService(session, ctx).create(draft, actor)
     if created.extraction_code is not None:
-        audit(session, request, actor, "work_order.create", "work_order", created.order.ticket_no,
+        audit(session, request, actor, "work_order.create", "work_order", created.ticket_no,
               {"channel": client.channel})
-    return CreatedOrder(ticket_no=created.order.ticket_no, extraction_code=created.extraction_code,
-                        state=created.order.state)
+    return CreatedOrder(ticket_no=created.ticket_no, extraction_code=created.extraction_code,
+                        state=created.state)

@@ -12,22 +12,20 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
-from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from hotline.api.audit import audit
-from hotline.api.deps import DbSession, bearer, current_actor, get_ctx
-from hotline.api.scope import require
-from hotline.api.env import ApiEnv as Context
+from hotline.api.deps import Centre, Ctx, DbSession, HotlineDesk, actor_for_token, bearer
+from hotline.api.uow import OutsideEffectsRoute
 from hotline.core.actor import Actor
-from hotline.core.db import session_scope
 from hotline.core.enums import Role
-from hotline.core.errors import InvalidInputError, NotFoundError
-from hotline.models import AgentSession, Call
-from hotline.telephony.repository import AgentRepository
+from hotline.core.errors import AuthenticationError, NotFoundError, PermissionDeniedError
+from hotline.live.events import CALLS, TRANSCRIPTS, agent_channel
+from hotline.models import AgentSession
+from hotline.stats.formulas import Period
+from hotline.telephony.repository import AgentRepository, CallRepository
 
-router = APIRouter(prefix="/api/v1", tags=["telephony"])
-CENTRE = (Role.OPERATOR, Role.HOTLINE_ADMIN, Role.SUPERVISOR)
+router = APIRouter(prefix="/api/v1", tags=["telephony"], route_class=OutsideEffectsRoute)
 Interface = Annotated[str, Field(min_length=3, max_length=128, pattern=r"^[A-Za-z0-9/@._;:-]+$",
                                  examples=["PJSIP/1001"])]
 SERVICE_LEVEL_SECONDS = 20  # answered within 20 s counts towards the service level
@@ -83,57 +81,35 @@ class PauseIn(QueueIn):
 
 
 @router.get("/calls", response_model=list[CallOut], summary="Recent calls, newest first")
-def calls(disposition: str | None = Query(default=None, pattern="^(answered|abandoned|message_left|ivr_only)$"),
-          limit: Annotated[int, Query(ge=1, le=500)] = 50, actor: Actor = Depends(current_actor),
-          session: DbSession = None):
-    require(actor, *CENTRE)
-    stmt = select(Call).order_by(Call.started_at.desc(), Call.id.desc()).limit(limit)
-    if disposition:
-        stmt = stmt.where(Call.disposition == disposition)
-    return [CallOut.model_validate(c, from_attributes=True) for c in session.scalars(stmt)]
+def calls(actor: Centre, session: DbSession,
+          disposition: str | None = Query(default=None, pattern="^(answered|abandoned|message_left|ivr_only)$"),
+          limit: Annotated[int, Query(ge=1, le=500)] = 50):
+    return [CallOut.model_validate(c, from_attributes=True) for c in CallRepository(session).recent(disposition, limit)]
 
 
 @router.get("/calls/stats", response_model=CallStats, summary="Answered, abandoned, average wait, service level")
-def call_stats(date_from: Annotated[dt.date | None, Query(alias="from")] = None,
-               date_to: Annotated[dt.date | None, Query(alias="to")] = None,
-               actor: Actor = Depends(current_actor), session: DbSession = None,
-               ctx: Context = Depends(get_ctx)):
-    require(actor, *CENTRE)
-    from hotline.stats.formulas import Period
-
+def call_stats(actor: Centre, session: DbSession, ctx: Ctx,
+               date_from: Annotated[dt.date | None, Query(alias="from")] = None,
+               date_to: Annotated[dt.date | None, Query(alias="to")] = None):
     today = ctx.sla.local_day(ctx.clock.now())
     period = Period(date_from or today, date_to or today)
     lo = dt.datetime.combine(period.start, dt.time(), tzinfo=ctx.sla.tz)
     hi = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), tzinfo=ctx.sla.tz)
-
-    def count(condition):
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    row = session.execute(select(
-        func.count(), count(Call.disposition == "answered"), count(Call.disposition == "abandoned"),
-        count(Call.disposition == "message_left"), count(Call.disposition == "ivr_only"),
-        func.avg(Call.wait_seconds), count(Call.queue.is_not(None)),
-        count((Call.disposition == "answered") & (Call.wait_seconds <= SERVICE_LEVEL_SECONDS)),
-    ).where(Call.started_at >= lo, Call.started_at < hi)).one()
-    total, answered, abandoned, message, ivr, wait, queued, in_time = row
+    counts = CallRepository(session).counts(lo, hi, SERVICE_LEVEL_SECONDS)
+    total, answered, abandoned, message, ivr, wait, queued, in_time = counts
     return CallStats(calls=total, answered=answered, abandoned=abandoned, message_left=message, ivr_only=ivr,
                      average_wait_seconds=round(float(wait), 1) if wait is not None else None,
                      service_level=round(in_time / queued, 4) if queued else None)
 
 
 @router.get("/agents", response_model=list[AgentOut], summary="Operators at the queues (an operator sees their own)")
-def agents(actor: Actor = Depends(current_actor), session: DbSession = None):
-    require(actor, *CENTRE)
-    stmt = select(AgentSession).order_by(AgentSession.queue, AgentSession.interface)
-    if actor.role == Role.OPERATOR:
-        stmt = stmt.where(AgentSession.user_id == actor.user_id)
-    return [_agent(a, actor) for a in session.scalars(stmt)]
+def agents(actor: Centre, session: DbSession):
+    mine_only = actor.user_id if actor.role == Role.OPERATOR else None
+    return [_agent(a, actor) for a in AgentRepository(session).listing(mine_only)]
 
 
 @router.post("/agents/login", response_model=AgentOut, summary="Join the queue at an interface (AMI QueueAdd)")
-def agent_login(body: QueueIn, request: Request, actor: Actor = Depends(current_actor),
-                session: DbSession = None, ctx: Context = Depends(get_ctx)):
-    require(actor, Role.OPERATOR, Role.HOTLINE_ADMIN)
+def agent_login(body: QueueIn, request: Request, actor: HotlineDesk, session: DbSession, ctx: Ctx):
     queue = body.queue or ctx.config.ivr.queue
     member = actor.name or f"user{actor.user_id}"
     ctx.pbx.queue_add(queue, body.interface, member)
@@ -143,21 +119,17 @@ def agent_login(body: QueueIn, request: Request, actor: Actor = Depends(current_
 
 
 @router.post("/agents/pause", response_model=AgentOut, summary="Pause with a reason (AMI QueuePause)")
-def agent_pause(body: PauseIn, request: Request, actor: Actor = Depends(current_actor),
-                session: DbSession = None, ctx: Context = Depends(get_ctx)):
+def agent_pause(body: PauseIn, request: Request, actor: HotlineDesk, session: DbSession, ctx: Ctx):
     return _pause(body, True, body.reason, request, actor, session, ctx)
 
 
 @router.post("/agents/unpause", response_model=AgentOut, summary="Take calls again")
-def agent_unpause(body: QueueIn, request: Request, actor: Actor = Depends(current_actor),
-                  session: DbSession = None, ctx: Context = Depends(get_ctx)):
+def agent_unpause(body: QueueIn, request: Request, actor: HotlineDesk, session: DbSession, ctx: Ctx):
     return _pause(body, False, "", request, actor, session, ctx)
 
 
 @router.post("/agents/logout", response_model=AgentOut, summary="Leave the queue (AMI QueueRemove)")
-def agent_logout(body: QueueIn, request: Request, actor: Actor = Depends(current_actor),
-                 session: DbSession = None, ctx: Context = Depends(get_ctx)):
-    require(actor, Role.OPERATOR, Role.HOTLINE_ADMIN)
+def agent_logout(body: QueueIn, request: Request, actor: HotlineDesk, session: DbSession, ctx: Ctx):
     queue = body.queue or ctx.config.ivr.queue
     agent = _mine(session, actor, queue, body.interface)
     ctx.pbx.queue_remove(queue, body.interface)
@@ -167,7 +139,6 @@ def agent_logout(body: QueueIn, request: Request, actor: Actor = Depends(current
 
 
 def _pause(body: QueueIn, paused: bool, reason: str, request, actor, session, ctx) -> AgentOut:
-    require(actor, Role.OPERATOR, Role.HOTLINE_ADMIN)
     queue = body.queue or ctx.config.ivr.queue
     agent = _mine(session, actor, queue, body.interface)
     ctx.pbx.queue_pause(queue, body.interface, paused, reason)
@@ -178,10 +149,9 @@ def _pause(body: QueueIn, paused: bool, reason: str, request, actor, session, ct
 
 
 def _mine(session: Session, actor: Actor, queue: str, interface: str) -> AgentSession:
-    agent = session.scalars(select(AgentSession).where(AgentSession.queue == queue,
-                                                       AgentSession.interface == interface)).first()
+    agent = AgentRepository(session).at(queue, interface)
     if agent is None or (actor.role == Role.OPERATOR and agent.user_id != actor.user_id):
-        raise NotFoundError(f"you are not logged in at {interface} in {queue}")
+        raise NotFoundError(f"you are not logged in at {interface} in {queue}", error_id="not_at_queue")
     return agent
 
 
@@ -193,23 +163,21 @@ def _agent(a: AgentSession, actor: Actor) -> AgentOut:
 
 @router.get("/live", summary="Server-sent events: screen pops for this operator; every call for supervisors",
             response_class=StreamingResponse, responses={200: {"content": {"text/event-stream": {}}}})
-async def live(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+async def live(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
                access_token: Annotated[str | None, Query(max_length=2000, description=(
                    "for browsers' EventSource, which cannot send headers: the same short-lived access token"))] = None):
-    # Authenticate in a session of its own: a stream that lasts hours must not hold a transaction open.
-    if credentials is None and access_token:
-        credentials = HTTPAuthorizationCredentials(scheme="Bearer", credentials=access_token)
-    with session_scope(request.app.state.session_factory) as session:
-        actor = current_actor(credentials, session, request.app.state.ctx)
-    require(actor, *CENTRE)
+    token = credentials.credentials if credentials is not None else access_token
+    if not token:
+        raise AuthenticationError("log in first: send 'Authorization: Bearer <access token>'")
+    actor = await actor_for_token(request, token)
+    if actor.role not in (Role.OPERATOR, Role.HOTLINE_ADMIN, Role.SUPERVISOR):
+        raise PermissionDeniedError(f"a {actor.role.value} has no live stream", error_id="role_not_allowed")
     # Operators get their screen pops and transcripts of voice messages; supervisors every call too.
-    channels = [f"agent:{actor.user_id}", "transcripts"] if actor.role == Role.OPERATOR else ["calls", "transcripts"]
-    bus = request.app.state.ctx.live
-    if not channels[0]:
-        raise InvalidInputError("no live channel for this account")
+    channels = [agent_channel(actor.user_id or 0), TRANSCRIPTS] if actor.role == Role.OPERATOR else [CALLS, TRANSCRIPTS]
+    live_notifier = request.app.state.ctx.live
 
     async def events():
-        async with bus.subscribe(*channels) as queue:
+        async with live_notifier.subscribe(*channels) as queue:
             yield ": connected\n\n"
             while True:  # Starlette cancels this generator when the client goes away
                 try:

@@ -192,7 +192,8 @@ class TencentSmsProvider:
         return [message.template_params[name] for name in names]
 
     def _call(self, action: str, payload: bytes) -> dict:
-        response = exchange(self._client, "POST", self.endpoint, content=payload, headers=self._headers(action, payload))
+        response = exchange(self._client, "POST", self.endpoint, content=payload,
+                            headers=self._headers(action, payload))
         return json_object(response).get("Response") or {}
 
     def _headers(self, action: str, payload: bytes) -> dict[str, str]:

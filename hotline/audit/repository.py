@@ -1,0 +1,49 @@
+"""All SQL for the audit log; reads are scoped like the rows they speak of."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from hotline.core.actor import Actor
+from hotline.dispatch.scope import departments_readable, readable, sees_everything
+from hotline.models import AuditRecord, Department, User, WorkOrder
+
+
+class AuditRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, at: dt.datetime, actor: Actor, action: str, object_type: str, object_id: str | int | None,
+            ip: str | None, details: dict[str, Any] | None = None) -> None:
+        self.session.add(AuditRecord(
+            at=at, user_id=actor.user_id, actor=actor.name or actor.role.value, role=actor.role.value,
+            action=action, object_type=object_type, object_id=None if object_id is None else str(object_id),
+            ip=ip, details=details))
+
+    def recent(self, reader: Actor, *, user: str | None = None, object_id: str | None = None,
+               action: str | None = None, since: dt.datetime | None = None, limit: int = 100
+               ) -> Sequence[AuditRecord]:
+        """Newest first; a scoped reader sees rows by its subtree's staff and about orders it may read."""
+        stmt = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(limit)
+        for column, value in ((AuditRecord.actor, user), (AuditRecord.object_id, object_id),
+                              (AuditRecord.action, action)):
+            if value is not None:
+                stmt = stmt.where(column == value)
+        if since is not None:
+            stmt = stmt.where(AuditRecord.at >= since)
+        if not sees_everything(reader):
+            stmt = stmt.where(self._scope(reader))
+        return self.session.scalars(stmt).all()
+
+    @staticmethod
+    def _scope(reader: Actor):
+        by_own_staff = AuditRecord.user_id.in_(
+            select(User.id).join(Department, Department.id == User.department_id).where(departments_readable(reader)))
+        about_own_orders = (AuditRecord.object_type == "work_order") & AuditRecord.object_id.in_(
+            select(WorkOrder.ticket_no).where(readable(reader)))
+        return or_(by_own_staff, about_own_orders)

@@ -1,0 +1,50 @@
+"""Who may read which rows: a domain policy that repositories apply inside their queries, so a
+department never loads another's orders and a district supervisor never counts another district."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, exists, false, or_, select, true
+
+from hotline.core.actor import Actor
+from hotline.core.enums import AssignmentStatus, Role
+from hotline.models import Assignment, Department, WorkOrder
+
+CENTRE = frozenset({Role.OPERATOR, Role.HOTLINE_ADMIN, Role.CALLBACK_STAFF})
+DEPARTMENT = frozenset({Role.DEPARTMENT_STAFF, Role.DEPARTMENT_ADMIN})
+
+
+def sees_everything(actor: Actor) -> bool:
+    """The hotline centre, the system itself, and a supervisor of the whole centre (no department)."""
+    return actor.role in CENTRE | {Role.SYSTEM} or (actor.role == Role.SUPERVISOR and actor.department_path is None)
+
+
+def readable(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause for work_orders that admits exactly what `actor` may see: a department (or a
+    district supervisor) the orders it holds or completed in its subtree; a liaison what they filed."""
+    if sees_everything(actor):
+        return true()
+    if actor.role == Role.LIAISON:
+        return WorkOrder.created_by_user_id == actor.user_id
+    if actor.role in DEPARTMENT | {Role.SUPERVISOR} and actor.department_path:
+        return exists(
+            select(Assignment.id).join(Department, Department.id == Assignment.department_id).where(
+                Assignment.work_order_id == WorkOrder.id,
+                or_(Assignment.active.is_(True), Assignment.status == AssignmentStatus.COMPLETED),
+                Department.path.startswith(actor.department_path, autoescape=True),
+            )
+        )
+    return false()
+
+
+def departments_readable(actor: Actor) -> ColumnElement[bool]:
+    """Departments an actor may ask statistics or lists about: its own subtree, or all for the centre."""
+    if sees_everything(actor):
+        return true()
+    if actor.department_path:
+        return Department.path.startswith(actor.department_path, autoescape=True)
+    return false()
+
+
+def masks_personal_data(actor: Actor) -> bool:
+    """Departments see masked phone numbers and no names; the hotline centre and supervisors see them."""
+    return actor.role not in CENTRE | {Role.SUPERVISOR, Role.LIAISON}
