@@ -20,6 +20,7 @@ from hotline.api.routers import (
     admin,
     auth,
     callbacks,
+    desk,
     health,
     intake,
     open311,
@@ -65,6 +66,9 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
         app.include_router(module.router)
     app.include_router(work_orders.extensions)
     app.include_router(work_orders.supervisions)
+    app.include_router(desk.router)
+    app.include_router(desk.effects)
+    app.include_router(callbacks.dialer)
 
     @app.get("/", include_in_schema=False)
     def index():

@@ -72,6 +72,7 @@ MESSAGES: dict[str, str] = {
     "callback_not_found": "没有找到这条回访",
     "no_callback": "该工单还没有回访记录",
     "callback_finished": "这条回访已经完成",
+    "callback_taken": "同事正在回访这张工单",
     "attempt_in_progress": "自动语音回访正在进行，请稍候",
     "attempt_recorded": "这一次回访已经记录过了，请刷新",
     "attempt_out_of_order": "回访次数不连续，请刷新后重试",

@@ -10,5 +10,5 @@ from pypinyin import Style, lazy_pinyin
 @lru_cache(maxsize=4096)
 def initials(name: str) -> str:
     """First letter of each character's reading (letters and digits kept as they are, lower-cased)."""
-    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda chars: list(chars))
+    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=list)  # type: ignore[arg-type]
     return "".join(part[:1] for part in letters if part).lower()

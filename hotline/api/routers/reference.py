@@ -61,8 +61,8 @@ def list_departments(session: DbSession):
 
 
 @router.get("/labels", summary="Chinese names of states, tiers, lights, channels, steps … (one copy, for consoles)")
-def labels() -> dict[str, dict[str, str]]:
-    return all_labels()
+def labels(ctx: Ctx) -> dict[str, dict[str, str]]:
+    return {**all_labels(), "centre": {"timezone": str(ctx.settings.timezone)}}
 
 
 @router.get("/categories", response_model=list[CategoryOut], summary="Request categories and their default tier")

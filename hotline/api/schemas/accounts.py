@@ -15,6 +15,7 @@ class MeOut(BaseModel):
     display_name: str
     role: str
     department: Named | None
+    extension: str | None = None
 
 
 class LoginIn(BaseModel):
