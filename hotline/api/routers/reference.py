@@ -13,7 +13,7 @@ from hotline.api.uow import UnitOfWorkRoute
 from hotline.core.enums import Tier
 from hotline.core.labels import all_labels
 from hotline.dispatch.repository import DepartmentRepository
-from hotline.text.initials import initials
+from hotline.text.initials import initials, short_initials
 
 router = APIRouter(prefix="/api/v1", tags=["reference"], route_class=UnitOfWorkRoute)
 
@@ -24,7 +24,8 @@ class DepartmentOut(BaseModel):
     kind: str
     parent_code: str | None
     active: bool
-    initials: str = Field(description="pinyin initials of the name, for searching (水务 → sw)")
+    initials: str = Field(description="pinyin initials of the name, for searching (聊城市水务 → lcssw)")
+    short_initials: str = Field(description="the same without the leading place (水务 → sw), ranked first")
     path: list[str] = Field(description="names of the units above it, from the top")
 
 
@@ -57,7 +58,8 @@ def list_departments(session: DbSession):
 
     return [DepartmentOut(code=d.code, name=d.name, kind=d.kind,
                           parent_code=by_id[d.parent_id].code if d.parent_id in by_id else None,
-                          active=d.active, initials=initials(d.name), path=above(d)) for d in rows]
+                          active=d.active, initials=initials(d.name),
+                          short_initials=short_initials(d.name), path=above(d)) for d in rows]
 
 
 @router.get("/labels", summary="Chinese names of states, tiers, lights, channels, steps … (one copy, for consoles)")

@@ -16,6 +16,7 @@ class MeOut(BaseModel):
     role: str
     department: Named | None
     extension: str | None = None
+    now: dt.datetime | None = Field(default=None, description="the server's clock: consoles count down by it")
 
 
 class LoginIn(BaseModel):

@@ -10,19 +10,21 @@ import {ask, attempt, say, shortcut} from "../lib/ui.js";
 import {emit, listen} from "./bus.js";
 import {showCode} from "./code.js";
 
-const draft = {ticket: null, linkedid: null, suggested: null, analysed: ""};
+const draft = {ticket: null, linkedid: null, suggested: null, analysed: "", chosen: new Set()};
 let picker;
 let typing;
 
 function field(id) { return $(`#${id}`).value.trim(); }
 
+// Recognition fills what the operator has not chosen by hand; their own choices stay.
 function fill(a) {
-  $("#tier").value = a.tier || "general";
-  $("#category").value = a.category ? a.category.code : "";
+  if (!draft.chosen.has("tier")) $("#tier").value = a.tier || "general";
+  if (!draft.chosen.has("category")) $("#category").value = a.category ? a.category.code : "";
   if (a.place && !field("place")) $("#place").value = a.place;
   draft.suggested = a.department ? a.department.code : null;
   picker.suggested = draft.suggested;
-  picker.set(draft.suggested);
+  if (!draft.chosen.has("department")) picker.set(draft.suggested);
+  $("#reason-box").hidden = !(picker.value && draft.suggested && picker.value !== draft.suggested);
   $("#reasons").innerHTML = a.reasons.map((r) => `<li>${esc(r)}</li>`).join("");
   danger(a);
   flags(a);
@@ -64,7 +66,7 @@ async function analyse() {
 }
 
 export function clearDraft() {
-  Object.assign(draft, {ticket: null, suggested: null, analysed: ""});
+  Object.assign(draft, {ticket: null, suggested: null, analysed: "", chosen: new Set()});
   $("#draft").reset();
   $("#tier").value = "general";
   picker.suggested = null;
@@ -133,6 +135,9 @@ export async function mountDraft() {
   picker = new DepartmentPicker($("#department"), $("#department-list"), departments, (code) => {
     $("#reason-box").hidden = !(code && draft.suggested && code !== draft.suggested);
   });
+  $("#department").addEventListener("input", () => draft.chosen.add("department"));
+  $("#tier").addEventListener("change", () => draft.chosen.add("tier"));
+  $("#category").addEventListener("change", () => draft.chosen.add("category"));
   clearDraft();
 
   $("#draft").addEventListener("submit", (e) => { e.preventDefault(); attempt(() => take("dispatch", dispatchBody())); });

@@ -41,8 +41,13 @@ export function duration(seconds) {
   return h ? `${h}:${two(m)}:${two(r)}` : `${two(m)}:${two(r)}`;
 }
 
+// The server's clock, as the browser can follow it: deadlines count down by the centre's time.
+let skew = 0;
+export function syncClock(serverIso) { if (serverIso) skew = new Date(serverIso).getTime() - Date.now(); }
+export const serverNow = () => Date.now() + skew;
+
 // 「还剩 12 分」 / 「超时 5 分」 until an instant (for deadlines and countdowns).
-export function countdown(iso, now = Date.now()) {
+export function countdown(iso, now = serverNow()) {
   if (!iso) return "";
   const minutes = Math.round((new Date(iso).getTime() - now) / 60000);
   const amount = (m) => m >= 1440 ? `${Math.floor(m / 1440)} 天` : m >= 60 ? `${Math.floor(m / 60)} 小时` : `${m} 分`;

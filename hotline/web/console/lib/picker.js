@@ -20,7 +20,7 @@ export class DepartmentPicker {
     list.setAttribute("role", "listbox");
     input.addEventListener("input", () => { this.code = null; this.open(); this.onChange(null); });
     input.addEventListener("focus", () => this.open());
-    input.addEventListener("blur", () => setTimeout(() => this.close(), 150));
+    input.addEventListener("blur", () => setTimeout(() => { if (document.activeElement !== input) this.close(); }, 150));
     input.addEventListener("keydown", (e) => this.key(e));
     list.addEventListener("mousedown", (e) => {
       const item = e.target.closest("[data-code]");
@@ -40,7 +40,8 @@ export class DepartmentPicker {
   matches(text) {
     const q = text.trim().toLowerCase();
     if (!q) return this.all.filter((d) => d.code === this.suggested || d.path.length <= 1).slice(0, 30);
-    const score = (d) => d.initials.startsWith(q) ? 0 : d.name.includes(text.trim()) ? 1 : d.initials.includes(q) ? 2
+    const score = (d) => d.short_initials.startsWith(q) || d.initials.startsWith(q) ? 0 : d.name.includes(text.trim()) ? 1
+      : d.initials.includes(q) ? 2
       : d.path.some((p) => p.includes(text.trim())) ? 3 : 9;
     return this.all.map((d) => [score(d), d]).filter(([s]) => s < 9).sort((a, b) => a[0] - b[0]).map(([, d]) => d)
       .slice(0, 30);

@@ -1,6 +1,6 @@
 // Login, logout and the start of every screen: who is logged in, labels loaded, or back to the login page.
 import {api, forget, keepTokens, tokens} from "./api.js";
-import {$} from "./dom.js";
+import {$, syncClock} from "./dom.js";
 import {loadLabels} from "./labels.js";
 
 const SCREENS = {operator: "operator.html", hotline_admin: "operator.html", department_staff: "department.html",
@@ -29,6 +29,7 @@ export async function start(roles) {
   if (!tokens().access) { logout(); return null; }
   await loadLabels();
   const me = await api("/api/v1/auth/me");
+  syncClock(me.now);
   if (roles && !roles.includes(me.role)) { location.href = screenFor(me.role); return null; }
   const who = $("#who");
   if (who) who.textContent = `${me.display_name}${me.department ? "（" + me.department.name + "）" : ""}`;
