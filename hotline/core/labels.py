@@ -71,10 +71,12 @@ AGENT_STATUSES = {AgentStatus.OFFLINE: "未签入", AgentStatus.IDLE: "空闲", 
                   AgentStatus.TALKING: "通话中", AgentStatus.WRAPUP: "话后处理", AgentStatus.PAUSED: "示忙"}
 
 RATES = {"acceptance_rate": "受理率", "reply_on_time_rate": "按时回复率", "completion_rate": "办结率",
-         "complete_on_time_rate": "按时办结率", "satisfaction_rate": "满意率", "process_satisfaction_rate": "过程满意率",
+         "complete_on_time_rate": "按时办结率", "satisfaction_rate": "满意率",
+         "process_satisfaction_rate": "过程满意率",
          "redo_rate": "重办率", "return_rate": "回退率", "avg_handling_hours": "平均办理时长（小时）"}
-COUNTS = {"received": "来件", "accepted": "受理", "dispatched": "派单", "completed": "办结", "answered_directly": "直办",
-          "satisfied": "满意", "unsatisfied": "不满意", "returned": "回退", "redone": "重办"}
+COUNTS = {"received": "来件", "accepted": "受理", "dispatched": "派单", "completed": "办结",
+          "answered_directly": "直办", "satisfied": "满意", "unsatisfied": "不满意", "returned": "回退",
+          "redone": "重办"}
 
 VOCABULARIES: dict[str, dict] = {
     "states": STATES, "tiers": TIERS, "lights": LIGHTS, "channels": CHANNELS, "roles": ROLES, "actions": ACTIONS,
