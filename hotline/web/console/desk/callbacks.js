@@ -23,7 +23,7 @@ async function loadQueue(to = offset) {
     `${current && current.ticket_no === c.ticket_no ? ' aria-current="true"' : ""}><td><b>${esc(c.title)}</b><br>` +
     `<span class="muted">${esc(c.ticket_no)}${c.citizen_phone ? " · " + esc(c.citizen_phone) : ""} · 应回访 ${esc(time(c.due_at))}</span></td>` +
     `<td>${esc(rounds(c))}</td></tr>`).join("") || `<tr><td colspan="2" class="muted">没有待回访工单</td></tr>`;
-  pager($("#pager"), page, (o) => attempt(() => loadQueue(o)));
+  pager($("#pager"), {total: page.total, limit: LIMIT, offset}, (o) => attempt(() => loadQueue(o)));
 }
 
 async function show(taken) {
