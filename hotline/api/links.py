@@ -17,6 +17,6 @@ def signature(secret: bytes, what: str, user_id: int, expires: int) -> str:
 
 def check(secret: bytes, what: str, user_id: int, expires: int, given: str, now: float) -> None:
     """Refuse an expired or forged link (the same answer for both)."""
-    if expires < now or not hmac.compare_digest(signature(secret, what, user_id, expires), given):
+    if expires < now or not hmac.compare_digest(signature(secret, what, user_id, expires).encode(), given.encode()):
         raise AuthenticationError("the link has expired or is not valid; open the recording again",
                                   error_id="token_expired")
