@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean screenshots vendor
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,13 +14,15 @@ $(BIN)/.installed: pyproject.toml
 demo: $(BIN)/.installed
 	$(BIN)/hotline demo
 
-# Test speech comes from espeak-ng, the console tests drive Debian's chromium: installed here with
-# apt-get when missing (and usable).
+# Test speech comes from espeak-ng, the console tests drive Debian's chromium (with a CJK font, so
+# screenshots show Chinese): installed here with apt-get when missing (and usable).
 SYSTEM_TOOLS := espeak-ng chromium chromedriver
+SYSTEM_PACKAGES := espeak-ng chromium chromium-driver fonts-wqy-microhei
 $(VENV)/.system:
 	for tool in $(SYSTEM_TOOLS); do command -v $$tool >/dev/null || missing=1; done; \
-	if [ -n "$$missing" ]; then (apt-get update -q && apt-get install -y -q espeak-ng chromium chromium-driver) \
-		|| echo "install espeak-ng chromium chromium-driver: the speech and console tests need them"; fi
+	fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || missing=1; \
+	if [ -n "$$missing" ]; then (apt-get update -q && apt-get install -y -q $(SYSTEM_PACKAGES)) \
+		|| echo "install $(SYSTEM_PACKAGES): the speech and console tests need them"; fi
 	if command -v espeak-ng >/dev/null && command -v chromedriver >/dev/null; then mkdir -p $(VENV) && touch $@; fi
 
 test: $(BIN)/.installed $(VENV)/.system
@@ -37,6 +39,23 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_api.py
 	$(BIN)/python bench/bench_stats.py --orders 1000000
 	$(BIN)/python bench/bench_ami.py
+
+# Screenshots of every console at 1366×768 and 1920×1080 into docs/screenshots/ (SQLite run).
+screenshots: $(BIN)/.installed $(VENV)/.system
+	HOTLINE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest --db sqlite -q \
+		tests/integration/test_desks.py tests/integration/test_consoles.py
+
+# Third-party browser files are committed as taken from their npm packages (no build step):
+# Swagger UI for /docs, axe-core for the accessibility tests. This refreshes them at these versions.
+SWAGGER_UI := swagger-ui-dist@5.35.0
+AXE_CORE := axe-core@4.14.1
+vendor:
+	rm -rf .vendor && mkdir -p .vendor && cd .vendor && npm pack --silent $(SWAGGER_UI) $(AXE_CORE) && \
+		for f in *.tgz; do tar xzf $$f && mv package $${f%.tgz}; done
+	cp .vendor/swagger-ui-dist-*/swagger-ui-bundle.js .vendor/swagger-ui-dist-*/swagger-ui.css \
+		.vendor/swagger-ui-dist-*/LICENSE .vendor/swagger-ui-dist-*/NOTICE hotline/web/vendor/swagger-ui/
+	cp .vendor/axe-core-*/axe.min.js .vendor/axe-core-*/LICENSE tests/integration/vendor/axe-core/
+	rm -rf .vendor
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

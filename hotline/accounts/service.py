@@ -19,6 +19,15 @@ from hotline.models import ApiClient, RefreshToken, User
 NEEDS_DEPARTMENT = {Role.DEPARTMENT_STAFF, Role.DEPARTMENT_ADMIN}
 STAFF_ROLES = [r for r in Role if r not in (Role.CITIZEN, Role.SYSTEM)]
 FAILED_LOGIN = "wrong username or password"
+EXTENSION = re.compile(r"[A-Za-z0-9]+/[A-Za-z0-9@._;:/-]+")
+
+
+def check_extension(extension: str) -> str:
+    """An Asterisk interface: TECH/resource (PJSIP/1001, Local/1001@agents/n)."""
+    value = extension.strip()
+    if not EXTENSION.fullmatch(value) or len(value) > 128:
+        raise InvalidInputError(f"{extension!r} is not an interface such as PJSIP/1001", error_id="extension_invalid")
+    return value
 
 
 @dataclass(frozen=True)
@@ -38,7 +47,7 @@ class AccountService:
         self.clients = ApiClientRepository(session)
 
     def create_user(self, username: str, password: str, role: Role, display_name: str,
-                    department_code: str | None = None) -> User:
+                    department_code: str | None = None, extension: str | None = None) -> User:
         """`hotline users create` and the admin API; department roles must name their department."""
         if not re.fullmatch(r"[A-Za-z0-9_.-]{3,64}", username):
             raise InvalidInputError("a username is 3–64 letters, digits, '_', '.' or '-'", error_id="invalid_username")
@@ -57,16 +66,25 @@ class AccountService:
             raise ConflictError(f"username {username} is taken", error_id="username_taken")
         user = User(username=username, display_name=display_name, role=Role(role),
                     department_id=department.id if department else None,
-                    password_hash=security.hash_password(password), active=True, created_at=self.ctx.clock.now())
+                    password_hash=security.hash_password(password), active=True, created_at=self.ctx.clock.now(),
+                    extension=check_extension(extension) if extension else None)
         return self.users.add(user)
 
     def ensure_user(self, username: str, password: str, role: Role, display_name: str,
-                    department_code: str | None = None) -> bool:
+                    department_code: str | None = None, extension: str | None = None) -> bool:
         """Create the account unless the username exists (seeding); True when it was created."""
         if self.users.by_username(username) is not None:
             return False
-        self.create_user(username, password, role, display_name, department_code)
+        self.create_user(username, password, role, display_name, department_code, extension)
         return True
+
+    def bind_extension(self, user_id: int, extension: str) -> User:
+        """The phone this person works at (an Asterisk interface such as PJSIP/1001), remembered on the account."""
+        user = self.users.get(user_id)
+        if user is None or not user.active:
+            raise AuthenticationError("this account no longer exists or is disabled")
+        user.extension = check_extension(extension)
+        return user
 
     def login(self, username: str, password: str) -> Tokens:
         """Tokens for a valid login; the same answer, after the same work, for any failure."""

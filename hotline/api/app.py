@@ -7,18 +7,20 @@ from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 import hotline
 from hotline.accounts.cache import ActorCache
 from hotline.api.env import ApiEnv
 from hotline.api.errors import install_error_handlers
+from hotline.api.headers import SecurityHeaders
 from hotline.api.metrics import install_metrics
 from hotline.api.routers import (
     admin,
     auth,
     callbacks,
+    desk,
     health,
     intake,
     open311,
@@ -49,6 +51,7 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
         version=hotline.__version__,
         description="Calls, work orders (工单), dispatch, deadlines, callbacks and statistics.",
         lifespan=lifespan,
+        docs_url=None,  # served below from local files: /docs works without the internet
     )
     app.state.ctx = ctx
     app.state.runtime = runtime
@@ -56,17 +59,32 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.state.rate_limiter = make_rate_limiter(ctx.settings.redis_url)
     app.state.actors = ActorCache()
     install_error_handlers(app)
+    app.add_middleware(SecurityHeaders)
     install_metrics(app)
     for module in (health, auth, work_orders, callbacks, stats, telephony, intake, public, submissions, admin,
                    reference, open311):
         app.include_router(module.router)
     app.include_router(work_orders.extensions)
     app.include_router(work_orders.supervisions)
+    app.include_router(desk.router)
+    app.include_router(desk.effects)
+    app.include_router(callbacks.dialer)
 
     @app.get("/", include_in_schema=False)
     def index():
         return FileResponse(WEB / "index.html")
 
-    # The four consoles: plain pages and one script, served as they are (no build step).
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():
+        return Response(status_code=204)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs():
+        return FileResponse(WEB / "docs.html")
+
+    # The consoles: plain pages and ES modules, served as they are (no build step); vendored
+    # third-party files (Swagger UI) under /vendor, each with its licence.
     app.mount("/console", StaticFiles(directory=WEB / "console", html=True), name="console")
+    app.mount("/vendor", StaticFiles(directory=WEB / "vendor"), name="vendor")
+    app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     return app

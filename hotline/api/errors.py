@@ -1,8 +1,14 @@
-"""One error shape for every failure: {"error_id", "message", "details"}."""
+"""One error shape for every failure: {"error_id", "message", "details"}.
+
+`message` is in the language the client prefers: Chinese (from hotline/api/messages.py, by error_id)
+for consoles and Chinese browsers, with the English original kept as `developer_message`; English
+otherwise.
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -12,46 +18,64 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
+from hotline.api.messages import chinese, chinese_validation, prefers_chinese
 from hotline.core.errors import HotlineError
 
 log = logging.getLogger(__name__)
 
 
+def render(request: Request, body: dict[str, Any], status: int, headers: dict | None = None,
+           errors: list[dict] | None = None) -> JSONResponse:
+    """The error body in the client's language."""
+    if prefers_chinese(request.headers.get("accept-language")):
+        english = body["message"]
+        message = chinese_validation(errors) if errors is not None else chinese(body["error_id"], status)
+        body = {**body, "message": message, "developer_message": english}
+        headers = {**(headers or {}), "Content-Language": "zh-CN"}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _problems(exc: RequestValidationError | ValidationError) -> tuple[list[dict], list[dict]]:
+    errors = list(exc.errors())
+    details = [{"where": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in errors]
+    return errors, details
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HotlineError)
-    async def _domain(_request: Request, exc: HotlineError) -> JSONResponse:
-        return JSONResponse(exc.as_dict(), status_code=exc.status_code)
+    async def _domain(request: Request, exc: HotlineError) -> JSONResponse:
+        return render(request, exc.as_dict(), exc.status_code)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [{"where": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in exc.errors()]
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors, details = _problems(exc)
         body = {"error_id": "invalid_input", "message": "the request is not valid: " +
                 "; ".join(f"{d['where']}: {d['problem']}" for d in details), "details": details}
-        return JSONResponse(body, status_code=422)
+        return render(request, body, 422, errors=errors)
 
     @app.exception_handler(ValidationError)
-    async def _model(_request: Request, exc: ValidationError) -> JSONResponse:
+    async def _model(request: Request, exc: ValidationError) -> JSONResponse:
         # A model built inside an endpoint (not the request body) refused its input.
-        details = [{"where": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in exc.errors()]
+        errors, details = _problems(exc)
         body = {"error_id": "invalid_input", "message": "; ".join(f"{d['where']}: {d['problem']}" for d in details),
                 "details": details}
-        return JSONResponse(body, status_code=422)
+        return render(request, body, 422, errors=errors)
 
     @app.exception_handler(DataError)
-    async def _data(_request: Request, exc: DataError) -> JSONResponse:
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
         # The database refused a value the request carried (out of range, malformed): the caller's mistake.
         log.info("value refused by the database: %s", exc.orig)
         body = {"error_id": "invalid_input", "message": "a value in the request is out of range or malformed",
                 "details": None}
-        return JSONResponse(body, status_code=422)
+        return render(request, body, 422)
 
     @app.exception_handler(StaleDataError)
-    async def _stale(_request: Request, _exc: StaleDataError) -> JSONResponse:
+    async def _stale(request: Request, _exc: StaleDataError) -> JSONResponse:
         body = {"error_id": "conflict", "message": "the work order was changed by someone else; reload and retry",
                 "details": None}
-        return JSONResponse(body, status_code=409)
+        return render(request, body, 409)
 
     @app.exception_handler(HTTPException)
-    async def _http(_request: Request, exc: HTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
         body = {"error_id": f"http_{exc.status_code}", "message": str(exc.detail), "details": None}
-        return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        return render(request, body, exc.status_code, headers=getattr(exc, "headers", None))

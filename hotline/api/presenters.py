@@ -24,11 +24,11 @@ from hotline.text.masking import mask_numbers_in_text, mask_phone
 LIGHTS = ("green", "yellow", "red")
 
 
-def summary(order: WorkOrder, light_rank: int | None, due_at) -> OrderSummary:
+def summary(order: WorkOrder, light_rank: int | None, due_at, phone: str | None = None) -> OrderSummary:
     return OrderSummary(
         ticket_no=order.ticket_no, state=order.state, tier=order.tier, category_code=order.category_code,
         channel=order.channel, title=order.title, place=order.place, received_at=order.received_at,
-        light=None if light_rank is None else LIGHTS[light_rank], due_at=due_at,
+        light=None if light_rank is None else LIGHTS[light_rank], due_at=due_at, citizen_phone=phone,
     )
 
 
@@ -46,8 +46,11 @@ def detail(session: Session, order: WorkOrder, actor: Actor) -> OrderDetail:
     masked = masks_personal_data(actor)
     citizen = CitizenRepository(session).get(order.citizen_id)
     departments = DepartmentRepository(session).by_ids(a.department_id for a in order.assignments)
+    phone = citizen.phone if citizen else None
     return OrderDetail(
-        **summary(order, worst, min((d.due_at for d in open_ones), default=None)).model_dump(),
+        **summary(order, worst, min((d.due_at for d in open_ones), default=None),
+                  mask_phone(phone) if masked else phone).model_dump(),
+        call_linkedid=order.call_linkedid,
         content=mask_numbers_in_text(order.content) if masked else order.content,
         result=order.result, accepted_at=order.accepted_at, dispatched_at=order.dispatched_at,
         replied_at=order.replied_at, completed_at=order.completed_at, closed_at=order.closed_at,
@@ -65,10 +68,10 @@ def detail(session: Session, order: WorkOrder, actor: Actor) -> OrderDetail:
     )
 
 
-def recordings(session: Session, order_id: int) -> list[RecordingOut]:
+def recordings(session: Session, order_id: int, linkedid: str | None = None) -> list[RecordingOut]:
     return [RecordingOut(
         id=rec.id, kind=rec.kind, status=rec.status, error=rec.error, created_at=rec.created_at,
         transcript=TranscriptOut(text=t.text, engine=t.engine, model=t.model, duration_s=t.duration_s,
                                  elapsed_s=t.elapsed_s, truncated=t.truncated, words=t.words,
                                  created_at=t.created_at) if t else None,
-        draft=t.draft if t else None) for rec, t in RecordingRepository(session).with_transcripts(order_id)]
+        draft=t.draft if t else None) for rec, t in RecordingRepository(session).with_transcripts(order_id, linkedid)]

@@ -50,10 +50,13 @@ class RecordingRepository:
         return dict(self.session.execute(select(Recording.status, func.count()).where(
             Recording.status.in_(statuses)).group_by(Recording.status)).all())
 
-    def with_transcripts(self, work_order_id: int) -> list[tuple[Recording, Transcript | None]]:
+    def with_transcripts(self, work_order_id: int, linkedid: str | None = None
+                         ) -> list[tuple[Recording, Transcript | None]]:
+        """The order's recordings (and those of the call it was registered during), with what was heard."""
+        mine = Recording.work_order_id == work_order_id
         return list(self.session.execute(
             select(Recording, Transcript).outerjoin(Transcript, Transcript.recording_id == Recording.id)
-            .where(Recording.work_order_id == work_order_id).order_by(Recording.id)).all())
+            .where(or_(mine, Recording.linkedid == linkedid) if linkedid else mine).order_by(Recording.id)).all())
 
 
 class TranscriptRepository:

@@ -9,7 +9,7 @@ from hotline.dispatch.ports import DispatchEnv
 
 class Dialer(Protocol):
     def originate(self, action_id: str, channel: str, context: str, exten: str, caller_id: str,
-                  variables: dict[str, str]) -> dict: ...
+                  variables: dict[str, str], channel_id: str | None = None) -> dict: ...
 
 
 class CallbacksEnv(DispatchEnv, Protocol):

@@ -19,6 +19,7 @@ def users_create(
                                            "supervisor | hotline_admin | liaison")],
     display_name: Annotated[str, typer.Option(help="the name colleagues know")] = "",
     department: Annotated[str | None, typer.Option(help="department code (department roles, supervisors)")] = None,
+    extension: Annotated[str | None, typer.Option(help="the operator's phone at the queue, e.g. PJSIP/1001")] = None,
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = "",
 ) -> None:
     """Create a staff account (password asked for unless given)."""
@@ -27,7 +28,7 @@ def users_create(
 
     role_value = parse_enum(Role, role, "role")
     user = in_session(lambda session, ctx: AccountService(session, ctx).create_user(
-        username, password, role_value, display_name or username, department))
+        username, password, role_value, display_name or username, department, extension))
     typer.echo(f"created {user.username} ({user.role}) id={user.id}")
 
 

@@ -13,9 +13,12 @@ from hotline.cli.common import app, group, in_session, usage
 ami_app = group("ami", "Asterisk manager: the call-tracking listener and capture replays",
                 invoke_without_command=True)
 DEMO_PASSWORD = "hotline-demo"
-DEMO_ACCOUNTS = [("operator", "operator", "话务员小王", None),
-                 ("water", "department_staff", "水务集团", "371500-WATER"),
-                 ("callback", "callback_staff", "回访员小李", None), ("supervisor", "supervisor", "督查科", None)]
+# (username, role, name, department, extension): the operator and the callback desk are bound to the
+# phones of config/asterisk/pjsip.conf; the simulated PBX rings whoever is signed in to the queue.
+DEMO_ACCOUNTS = [("operator", "operator", "话务员小王", None, "PJSIP/1001"),
+                 ("water", "department_staff", "水务集团", "371500-WATER", None),
+                 ("callback", "callback_staff", "回访员小李", None, "PJSIP/1002"),
+                 ("supervisor", "supervisor", "督查科", None, None)]
 
 
 @app.command("api")
@@ -133,8 +136,8 @@ def seed_demo_accounts() -> None:
 
     def create(session, ctx):
         accounts = AccountService(session, ctx)
-        return [username for username, role, name, department in DEMO_ACCOUNTS
-                if accounts.ensure_user(username, DEMO_PASSWORD, Role(role), name, department)]
+        return [username for username, role, name, department, extension in DEMO_ACCOUNTS
+                if accounts.ensure_user(username, DEMO_PASSWORD, Role(role), name, department, extension)]
 
     if in_session(create):
         typer.echo(f"consoles: /console/ — demo accounts {', '.join(a[0] for a in DEMO_ACCOUNTS)} "

@@ -241,6 +241,41 @@ class IntakeFile(_Strict):
     place_starts: list[str] = []
 
 
+class DeskWrapup(_Strict):
+    reason: str = Field(default="话后处理", min_length=1, max_length=80)
+    pause_in_asterisk: bool = True
+
+
+class DeskIncident(_Strict):
+    window_hours: int = Field(default=24, ge=1, le=24 * 14)
+    limit: int = Field(default=5, ge=1, le=20)
+
+
+class DeskDial(_Strict):
+    context: str = Field(default="hotline-callback", pattern=r"^[A-Za-z0-9_.-]+$")
+    caller_id: str = Field(default="12345", max_length=40)
+
+
+class CallbackScript(_Strict):
+    opening: str = Field(min_length=1)
+    questions: list[str] = []
+    closing: str = Field(min_length=1)
+
+
+class DeskFile(_Strict):
+    pause_reasons: list[str] = Field(min_length=1, max_length=20)
+    wrapup: DeskWrapup = DeskWrapup()
+    incident: DeskIncident = DeskIncident()
+    callback_dial: DeskDial = DeskDial()
+    scripts: dict[str, CallbackScript]
+
+    @model_validator(mode="after")
+    def _default_script(self) -> DeskFile:
+        if "default" not in self.scripts:
+            raise ValueError("scripts: a 'default' script is required")
+        return self
+
+
 class HotlineConfig(_Strict):
     departments: DepartmentsFile
     categories: CategoriesFile
@@ -251,6 +286,7 @@ class HotlineConfig(_Strict):
     stats: StatsFile
     ivr: IvrFile
     intake: IntakeFile
+    desk: DeskFile
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories.categories if c.code == code), None)
@@ -266,6 +302,7 @@ FILES: dict[str, type[BaseModel]] = {
     "stats": StatsFile,
     "ivr": IvrFile,
     "intake": IntakeFile,
+    "desk": DeskFile,
 }
 
 
@@ -353,6 +390,9 @@ def _cross_checks(config: HotlineConfig, config_dir: Path) -> list[str]:
         if kind.category and kind.category not in category_codes:
             problems.append(f"{config_dir / 'intake.yaml'}: kinds[{i}].category: no category '{kind.category}' "
                             "in categories.yaml")
+    for key in config.desk.scripts:
+        if key != "default" and not any(c == key or c.startswith(key + ".") for c in category_codes):
+            problems.append(f"{config_dir / 'desk.yaml'}: scripts.{key}: matches no category in categories.yaml")
     for year, spec in config.calendar.years.items():
         where = f"{config_dir / 'calendar.yaml'}: years.{year}"
         for field in ("holidays", "workdays"):

@@ -86,6 +86,7 @@ class CloseReason(StrEnum):
     UNREACHABLE = "unreachable"
     INVALID = "invalid"
     DUPLICATE = "duplicate"
+    INCIDENT = "incident"  # 并案: another caller about an incident an open order already covers
 
 
 class ExtensionStatus(StrEnum):

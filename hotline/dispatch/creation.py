@@ -9,12 +9,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hotline.core.actor import Actor
-from hotline.core.enums import ONLINE_CHANNELS, DeadlineKind, State, Tier
+from hotline.core.enums import ONLINE_CHANNELS, Channel, DeadlineKind, Role, State, Tier
 from hotline.dispatch import tickets
 from hotline.dispatch.inserts import NewOrder, deadline_values, insert_order, received_values
 from hotline.dispatch.lifecycle import Action
 from hotline.dispatch.ports import DispatchEnv
-from hotline.dispatch.repository import CitizenRepository, DeadlineRepository, WorkOrderRepository
+from hotline.dispatch.repository import CitizenRepository, DeadlineRepository, WorkOrderRepository, announce
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.models import Deadline, WorkOrder
 
@@ -72,7 +72,8 @@ class OrderCreator:
     def _columns(self, draft: WorkOrderDraft, actor: Actor, tier: Tier) -> dict:
         return dict(state=State.RECEIVED, tier=draft.tier or tier, category_code=draft.category_code,
                     channel=draft.channel, source_id=draft.source_id, created_by_user_id=actor.user_id,
-                    title=draft.title, content=draft.content, place=draft.place, received_at=self.ctx.clock.now())
+                    title=draft.title, content=draft.content, place=draft.place, received_at=self.ctx.clock.now(),
+                    call_linkedid=draft.call_linkedid)
 
     def _insert_postgres(self, draft: WorkOrderDraft, actor: Actor, tier: Tier) -> Created:
         now = self.ctx.clock.now()
@@ -85,11 +86,12 @@ class OrderCreator:
             values=received_values(ticket_no=ticket_no, extraction_code_hash=code_hash,
                                    **self._columns(draft, actor, tier)),
             citizen_phone=draft.citizen_phone, citizen_name=draft.citizen_name, event=event,
-            deadline=self._accept_deadline(draft) if draft.channel in ONLINE_CHANNELS else None))
+            deadline=self._accept_deadline(draft) if _waits_for_acceptance(draft, actor) else None))
         if order_id is None:  # the same channel submission was registered first: that one stands
             existing = self.orders.by_source(draft.channel, draft.source_id or "")
             assert existing is not None
             return Created.existing(self.session, existing)
+        announce(self.session, ticket_no, Action.CREATE.value, None, State.RECEIVED.value)
         return Created(self.session, order_id, ticket_no, code)
 
     def _accept_deadline(self, draft: WorkOrderDraft) -> dict:
@@ -106,6 +108,13 @@ class OrderCreator:
                                           citizen_id=citizen.id if citizen else None,
                                           **self._columns(draft, actor, tier)))
         self.orders.add_event(order, Action.CREATE, None, actor, now, data={"channel": draft.channel.value})
-        if draft.channel in ONLINE_CHANNELS:
+        if _waits_for_acceptance(draft, actor):
             DeadlineRepository(self.session).add(Deadline(work_order_id=order.id, **self._accept_deadline(draft)))
         return Created(self.session, order.id, ticket_no, code, State.RECEIVED, order)
+
+
+def _waits_for_acceptance(draft: WorkOrderDraft, actor: Actor) -> bool:
+    """Online submissions and messages left in the IVR wait for an operator: their acceptance clock runs.
+    A call an operator registers is accepted while the citizen is on the line."""
+    left_in_ivr = draft.channel == Channel.PHONE and draft.source_id is not None and actor.role == Role.SYSTEM
+    return draft.channel in ONLINE_CHANNELS or left_in_ivr

@@ -26,6 +26,7 @@ class Action(StrEnum):
     REDO = "redo"  # 重办 after 不满意
     MARK_INVALID = "mark_invalid"  # 无效
     MERGE_DUPLICATE = "merge_duplicate"  # 重复件, merged into a parent order
+    ATTACH_INCIDENT = "attach_incident"  # 并案: another caller about an incident an open order covers
     TRANSCRIBE = "transcribe"  # a voice message's transcript replaces the placeholder text
 
 
@@ -66,6 +67,7 @@ RULES: dict[Action, Rule] = {
     Action.REDO: _rule({State.CALLBACK_PENDING}, [State.DISPATCHED, State.ACCEPTED], CALLBACK),
     Action.MARK_INVALID: _rule({State.RECEIVED, State.ACCEPTED}, [State.CLOSED], HOTLINE),
     Action.MERGE_DUPLICATE: _rule({State.RECEIVED, State.ACCEPTED}, [State.CLOSED], HOTLINE),
+    Action.ATTACH_INCIDENT: _rule({State.RECEIVED, State.ACCEPTED}, [State.CLOSED], HOTLINE),
     Action.TRANSCRIBE: _rule({State.RECEIVED, State.ACCEPTED}, [], {Role.SYSTEM}),
 }
 

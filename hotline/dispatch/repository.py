@@ -12,7 +12,10 @@ from hotline.core.actor import Actor
 from hotline.core.db import dialect_insert, rowcount
 from hotline.core.enums import AssignmentRole, DeadlineKind, DeadlineStatus, ExtensionStatus, SupervisionStatus
 from hotline.core.errors import NotFoundError
+from hotline.dispatch.filters import OrderFilter
 from hotline.dispatch.scope import readable
+from hotline.live.after_commit import publish_after_commit
+from hotline.live.events import OrderChanged
 from hotline.models import (
     Assignment,
     Citizen,
@@ -60,29 +63,24 @@ class WorkOrderRepository:
         stmt = select(WorkOrder).where(WorkOrder.channel == channel, WorkOrder.source_id == source_id)
         return self.session.scalars(stmt).one_or_none()
 
-    def page(self, actor: Actor, *, states: Sequence[str] = (), category: str | None = None,
-             received_from: dt.datetime | None = None, received_to: dt.datetime | None = None,
-             limit: int = 50, offset: int = 0) -> tuple[Sequence[Row], int]:
-        """(order, worst light rank or None, nearest open due_at or None) rows that `actor` may read,
-        newest first, with the summary columns only; and the total."""
-        stmt = select(WorkOrder).where(readable(actor))
-        if states:
-            stmt = stmt.where(WorkOrder.state.in_(list(states)))
-        if category:
-            stmt = stmt.where(WorkOrder.category_code == category)
-        if received_from:
-            stmt = stmt.where(WorkOrder.received_at >= received_from)
-        if received_to:
-            stmt = stmt.where(WorkOrder.received_at < received_to)
+    def page(self, actor: Actor, wanted: OrderFilter | None = None, *, limit: int = 50,
+             offset: int = 0) -> tuple[Sequence[Row], int]:
+        """(order, worst light rank or None, nearest open due_at or None, citizen phone) rows that `actor` may
+        read, newest first (or nearest deadline first), with the summary columns only; and the total."""
+        stmt = select(WorkOrder).outerjoin(Citizen, Citizen.id == WorkOrder.citizen_id).where(readable(actor))
+        stmt = (wanted or OrderFilter()).apply(stmt)
         total = self.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
         # Each row carries its worst open light and nearest open deadline; assignments are not loaded.
         open_deadline = (Deadline.work_order_id == WorkOrder.id) & (Deadline.status == DeadlineStatus.OPEN)
         rank = case((Deadline.light == "red", 2), (Deadline.light == "yellow", 1), else_=0)
         worst = select(func.max(rank)).where(open_deadline).scalar_subquery()
         nearest = select(func.min(Deadline.due_at)).where(open_deadline).scalar_subquery()
+        order_by = ([nearest.is_(None), nearest, WorkOrder.id] if wanted and wanted.sort == "due"
+                    else [WorkOrder.received_at.desc(), WorkOrder.id.desc()])
         rows = self.session.execute(
-            stmt.add_columns(worst, nearest).options(load_only(*SUMMARY_COLUMNS), raiseload(WorkOrder.assignments))
-            .order_by(WorkOrder.received_at.desc(), WorkOrder.id.desc()).limit(limit).offset(offset)).all()
+            stmt.add_columns(worst, nearest, Citizen.phone)
+            .options(load_only(*SUMMARY_COLUMNS), raiseload(WorkOrder.assignments))
+            .order_by(*order_by).limit(limit).offset(offset)).all()
         return rows, total
 
     def add(self, order: WorkOrder) -> WorkOrder:
@@ -98,6 +96,7 @@ class WorkOrderRepository:
             actor_department_id=actor.department_id, note=note, data=data, occurred_at=at,
         )
         self.session.add(event)
+        announce(self.session, order.ticket_no, str(action), from_state, order.state)
         return event
 
     def events(self, order_id: int) -> Sequence[WorkOrderEvent]:
@@ -136,6 +135,15 @@ class WorkOrderRepository:
         if closed is not None:
             stmt = stmt.where((WorkOrder.state == "closed") if closed else (WorkOrder.state != "closed"))
         return self.session.scalars(stmt.order_by(WorkOrder.received_at.desc()).limit(limit)).all()
+
+
+HOTLINE_LISTS = frozenset({"received", "returned"})
+
+
+def announce(session: Session, ticket: str, action: str, from_state: str | None, to_state: str) -> None:
+    """Tell the hotline's desks, once committed, of an order entering or leaving their work lists."""
+    if to_state in HOTLINE_LISTS or from_state in HOTLINE_LISTS:
+        publish_after_commit(session, OrderChanged(ticket, action, from_state, to_state))
 
 
 class DepartmentRepository:

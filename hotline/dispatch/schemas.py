@@ -25,6 +25,8 @@ class WorkOrderDraft(BaseModel):
     source_id: str | None = Field(default=None, min_length=1, max_length=64)
     citizen_phone: str | None = None
     citizen_name: str | None = Field(default=None, max_length=100)
+    call_linkedid: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[0-9A-Za-z._-]+$",
+                                      description="the call during which the operator registered it")
 
     @field_validator("citizen_phone")
     @classmethod

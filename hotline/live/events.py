@@ -77,3 +77,39 @@ class TranscriptReady(LiveEvent):
     def body(self) -> dict[str, Any]:
         return {"type": self.type, "recording_id": self.recording_id, "ticket": self.ticket, "text": self.text,
                 "draft": self.draft}
+
+
+DESK = "desk"  # the hotline's own work lists: waiting to be accepted, returned for re-dispatch
+
+
+@dataclass(frozen=True)
+class OrderChanged(LiveEvent):
+    """A work order moved into or out of the hotline's work lists (sent after its transaction commits)."""
+
+    ticket: str
+    action: str
+    from_state: str | None
+    to_state: str
+    type = "worklist"
+
+    def channels(self) -> list[str]:
+        return [DESK]
+
+    def body(self) -> dict[str, Any]:
+        return {"type": self.type, "ticket": self.ticket, "action": self.action, "from_state": self.from_state,
+                "to_state": self.to_state}
+
+
+@dataclass(frozen=True)
+class AgentStateChanged(LiveEvent):
+    """An operator's state at the queue changed (the call connected, ended, wrap-up finished …)."""
+
+    user_id: int
+    state: dict[str, Any]
+    type = "agent_state"
+
+    def channels(self) -> list[str]:
+        return [agent_channel(self.user_id)]
+
+    def body(self) -> dict[str, Any]:
+        return {"type": self.type, **self.state}

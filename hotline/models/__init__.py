@@ -8,6 +8,7 @@ from hotline.models.citizen import Citizen
 from hotline.models.credentials import ApiClient, RefreshToken
 from hotline.models.deadline import Deadline, ExtensionRequest, Reminder
 from hotline.models.department import Department
+from hotline.models.desk import AgentState, AgentStint, CallbackDial
 from hotline.models.event import WorkOrderEvent
 from hotline.models.evidence import Evidence
 from hotline.models.outbox import OutboxMessage
@@ -19,6 +20,8 @@ from hotline.models.work_order import Assignment, TicketCounter, WorkOrder
 
 __all__ = [
     "AgentSession",
+    "AgentState",
+    "AgentStint",
     "ApiClient",
     "Assignment",
     "AuditRecord",
@@ -26,6 +29,7 @@ __all__ = [
     "Call",
     "Callback",
     "CallbackAttempt",
+    "CallbackDial",
     "Citizen",
     "DailyCounter",
     "Deadline",

@@ -20,4 +20,5 @@ class User(Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    extension: Mapped[str | None] = mapped_column(String(128))  # the operator's phone at the queue (PJSIP/1001)
     created_at: Mapped[datetime]

@@ -35,7 +35,9 @@ class WorkOrder(Base):
     completed_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     close_reason: Mapped[str | None] = mapped_column(String(16))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("work_orders.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("work_orders.id"), index=True)
+    # The call during which an operator registered it: its recording and transcript belong to the order.
+    call_linkedid: Mapped[str | None] = mapped_column(String(64), index=True)
     redo_count: Mapped[int] = mapped_column(default=0)
     return_count: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)

@@ -18,6 +18,7 @@ from hotline.core.settings import Settings, get_settings
 from hotline.dispatch.calendar import WorkingCalendar
 from hotline.dispatch.routing import Router
 from hotline.dispatch.sla import SlaPolicy
+from hotline.live.after_commit import install_live_after_commit
 from hotline.live.bus import bus_for
 from hotline.live.notifier import LiveNotifier
 from hotline.notifications.ports import Notifier, notifiers_for
@@ -80,6 +81,7 @@ def session_factory_for(settings: Settings, queue: JobQueue) -> sessionmaker[Ses
 def runtime_on(ctx: Context, queue: JobQueue) -> Runtime:
     """The database and this job queue for a process; jobs leave only after their transaction commits."""
     runtime = Runtime(ctx, session_factory_for(ctx.settings, queue), queue)
+    install_live_after_commit(runtime.session_factory, ctx.live)
     if isinstance(queue, InProcessQueue):
         queue.runtime = runtime
     return runtime

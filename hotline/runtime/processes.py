@@ -12,20 +12,22 @@ import threading
 from hotline.callbacks import tasks as callback_tasks
 from hotline.core.jobs import Runtime
 from hotline.core.settings import Settings, get_settings
+from hotline.desk.sinks import DeskSinks
 from hotline.ivr.fastagi import AgiServer
 from hotline.ivr.services import DatabaseServices
 from hotline.runtime.boot import open_runtime
 from hotline.runtime.context import build_context
 from hotline.telephony.listener import AmiListener
-from hotline.telephony.service import DatabaseSinks, make_listener
+from hotline.telephony.service import make_listener
 
 log = logging.getLogger(__name__)
 
 
-def ami_sinks(runtime: Runtime) -> DatabaseSinks:
-    """Calls and agents into the database, screen pops to the live notifier, failed dials to callbacks."""
-    return DatabaseSinks(runtime.ctx, runtime.session_factory, originate_failed=lambda callback_id, attempt, why:
-                         callback_tasks.originate_failed(runtime, callback_id, attempt, why))
+def ami_sinks(runtime: Runtime) -> DeskSinks:
+    """Calls and agents into the database, screen pops to the live notifier, operators' desk states,
+    failed dials to callbacks."""
+    return DeskSinks(runtime.ctx, runtime.session_factory, originate_failed=lambda callback_id, attempt, why:
+                     callback_tasks.originate_failed(runtime, callback_id, attempt, why))
 
 
 def ami_listener(runtime: Runtime, host: str | None = None, port: int | None = None) -> AmiListener:

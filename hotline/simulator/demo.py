@@ -68,6 +68,7 @@ class SimulatedPbx:
             simulated = SimulatedCaller(caller=caller, uniqueid=linkedid, operators_ready=0,
                                         recordings_dir=self._recordings_dir)
             asyncio.run_coroutine_threadsafe(simulated.call("127.0.0.1", self.agi_port), self._loop).result(30)
+        packets = self.pbx.answered_by_members(packets)  # the operator signed in at the queue takes the call
         self.pbx.send_raw(b"".join(p + b"\r\n\r\n" for p in packets))
         log.info("demo: a %s call from %s", name, caller)
 

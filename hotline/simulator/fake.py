@@ -104,7 +104,24 @@ class FakeAsterisk:
         """Send one captured call to every logged-in session."""
         capture = capture if isinstance(capture, Capture) else Capture.load(capture)
         packets = self.freshen(capture, at or dt.datetime.now(dt.UTC)) if fresh else capture.events
-        self.send_raw(b"".join(p + SEP for p in packets))
+        self.send_raw(b"".join(p + SEP for p in self.answered_by_members(packets)))
+
+    def answered_by_members(self, packets: list[bytes]) -> list[bytes]:
+        """A captured queue call is answered by whoever is signed in to that queue now, as Asterisk would
+        ring them: the captured member's interface and name become those of a member taking calls."""
+        connect = next((_headers(p) for p in packets if p.startswith(b"Event: AgentConnect")), None)
+        if connect is None or (connect.get("Queue", ""), connect.get("Interface", "")) in self.members:
+            return packets
+        member = next((m for m in self.members.values() if m.queue == connect.get("Queue") and not m.paused), None)
+        if member is None:
+            return packets
+        swaps = [(rb"(?:State)?Interface|DialString", connect.get("Interface", ""), member.interface),
+                 (rb"MemberName", connect.get("MemberName", ""), member.name)]
+        for keys, old, new in swaps:
+            line = re.compile(rb"(?m)^(" + keys + rb"): " + re.escape(old.encode()) + rb"(?=\r|$)")
+            replacement = rb"\1: " + new.encode().replace(b"\\", b"\\\\")
+            packets = [line.sub(replacement, p) for p in packets]
+        return packets
 
     def freshen(self, capture: Capture, at: dt.datetime) -> list[bytes]:
         """New ids, channel numbers and times for one replay of a capture."""

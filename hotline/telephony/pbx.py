@@ -31,9 +31,12 @@ class AmiPbx:
         return self.action("QueueRemove", Queue=queue, Interface=interface)
 
     def originate(self, action_id: str, channel: str, context: str, exten: str, caller_id: str,
-                  variables: dict[str, str]) -> dict:
+                  variables: dict[str, str], channel_id: str | None = None) -> dict:
+        """`channel_id` becomes the first leg's Uniqueid, so the call's Linkedid is known before it starts."""
         keys = {"ActionID": action_id, "Channel": channel, "Context": context, "Exten": exten, "Priority": 1,
                 "CallerID": caller_id, "Timeout": 30000, "Async": "true"}
+        if channel_id:
+            keys["ChannelId"] = channel_id
         return self.action("Originate", variables=variables, **keys)
 
     def action(self, name: str, variables: dict[str, str] | None = None, **keys) -> dict:

@@ -45,7 +45,9 @@ def test_health_is_ok_once_the_year_is_configured(ctx, session_factory, config):
 def test_departments_come_from_config_as_a_tree(client):
     rows = {d["code"]: d for d in client.get("/api/v1/departments").json()}
     assert rows["371502001"] == {"code": "371502001", "name": "古楼街道", "kind": "street",
-                                 "parent_code": "371502", "active": True}
+                                 "parent_code": "371502", "active": True, "initials": "gljd", "short_initials": "gljd",
+                                 "path": ["聊城市12345政务服务便民热线", "东昌府区"]}
+    assert rows["371500-WATER"]["short_initials"].startswith("sw")  # 水务: a picker finds it by "sw"
     assert rows["371500-JJZD"]["parent_code"] == "371500-GAJ"
 
 

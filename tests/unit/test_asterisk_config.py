@@ -46,3 +46,10 @@ def test_manager_account_matches_the_settings_and_filters_only_what_tracking_rea
     filtered = set(re.findall(r"^eventfilter = Event: (\w+)", read("manager.conf"), re.M))
     assert set(tracker.handlers) - {"CoreShowChannel"} <= filtered
     assert set(tracker.agent_handlers) <= filtered
+
+
+def test_the_callback_desks_dial_context_exists_and_records_under_the_linkedid():
+    context = load_config(CONFIG_DIR).desk.callback_dial.context
+    dialplan = read("extensions.conf")
+    section = dialplan.split(f"[{context}]", 1)[1].split("\n[", 1)[0]
+    assert "MixMonitor(" in section and "${CHANNEL(linkedid)}.wav" in section and "Dial(" in section

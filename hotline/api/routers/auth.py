@@ -6,9 +6,11 @@ from fastapi import APIRouter, Request
 
 from hotline.accounts.repository import UserRepository
 from hotline.accounts.service import AccountService
+from hotline.api.audit import audit
 from hotline.api.deps import Ctx, DbSession, Staff
 from hotline.api.limits import rate_limit
 from hotline.api.schemas.accounts import LoginIn, MeOut, RefreshIn, TokensOut
+from hotline.api.schemas.desk import ExtensionIn
 from hotline.api.schemas.intake import Named
 from hotline.api.uow import UnitOfWorkRoute
 from hotline.core.errors import AuthenticationError
@@ -33,10 +35,18 @@ def refresh(body: RefreshIn, session: DbSession, ctx: Ctx):
 
 
 @router.get("/me", response_model=MeOut, summary="Who is logged in: role and department (consoles pick their screen)")
-def me(actor: Staff, session: DbSession):
+def me(actor: Staff, session: DbSession, ctx: Ctx):
     profile = UserRepository(session).profile(actor.user_id or 0)
     if profile is None:
         raise AuthenticationError("this account no longer exists or is disabled")
     user, code, name = profile
     return MeOut(username=user.username, display_name=user.display_name, role=actor.role.value,
-                 department=Named(code=code, name=name) if code else None)
+                 department=Named(code=code, name=name) if code else None, extension=user.extension,
+                 now=ctx.clock.now())
+
+
+@router.put("/me/extension", response_model=MeOut, summary="Bind my phone (an Asterisk interface) to my account")
+def bind_extension(body: ExtensionIn, request: Request, actor: Staff, session: DbSession, ctx: Ctx):
+    AccountService(session, ctx).bind_extension(actor.user_id or 0, body.extension)
+    audit(session, request, actor, "account.extension", "user", str(actor.user_id), {"extension": body.extension})
+    return me(actor, session, ctx)

@@ -7,19 +7,31 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
+from hotline.accounts.repository import UserRepository
 from hotline.api import presenters
 from hotline.api.audit import audit
 from hotline.api.deps import CallbackDesk, CallbackReader, Ctx, DbSession
 from hotline.api.routers.work_orders import ERRORS, Ticket, visible
-from hotline.api.schemas.callbacks import CallbackAttemptOut, CallbackOut, CallbackTaken, VerdictIn, VerdictOut
-from hotline.api.uow import UnitOfWorkRoute
+from hotline.api.schemas.callbacks import (
+    CallbackAttemptOut,
+    CallbackOut,
+    CallbackPage,
+    CallbackTaken,
+    VerdictIn,
+    VerdictOut,
+)
+from hotline.api.schemas.desk import DialOut, ScriptOut
+from hotline.api.uow import OutsideEffectsRoute, UnitOfWorkRoute
 from hotline.callbacks.service import CallbackService
 from hotline.core.enums import CallbackStatus
 from hotline.core.errors import NotFoundError
+from hotline.desk.callbacks import CallbackDesk as CallbackDesk_
+from hotline.desk.repository import CallbackQueueRepository
 from hotline.dispatch.repository import DepartmentRepository, WorkOrderRepository
 from hotline.models import Callback
 
 router = APIRouter(prefix="/api/v1/callbacks", tags=["callbacks"], route_class=UnitOfWorkRoute)
+dialer = APIRouter(prefix="/api/v1/callbacks", tags=["callbacks"], route_class=OutsideEffectsRoute)
 
 
 def present(session: Session, service: CallbackService, callback: Callback) -> CallbackOut:
@@ -57,6 +69,37 @@ def take_next(request: Request, actor: CallbackDesk, session: DbSession, ctx: Ct
     return CallbackTaken(callback=present(session, service, callback), order=presenters.detail(session, order, actor))
 
 
+@router.get("/queue", response_model=CallbackPage,
+            summary="The queue: due callbacks, or any pending one found by ticket, title words or phone")
+def queue(actor: CallbackDesk, session: DbSession, ctx: Ctx,
+          q: Annotated[str | None, Query(max_length=100)] = None,
+          phone: Annotated[str | None, Query(pattern=r"^\d{4,20}$")] = None,
+          limit: Annotated[int, Query(ge=1, le=200)] = 20, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0):
+    service = CallbackService(session, ctx)
+    rows, total = CallbackDesk_(session, ctx).queue(actor, (q or "").strip() or None, phone, limit, offset)
+    phones = CallbackQueueRepository(session).phones([c.work_order_id for c in rows])
+    return CallbackPage(total=total, items=[present(session, service, c).model_copy(
+        update={"citizen_phone": phones.get(c.work_order_id)}) for c in rows])
+
+
+@router.post("/{ticket}/take", response_model=CallbackTaken, responses=ERRORS,
+             summary="Take this order's callback (a citizen calling back, or a row chosen from the queue)")
+def take(ticket: Ticket, request: Request, actor: CallbackDesk, session: DbSession, ctx: Ctx):
+    order = visible(session, actor, ticket)
+    callback = CallbackDesk_(session, ctx).take(order, actor)
+    audit(session, request, actor, "citizen.read", "work_order", order.ticket_no, {"for": "callback"})
+    return CallbackTaken(callback=present(session, CallbackService(session, ctx), callback),
+                         order=presenters.detail(session, order, actor))
+
+
+@router.get("/{ticket}/script", response_model=ScriptOut, responses=ERRORS, summary="回访话术 for the case's category")
+def script(ticket: Ticket, actor: CallbackReader, session: DbSession, ctx: Ctx):
+    order = visible(session, actor, ticket)
+    lead = next((a for a in order.assignments if a.role == "lead" and a.active), None)
+    department = DepartmentRepository(session).get(lead.department_id) if lead else None
+    return CallbackDesk_(session, ctx).script(order, department.name if department else None)
+
+
 @router.get("/{ticket}", response_model=CallbackOut, responses=ERRORS, summary="An order's latest callback")
 def read(ticket: Ticket, actor: CallbackReader, session: DbSession, ctx: Ctx):
     order = visible(session, actor, ticket)
@@ -78,3 +121,14 @@ def record(ticket: Ticket, body: VerdictIn, request: Request, actor: CallbackDes
     pending = done.callback.status == CallbackStatus.PENDING
     return VerdictOut(ticket_no=order.ticket_no, state=done.order.state, outcome=done.callback.outcome,
                       next_attempt_at=done.callback.next_attempt_at if pending else None, supervised=done.supervised)
+
+
+@dialer.post("/{ticket}/dial", response_model=DialOut, status_code=201, responses=ERRORS,
+             summary="Click-to-call: Asterisk rings my phone, then the citizen's (the call is recorded)")
+def dial(ticket: Ticket, request: Request, actor: CallbackDesk, session: DbSession, ctx: Ctx):
+    order = visible(session, actor, ticket)
+    user = UserRepository(session).get(actor.user_id or 0)
+    dialled = CallbackDesk_(session, ctx).dial(order, actor, user.extension if user else None)
+    audit(session, request, actor, "callback.dial", "work_order", order.ticket_no,
+          {"linkedid": dialled.linkedid, "attempt": dialled.attempt})
+    return DialOut(linkedid=dialled.linkedid, channel=dialled.channel, attempt=dialled.attempt)

@@ -6,12 +6,14 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from hotline.api.deps import Ctx, DbSession
 from hotline.api.uow import UnitOfWorkRoute
 from hotline.core.enums import Tier
+from hotline.core.labels import all_labels
 from hotline.dispatch.repository import DepartmentRepository
+from hotline.text.initials import initials, short_initials
 
 router = APIRouter(prefix="/api/v1", tags=["reference"], route_class=UnitOfWorkRoute)
 
@@ -22,6 +24,9 @@ class DepartmentOut(BaseModel):
     kind: str
     parent_code: str | None
     active: bool
+    initials: str = Field(description="pinyin initials of the name, for searching (聊城市水务 → lcssw)")
+    short_initials: str = Field(description="the same without the leading place (水务 → sw), ranked first")
+    path: list[str] = Field(description="names of the units above it, from the top")
 
 
 class CategoryOut(BaseModel):
@@ -42,10 +47,24 @@ class DeadlinePreview(BaseModel):
 @router.get("/departments", response_model=list[DepartmentOut], summary="The department tree, parents first")
 def list_departments(session: DbSession):
     rows = DepartmentRepository(session).all()
-    by_id = {d.id: d.code for d in rows}
+    by_id = {d.id: d for d in rows}
+
+    def above(d) -> list[str]:
+        names = []
+        while d.parent_id and d.parent_id in by_id:
+            d = by_id[d.parent_id]
+            names.append(d.name)
+        return names[::-1]
+
     return [DepartmentOut(code=d.code, name=d.name, kind=d.kind,
-                          parent_code=by_id.get(d.parent_id) if d.parent_id else None,
-                          active=d.active) for d in rows]
+                          parent_code=by_id[d.parent_id].code if d.parent_id in by_id else None,
+                          active=d.active, initials=initials(d.name),
+                          short_initials=short_initials(d.name), path=above(d)) for d in rows]
+
+
+@router.get("/labels", summary="Chinese names of states, tiers, lights, channels, steps … (one copy, for consoles)")
+def labels(ctx: Ctx) -> dict[str, dict[str, str]]:
+    return {**all_labels(), "centre": {"timezone": str(ctx.settings.timezone)}}
 
 
 @router.get("/categories", response_model=list[CategoryOut], summary="Request categories and their default tier")

@@ -14,13 +14,17 @@ from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from hotline.accounts.repository import UserRepository
+from hotline.accounts.service import AccountService
 from hotline.api.audit import audit
 from hotline.api.deps import Centre, Ctx, DbSession, HotlineDesk, actor_for_token, bearer
 from hotline.api.uow import OutsideEffectsRoute
 from hotline.core.actor import Actor
 from hotline.core.enums import Role
-from hotline.core.errors import AuthenticationError, NotFoundError, PermissionDeniedError
-from hotline.live.events import CALLS, TRANSCRIPTS, agent_channel
+from hotline.core.errors import AuthenticationError, InvalidInputError, NotFoundError, PermissionDeniedError
+from hotline.core.labels import AgentStatus
+from hotline.desk.agents import AgentDesk
+from hotline.live.events import CALLS, DESK, TRANSCRIPTS, agent_channel
 from hotline.models import AgentSession
 from hotline.stats.formulas import Period
 from hotline.telephony.repository import AgentRepository, CallRepository
@@ -72,7 +76,8 @@ class AgentOut(BaseModel):
 
 
 class QueueIn(BaseModel):
-    interface: Interface
+    interface: Interface | None = Field(default=None, description="default: the phone bound to the account; "
+                                        "given by an account without one, it is bound to it")
     queue: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
 
 
@@ -110,12 +115,13 @@ def agents(actor: Centre, session: DbSession):
 
 @router.post("/agents/login", response_model=AgentOut, summary="Join the queue at an interface (AMI QueueAdd)")
 def agent_login(body: QueueIn, request: Request, actor: HotlineDesk, session: DbSession, ctx: Ctx):
-    queue = body.queue or ctx.config.ivr.queue
+    queue, interface = body.queue or ctx.config.ivr.queue, _interface(session, ctx, actor, body)
     member = actor.name or f"user{actor.user_id}"
-    ctx.pbx.queue_add(queue, body.interface, member)
-    AgentRepository(session).claim(queue, body.interface, member, actor.user_id, ctx.clock.now())
-    audit(session, request, actor, "agent.login", "agent", body.interface, {"queue": queue})
-    return _agent(_mine(session, actor, queue, body.interface), actor)
+    ctx.pbx.queue_add(queue, interface, member)
+    AgentRepository(session).claim(queue, interface, member, actor.user_id, ctx.clock.now())
+    AgentDesk(session, ctx.clock).move(actor.user_id or 0, AgentStatus.IDLE, queue=queue, interface=interface)
+    audit(session, request, actor, "agent.login", "agent", interface, {"queue": queue})
+    return _agent(_mine(session, actor, queue, interface), actor)
 
 
 @router.post("/agents/pause", response_model=AgentOut, summary="Pause with a reason (AMI QueuePause)")
@@ -123,29 +129,45 @@ def agent_pause(body: PauseIn, request: Request, actor: HotlineDesk, session: Db
     return _pause(body, True, body.reason, request, actor, session, ctx)
 
 
-@router.post("/agents/unpause", response_model=AgentOut, summary="Take calls again")
+@router.post("/agents/unpause", response_model=AgentOut, summary="Take calls again (also ends 话后处理)")
 def agent_unpause(body: QueueIn, request: Request, actor: HotlineDesk, session: DbSession, ctx: Ctx):
     return _pause(body, False, "", request, actor, session, ctx)
 
 
 @router.post("/agents/logout", response_model=AgentOut, summary="Leave the queue (AMI QueueRemove)")
 def agent_logout(body: QueueIn, request: Request, actor: HotlineDesk, session: DbSession, ctx: Ctx):
-    queue = body.queue or ctx.config.ivr.queue
-    agent = _mine(session, actor, queue, body.interface)
-    ctx.pbx.queue_remove(queue, body.interface)
+    queue, interface = body.queue or ctx.config.ivr.queue, _interface(session, ctx, actor, body)
+    agent = _mine(session, actor, queue, interface)
+    ctx.pbx.queue_remove(queue, interface)
     agent.logged_in, agent.paused, agent.updated_at = False, False, ctx.clock.now()
-    audit(session, request, actor, "agent.logout", "agent", body.interface, {"queue": queue})
+    AgentDesk(session, ctx.clock).move(actor.user_id or 0, AgentStatus.OFFLINE)
+    audit(session, request, actor, "agent.logout", "agent", interface, {"queue": queue})
     return _agent(agent, actor)
 
 
 def _pause(body: QueueIn, paused: bool, reason: str, request, actor, session, ctx) -> AgentOut:
-    queue = body.queue or ctx.config.ivr.queue
-    agent = _mine(session, actor, queue, body.interface)
-    ctx.pbx.queue_pause(queue, body.interface, paused, reason)
+    queue, interface = body.queue or ctx.config.ivr.queue, _interface(session, ctx, actor, body)
+    agent = _mine(session, actor, queue, interface)
+    ctx.pbx.queue_pause(queue, interface, paused, reason)
     agent.paused, agent.pause_reason, agent.updated_at = paused, reason or None, ctx.clock.now()
-    audit(session, request, actor, "agent.pause" if paused else "agent.unpause", "agent", body.interface,
+    AgentDesk(session, ctx.clock).move(actor.user_id or 0, AgentStatus.PAUSED if paused else AgentStatus.IDLE,
+                                       queue=queue, interface=interface, reason=reason or None)
+    audit(session, request, actor, "agent.pause" if paused else "agent.unpause", "agent", interface,
           {"queue": queue, "reason": reason} if paused else {"queue": queue})
     return _agent(agent, actor)
+
+
+def _interface(session: Session, ctx, actor: Actor, body: QueueIn) -> str:
+    """The interface asked for, else the account's bound phone; the first one given is remembered."""
+    accounts = AccountService(session, ctx)
+    user = UserRepository(session).get(actor.user_id or 0)
+    if body.interface:
+        if user is not None and not user.extension:
+            accounts.bind_extension(user.id, body.interface)
+        return body.interface
+    if user is None or not user.extension:
+        raise InvalidInputError("no interface given and none bound to your account", error_id="no_extension")
+    return user.extension
 
 
 def _mine(session: Session, actor: Actor, queue: str, interface: str) -> AgentSession:
@@ -172,8 +194,11 @@ async def live(request: Request, credentials: Annotated[HTTPAuthorizationCredent
     actor = await actor_for_token(request, token)
     if actor.role not in (Role.OPERATOR, Role.HOTLINE_ADMIN, Role.SUPERVISOR):
         raise PermissionDeniedError(f"a {actor.role.value} has no live stream", error_id="role_not_allowed")
-    # Operators get their screen pops and transcripts of voice messages; supervisors every call too.
-    channels = [agent_channel(actor.user_id or 0), TRANSCRIPTS] if actor.role == Role.OPERATOR else [CALLS, TRANSCRIPTS]
+    # Operators get their screen pops, their own state, transcripts of voice messages and the hotline's work
+    # lists; supervisors every call too.
+    desk = [agent_channel(actor.user_id or 0), TRANSCRIPTS, DESK]
+    channels = desk if actor.role == Role.OPERATOR else [*desk, CALLS] if actor.role == Role.HOTLINE_ADMIN \
+        else [CALLS, TRANSCRIPTS]
     live_notifier = request.app.state.ctx.live
 
     async def events():

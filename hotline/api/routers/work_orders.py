@@ -37,11 +37,13 @@ from hotline.core.errors import NotFoundError
 from hotline.dispatch.department import DepartmentService
 from hotline.dispatch.evidence import MAX_BYTES, EvidenceUpload
 from hotline.dispatch.extensions import ExtensionService
+from hotline.dispatch.filters import OrderFilter
 from hotline.dispatch.repository import SupervisionRepository, WorkOrderRepository
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.scope import masks_personal_data
 from hotline.dispatch.service import WorkOrderService
 from hotline.models import WorkOrder
+from hotline.text.masking import mask_phone
 
 router = APIRouter(prefix="/api/v1/work-orders", tags=["work orders"], route_class=UnitOfWorkRoute)
 extensions = APIRouter(prefix="/api/v1/extensions", tags=["work orders"], route_class=UnitOfWorkRoute)
@@ -78,15 +80,25 @@ def create(draft: WorkOrderDraft, request: Request, actor: Creator, session: DbS
                         state=created.state)
 
 
-@router.get("", response_model=OrderPage, summary="Orders in your scope, newest first")
+@router.get("", response_model=OrderPage, summary="Orders in your scope, newest first (or nearest deadline first)")
 def list_orders(actor: Staff, session: DbSession, state: Annotated[list[State] | None, Query()] = None,
+                channel: Annotated[list[Channel] | None, Query()] = None,
                 category: str | None = None, received_from: dt.datetime | None = None,
-                received_to: dt.datetime | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                received_to: dt.datetime | None = None,
+                q: Annotated[str | None, Query(max_length=100, description="a ticket number or words")] = None,
+                phone: Annotated[str | None, Query(pattern=r"^\d{4,20}$", description="the number or its end")] = None,
+                mine: Annotated[bool, Query(description="only orders I registered")] = False,
+                sort: Annotated[str, Query(pattern="^(new|due)$")] = "new",
+                limit: Annotated[int, Query(ge=1, le=200)] = 50,
                 offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0):
-    rows, total = WorkOrderRepository(session).page(
-        actor, states=[s.value for s in state or []], category=category, received_from=received_from,
-        received_to=received_to, limit=limit, offset=offset)
-    return OrderPage(items=[presenters.summary(*row) for row in rows], total=total, limit=limit, offset=offset)
+    wanted = OrderFilter(states=[s.value for s in state or []], channels=[c.value for c in channel or []],
+                         category=category, received_from=received_from, received_to=received_to,
+                         words=q.strip() if q and q.strip() else None, phone=phone,
+                         created_by=actor.user_id if mine else None, sort=sort)
+    rows, total = WorkOrderRepository(session).page(actor, wanted, limit=limit, offset=offset)
+    masked = masks_personal_data(actor)
+    return OrderPage(items=[presenters.summary(order, light, due, mask_phone(phone) if masked else phone)
+                            for order, light, due, phone in rows], total=total, limit=limit, offset=offset)
 
 
 @router.get("/{ticket}", response_model=OrderDetail, responses=ERRORS, summary="One order in full")
@@ -116,7 +128,7 @@ def route(ticket: Ticket, actor: Routing, session: DbSession, ctx: Ctx):
 def transcripts(ticket: Ticket, request: Request, actor: Routing, session: DbSession):
     order = visible(session, actor, ticket)
     audit(session, request, actor, "citizen.read", "work_order", order.ticket_no, {"what": "recordings"})
-    return presenters.recordings(session, order.id)
+    return presenters.recordings(session, order.id, order.call_linkedid)
 
 
 @router.post("/{ticket}/accept", summary="受理: accept, confirming tier, category and place", **STEP)

@@ -15,6 +15,8 @@ class MeOut(BaseModel):
     display_name: str
     role: str
     department: Named | None
+    extension: str | None = None
+    now: dt.datetime | None = Field(default=None, description="the server's clock: consoles count down by it")
 
 
 class LoginIn(BaseModel):

@@ -32,6 +32,12 @@ class CallbackOut(BaseModel):
     next_attempt_at: dt.datetime
     max_attempts: int
     attempts: list[CallbackAttemptOut]
+    citizen_phone: str | None = None
+
+
+class CallbackPage(BaseModel):
+    items: list[CallbackOut]
+    total: int
 
 
 class CallbackTaken(BaseModel):

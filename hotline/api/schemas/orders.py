@@ -47,10 +47,12 @@ class OrderSummary(BaseModel):
     received_at: dt.datetime
     light: str | None = Field(description="the worst light among open deadlines")
     due_at: dt.datetime | None = Field(description="the nearest open deadline")
+    citizen_phone: str | None = Field(default=None, description="masked for departments")
 
 
 class OrderDetail(OrderSummary):
     content: str
+    call_linkedid: str | None = Field(description="the call it was registered during (its recording, transcript)")
     result: str | None
     accepted_at: dt.datetime | None
     dispatched_at: dt.datetime | None

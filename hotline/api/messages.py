@@ -1,0 +1,149 @@
+"""Chinese messages for every error_id: what the person at a console reads.
+
+The English message stays the developer's (logs, API clients that ask for English); a client that
+prefers Chinese (the consoles send `Accept-Language: zh-CN`) gets these. One catalogue, one place:
+tests/unit/test_messages.py holds it to every error_id raised anywhere in the code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MESSAGES: dict[str, str] = {
+    # general
+    "bad_request": "请求有误，请检查后重试",
+    "invalid_input": "填写的内容不符合要求",
+    "not_found": "没有找到要查看的内容",
+    "permission_denied": "您没有进行此操作的权限",
+    "conflict": "工单刚被其他人修改过，请刷新后重试",
+    "illegal_transition": "工单当前状态下不能进行此操作，请刷新后查看",
+    "config_invalid": "系统配置有误，请联系系统管理员",
+    "not_authenticated": "请先登录",
+    "token_expired": "登录已过期，请重新登录",
+    "login_failed": "用户名或密码错误",
+    "rate_limited": "操作过于频繁，请稍后再试",
+    "role_not_allowed": "您的岗位不能进行此操作",
+    "invalid_api_key": "接口密钥无效",
+    # accounts
+    "invalid_username": "用户名须为 3–64 位字母、数字、下划线、点或短横线",
+    "password_too_short": "密码至少 10 位",
+    "invalid_role": "岗位不正确",
+    "department_required": "承办单位账号必须指定所属单位",
+    "username_taken": "用户名已被占用",
+    "client_name_taken": "已有同名的接入系统",
+    "extension_invalid": "分机格式不正确，例如 PJSIP/1001",
+    "no_extension": "您的账号还没有绑定分机，请先设置分机",
+    # work orders
+    "order_not_found": "在您的权限范围内没有这张工单",
+    "unknown_category": "没有这个诉求分类",
+    "text_required": "请填写必填的文字内容",
+    "text_too_long": "内容太长，无法智能识别，请精简后再试",
+    "no_route": "派单规则无法确定承办单位，请手动选择",
+    "reason_required": "所选承办单位与系统建议不同，请填写改派理由",
+    "department_repeated": "同一单位不能既是主办又是协办",
+    "department_not_found": "没有这个承办单位",
+    "department_retired": "该承办单位已撤销，不能派单",
+    "awaits_arbitration": "该工单已两次被回退，须由督查人员裁定承办单位",
+    "not_your_department": "该工单不在本单位办理",
+    "lead_department_only": "只有主办单位可以进行此操作",
+    "co_handlers_pending": "还有协办单位未办结，主办单位暂不能办结",
+    "return_window_closed": "已超过可回退的期限",
+    "duplicate_parent_not_found": "没有找到要合并到的工单",
+    "duplicate_parent_is_duplicate": "所选工单本身是重复件，请合并到它的原工单",
+    "incident_master_not_open": "所选工单已不在办理中，不能并案",
+    "incident_master_invalid": "所选工单不能作为并案主单",
+    "action_not_offered": "请选择受理方式：派单、直接答复、重复件、并案或无效",
+    "evidence_type": "佐证材料只接受 JPEG、PNG 图片和 PDF 文件",
+    "evidence_empty": "上传的文件是空的",
+    "evidence_too_large": "文件太大，单个文件不能超过 10 MB",
+    "evidence_too_many": "佐证材料文件太多，每次最多 9 个",
+    "evidence_content_mismatch": "文件内容与类型不符",
+    "extension_not_found": "没有找到这条延期申请",
+    "extension_pending": "已有一条延期申请在审批中",
+    "extension_already_decided": "这条延期申请已经审批过了",
+    "extension_beyond_limit": "延期后将超过办理总时限",
+    "extension_days_invalid": "延期天数不正确",
+    "no_deadline_to_extend": "该工单没有可以延期的办结时限",
+    "datetime_out_of_range": "日期超出可计算的范围",
+    "naive_datetime": "时间须带时区",
+    # callbacks
+    "invalid_verdict": "满意度选项不正确",
+    "not_awaiting_callback": "该工单当前不在待回访状态",
+    "callback_not_found": "没有找到这条回访",
+    "no_callback": "该工单还没有回访记录",
+    "callback_finished": "这条回访已经完成",
+    "callback_taken": "同事正在回访这张工单",
+    "attempt_in_progress": "自动语音回访正在进行，请稍候",
+    "attempt_recorded": "这一次回访已经记录过了，请刷新",
+    "attempt_out_of_order": "回访次数不连续，请刷新后重试",
+    "attempt_not_due": "下一次回访安排在其他日期",
+    "attempt_not_open": "这次自动回访已结束",
+    "callback_not_configured": "回调未配置校验令牌",
+    "callback_rejected": "回调校验未通过",
+    # telephony
+    "not_at_queue": "您尚未在该分机签入队列",
+    "pbx_unavailable": "电话系统暂时无法连接，请稍后再试",
+    "pbx_refused": "电话系统拒绝了该操作",
+    "recording_not_found": "没有找到这段录音",
+    "recording_file_missing": "录音文件不存在或尚未生成",
+    "no_phone": "该工单没有市民电话，无法外呼",
+    # statistics and citizens
+    "invalid_period": "统计时间段不正确",
+    "no_department": "请指定单位",
+    "department_out_of_scope": "该单位不在您的查看范围内",
+    "case_not_found": "工单号或提取码不正确",
+}
+
+HTTP_MESSAGES = {404: "没有这个页面或接口", 405: "不支持这种请求方式", 413: "上传的内容太大", 415: "不支持的内容格式"}
+
+# Request fields a person filled in, named as the console labels them.
+FIELDS = {"text": "内容", "reason": "理由", "title": "标题", "content": "诉求内容", "place": "地点",
+          "citizen_phone": "来电号码", "phone": "电话", "lead": "承办单位", "tier": "紧急程度",
+          "category_code": "诉求分类", "interface": "分机", "extension": "分机", "days": "延期天数",
+          "verdict": "满意度", "comment": "市民意见", "attempt": "回访次数", "username": "用户名",
+          "password": "密码", "parent_ticket": "原工单号", "master_ticket": "并案主单号", "answer": "答复内容",
+          "ticket": "工单号", "code": "提取码", "q": "搜索内容", "limit": "每页条数", "offset": "页码"}
+
+PROBLEMS = {"missing": "必须填写", "string_too_short": "不能为空或太短", "string_too_long": "太长",
+            "string_pattern_mismatch": "格式不正确", "greater_than_equal": "太小", "less_than_equal": "太大",
+            "greater_than": "太小", "less_than": "太大", "int_parsing": "须为整数", "enum": "不是可选的值",
+            "literal_error": "不是可选的值", "json_invalid": "不是有效的 JSON",
+            "datetime_parsing": "日期时间格式不正确",
+            "date_from_datetime_parsing": "日期格式不正确", "bool_parsing": "须为是或否", "value_error": "不正确",
+            "list_too_long": "项目太多", "timezone_aware": "须带时区", "extra_forbidden": "是多余的字段"}
+
+
+def chinese(error_id: str, status_code: int | None = None) -> str:
+    """The Chinese message for an error_id (HTTP-level ids by their status)."""
+    if error_id in MESSAGES:
+        return MESSAGES[error_id]
+    if error_id.startswith("http_") and status_code is not None:
+        return HTTP_MESSAGES.get(status_code, f"请求失败（{status_code}）")
+    return "操作失败，请稍后再试"
+
+
+def chinese_validation(errors: list[dict[str, Any]]) -> str:
+    """「分机：格式不正确；理由：必须填写」 from pydantic's error list."""
+    parts = []
+    for error in errors:
+        loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "header")]
+        name = next((FIELDS[p] for p in reversed(loc) if p in FIELDS), loc[-1] if loc else "")
+        problem = PROBLEMS.get(str(error.get("type", "")), "不正确")
+        parts.append(f"{name}：{problem}" if name else problem)
+    return MESSAGES["invalid_input"] + ("：" + "；".join(dict.fromkeys(parts)) if parts else "")
+
+
+def prefers_chinese(accept_language: str | None) -> bool:
+    """True when the client's most wanted language is Chinese (Accept-Language: zh-CN,zh;q=0.9 …)."""
+    best, best_q = "", -1.0
+    for part in (accept_language or "").split(","):
+        lang, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        if lang and q > best_q:
+            best, best_q = lang.lower(), q
+    return best.startswith("zh")

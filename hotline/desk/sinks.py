@@ -1,0 +1,47 @@
+"""The AMI listener's sinks with the operators' desks beside them: a connected call puts its operator in
+通话中, the end of the call in 话后处理 — paused at the queue, so no call rings until they are ready."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from hotline.core.db import session_scope
+from hotline.desk.agents import AgentDesk
+from hotline.desk.ports import DeskEnv
+from hotline.telephony.service import DatabaseSinks, OriginateFailed
+from hotline.telephony.tracker import CallRecord
+
+log = logging.getLogger(__name__)
+
+
+class DeskSinks(DatabaseSinks):
+    def __init__(self, env: DeskEnv, session_factory: sessionmaker[Session],
+                 originate_failed: OriginateFailed | None = None) -> None:
+        super().__init__(env, session_factory, originate_failed)
+        self.desk_env = env
+
+    def connected(self, call: CallRecord) -> None:
+        super().connected(call)
+        with session_scope(self.session_factory) as session:
+            AgentDesk(session, self.env.clock).connected(call.agent_interface, call.linkedid, call.caller)
+
+    def calls(self, records: list[CallRecord]) -> None:
+        super().calls(records)
+        wrapup = self.desk_env.config.desk.wrapup
+        for record in records:
+            if not record.agent_interface:
+                continue
+            with session_scope(self.session_factory) as session:
+                states = AgentDesk(session, self.env.clock).ended(record.linkedid, wrapup.reason)
+                places = [(s.queue, s.interface) for s in states if s.queue and s.interface]
+            if wrapup.pause_in_asterisk:
+                for queue, interface in places:
+                    self._pause(queue, interface, wrapup.reason)
+
+    def _pause(self, queue: str, interface: str, reason: str) -> None:
+        try:
+            self.desk_env.pbx.queue_pause(queue, interface, True, reason)
+        except Exception as exc:  # Asterisk's own wrapuptime still spaces the calls; the state is recorded
+            log.warning("could not pause %s in %s for wrap-up: %s", interface, queue, exc)

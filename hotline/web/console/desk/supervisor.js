@@ -1,0 +1,83 @@
+// 监督大屏: ported to ES modules; the department workbench and the supervisor's
+// command centre grow from here on the shared lib/ modules.
+import {api} from "../lib/api.js";
+import {$, esc, time} from "../lib/dom.js";
+import {label} from "../lib/labels.js";
+import * as live from "../lib/live.js";
+import {start} from "../lib/session.js";
+import {light, say} from "../lib/ui.js";
+
+const pct = (v) => v === null || v === undefined ? "—" : `${(v * 100).toFixed(1)}%`;
+
+// A bar chart as inline SVG: [[label, value]], values ≥ 0.
+function bars(rows, {format = (v) => v, width = 520} = {}) {
+  const max = Math.max(1e-9, ...rows.map((r) => r[1] || 0));
+  const h = 22;
+  const body = rows.map(([name, v], i) => {
+    const w = Math.round(((v || 0) / max) * (width - 220));
+    return `<g transform="translate(0,${i * h})"><text x="0" y="15">${esc(name)}</text>` +
+           `<rect x="160" y="3" width="${w}" height="15" rx="2"></rect><text x="${166 + w}" y="15">${esc(format(v))}</text></g>`;
+  }).join("");
+  return `<svg class="bars" role="img" aria-label="图表" viewBox="0 0 ${width} ${rows.length * h}" width="100%">${body}</svg>`;
+}
+
+async function loadRates() {
+  const from = $("#from").value, to = $("#to").value;
+  const r = await api(from && to ? `/api/v1/stats/rates?from=${from}&to=${to}` : "/api/v1/stats/rates");
+  $("#from").value = r.period.from; $("#to").value = r.period.to;  // the server's calendar decides "this month"
+  $("#rates").innerHTML = Object.entries(r.rates).map(([k, v]) =>
+    `<div class="card" data-rate="${esc(k)}">${esc(label("rates", k))}<b>${k === "avg_handling_hours" ? (v ?? "—") : pct(v)}</b></div>`).join("");
+  const shown = ["received", "dispatched", "completed", "satisfied", "unsatisfied"];
+  $("#counts").innerHTML = shown.filter((k) => k in r.counts).map((k) =>
+    `<div class="card" data-count="${k}">${esc(label("counts", k))}<b>${r.counts[k]}</b></div>`).join("");
+}
+
+async function loadCalls() {
+  const c = await api("/api/v1/calls/stats");
+  const cards = [["calls", "来电", c.calls], ["answered", "接通", c.answered], ["abandoned", "放弃", c.abandoned],
+                 ["wait", "平均等待（秒）", c.average_wait_seconds ?? "—"], ["service_level", "服务水平（20秒）", pct(c.service_level)]];
+  $("#calls").innerHTML = cards.map(([k, label, v]) => `<div class="card" data-call="${k}">${label}<b>${esc(v)}</b></div>`).join("");
+  $("#calls-chart").innerHTML = bars([["接通", c.answered], ["放弃", c.abandoned], ["留言", c.message_left], ["仅IVR", c.ivr_only]]);
+}
+
+async function loadRanking() {
+  const month = $("#to").value.slice(0, 7);
+  $("#month").textContent = month;
+  const r = await api(`/api/v1/stats/ranking?month=${month}`);
+  const rows = r.rows.filter((x) => x.rank !== null);
+  $("#ranking-chart").innerHTML = rows.length ? bars(rows.slice(0, 10).map((x) => [x.department.name, x.score]),
+                                                         {format: (v) => (v ?? 0).toFixed(1)}) : "";
+  $("#ranking").innerHTML = r.rows.map((x) => `<tr><td>${x.rank ?? "—"}</td><td>${esc(x.department.name)}</td>` +
+    `<td>${x.score === null || x.score === undefined ? "件数不足" : x.score.toFixed(1)}</td><td>${x.volume ?? ""}</td></tr>`).join("");
+}
+
+async function loadOverdue() {
+  const page = await api("/api/v1/work-orders?state=accepted&state=dispatched&state=signed&state=replied&state=returned&limit=200");
+  const red = page.items.filter((o) => o.light === "red");
+  $("#overdue").innerHTML = red.map((o) => `<tr><td>${esc(o.ticket_no)}</td><td>${esc(o.title)}</td>` +
+    `<td>${light(o.light)} ${time(o.due_at)}</td></tr>`).join("") || `<tr><td colspan="3" class="muted">没有超期工单</td></tr>`;
+  const sups = await api("/api/v1/supervisions");
+  $("#supervisions").innerHTML = sups.map((s) => `<tr><td>${esc(label("supervision_kinds", s.kind))}</td><td>${esc(s.ticket_no)}</td>` +
+    `<td>${esc(s.department || "—")}</td><td>${time(s.raised_at)}</td></tr>`).join("") || `<tr><td colspan="4" class="muted">没有督办</td></tr>`;
+}
+
+async function loadHotspots() {
+  const spots = await api("/api/v1/stats/hotspots");
+  $("#hotspots").innerHTML = spots.length ? bars(spots.slice(0, 10).map((s) => [s.label, s.count]),
+    {format: (v) => `${v} 件`}) : `<p class="muted">本周没有明显上升的热点</p>`;
+}
+
+async function loadAll() {
+  await loadRates();
+  await Promise.all([loadCalls(), loadRanking(), loadOverdue(), loadHotspots()]);
+}
+
+$("#period").addEventListener("submit", (e) => { e.preventDefault(); loadAll().catch((err) => say(err.message, "error")); });
+
+(async () => {
+  if (!await start(["supervisor", "hotline_admin"])) return;
+  await loadAll();
+  live.on("call", () => loadCalls().catch(() => {}));
+  await live.connect();
+  setInterval(() => loadAll().catch(() => {}), 60000);
+})().catch((err) => say(err.message, "error"));

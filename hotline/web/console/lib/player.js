@@ -1,0 +1,43 @@
+// A recording beside its transcript: the audio streams from a short-lived signed link (so the browser's
+// own range requests work), and the word being spoken is highlighted; clicking a word plays from there.
+import {api} from "./api.js";
+import {esc} from "./dom.js";
+import {label} from "./labels.js";
+
+export async function renderRecordings(root, ticket) {
+  const recordings = await api(`/api/v1/work-orders/${ticket}/transcripts`);
+  if (!recordings.length) { root.innerHTML = ""; return recordings; }
+  root.innerHTML = recordings.map((r) => `<figure class="recording" data-recording="${r.id}">` +
+    `<figcaption>${r.kind === "message" ? "语音留言" : "通话录音"} · ${esc(label("recording_statuses", r.status))}</figcaption>` +
+    `<audio controls preload="none" aria-label="录音 ${r.id}"></audio>` +
+    `<p class="words">${(r.transcript ? r.transcript.words : []).map((w, i) =>
+      `<span data-i="${i}" data-start="${w.start}" data-end="${w.end}">${esc(w.word)}</span>`).join("") ||
+      esc(r.transcript ? r.transcript.text : "")}</p></figure>`).join("");
+  for (const fig of root.querySelectorAll("[data-recording]")) wire(fig);
+  return recordings;
+}
+
+function wire(fig) {
+  const audio = fig.querySelector("audio");
+  const words = [...fig.querySelectorAll("[data-start]")];
+  let linked = false;
+  const link = async () => {
+    if (linked) return;
+    const {url} = await api(`/api/v1/recordings/${fig.dataset.recording}/link`);
+    audio.src = url;
+    linked = true;
+  };
+  audio.addEventListener("play", () => { if (!linked) { audio.pause(); link().then(() => audio.play()); } });
+  fig.addEventListener("focusin", link, {once: true});
+  audio.addEventListener("timeupdate", () => {
+    const t = audio.currentTime;
+    for (const w of words) w.classList.toggle("now", t >= Number(w.dataset.start) && t < Number(w.dataset.end));
+  });
+  fig.querySelector(".words").addEventListener("click", async (e) => {
+    const w = e.target.closest("[data-start]");
+    if (!w) return;
+    await link();
+    audio.currentTime = Number(w.dataset.start);
+    audio.play();
+  });
+}
