@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import re
 import threading
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from hotline.core.errors import HotlineError
 
 log = logging.getLogger(__name__)
 KALDI_DEFAULT_RATE = 16000  # Kaldi's --sample-frequency default when mfcc.conf does not set it
+PARTIAL_STEP_S = 0.3  # the fake reveals one more token per this much voiced audio
 _RATE = re.compile(r"^\s*--sample-frequency\s*=\s*(\d+)", re.M)
 
 
@@ -33,6 +35,9 @@ class ModelError(HotlineError):
 class Recognizer(Protocol):
     def accept(self, pcm: bytes) -> dict | None:
         """Feed 16-bit PCM; a dict when an utterance has ended, else None."""
+
+    def partial(self) -> str:
+        """The words of the utterance so far (may still change); for live streams."""
 
     def final(self) -> dict:
         """The last utterance once the audio is over."""
@@ -129,6 +134,9 @@ class VoskRecognizer:
             return json.loads(self._kaldi.Result())
         return None
 
+    def partial(self) -> str:
+        return json.loads(self._kaldi.PartialResult()).get("partial", "")
+
     def final(self) -> dict:
         return json.loads(self._kaldi.FinalResult())
 
@@ -166,14 +174,26 @@ class FakeRecognizer:
         self.engine = engine
         self._hash = hashlib.sha256()
         self._samples = 0
-        self._voiced = False
+        self._voiced_samples = 0
 
     def accept(self, pcm: bytes) -> dict | None:
         self._hash.update(pcm)
         if rms(np.frombuffer(pcm, dtype="<i2")) >= SILENCE_RMS:  # the fake hears voice, not silence
-            self._voiced = True
+            self._voiced_samples += len(pcm) // 2
         self._samples += len(pcm) // 2
         return None
+
+    @property
+    def _voiced(self) -> bool:
+        return self._voiced_samples > 0
+
+    def partial(self) -> str:
+        """The default text's first tokens, one more per PARTIAL_STEP_S of voice heard so far."""
+        if not self._voiced:
+            return ""
+        tokens = vosk_shaped(self.engine.default, 1.0).get("text", "").split()
+        shown = math.ceil(self._voiced_samples / self.engine.sample_rate / PARTIAL_STEP_S)
+        return " ".join(tokens[:shown])
 
     def final(self) -> dict:
         fingerprint = self.engine.last_fingerprint = self._hash.hexdigest()
