@@ -58,9 +58,14 @@ _MAX_PAYLOAD = {Kind.HANGUP: 0, Kind.UUID: 16, Kind.DTMF: 1, Kind.ERROR: 64,
 
 
 class ProtocolError(HotlineError):
-    """The peer broke the AudioSocket protocol; its connection is closed, no other."""
+    """The peer broke the AudioSocket protocol; its connection is closed, no other. `frames` holds the
+    good frames that came before the bad one in the same read."""
 
     error_id = "audiosocket_protocol"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.frames: list[Frame] = []
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,16 +110,20 @@ class FrameParser:
         buf += data
         frames: list[Frame] = []
         at = 0
-        while len(buf) - at >= HEADER.size:
-            code, length = HEADER.unpack_from(buf, at)
-            kind = self._check(code, length)
-            end = at + HEADER.size + length
-            if len(buf) < end:
-                break
-            frame = Frame(kind, bytes(buf[at + HEADER.size:end]))
-            self._accept(frame)
-            frames.append(frame)
-            at = end
+        try:
+            while len(buf) - at >= HEADER.size:
+                code, length = HEADER.unpack_from(buf, at)
+                kind = self._check(code, length)
+                end = at + HEADER.size + length
+                if len(buf) < end:
+                    break
+                frame = Frame(kind, bytes(buf[at + HEADER.size:end]))
+                self._accept(frame)
+                frames.append(frame)
+                at = end
+        except ProtocolError as exc:
+            exc.frames = frames
+            raise
         del buf[:at]
         return frames
 
