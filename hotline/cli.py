@@ -1,5 +1,5 @@
-"""The one `hotline` command: db, config, sla, api, worker, beat, ami, agi, asr, intake, stats, users, clients,
-outbox, demo."""
+"""The one `hotline` command: db, config, sla, api, worker, beat, ami, agi, listen, asr, intake, stats, users,
+clients, outbox, demo."""
 
 from __future__ import annotations
 
@@ -310,6 +310,21 @@ def agi(host: str | None = None, port: int | None = None) -> None:
         asyncio.run(main())
     except KeyboardInterrupt:
         pass
+
+
+@app.command("listen")
+def listen(host: str | None = None, port: int | None = None) -> None:
+    """Run the live-transcription server: Asterisk streams each call side here over AudioSocket."""
+    from hotline.core.settings import get_settings
+    from hotline.listen.process import serve
+    from hotline.telephony.bus import bus_for
+
+    settings = get_settings()
+    try:
+        serve(settings, bus_for(settings.redis_url), host or settings.listen_host, port if port is not None
+              else settings.listen_port)
+    except HotlineError as exc:  # no usable speech model
+        _fail(exc)
 
 
 @ami_app.callback()
