@@ -26,6 +26,8 @@ def call_channel(linkedid: str) -> str:
 
 @dataclass(frozen=True)
 class LiveEvent:
+    """What every live event carries; `body()` is its JSON on the bus."""
+
     linkedid: str
     direction: str
     stream: str
@@ -81,6 +83,7 @@ class LiveEnded(LiveEvent):
 
     reason: str = "hangup"
     audio_s: float = 0.0
+    voiced_s: float = 0.0  # audio given to the recogniser: long silences are skipped
     finals: int = 0
     digits: str = ""  # DTMF heard on the stream
     detail: str = ""

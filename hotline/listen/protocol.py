@@ -32,6 +32,8 @@ MAX_FRAME_S = 0.5  # Asterisk writes 20 ms frames; a frame longer than this is n
 
 
 class Kind(IntEnum):
+    """The frame kinds of res_audiosocket.h."""
+
     HANGUP = 0x00
     UUID = 0x01
     DTMF = 0x03
@@ -70,6 +72,8 @@ class ProtocolError(HotlineError):
 
 @dataclass(frozen=True, slots=True)
 class Frame:
+    """One frame: its kind and payload."""
+
     kind: Kind
     payload: bytes
 

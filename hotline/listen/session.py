@@ -53,12 +53,16 @@ class Shared:
 
 
 class Ended(Exception):
+    """Why a stream stops (its `reason` goes into the ended event)."""
+
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(reason)
         self.reason, self.detail = reason, detail
 
 
 class Session:
+    """One AudioSocket connection, from its UUID frame to its end."""
+
     def __init__(self, shared: Shared, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.shared, self.reader, self.writer = shared, reader, writer
         peer = writer.get_extra_info("peername")
@@ -102,8 +106,9 @@ class Session:
         self._wake.set()
         await self._close()
         await worker
-        audio_s = self._recogniser.audio_s if self._recogniser else 0.0
-        self._emit(LiveEnded, reason=end.reason, audio_s=round(audio_s, 3), finals=self.finals, digits=self.digits,
+        rec = self._recogniser
+        self._emit(LiveEnded, reason=end.reason, audio_s=round(rec.audio_s, 3) if rec else 0.0,
+                   voiced_s=round(rec.fed_s, 3) if rec else 0.0, finals=self.finals, digits=self.digits,
                    detail=end.detail)
 
     async def _until_end(self, early: list[Frame]) -> Ended:

@@ -30,6 +30,8 @@ _TAG_BITS = 48
 
 
 class Direction(str, Enum):
+    """The side of the call a stream carries."""
+
     CITIZEN = "citizen"
     OPERATOR = "operator"
 
@@ -38,6 +40,8 @@ _DIRECTIONS = list(Direction)
 
 
 class StreamIdError(InvalidInputError):
+    """A UUID that names no call of this deployment, or a Linkedid that cannot be put in one."""
+
     error_id = "stream_id_invalid"
 
 

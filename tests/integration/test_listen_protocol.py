@@ -22,7 +22,7 @@ from hotline.listen.server import ListenServer
 from hotline.listen.session import ListenConfig
 from hotline.listen.streamid import Direction, StreamId, StreamIds
 from tests.audiosocket import AsteriskLeg
-from tests.speech import tone
+from tests.speech import silence, tone
 
 IDS = StreamIds(b"test secret")
 CALL = "1718000000.42"
@@ -200,3 +200,16 @@ def test_the_uuid_and_audio_in_one_segment_are_both_taken(server, engine, sink):
         raw.sendall(uuid_frame(sid) + frames)
     assert ended(sink, sid).audio_s == 0.6
     assert [f.text for f in sink.of(str(sid), LiveFinal)] == ["喂"]
+
+
+def test_long_silence_is_not_recognised_and_word_times_stay_in_stream_time(server, engine, sink):
+    """The other side's turn: after a second of quiet the recogniser has closed the utterance."""
+    sid = stream()
+    engine.default = "喂你好"
+    leg = AsteriskLeg(server.port).hello(sid)
+    leg.audio(np.concatenate([tone(1.0, 8000), silence(5.0, 8000), tone(1.0, 8000)]), pace=None)
+    leg.hang_up()
+    end = ended(sink, sid)
+    assert end.audio_s == 7.0 and 3.0 <= end.voiced_s <= 3.2  # 1 s + the hangover + 1 s
+    final = sink.of(str(sid), LiveFinal)[0]
+    assert final.end_s == pytest.approx(7.0, abs=0.01)  # spread over what was fed, mapped back past the gap

