@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ListenConfig:
+    """Timeouts, batching and overload limits of the streams."""
+
     hello_timeout_s: float = 5.0  # connection → UUID frame
     idle_timeout_s: float = 30.0  # between frames once streaming (a live call sends every 20 ms)
     batch_s: float = 0.1  # audio handed to the recogniser at once, at least
