@@ -31,8 +31,10 @@ How Asterisk is asked to stream — the choice, from Asterisk 22's source:
   Worth it only if hotline moves its call control to ARI.
 
 What reaches the server: `c(slin)` makes chan_audiosocket's format 8 kHz signed linear, so every
-audio frame is kind 0x10, 320 bytes per 20 ms; Asterisk 22 would send 0x11–0x18 for the other slin
-rates and writes a non-slin codec as 0x10 too, hence the explicit `c(slin)` (Asterisk 8 kHz in, no
-transcoding). The server also understands the other rates (resampled to the model's rate).
-Asterisk sends no hang-up frame: it closes the socket, which ends the stream as a hang-up.
+audio frame is kind 0x10, 320 bytes per 20 ms, and ChanSpy's slin needs no transcoding. Without it
+the format is the first codec asked for, and Asterisk 22.0–22.6 sends every format as 0x10 (22.7+
+sends 0x11–0x18 for the other slin rates, still 0x10 for any other codec) — so the option is what
+makes the bytes unambiguous on every 22.x. The server understands every slin kind (resampled to
+the model's rate). Asterisk sends no hang-up frame: it closes the socket, which ends the stream as
+a hang-up.
 """

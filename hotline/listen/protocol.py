@@ -4,15 +4,16 @@ A frame is a 3-byte header — one byte of kind, two bytes of payload length, bi
 payload. Asterisk (res/res_audiosocket.c) writes each frame with a single write(), but TCP may
 deliver any split of it, so the parser keeps whatever is incomplete until the rest arrives.
 
-What Asterisk 22 sends to the server:
+What Asterisk 22 sends to the server (res/res_audiosocket.c of 22.0 to 22.10):
 - 0x01 UUID, 16 bytes, once, first (`ast_audiosocket_init`);
 - 0x10 audio, signed 16-bit little-endian mono at 8 kHz (slin) — always from the AudioSocket()
   application, which forces slin; from the AudioSocket channel driver in the channel's format,
-  which is the dial string's `c(codec)` option or else the first codec requested. The other
-  signed-linear rates have kinds of their own: 0x11 slin12, 0x12 slin16, 0x13 slin24,
-  0x14 slin32, 0x15 slin44, 0x16 slin48, 0x17 slin96, 0x18 slin192. A non-slin codec is sent as
-  0x10 too (its bytes are not slin), which is why the originate asks for `c(slin)`;
-- 0x03 DTMF, 1 byte: the digit's character (Asterisk 20+);
+  which is the dial string's `c(codec)` option or else the first codec requested. Up to 22.6
+  every voice frame is sent as 0x10 whatever its format; from 22.7 the other signed-linear rates
+  have kinds of their own — 0x11 slin12, 0x12 slin16, 0x13 slin24, 0x14 slin32, 0x15 slin44,
+  0x16 slin48, 0x17 slin96, 0x18 slin192 — and a non-slin codec still goes out as 0x10. Hence
+  the originate's `c(slin)`: on every 22.x the bytes are then what 0x10 says they are;
+- 0x03 DTMF, 1 byte: the digit's character (22.4 and later; ChanSpy writes none);
 - nothing at hang-up: Asterisk closes the socket. 0x00 (hang-up) and 0xff (error, an optional code
   byte: 0x01 caller hung up, 0x02 frame forwarding error, 0x04 memory error) are in the protocol
   and in other implementations, so they are understood too.
