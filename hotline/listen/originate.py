@@ -50,8 +50,17 @@ def listen_originate(ids: StreamIds, stream: StreamId, spied: str, server: str, 
     }
 
 
+SPY_PREFIX = "listen-"
+
+
 def spy_channel_id(stream_uuid: uuid.UUID) -> str:
-    return f"listen-{stream_uuid}"
+    """The spying channel's Uniqueid — and its Linkedid, since it joins no bridge."""
+    return f"{SPY_PREFIX}{stream_uuid}"
+
+
+def is_spy_channel(uniqueid_or_linkedid: str) -> bool:
+    """A channel `listen_originate` made: call tracking should not take it for a call of its own."""
+    return uniqueid_or_linkedid.startswith(SPY_PREFIX)
 
 
 def listen_hangup(ids: StreamIds, stream: StreamId) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from hotline.listen.originate import CHANSPY_OPTIONS, listen_hangup, listen_originate
+from hotline.listen.originate import CHANSPY_OPTIONS, is_spy_channel, listen_hangup, listen_originate
 from hotline.listen.streamid import Direction, StreamId, StreamIds
 
 IDS = StreamIds(b"deployment secret")
@@ -40,3 +40,9 @@ def test_hangup_names_the_spying_channel_not_the_call():
     action = listen_hangup(IDS, CITIZEN)
     assert action == {"Action": "Hangup", "Channel": listen_originate(IDS, CITIZEN, "x", "h:1")["ChannelId"],
                       "Cause": "16"}
+
+
+def test_the_spying_channel_is_recognisable_by_its_id():
+    action = listen_originate(IDS, CITIZEN, "1718000000.42", "h:1")
+    assert is_spy_channel(action["ChannelId"])
+    assert not is_spy_channel("1718000000.42") and not is_spy_channel("pbx-a-1718000000.42")
