@@ -72,6 +72,9 @@ def test_the_listen_process_publishes_a_calls_live_text_and_stops_cleanly(redis_
         samples, _ = read(espeak("저는 서울에 살고 있습니다 물이 나오지 않아요", "ko", 8000, tmp_path / "s.wav"))
         leg = AsteriskLeg(port).hello(stream)
         leg.audio(samples, pace=2.0)
+        deadline = time.monotonic() + 30
+        while not any(m["type"] == "live_partial" for m in list(received)) and time.monotonic() < deadline:
+            time.sleep(0.1)
         process.send_signal(signal.SIGTERM)  # mid-call: the stream ends, its words are still said
         reader.join(60)
         assert process.wait(30) == 0
