@@ -79,7 +79,7 @@ class LiveFinal(LiveEvent):
 class LiveEnded(LiveEvent):
     """The stream is over; the call may go on. `reason`: hangup (the socket closed or a hang-up frame),
     error (an error frame), timeout, truncated (closed inside a frame), reset, protocol_error,
-    overloaded (recognition fell too far behind), shutdown (the server stopped)."""
+    overloaded (recognition fell too far behind), recogniser_error, shutdown (the server stopped)."""
 
     reason: str = "hangup"
     audio_s: float = 0.0

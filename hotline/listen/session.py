@@ -83,11 +83,11 @@ class Session:
         self._closed = False
         self._recogniser: StreamRecogniser | None = None
         self._broken: Ended | None = None  # a protocol error, raised once the good frames before it are taken
-        self._stopping = False
+        self._halt: Ended | None = None  # set from outside the reader: the server stops, the recogniser failed
 
-    def stop(self) -> None:
+    def stop(self, why: Ended | None = None) -> None:
         """End the stream as soon as the frames already received are taken (the server is stopping)."""
-        self._stopping = True
+        self._halt = why or Ended("shutdown", "the listen server is stopping")
         self.reader.feed_eof()
 
     async def run(self) -> None:
@@ -133,8 +133,8 @@ class Session:
         except OSError as exc:
             raise Ended("reset", str(exc)) from None
         if not data:
-            if self._stopping:
-                raise Ended("shutdown", "the listen server is stopping")
+            if self._halt is not None:
+                raise self._halt
             if self.parser.pending:
                 raise Ended("truncated", f"connection closed inside a frame ({self.parser.pending} bytes)")
             raise Ended("hangup", "connection closed")  # how Asterisk ends a stream: close, no frame
@@ -208,6 +208,13 @@ class Session:
             raise Ended("error", f"Asterisk sent an error frame: {what} ({code})")
 
     async def _recognise(self) -> None:
+        try:
+            await self._recognise_batches()
+        except Exception as exc:  # a recogniser that fails ends its stream, not the server
+            log.exception("recogniser failed on stream %s", self.uuid)
+            self.stop(Ended("recogniser_error", f"{type(exc).__name__}: {exc}"))
+
+    async def _recognise_batches(self) -> None:
         loop = asyncio.get_running_loop()
         pool = self.shared.pool
         rec = self._recogniser = await loop.run_in_executor(pool, StreamRecogniser, self.shared.engine,

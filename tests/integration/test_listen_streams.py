@@ -4,6 +4,7 @@ one is ended, a stopping server still says what it heard, and events reach the b
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import os
 import threading
@@ -123,6 +124,35 @@ def test_a_stream_that_recognition_cannot_keep_up_with_is_ended_as_overloaded():
             leg.audio(np.full(8000 * 5, SLOW, dtype=np.int16), pace=1.0)  # 0.6 s per 0.1 s batch: far behind
         end = ended(sink, stream)
         assert end.reason == "overloaded" and "waiting" in end.detail and end.audio_s < 2
+    finally:
+        server.stop()
+
+
+class BrokenRecognizer(FakeRecognizer):
+    def accept(self, pcm: bytes) -> dict | None:
+        raise RuntimeError("decoder state corrupt")
+
+
+class BrokenEngine(FakeEngine):
+    def recognizer(self) -> FakeRecognizer:
+        return BrokenRecognizer(self)
+
+
+def test_a_recogniser_that_fails_ends_its_stream_and_the_server_serves_on(caplog):
+    sink = MemorySink()
+    server = ListenServer(BrokenEngine(sample_rate=8000), sink, IDS, workers=1).start()
+    broken = sid("1718000000.5")
+    try:
+        leg = AsteriskLeg(server.port).hello(broken)
+        with pytest.raises((BrokenPipeError, ConnectionResetError)):
+            leg.audio(tone(30.0, 8000), pace=10.0)  # the stream is closed long before 30 s are sent
+        end = ended(sink, broken)
+        assert end.reason == "recogniser_error" and "decoder state corrupt" in end.detail
+        assert any("recogniser failed" in r.getMessage() for r in caplog.records)
+        server.shared = dataclasses.replace(server.shared, engine=FakeEngine(default="好的", sample_rate=8000))
+        after = sid("1718000000.6")
+        play(server.port, after, tone(0.5, 8000), pace=None).join()
+        assert ended(sink, after).reason == "hangup" and sink.of(str(after), LiveFinal)[0].text == "好的"
     finally:
         server.stop()
 
