@@ -72,7 +72,7 @@ def test_a_call_at_real_time_pace_gives_partials_then_its_final_then_ended(serve
     assert isinstance(events[0], LiveStarted) and events[-1] is end
     partials = [e for e in events if isinstance(e, LivePartial)]
     finals = [e for e in events if isinstance(e, LiveFinal)]
-    assert len(partials) >= 3 and events.index(partials[-1]) < events.index(finals[0])
+    assert len(partials) >= 2 and events.index(partials[-1]) < events.index(finals[0])
     assert all(b.audio_s - a.audio_s >= 0.25 - 1e-9 and b.text != a.text for a, b in itertools.pairwise(partials))
     assert [f.text for f in finals] == ["我家小区停水了已经2天了"]  # every byte arrived: the fake knew the audio
     assert finals[0].words[0]["start"] == 0.0 and finals[0].end_s == pytest.approx(2.0)
