@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 MESSAGES: dict[str, str] = {
+    "audiosocket_protocol": "实时音频流格式错误，本路转写已停止（通话不受影响）",
+    "stream_id_invalid": "实时音频流的标识无效或签名不符，已拒绝",
     # general
     "bad_request": "请求有误，请检查后重试",
     "invalid_input": "填写的内容不符合要求",

@@ -17,6 +17,7 @@ from hotline.core.errors import HotlineError
 
 log = logging.getLogger(__name__)
 KALDI_DEFAULT_RATE = 16000  # Kaldi's --sample-frequency default when mfcc.conf does not set it
+PARTIAL_STEP_S = 0.3  # the fake reveals one more token per this much voiced audio
 _RATE = re.compile(r"^\s*--sample-frequency\s*=\s*(\d+)", re.M)
 
 
@@ -27,6 +28,9 @@ class ModelError(HotlineError):
 class Recognizer(Protocol):
     def accept(self, pcm: bytes) -> dict | None:
         """Feed 16-bit PCM; a dict when an utterance has ended, else None."""
+
+    def partial(self) -> str:
+        """The words of the utterance so far (may still change); for live streams."""
 
     def final(self) -> dict:
         """The last utterance once the audio is over."""
@@ -122,6 +126,9 @@ class VoskRecognizer:
         if self._kaldi.AcceptWaveform(pcm):
             return json.loads(self._kaldi.Result())
         return None
+
+    def partial(self) -> str:
+        return json.loads(self._kaldi.PartialResult()).get("partial", "")
 
     def final(self) -> dict:
         return json.loads(self._kaldi.FinalResult())

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import re
 from pathlib import Path
 
 import numpy as np
 
 from hotline.asr.audio import SILENCE_RMS, rms
+
+PARTIAL_STEP_S = 0.3  # the fake reveals one more token per this much voiced audio
 
 
 class FakeEngine:
@@ -43,14 +46,26 @@ class FakeRecognizer:
         self.engine = engine
         self._hash = hashlib.sha256()
         self._samples = 0
-        self._voiced = False
+        self._voiced_samples = 0
 
     def accept(self, pcm: bytes) -> dict | None:
         self._hash.update(pcm)
         if rms(np.frombuffer(pcm, dtype="<i2")) >= SILENCE_RMS:  # the fake hears voice, not silence
-            self._voiced = True
+            self._voiced_samples += len(pcm) // 2
         self._samples += len(pcm) // 2
         return None
+
+    @property
+    def _voiced(self) -> bool:
+        return self._voiced_samples > 0
+
+    def partial(self) -> str:
+        """The default text's first tokens, one more per PARTIAL_STEP_S of voice heard so far."""
+        if not self._voiced:
+            return ""
+        tokens = vosk_shaped(self.engine.default, 1.0).get("text", "").split()
+        shown = math.ceil(self._voiced_samples / self.engine.sample_rate / PARTIAL_STEP_S)
+        return " ".join(tokens[:shown])
 
     def final(self) -> dict:
         fingerprint = self.engine.last_fingerprint = self._hash.hexdigest()

@@ -36,7 +36,7 @@ class Transcription:
         return asdict(self)
 
 
-class _Timeline:
+class Timeline:
     """Maps recogniser time (skipped silence removed) back to recording time."""
 
     def __init__(self) -> None:
@@ -59,7 +59,7 @@ def transcribe(engine: Engine, path: Path, *, max_seconds: float | None = None) 
     source = AudioSource(path, max_seconds=max_seconds)
     rate = engine.sample_rate
     recognizer = engine.recognizer()
-    timeline = _Timeline()
+    timeline = Timeline()
     results: list[dict] = []
     fed = quiet = 0.0  # seconds fed; seconds of quiet in a row
     for block in source.blocks(rate):

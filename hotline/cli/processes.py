@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hotline.cli.common import app, group, in_session, usage
+from hotline.cli.common import app, fail, group, in_session, usage
 
 ami_app = group("ami", "Asterisk manager: the call-tracking listener and capture replays",
                 invoke_without_command=True)
@@ -61,6 +61,18 @@ def agi(host: str | None = None, port: int | None = None) -> None:
     from hotline.runtime.processes import run_agi
 
     run_agi(host, port)
+
+
+@app.command("listen")
+def listen(host: str | None = None, port: int | None = None) -> None:
+    """Run the live-transcription server: Asterisk streams each call side here over AudioSocket."""
+    from hotline.core.errors import HotlineError
+    from hotline.runtime.processes import run_listen
+
+    try:
+        run_listen(host, port)
+    except HotlineError as exc:  # no usable speech model
+        fail(exc)
 
 
 @ami_app.callback()

@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     ami_secret: SecretStr = SecretStr("hotline")
     agi_host: str = "127.0.0.1"
     agi_port: int = 4573
+    # Live listening (`hotline listen`): where it accepts AudioSocket streams, the address Asterisk dials
+    # to reach it (host:port as Asterisk sees it), and Asterisk's systemname if asterisk.conf sets one
+    listen_host: str = "127.0.0.1"
+    listen_port: int = 9092
+    listen_address: str = "127.0.0.1:9092"
+    asterisk_system_name: str = ""
     recordings_dir: Path = Path("var/recordings")  # where Asterisk's recordings are readable by hotline
     # Speech recognition: a Vosk model directory (`hotline asr install-model` puts one here)
     asr_engine: str = "vosk"  # vosk | fake (the demo's scripted recogniser)

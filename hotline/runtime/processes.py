@@ -64,6 +64,16 @@ def run_agi(host: str | None, port: int | None) -> None:
         pass
 
 
+def run_listen(host: str | None, port: int | None) -> None:
+    """Live transcription: Asterisk streams each side of a call here; text goes out on the live bus."""
+    from hotline.listen.process import serve
+    from hotline.live.bus import bus_for
+
+    settings = get_settings()
+    serve(settings, bus_for(settings.redis_url, settings.namespace), host or settings.listen_host,
+          port if port is not None else settings.listen_port)
+
+
 def run_ami() -> None:
     listener = ami_listener(open_runtime(build_context())).start()
     stop = threading.Event()

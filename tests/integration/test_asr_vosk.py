@@ -134,3 +134,17 @@ def test_cli_check(tmp_path):
     missing = subprocess.run([sys.executable, "-m", "hotline.cli", "asr", "check", "--model-dir",
                               str(_half_model(tmp_path, ["conf/model.conf"]))], capture_output=True, text=True)
     assert missing.returncode == 1 and "conf/model.conf: missing" in missing.stderr
+
+
+def test_partial_results_grow_while_an_utterance_is_spoken(engine, speech):
+    samples, rate = read(speech[16000])
+    rec = engine.recognizer()
+    assert rec.partial() == ""  # nothing heard yet
+    partials, finals = [], []
+    for at in range(0, len(samples), rate // 4):
+        done = rec.accept(samples[at:at + rate // 4].tobytes())
+        (finals.append(done["text"]) if done else partials.append(rec.partial()))
+    finals.append(rec.final()["text"])
+    words = [len(p.split()) for p in partials]
+    assert max(words) >= 3 and words.index(max(words)) > words.index(next(n for n in words if n))  # text grows
+    assert len(" ".join(finals).split()) >= max(words) - 2  # the final keeps about what the partials showed

