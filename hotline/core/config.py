@@ -9,6 +9,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from hotline.core.config_catalogue import CatalogueFile, catalogue_problems
+from hotline.core.config_knowledge import KnowledgeFile
 from hotline.core.enums import Tier
 from hotline.core.errors import ConfigError
 
@@ -251,6 +253,8 @@ class HotlineConfig(_Strict):
     stats: StatsFile
     ivr: IvrFile
     intake: IntakeFile
+    catalogue: CatalogueFile
+    knowledge: KnowledgeFile
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories.categories if c.code == code), None)
@@ -266,6 +270,8 @@ FILES: dict[str, type[BaseModel]] = {
     "stats": StatsFile,
     "ivr": IvrFile,
     "intake": IntakeFile,
+    "catalogue": CatalogueFile,
+    "knowledge": KnowledgeFile,
 }
 
 
@@ -353,6 +359,7 @@ def _cross_checks(config: HotlineConfig, config_dir: Path) -> list[str]:
         if kind.category and kind.category not in category_codes:
             problems.append(f"{config_dir / 'intake.yaml'}: kinds[{i}].category: no category '{kind.category}' "
                             "in categories.yaml")
+    problems.extend(catalogue_problems(config.catalogue, set(seen), str(config_dir / "catalogue.yaml")))
     for year, spec in config.calendar.years.items():
         where = f"{config_dir / 'calendar.yaml'}: years.{year}"
         for field in ("holidays", "workdays"):

@@ -9,6 +9,7 @@ from hotline.models.credentials import ApiClient, RefreshToken
 from hotline.models.deadline import Deadline, ExtensionRequest, Reminder
 from hotline.models.department import Department
 from hotline.models.event import WorkOrderEvent
+from hotline.models.knowledge import Article, ArticleVersion, Citation, Feedback, SearchEntry, SearchTerm
 from hotline.models.evidence import Evidence
 from hotline.models.outbox import OutboxMessage
 from hotline.models.stats import DailyCounter, RolledUpDay
@@ -20,23 +21,29 @@ from hotline.models.work_order import Assignment, TicketCounter, WorkOrder
 __all__ = [
     "AgentSession",
     "ApiClient",
+    "Article",
+    "ArticleVersion",
     "Assignment",
     "AuditRecord",
     "Base",
     "Call",
     "Callback",
     "CallbackAttempt",
+    "Citation",
     "Citizen",
     "DailyCounter",
     "Deadline",
     "Department",
     "Evidence",
+    "Feedback",
     "ExtensionRequest",
     "OutboxMessage",
     "Recording",
     "RefreshToken",
     "Reminder",
     "RolledUpDay",
+    "SearchEntry",
+    "SearchTerm",
     "Supervision",
     "TicketCounter",
     "Transcript",
