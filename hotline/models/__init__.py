@@ -9,8 +9,8 @@ from hotline.models.credentials import ApiClient, RefreshToken
 from hotline.models.deadline import Deadline, ExtensionRequest, Reminder
 from hotline.models.department import Department
 from hotline.models.event import WorkOrderEvent
-from hotline.models.knowledge import Article, ArticleVersion, Citation, Feedback, SearchEntry, SearchTerm
 from hotline.models.evidence import Evidence
+from hotline.models.knowledge import Article, ArticleVersion, Citation, Feedback, SearchEntry, SearchTerm
 from hotline.models.outbox import OutboxMessage
 from hotline.models.stats import DailyCounter, RolledUpDay
 from hotline.models.supervision import Supervision
@@ -35,8 +35,8 @@ __all__ = [
     "Deadline",
     "Department",
     "Evidence",
-    "Feedback",
     "ExtensionRequest",
+    "Feedback",
     "OutboxMessage",
     "Recording",
     "RefreshToken",
