@@ -32,7 +32,8 @@ class Feedback(_Strict):
 class SearchPolicy(_Strict):
     limit: int = Field(default=5, ge=1, le=50)
     candidates: int = Field(default=100, ge=10, le=1000)  # rows the database hands to the ranking
-    max_terms: int = Field(default=16, ge=2, le=64)  # most informative query terms sent to the database
+    max_terms: int = Field(default=8, ge=1, le=64)  # most informative query terms sent to the database
+    max_postings: int = Field(default=30_000, ge=100)  # and no more articles than these terms hold between them
     common_fraction: float = Field(default=0.2, gt=0, le=1)  # a term in more documents than this is not sent
     min_confidence: float = Field(default=0.2, ge=0, le=1)  # below this nothing is suggested
     k1: float = Field(default=1.2, gt=0, le=3)

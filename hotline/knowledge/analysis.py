@@ -64,11 +64,20 @@ class TextAnalyzer:
         return [t for t in self.segmenter.cut(clean(text)) if self._keep(t)]
 
     def pinyin_pairs(self, text: str) -> list[str]:
-        """Toneless syllable pairs over each run of kept words (a dropped word breaks the run)."""
+        """Toneless syllable pairs inside each kept word, and across the boundary of two adjacent kept words
+        when one of them is a single character — what a slip leaves of a word (伤转攻 → 伤/转/攻 → shang0zhuan,
+        zhuan0gong, as in 商转公) — but not between two whole words, which only adds chance pairs."""
         pairs: list[str] = []
-        for run in self._runs(clean(text)):
-            syllables = [self._fold(s) for s in self.segmenter.syllables(run)]
+        previous: list[str] = []
+        for token in self.segmenter.cut_whole(clean(text)):
+            if not (self._keep(token) and all(HAN.match(c) for c in token)):
+                previous = []
+                continue
+            syllables = [self._fold(s) for s in self.segmenter.syllables(token)]
+            if previous and syllables and (len(previous) == 1 or len(syllables) == 1):
+                pairs.append(f"{previous[-1]}0{syllables[0]}")
             pairs.extend(f"{a}0{b}" for a, b in itertools.pairwise(syllables))
+            previous = syllables
         return pairs
 
     # -- articles ----------------------------------------------------------------------------
@@ -109,19 +118,6 @@ class TextAnalyzer:
         for filler in self.fillers:
             out = out.replace(filler, " ")
         return out
-
-    def _runs(self, text: str) -> list[str]:
-        """Stretches of Chinese text between dropped words and non-Chinese characters."""
-        runs: list[str] = []
-        current = ""
-        for token in self.segmenter.cut_whole(text):
-            if self._keep(token) and HAN.fullmatch(token[0]) and all(HAN.match(c) for c in token):
-                current += token
-            else:
-                runs.append(current)
-                current = ""
-        runs.append(current)
-        return [r for r in runs if len(r) > 1]
 
     def _fold(self, syllable: str) -> str:
         for spoken, folded in self.fuzzy:

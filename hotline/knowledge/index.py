@@ -14,9 +14,10 @@ from hotline.core.config import HotlineConfig
 from hotline.knowledge.analysis import Document
 from hotline.knowledge.index_repository import DOCS, LENGTH, TERM_FIELDS, SearchRepository
 from hotline.knowledge.vocabulary import Vocabulary, dictionary_words
-from hotline.models import Article, ArticleVersion, SearchEntry
+from hotline.models import Article, ArticleVersion
 
 ABBREVIATION = re.compile(r"[（(「]([^（）()「」]{2,8})[）)」]")  # 城乡最低生活保障（低保） → 低保
+INDEXED = ("title", "questions", "tags", "category", "pinyin")  # the answer's words only weigh in the ranking
 FIELD_OF = dict(zip(("title", "questions", "tags", "category", "body", "pinyin"), TERM_FIELDS, strict=True))
 
 
@@ -38,17 +39,21 @@ class SearchIndex:
         category = self._category_words(version.category_code)
         return analyzer.document(version.title, list(version.questions), list(version.tags), category, version.answer)
 
-    def entry(self, article: Article, version: ArticleVersion, document: Document) -> dict:
-        row = {column: document.text(name) for name, column in FIELD_OF.items()}
-        return {"article_id": article.id, "version_id": version.id, "category_code": version.category_code,
-                "department_id": version.department_id, "valid_from": version.valid_from,
-                "valid_until": version.valid_until, **row}
+    @staticmethod
+    def entry(article: Article, version: ArticleVersion, document: Document) -> tuple[dict, dict]:
+        """The index row (what the database looks terms up in) and the text row (what the ranking reads)."""
+        texts = {column: document.text(name) for name, column in FIELD_OF.items()}
+        found = dict.fromkeys(t for name in INDEXED for t in document.fields.get(name, []))
+        return ({"article_id": article.id, "version_id": version.id, "category_code": version.category_code,
+                 "department_id": version.department_id, "valid_from": version.valid_from,
+                 "valid_until": version.valid_until, "terms": " ".join(found)},
+                {"article_id": article.id, **texts})
 
     def put(self, article: Article, version: ArticleVersion) -> None:
         """Index this version in place of whatever the article had indexed."""
         self.remove(article.id)
         document = self.document(version)
-        self.repo.put(SearchEntry(**self.entry(article, version, document)))
+        self.repo.put_many([self.entry(article, version, document)])
         self.repo.adjust_terms(counts(document, +1), own_words(version))
 
     def put_many(self, pairs: Sequence[tuple[Article, ArticleVersion]]) -> None:
@@ -64,7 +69,7 @@ class SearchIndex:
         self.repo.adjust_terms(deltas, words)
 
     def remove(self, article_id: int) -> None:
-        old = self.repo.entry(article_id)
+        old = self.repo.text(article_id)
         if old is None:
             return
         document = Document({name: getattr(old, column).split() for name, column in FIELD_OF.items()})

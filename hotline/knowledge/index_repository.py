@@ -7,11 +7,25 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Row, column, delete, func, literal_column, or_, select, table, text
+from sqlalchemy import (
+    Float,
+    Row,
+    bindparam,
+    column,
+    delete,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from hotline.core.db import dialect_insert
-from hotline.models import Article, SearchEntry, SearchTerm
+from hotline.models import Article, SearchEntry, SearchTerm, SearchText
 
 TERM_FIELDS = ("title_terms", "question_terms", "tag_terms", "category_terms", "body_terms", "pinyin_terms")
 DOCS = ""  # the term row that counts indexed articles
@@ -31,18 +45,17 @@ class SearchRepository:
         self.session = session
         self.dialect = session.get_bind().dialect.name
 
-    def entry(self, article_id: int) -> SearchEntry | None:
-        return self.session.get(SearchEntry, article_id)
+    def text(self, article_id: int) -> SearchText | None:
+        return self.session.get(SearchText, article_id)
 
-    def put(self, entry: SearchEntry) -> None:
-        self.session.add(entry)
-        self.session.flush()
-
-    def put_many(self, rows: Sequence[Mapping]) -> None:
+    def put_many(self, rows: Sequence[tuple[Mapping, Mapping]]) -> None:
+        """(index row, text row) pairs."""
         if rows:
-            self.session.execute(SearchEntry.__table__.insert(), list(rows))
+            self.session.execute(SearchEntry.__table__.insert(), [entry for entry, _ in rows])
+            self.session.execute(SearchText.__table__.insert(), [text for _, text in rows])
 
     def remove(self, article_id: int) -> None:
+        self.session.execute(delete(SearchText).where(SearchText.article_id == article_id))
         self.session.execute(delete(SearchEntry).where(SearchEntry.article_id == article_id))
         self.session.expire_all()
 
@@ -70,30 +83,48 @@ class SearchRepository:
         return list(self.session.scalars(select(SearchTerm.term).where(SearchTerm.dictionary.is_(True),
                                                                         SearchTerm.df > 0)))
 
-    def candidates(self, terms: Sequence[str], filters: Filters, limit: int) -> Sequence[Row]:
-        """Indexed articles valid on the day that hold any of `terms`, best first by the database's own rank."""
+    def candidates(self, terms: Mapping[str, float], filters: Filters, limit: int) -> Sequence[Row]:
+        """Indexed articles valid on the day that hold any of `terms`, best first by the weights of the terms
+        they hold. Each term's articles come straight from the index (GIN on PostgreSQL, FTS5 on SQLite) and
+        are added up per article; only the chosen few are read whole."""
         if not terms:
             return []
-        if self.dialect == "postgresql":
-            query = func.to_tsquery(literal_column("'simple'"), " | ".join(terms))
-            rank = func.ts_rank(literal_column("kb_search.search_vector"), query)
-            stmt = self._select(rank).where(literal_column("kb_search.search_vector").op("@@")(query))
-            order = rank.desc()
-        else:
-            rank = literal_column("bm25(kb_search_fts, 3.0, 3.0, 2.0, 1.0, 0.3, 0.5)")
-            match = " OR ".join(f'"{t}"' for t in terms)
-            stmt = (self._select(rank).join(FTS, FTS.c.rowid == SearchEntry.article_id)
-                    .where(text("kb_search_fts MATCH :match").bindparams(match=match)))
-            order = rank.asc()  # FTS5's bm25 is better when lower
-        return self.session.execute(self._filtered(stmt, filters).order_by(order).limit(limit)).all()
+        parts = [self._holding(term, i, filters).add_columns(literal(weight, Float).label("weight"))
+                 for i, (term, weight) in enumerate(terms.items())]
+        held = union_all(*parts).subquery()
+        summed = select(held.c.article_id, func.sum(held.c.weight).label("db_rank")).group_by(held.c.article_id)
+        if self.dialect == "postgresql":  # the dates and filters were applied where each article was found
+            return self._rows(summed.order_by(literal_column("db_rank").desc()).limit(limit).subquery())
+        if filters.category is not None or filters.department_ids is not None:
+            summed = self._filtered(summed.join(SearchEntry, SearchEntry.article_id == held.c.article_id), filters)
+            return self._rows(summed.order_by(literal_column("db_rank").desc()).limit(limit).subquery())
+        # SQLite's index holds no dates: rank first, then drop what is outside its validity (rare: the sweep
+        # unpublishes it), reading a few more than needed.
+        ranked = summed.order_by(literal_column("db_rank").desc()).limit(limit * 3).subquery()
+        return self._rows(ranked, filters, limit)
 
-    @staticmethod
-    def _select(rank):
-        entry = SearchEntry.__table__.c
-        return (select(entry.article_id, entry.version_id, entry.category_code, entry.department_id,
-                       *(entry[name] for name in TERM_FIELDS), Article.code, Article.helped, Article.not_helped,
-                       rank.label("db_rank"))
+    def _holding(self, term: str, i: int, filters: Filters):
+        """Article ids whose indexed text holds `term`, through the index (on PostgreSQL, also filtered there:
+        the row is read anyway)."""
+        if self.dialect == "postgresql":
+            query = func.to_tsquery(literal_column("'simple'"), bindparam(f"t{i}", term))
+            found = select(SearchEntry.article_id).where(literal_column("kb_search.search_vector").op("@@")(query))
+            return self._filtered(found, filters)
+        match = text(f"kb_search_fts MATCH :t{i}").bindparams(bindparam(f"t{i}", f'"{term}"'))
+        return select(FTS.c.rowid.label("article_id")).where(match)
+
+    def _rows(self, ranked, filters: Filters | None = None, limit: int | None = None) -> Sequence[Row]:
+        entry, texts = SearchEntry.__table__.c, SearchText.__table__.c
+        stmt = (select(entry.article_id, entry.version_id, entry.category_code, entry.department_id,
+                       *(texts[name] for name in TERM_FIELDS), Article.code, Article.helped, Article.not_helped,
+                       ranked.c.db_rank)
+                .join(SearchEntry, SearchEntry.article_id == ranked.c.article_id)
+                .join(SearchText, SearchText.article_id == ranked.c.article_id)
                 .join(Article, Article.id == SearchEntry.article_id))
+        if filters is not None:
+            stmt = self._filtered(stmt, filters)
+        stmt = stmt.order_by(ranked.c.db_rank.desc(), entry.article_id)
+        return self.session.execute(stmt.limit(limit) if limit else stmt).all()
 
     @staticmethod
     def _filtered(stmt, filters: Filters):
@@ -105,3 +136,4 @@ class SearchRepository:
         if filters.department_ids is not None:
             stmt = stmt.where(SearchEntry.department_id.in_(list(filters.department_ids)))
         return stmt
+

@@ -96,12 +96,23 @@ class Searcher:
         average = {name: counts.get(LENGTH + column, 0) / docs if docs else 0.0 for name, column in FIELD_OF.items()}
         return Stats(docs, counts, average)
 
-    def _informative(self, terms: Sequence[QueryTerm], stats: Stats) -> list[str]:
-        """The rarest terms the index holds (a term in most articles finds everything and ranks nothing)."""
+    def _informative(self, terms: Sequence[QueryTerm], stats: Stats) -> dict[str, float]:
+        """The terms the database looks up: the rarest first (a term in most articles finds everything and
+        ranks nothing), pinyin pairs at half a word's worth, until the postings they bring reach the budget."""
         known = [t for t in terms if stats.df.get(t.term)]
         rare = [t for t in known if stats.df[t.term] <= self.policy.common_fraction * stats.docs] or known
-        rare.sort(key=lambda t: (-stats.idf(t.term) * t.weight, t.term))
-        return [t.term for t in rare[: self.policy.max_terms]]
+        worth = {t.term: stats.idf(t.term) * t.weight * (self._weight("pinyin") if t.pinyin else 1.0) for t in rare}
+        chosen: dict[str, float] = {}
+        postings = 0
+        for term in sorted(worth, key=lambda t: (-worth[t], t)):
+            df = stats.df[term]
+            if chosen and postings + df > self.policy.max_postings:
+                continue
+            chosen[term] = worth[term]
+            postings += df
+            if len(chosen) == self.policy.max_terms:
+                break
+        return chosen
 
     def _hit(self, row: Row, query: Weighted, category: str | None) -> Hit:
         score, matched = 0.0, set()

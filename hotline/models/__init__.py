@@ -10,7 +10,15 @@ from hotline.models.deadline import Deadline, ExtensionRequest, Reminder
 from hotline.models.department import Department
 from hotline.models.event import WorkOrderEvent
 from hotline.models.evidence import Evidence
-from hotline.models.knowledge import Article, ArticleVersion, Citation, Feedback, SearchEntry, SearchTerm
+from hotline.models.knowledge import (
+    Article,
+    ArticleVersion,
+    Citation,
+    Feedback,
+    SearchEntry,
+    SearchTerm,
+    SearchText,
+)
 from hotline.models.outbox import OutboxMessage
 from hotline.models.stats import DailyCounter, RolledUpDay
 from hotline.models.supervision import Supervision
@@ -44,6 +52,7 @@ __all__ = [
     "RolledUpDay",
     "SearchEntry",
     "SearchTerm",
+    "SearchText",
     "Supervision",
     "TicketCounter",
     "Transcript",

@@ -65,9 +65,10 @@ class ArticleVersion(Base):
 
 
 class SearchEntry(Base):
-    """The published version of an article as search reads it: words and pinyin pairs per field,
-    space-separated. PostgreSQL keeps a weighted tsvector of it (a generated column), SQLite an FTS5
-    table (kept by triggers); neither is mapped here."""
+    """The published version of an article as the index finds it: `terms` holds its words and pinyin pairs
+    (title, question forms, tags, catalogue words), space-separated. PostgreSQL indexes them as a generated
+    tsvector with a GIN index, SQLite as an FTS5 table kept by triggers; neither is mapped here. The row is
+    kept narrow (long values stored apart) so that reading the rows a term finds stays cheap."""
 
     __tablename__ = "kb_search"
     __table_args__ = (Index("ix_kb_search_category", "category_code"),
@@ -79,6 +80,15 @@ class SearchEntry(Base):
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
     valid_from: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)
+    terms: Mapped[str] = mapped_column(Text)
+
+
+class SearchText(Base):
+    """The same version's terms field by field, answer included, read only for the few articles ranked."""
+
+    __tablename__ = "kb_search_text"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("kb_articles.id"), primary_key=True)
     title_terms: Mapped[str] = mapped_column(Text)
     question_terms: Mapped[str] = mapped_column(Text)
     tag_terms: Mapped[str] = mapped_column(Text)
