@@ -27,6 +27,8 @@ from hotline.models import Article, ArticleVersion
 
 CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 STATUSES = {s.value for s in ArticleStatus}
+LABELS = {"title": "标题", "questions": "问法", "answer": "答复", "category": "分类", "source": "政策依据",
+          "valid_until": "有效期止"}
 REQUIRED = ("department",)  # the rest is checked as for any article (rules.content_problems)
 
 
@@ -111,11 +113,11 @@ class Importer:
                    "source": f.get("source"), "valid_from": valid_from, "valid_until": valid_until,
                    "tags": list(f.get("tags") or []), "department_id": department}
         complete = status in (ArticleStatus.IN_REVIEW, ArticleStatus.PUBLISHED)
-        for message in rules.content_problems(
+        for name, message in rules.content_problems(
                 title=content["title"], questions=content["questions"], answer=content["answer"],
                 category_code=content["category_code"], source=content["source"], valid_from=valid_from,
                 valid_until=valid_until, catalogue=self.env.config.catalogue, complete=complete):
-            problems.append(Problem(record.line, None, message))
+            problems.append(Problem(record.where(name), LABELS[name], message))
         if status not in STATUSES or department is None:
             return None
         return Checked(record, content, ArticleStatus(status))

@@ -8,7 +8,7 @@ import re
 from functools import cache
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
-_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
+_LINK = re.compile(r"\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))+)")
 
 
 @cache

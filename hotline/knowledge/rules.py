@@ -22,27 +22,29 @@ MAX_TITLE = 200
 
 def content_problems(*, title: str, questions: Sequence[str], answer: str, category_code: str | None,
                      source: str | None, valid_from: dt.date, valid_until: dt.date | None,
-                     catalogue: CatalogueFile, complete: bool) -> list[str]:
-    """Problems in Chinese, one per fault. `complete` asks for everything review needs (a draft may lack some)."""
-    problems: list[str] = []
+                     catalogue: CatalogueFile, complete: bool) -> list[tuple[str, str]]:
+    """(field, problem in Chinese), one per fault. `complete` asks for everything review needs (a draft may
+    lack some)."""
+    problems: list[tuple[str, str]] = []
     if not title.strip():
-        problems.append("标题不能为空")
+        problems.append(("title", "标题不能为空"))
     elif len(title) > MAX_TITLE:
-        problems.append(f"标题超过 {MAX_TITLE} 个字")
+        problems.append(("title", f"标题超过 {MAX_TITLE} 个字"))
     if category_code is not None and catalogue.leaf(category_code) is None:
-        problems.append(f"分类 {category_code} 不是诉求分类目录中的小类")
+        problems.append(("category", f"分类 {category_code} 不是诉求分类目录中的小类"))
     if valid_until is not None and valid_until < valid_from:
-        problems.append(f"有效期止 {valid_until.isoformat()} 早于起始日 {valid_from.isoformat()}")
-    problems.extend(f"答复中的链接 {link} 不允许（只能是 http、https、mailto 或 tel）" for link in unsafe_links(answer))
+        problems.append(("valid_until", f"有效期止 {valid_until.isoformat()} 早于起始日 {valid_from.isoformat()}"))
+    problems.extend(("answer", f"答复中的链接 {link} 不允许（只能是 http、https、mailto 或 tel）")
+                    for link in unsafe_links(answer))
     if complete:
         if not [q for q in questions if q.strip()]:
-            problems.append("至少要有一种群众问法")
+            problems.append(("questions", "至少要有一种群众问法"))
         if not answer.strip():
-            problems.append("答复内容不能为空")
+            problems.append(("answer", "答复内容不能为空"))
         if category_code is None:
-            problems.append("缺少分类")
+            problems.append(("category", "缺少分类"))
         if not (source or "").strip():
-            problems.append("缺少政策依据（文件名称和文号）")
+            problems.append(("source", "缺少政策依据（文件名称和文号）"))
     return problems
 
 

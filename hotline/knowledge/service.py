@@ -191,7 +191,7 @@ class KnowledgeService:
             title=content["title"], questions=content["questions"], answer=content["answer"],
             category_code=content["category_code"], source=content["source"], valid_from=content["valid_from"],
             valid_until=content["valid_until"], catalogue=self.env.config.catalogue, complete=complete)
-        self._refuse(problems, "article_incomplete" if complete else "article_invalid")
+        self._refuse([message for _, message in problems], "article_incomplete" if complete else "article_invalid")
 
     @staticmethod
     def _refuse(problems: list[str], error_id: str) -> None:
