@@ -111,6 +111,7 @@ def _split(name: str, value: str) -> Any:
 
 KEYS = {"编号": "code", "分类": "category", "部门": "department", "政策依据": "source", "有效期起": "valid_from",
         "有效期止": "valid_until", "标签": "tags", "状态": "status"}
+UNREADABLE = "看不懂这一行：字段写作「键：值」，问法和答复放在「## 问法」「## 答复」下"
 FIELD_LINE = re.compile(r"^(编号|分类|部门|政策依据|有效期起|有效期止|标签|状态)\s*[:：]\s*(.*)$")
 
 
@@ -143,7 +144,7 @@ def read_markdown(text: str) -> tuple[list[Record], list[Problem]]:
             current.fields[name] = _split(name, match.group(2))
             current.lines[name] = number
         elif line.strip():
-            problems.append(Problem(number, None, "看不懂这一行：字段写作「键：值」，问法和答复放在「## 问法」「## 答复」下"))
+            problems.append(Problem(number, None, UNREADABLE))
     _finish(current, answer)
     return records, problems
 

@@ -108,7 +108,7 @@ class Importer:
             fault("department", "部门", f"部门 {f['department']} 不存在或已撤销")
         valid_from = self._date(record, "valid_from", "有效期起", problems) or local_today(self.env)
         valid_until = self._date(record, "valid_until", "有效期止", problems)
-        content = {"title": str(f.get("title") or ""), "questions": list(f.get("questions") or []),
+        content: dict[str, Any] = {"title": str(f.get("title") or ""), "questions": list(f.get("questions") or []),
                    "answer": str(f.get("answer") or ""), "category_code": f.get("category"),
                    "source": f.get("source"), "valid_from": valid_from, "valid_until": valid_until,
                    "tags": list(f.get("tags") or []), "department_id": department}
@@ -147,7 +147,8 @@ class Importer:
             article = existing.get(code) if code else None
             if article is None:
                 article = self.articles.add(Article(
-                    code=code or f"new-{item.record.line}-{now.timestamp()}", department_id=item.content["department_id"],
+                    code=code or f"new-{item.record.line}-{now.timestamp()}",
+                    department_id=item.content["department_id"],
                     category_code=item.content["category_code"], title=item.content["title"], status=item.status,
                     latest_no=0, helped=0, not_helped=0, created_at=now, updated_at=now))
                 article.code = code or f"KB{article.id:05d}"
@@ -175,8 +176,8 @@ class Importer:
         article.status, article.title, article.category_code = item.status, version.title, version.category_code
         article.department_id, article.updated_at = version.department_id, now
         if item.status == ArticleStatus.PUBLISHED:
-            article.published_version_id, article.published_at, article.valid_until = version.id, now, version.valid_until
-            article.review_requested_at = None
+            article.published_version_id, article.published_at = version.id, now
+            article.valid_until, article.review_requested_at = version.valid_until, None
         elif item.status in (ArticleStatus.EXPIRED, ArticleStatus.WITHDRAWN):
             article.published_version_id, article.valid_until = None, None
         return version

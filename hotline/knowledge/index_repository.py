@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     Float,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     column,
     delete,
     func,
+    insert,
     literal,
     literal_column,
     or_,
@@ -51,8 +53,8 @@ class SearchRepository:
     def put_many(self, rows: Sequence[tuple[Mapping, Mapping]]) -> None:
         """(index row, text row) pairs."""
         if rows:
-            self.session.execute(SearchEntry.__table__.insert(), [entry for entry, _ in rows])
-            self.session.execute(SearchText.__table__.insert(), [text for _, text in rows])
+            self.session.execute(insert(SearchEntry), [entry for entry, _ in rows])
+            self.session.execute(insert(SearchText), [text for _, text in rows])
 
     def remove(self, article_id: int) -> None:
         self.session.execute(delete(SearchText).where(SearchText.article_id == article_id))
@@ -62,7 +64,8 @@ class SearchRepository:
     def adjust_terms(self, deltas: Mapping[str, int], dictionary: Iterable[str] = ()) -> None:
         """df += delta per term in one statement; `dictionary` terms are marked for the segmenter."""
         words = set(dictionary)
-        rows = [{"term": term, "df": delta, "dictionary": term in words} for term, delta in deltas.items() if delta]
+        rows: list[dict[str, Any]] = [{"term": term, "df": delta, "dictionary": term in words}
+                                      for term, delta in deltas.items() if delta]
         rows += [{"term": term, "df": 0, "dictionary": True} for term in words if term not in deltas]
         if not rows:
             return
@@ -71,7 +74,7 @@ class SearchRepository:
             "df": SearchTerm.df + stmt.excluded.df,
             "dictionary": or_(SearchTerm.dictionary, stmt.excluded.dictionary)})
         for start in range(0, len(rows), 5000):
-            self.session.execute(stmt, sorted(rows[start:start + 5000], key=lambda r: r["term"]))
+            self.session.execute(stmt, sorted(rows[start:start + 5000], key=lambda r: str(r["term"])))
 
     def term_counts(self, terms: Iterable[str]) -> dict[str, int]:
         """df of these terms (absent terms are left out), with the article count and field lengths."""

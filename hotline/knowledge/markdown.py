@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import cast
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 _LINK = re.compile(r"\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))+)")
@@ -14,10 +15,13 @@ _LINK = re.compile(r"\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))+)")
 @cache
 def _renderer():
     from markdown_it import MarkdownIt
+    from markdown_it.renderer import RendererHTML
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
-    md.validateLink = lambda url: url.strip().lower().startswith(SAFE_SCHEMES)
-    default_link = md.renderer.rules.get("link_open")
+    # markdown-it-py's documented way to choose which links render is to replace this method on the instance.
+    md.validateLink = lambda url: url.strip().lower().startswith(SAFE_SCHEMES)  # type: ignore[method-assign]
+    renderer = cast(RendererHTML, md.renderer)
+    default_link = renderer.rules.get("link_open")
 
     def link_open(tokens, idx, options, env):
         # Links open beside the console, and the page they lead to learns nothing of it.
@@ -25,9 +29,9 @@ def _renderer():
         tokens[idx].attrSet("rel", "noopener noreferrer")
         if default_link is not None:
             return default_link(tokens, idx, options, env)
-        return md.renderer.renderToken(tokens, idx, options, env)
+        return renderer.renderToken(tokens, idx, options, env)
 
-    md.renderer.rules["link_open"] = link_open
+    renderer.rules["link_open"] = link_open  # type: ignore[assignment]  # the rule table's documented use
     return md
 
 

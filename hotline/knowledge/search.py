@@ -115,7 +115,7 @@ class Searcher:
         return chosen
 
     def _hit(self, row: Row, query: Weighted, category: str | None) -> Hit:
-        score, matched = 0.0, set()
+        score, matched = 0.0, set[str]()
         for name, column in FIELD_OF.items():
             tokens = getattr(row, column).split()
             wanted = query.pinyin if name == "pinyin" else query.words

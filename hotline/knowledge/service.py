@@ -117,7 +117,7 @@ class KnowledgeService:
         self.index.put(article, version)
         return article
 
-    def reject(self, code: str, actor: Actor, note: str) -> Article:
+    def reject(self, code: str, actor: Actor, note: str | None) -> Article:
         """退回修改: back to the owner as a draft, with the editor's reason."""
         policy.require_editor(actor)
         if not (note or "").strip():

@@ -12,7 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "hotline"
-DOMAINS = ["accounts", "asr", "audit", "callbacks", "dispatch", "intake", "ivr", "live", "models", "notifications",
+DOMAINS = ["accounts", "asr", "audit", "callbacks", "dispatch", "intake", "ivr", "knowledge", "live", "models",
+           "notifications",
            "simulator", "stats", "telephony", "text", "voice"]
 
 
