@@ -34,8 +34,9 @@ POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/hotline_bench"
 SETS = {"eval": "questions.jsonl", "dev": "dev_questions.jsonl"}
 
 
-def evaluate(db: Db, questions: list[dict]) -> dict:
-    """Shares over labelled questions (all / no slip / slip) and what the null questions brought up."""
+def evaluate(db: Db, questions: list[dict], origin: dict[str, str] | None = None) -> dict:
+    """Shares over labelled questions (all / no slip / slip) and what the null questions brought up; a synthetic
+    copy counts as the article it was made from."""
     hidden = hidden_codes()
     tally = {key: [0, 0, 0] for key in ("all", "clean", "slip")}  # questions, first, top 3
     nulls = {"questions": 0, "silent": 0, "hidden_shown": 0}
@@ -43,7 +44,8 @@ def evaluate(db: Db, questions: list[dict]) -> dict:
     with db.factory() as session:
         searcher = Searcher(session, db.ctx)
         for question in questions:
-            codes = [h.code for h in searcher.search(question["text"], Filters(today=AS_OF), limit=3)]
+            hits = searcher.search(question["text"], Filters(today=AS_OF), limit=3)
+            codes = [(origin or {}).get(h.code, h.code) for h in hits]
             hidden_anywhere += bool(hidden & set(codes))
             if question["expected"] is None:
                 nulls["questions"] += 1
@@ -92,9 +94,9 @@ def describe(samples: list[float]) -> str:
 def print_quality(label: str, result: dict) -> None:
     for key, (n, first, top3) in result["tally"].items():
         if n:
-            print(f"  {label:5} {key:5}  n={n:3}  first {first / n:6.1%}  top-3 {top3 / n:6.1%}")
+            print(f"  {label:9} {key:5}  n={n:3}  first {first / n:6.1%}  top-3 {top3 / n:6.1%}")
     nulls = result["nulls"]
-    print(f"  {label:5} null   n={nulls['questions']:3}  nothing suggested {nulls['silent']}/{nulls['questions']}"
+    print(f"  {label:9} null   n={nulls['questions']:3}  nothing suggested {nulls['silent']}/{nulls['questions']}"
           f"  a hidden article shown {nulls['hidden_shown']}  (hidden articles in any answer: "
           f"{result['hidden_anywhere']})")
 
@@ -108,8 +110,10 @@ def run(backend: str, args: argparse.Namespace, workdir: Path) -> None:
     texts = [q["text"] for q in read_jsonl(SETS[args.sets.split(",")[0]])]
     floor = floor_ms(db)
     small = latencies(db, texts)
-    grown = grow(db, args.articles)
+    grown, origin = grow(db, args.articles)
     large = latencies(db, texts)
+    for label in args.sets.split(","):
+        print_quality(f"{label}@{args.articles // 1000}k", evaluate(db, read_jsonl(SETS[label]), origin))
     floor_large = floor_ms(db)
     print(f"  baseline: one article by code       {describe(floor)}")
     print(f"  search at 340 articles              {describe(small)}")

@@ -74,8 +74,9 @@ def open_db(backend: str, postgres_url: str, workdir: Path, name: str) -> Db:
     return db
 
 
-def grow(db: Db, total: int, seed: int = 12345) -> float:
-    """Add synthetic published articles until the base holds `total`; returns the seconds it took."""
+def grow(db: Db, total: int, seed: int = 12345) -> tuple[float, dict[str, str]]:
+    """Add synthetic published articles until the base holds `total`; the seconds it took, and the article
+    each copy was made from (by code)."""
     started = time.perf_counter()
     rng = random.Random(seed)
     places = [p["name"] for p in yaml.safe_load((ROOT / "config" / "places.yaml").read_text("utf-8"))["places"]]
@@ -83,6 +84,7 @@ def grow(db: Db, total: int, seed: int = 12345) -> float:
         bases = _bases(session, db)
         first = (session.scalar(text("SELECT max(id) FROM kb_articles")) or 0) + 1
         deltas: Counter = Counter()
+        origin = {f"S{first + i:06d}": bases[i % len(bases)][0].code for i in range(total - 340)}
         for start in range(0, total - 340, 5000):
             batch = range(start, min(start + 5000, total - 340))
             rows = [_copy(first + i, bases[i % len(bases)], rng.choice(places), rng) for i in batch]
@@ -95,7 +97,7 @@ def grow(db: Db, total: int, seed: int = 12345) -> float:
         if db.backend == "postgresql":
             session.execute(text("ANALYZE"))
             session.commit()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, origin
 
 
 def _bases(session: Session, db: Db) -> list[tuple[Article, ArticleVersion, Document]]:

@@ -24,6 +24,7 @@ from hotline.knowledge.search import local_today
 from hotline.models import Article, ArticleVersion, Department
 
 CONTENT = ("title", "questions", "answer", "category_code", "source", "valid_from", "valid_until", "tags")
+NULLABLE = frozenset({"category_code", "source", "valid_until"})  # an edit may clear these; the rest it may not
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class KnowledgeService:
         if "department" in changes:
             policy.require_editor(actor)  # moving an article to another owner is the editor's call
             content["department_id"] = self._department(changes.pop("department")).id
+        changes = {k: v for k, v in changes.items() if v is not None or k in NULLABLE}
         unknown = set(changes) - set(CONTENT)
         if unknown:
             raise InvalidInputError(f"unknown fields: {', '.join(sorted(unknown))}", error_id="invalid_input")
