@@ -16,6 +16,7 @@ In one run, on SQLite and on PostgreSQL:
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -24,6 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import text  # noqa: E402
 
 from bench.knowledge_setup import AS_OF, Db, grow, hidden_codes, open_db, read_jsonl  # noqa: E402
 from hotline.knowledge.index_repository import Filters  # noqa: E402
@@ -60,17 +63,40 @@ def evaluate(db: Db, questions: list[dict], origin: dict[str, str] | None = None
     return {"tally": tally, "nulls": nulls, "hidden_anywhere": hidden_anywhere}
 
 
-def latencies(db: Db, texts: list[str]) -> list[float]:
-    """Milliseconds per search, each a whole query: words cut, counts read, candidates fetched, ranked."""
-    out = []
+def latencies(db: Db, texts: list[str]) -> tuple[list[float], list[float]]:
+    """Milliseconds per search, each a whole query (words cut, counts read, candidates fetched, ranked): wall
+    time, and this process's CPU time — on SQLite all of the work, and what a loaded machine cannot inflate."""
+    out, cpu = [], []
     with db.factory() as session:
         searcher = Searcher(session, db.ctx)
         searcher.search(texts[0], Filters(today=AS_OF))  # the first one loads the dictionary words
         for query in texts:
-            started = time.perf_counter()
+            started, used = time.perf_counter(), time.process_time()
             searcher.search(query, Filters(today=AS_OF))
             out.append((time.perf_counter() - started) * 1000)
-    return out
+            cpu.append((time.process_time() - used) * 1000)
+    return out, cpu
+
+
+def trigram_choice(db: Db, questions: list[dict]) -> str:
+    """The alternative the design set aside, on the development set: pg_trgm's word_similarity between what
+    was said and each visible article's title and question forms."""
+    with db.factory() as session:
+        session.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+        session.execute(text(
+            "CREATE TEMP TABLE trigram_docs AS SELECT a.code, v.title || ' ' || array_to_string(ARRAY("
+            "SELECT json_array_elements_text(v.questions)), ' ') AS doc FROM kb_articles a JOIN kb_article_versions v "
+            "ON v.id = a.published_version_id WHERE v.valid_from <= :day AND (v.valid_until IS NULL OR "
+            "v.valid_until >= :day)"), {"day": AS_OF})
+        tally = {"all": [0, 0, 0], "slip": [0, 0, 0]}
+        for question in (q for q in questions if q["expected"]):
+            codes = list(session.scalars(text("SELECT code FROM trigram_docs ORDER BY word_similarity(:q, doc) DESC "
+                                              "LIMIT 3"), {"q": question["text"].replace(" ", "")}))
+            for key in ("all", "slip") if question.get("slip") else ("all",):
+                tally[key][0] += 1
+                tally[key][1] += codes[:1] == [question["expected"]]
+                tally[key][2] += question["expected"] in codes
+    return "  ".join(f"{key} first {f / n:.1%} top-3 {t / n:.1%}" for key, (n, f, t) in tally.items())
 
 
 def floor_ms(db: Db, rounds: int = 300) -> list[float]:
@@ -102,24 +128,28 @@ def print_quality(label: str, result: dict) -> None:
 
 
 def run(backend: str, args: argparse.Namespace, workdir: Path) -> None:
-    print(f"== {backend}")
+    print(f"== {backend}  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     db = open_db(backend, args.postgres, workdir, "hotline_bench_knowledge")
     print(f"  import of 340 articles through the importer: {db.import_seconds:.1f} s")
     for label in args.sets.split(","):
         print_quality(label, evaluate(db, read_jsonl(SETS[label])))
+    if backend == "postgresql":
+        print(f"  pg_trgm instead, development set: {trigram_choice(db, read_jsonl(SETS['dev']))}")
     texts = [q["text"] for q in read_jsonl(SETS[args.sets.split(",")[0]])]
     floor = floor_ms(db)
-    small = latencies(db, texts)
+    small, small_cpu = latencies(db, texts)
     grown, origin = grow(db, args.articles)
-    large = latencies(db, texts)
+    large, large_cpu = latencies(db, texts)
     for label in args.sets.split(","):
         print_quality(f"{label}@{args.articles // 1000}k", evaluate(db, read_jsonl(SETS[label]), origin))
     floor_large = floor_ms(db)
     print(f"  baseline: one article by code       {describe(floor)}")
     print(f"  search at 340 articles              {describe(small)}")
+    print(f"    of which this process's CPU       {describe(small_cpu)}")
     print(f"  grown to {args.articles:,} articles in {grown:.0f} s")
     print(f"  baseline at {args.articles:,}: by code     {describe(floor_large)}")
     print(f"  search at {args.articles:,} articles      {describe(large)}")
+    print(f"    of which this process's CPU       {describe(large_cpu)}")
     print(f"  ratio search/baseline at {args.articles:,}: "
           f"{statistics.median(large) / statistics.median(floor_large):.0f}×; "
           f"search {args.articles:,} / 340: {statistics.median(large) / statistics.median(small):.1f}×")
