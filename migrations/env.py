@@ -6,6 +6,7 @@ from sqlalchemy import pool
 from hotline.core.db import make_engine
 from hotline.core.settings import get_settings
 from hotline.models import Base
+from hotline.models.knowledge import mapped_only
 
 config = context.config
 target_metadata = Base.metadata
@@ -28,6 +29,7 @@ def _run(connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        include_object=mapped_only,
     )
     with context.begin_transaction():
         context.run_migrations()

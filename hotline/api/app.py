@@ -23,6 +23,7 @@ from hotline.api.routers import (
     desk,
     health,
     intake,
+    knowledge,
     open311,
     public,
     reference,
@@ -62,7 +63,7 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.add_middleware(SecurityHeaders)
     install_metrics(app)
     for module in (health, auth, work_orders, callbacks, stats, telephony, intake, public, submissions, admin,
-                   reference, open311):
+                   reference, open311, knowledge):
         app.include_router(module.router)
     app.include_router(work_orders.extensions)
     app.include_router(work_orders.supervisions)

@@ -89,3 +89,6 @@ Supervisors = Annotated[Actor, Depends(roles(Role.SUPERVISOR, Role.HOTLINE_ADMIN
 StatsReader = Annotated[Actor, Depends(roles(Role.SUPERVISOR, Role.HOTLINE_ADMIN, Role.DEPARTMENT_ADMIN))]
 UserReader = Annotated[Actor, Depends(roles(Role.HOTLINE_ADMIN, Role.SUPERVISOR, Role.DEPARTMENT_ADMIN))]
 Admin = Annotated[Actor, Depends(roles(Role.HOTLINE_ADMIN))]
+KnowledgeReader = Annotated[Actor, Depends(roles(Role.OPERATOR, Role.HOTLINE_ADMIN, Role.CALLBACK_STAFF,
+                                                 Role.SUPERVISOR, Role.DEPARTMENT_STAFF, Role.DEPARTMENT_ADMIN))]
+KnowledgeKeeper = Annotated[Actor, Depends(roles(Role.HOTLINE_ADMIN, Role.DEPARTMENT_STAFF, Role.DEPARTMENT_ADMIN))]

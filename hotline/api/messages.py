@@ -10,6 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 MESSAGES: dict[str, str] = {
+    "article_code_taken": "该知识编号已被使用，请换一个编号",
+    "article_not_citable": "该知识条目当前不可引用（未发布或不在有效期内）",
+    "article_not_found": "没有找到该知识条目",
+    "article_not_published": "该知识条目尚未发布",
+    "article_version_not_found": "没有找到该知识版本",
+    "article_wrong_status": "该知识条目当前状态下不能进行此操作",
+    "editor_only": "只有热线知识库编辑可以进行此操作",
+    "file_too_large": "文件太大，请拆分后再上传",
+    "import_invalid": "导入文件有错误，未导入任何内容，请按行号修改后重试",
+    "not_utf8": "文件不是 UTF-8 编码的文本，请转换编码后重试",
+    "not_your_article": "这条知识不属于您的单位，不能修改",
+    "order_not_answered": "该工单尚未答复，不能生成知识条目",
     "audiosocket_protocol": "实时音频流格式错误，本路转写已停止（通话不受影响）",
     "stream_id_invalid": "实时音频流的标识无效或签名不符，已拒绝",
     # general

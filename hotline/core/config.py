@@ -9,6 +9,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from hotline.core.config_catalogue import CatalogueFile, catalogue_problems
+from hotline.core.config_knowledge import KnowledgeFile
 from hotline.core.enums import Tier
 from hotline.core.errors import ConfigError
 
@@ -287,6 +289,8 @@ class HotlineConfig(_Strict):
     ivr: IvrFile
     intake: IntakeFile
     desk: DeskFile
+    catalogue: CatalogueFile
+    knowledge: KnowledgeFile
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories.categories if c.code == code), None)
@@ -303,6 +307,8 @@ FILES: dict[str, type[BaseModel]] = {
     "ivr": IvrFile,
     "intake": IntakeFile,
     "desk": DeskFile,
+    "catalogue": CatalogueFile,
+    "knowledge": KnowledgeFile,
 }
 
 
@@ -393,6 +399,7 @@ def _cross_checks(config: HotlineConfig, config_dir: Path) -> list[str]:
     for key in config.desk.scripts:
         if key != "default" and not any(c == key or c.startswith(key + ".") for c in category_codes):
             problems.append(f"{config_dir / 'desk.yaml'}: scripts.{key}: matches no category in categories.yaml")
+    problems.extend(catalogue_problems(config.catalogue, set(seen), str(config_dir / "catalogue.yaml")))
     for year, spec in config.calendar.years.items():
         where = f"{config_dir / 'calendar.yaml'}: years.{year}"
         for field in ("holidays", "workdays"):

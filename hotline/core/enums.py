@@ -169,3 +169,13 @@ class RecordingStatus(StrEnum):
     TRANSCRIBED = "transcribed"
     FAILED = "failed"
     NO_MODEL = "no_model"
+
+
+class ArticleStatus(StrEnum):
+    """A knowledge-base article version: 草稿 → 待审核 → 已发布 → 已过期 / 已撤回."""
+
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    PUBLISHED = "published"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"

@@ -81,11 +81,12 @@ class WorkOrderService:
         self.deadlines.close_open(order.id, [DeadlineKind.ACCEPT], DeadlineStatus.MET, self.now)
         return order
 
-    def answer_directly(self, order_id: OrderRef, actor: Actor, answer: str) -> WorkOrder:
-        """直办: the operator answers on the spot; the order goes straight to completed."""
+    def answer_directly(self, order_id: OrderRef, actor: Actor, answer: str, data: dict | None = None) -> WorkOrder:
+        """直办: the operator answers on the spot; the order goes straight to completed. `data` goes on the
+        event (the knowledge-base article version the answer cites)."""
         order = self.load(order_id, actor)
         require_text(answer, "answer")
-        self.advance(order, Action.ANSWER_DIRECTLY, actor, note=answer)
+        self.advance(order, Action.ANSWER_DIRECTLY, actor, note=answer, data=data)
         order.result = answer
         order.completed_at = self.now
         enqueue(self.session, "hotline.callbacks.schedule")

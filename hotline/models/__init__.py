@@ -11,6 +11,15 @@ from hotline.models.department import Department
 from hotline.models.desk import AgentState, AgentStint, CallbackDial
 from hotline.models.event import WorkOrderEvent
 from hotline.models.evidence import Evidence
+from hotline.models.knowledge import (
+    Article,
+    ArticleVersion,
+    Citation,
+    Feedback,
+    SearchEntry,
+    SearchTerm,
+    SearchText,
+)
 from hotline.models.outbox import OutboxMessage
 from hotline.models.stats import DailyCounter, RolledUpDay
 from hotline.models.supervision import Supervision
@@ -23,6 +32,8 @@ __all__ = [
     "AgentState",
     "AgentStint",
     "ApiClient",
+    "Article",
+    "ArticleVersion",
     "Assignment",
     "AuditRecord",
     "Base",
@@ -30,17 +41,22 @@ __all__ = [
     "Callback",
     "CallbackAttempt",
     "CallbackDial",
+    "Citation",
     "Citizen",
     "DailyCounter",
     "Deadline",
     "Department",
     "Evidence",
     "ExtensionRequest",
+    "Feedback",
     "OutboxMessage",
     "Recording",
     "RefreshToken",
     "Reminder",
     "RolledUpDay",
+    "SearchEntry",
+    "SearchTerm",
+    "SearchText",
     "Supervision",
     "TicketCounter",
     "Transcript",

@@ -5,7 +5,7 @@ each of which sees it only through the small Protocol it declares."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,6 +26,8 @@ from hotline.telephony.pbx import AmiPbx
 
 if TYPE_CHECKING:
     from hotline.intake.analyzer import Analyzer
+    from hotline.knowledge.ports import Segmenter
+    from hotline.knowledge.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,21 @@ class Context:
         from hotline.intake.analyzer import Analyzer
 
         return Analyzer(self.config, self.router)
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        """The knowledge base's words, built on first use: loading jieba's dictionary takes a second or two."""
+        from hotline.knowledge.vocabulary import Vocabulary
+
+        return Vocabulary(self.config, process_segmenter())
+
+
+@cache
+def process_segmenter() -> Segmenter:
+    """One Chinese segmenter per process, whatever contexts it builds (tests build one per test)."""
+    from hotline.knowledge.segmenter import JiebaSegmenter
+
+    return JiebaSegmenter()
 
 
 def build_context(settings: Settings | None = None, *, clock: Clock | None = None,

@@ -12,7 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "hotline"
-DOMAINS = ["accounts", "asr", "audit", "callbacks", "desk", "dispatch", "intake", "ivr", "listen", "live", "models", "notifications",
+DOMAINS = ["accounts", "asr", "audit", "callbacks", "desk", "dispatch", "intake", "ivr", "knowledge", "listen", "live",
+           "models", "notifications",
            "simulator", "stats", "telephony", "text", "voice"]
 
 

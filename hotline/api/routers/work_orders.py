@@ -17,6 +17,7 @@ from hotline.api.deps import Creator, Ctx, DbSession, Routing, Staff, Supervisor
 from hotline.api.schemas.intake import RecordingOut
 from hotline.api.schemas.orders import (
     AcceptIn,
+    AnswerIn,
     CreatedOrder,
     DecisionIn,
     DispatchIn,
@@ -42,6 +43,7 @@ from hotline.dispatch.repository import SupervisionRepository, WorkOrderReposito
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.scope import masks_personal_data
 from hotline.dispatch.service import WorkOrderService
+from hotline.knowledge.uses import KnowledgeUses
 from hotline.models import WorkOrder
 from hotline.text.masking import mask_phone
 
@@ -139,10 +141,11 @@ def accept(ticket: Ticket, request: Request, actor: Staff, session: DbSession, c
     return stepped(session, request, actor, order, "accept", body.model_dump(mode="json", exclude_none=True) or None)
 
 
-@router.post("/{ticket}/answer", summary="直办: answer directly", **STEP)
-def answer(ticket: Ticket, body: TextIn, request: Request, actor: Staff, session: DbSession, ctx: Ctx):
-    order = WorkOrderService(session, ctx).answer_directly(ticket, actor, body.text)
-    return stepped(session, request, actor, order, "answer", {"text": body.text})
+@router.post("/{ticket}/answer", summary="直办: answer directly, citing the article version used if any", **STEP)
+def answer(ticket: Ticket, body: AnswerIn, request: Request, actor: Staff, session: DbSession, ctx: Ctx):
+    order = KnowledgeUses(session, ctx).answer(ticket, actor, body.text, body.article_version_id)
+    return stepped(session, request, actor, order, "answer",
+                   {"text": body.text, "article_version_id": body.article_version_id})
 
 
 @router.post("/{ticket}/dispatch", summary="转办: dispatch by the rules or with a reason", **STEP)

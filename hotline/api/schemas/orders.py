@@ -135,6 +135,11 @@ class TextIn(BaseModel):
     text: str = Field(min_length=1, max_length=20000)
 
 
+class AnswerIn(TextIn):
+    article_version_id: int | None = Field(default=None, ge=1, le=2**31 - 1,
+                                           description="the knowledge-base article version the answer rests on")
+
+
 class ExtensionIn(BaseModel):
     days: int = Field(ge=1, le=15)
     reason: str = Field(min_length=1, max_length=2000)

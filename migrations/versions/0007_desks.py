@@ -1,7 +1,7 @@
 """desks: operators' bound extension, agent states and stints, the call an order was taken on,
 callback staff's dialled calls
 
-Revision ID: 0012
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-30 10:00:00
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import hotline.models.base
 
 
-revision = '0012'
+revision = '0007'
 down_revision = '0006'
 branch_labels = None
 depends_on = None
