@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from hotline.core.config import IvrFile
 from hotline.ivr.flow import Call, Flow, Hangup, Services
+from hotline.text.phones import normalise_phone
 
 log = logging.getLogger(__name__)
 RESULT = re.compile(r"^200 result=(-?\d*)(?: \((.*?)\))?(?: (.*))?$")
@@ -111,9 +112,8 @@ async def read_headers(reader: asyncio.StreamReader) -> dict[str, str]:
 def call_from(headers: dict[str, str], timezone: str, now: Callable[[], dt.datetime]) -> Call:
     request = urlsplit(headers.get("agi_request", ""))
     script = headers.get("agi_network_script") or request.path.strip("/")
-    caller = headers.get("agi_callerid")
     return Call(script=script.split("?")[0] or "ivr", uniqueid=headers.get("agi_uniqueid", "unknown"),
-                caller=caller if caller and caller.isdigit() else None, params=dict(parse_qsl(request.query)),
+                caller=normalise_phone(headers.get("agi_callerid")), params=dict(parse_qsl(request.query)),
                 local_time=now().astimezone(ZoneInfo(timezone)).time())
 
 

@@ -298,11 +298,15 @@ def _packet(*lines: str) -> bytes:
 
 
 def _headers(raw: bytes) -> dict[str, str]:
+    """An action's headers; the `Variable: K=V` lines an Originate may repeat are joined with commas."""
     out: dict[str, str] = {}
     for line in raw.decode("utf-8", errors="replace").split("\r\n"):
         key, sep, value = line.partition(":")
-        if sep:
-            out.setdefault(key.strip(), value.strip())
+        key, value = key.strip(), value.strip()
+        if sep and key == "Variable" and key in out:
+            out[key] += f",{value}"
+        elif sep:
+            out.setdefault(key, value)
     return out
 
 
