@@ -2,7 +2,7 @@
 
 from hotline.models.audit import AuditRecord
 from hotline.models.base import Base
-from hotline.models.call import AgentSession, Call, Recording
+from hotline.models.call import AgentSession, Call, CdrCursor, Recording
 from hotline.models.callback import Callback, CallbackAttempt
 from hotline.models.citizen import Citizen
 from hotline.models.credentials import ApiClient, RefreshToken
@@ -26,6 +26,7 @@ __all__ = [
     "Call",
     "Callback",
     "CallbackAttempt",
+    "CdrCursor",
     "Citizen",
     "DailyCounter",
     "Deadline",
