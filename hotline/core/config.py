@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -193,8 +194,14 @@ PROMPTS = ("privacy", "leave_message", "ticket_is", "code_is", "thanks", "apolog
            "not_found", "status_prefix", "survey")
 
 
+QUEUE_ROLES = ("operator", "callback_staff", "hotline_admin")  # the roles that may sit at a queue
+
+
 class IvrFile(_Strict):
     queue: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    language: str = Field(default="zh", pattern=r"^[a-z]{2}(_[A-Z]{2})?$")
+    queues_by_role: dict[str, list[str]] = {"operator": ["hotline-queue"], "callback_staff": ["callback-queue"],
+                                            "hotline_admin": ["hotline-queue", "callback-queue"]}
     hours: IvrHours = IvrHours()
     status_key: str = Field(default="2", pattern=r"^[0-9*#]$")
     digit_timeout_ms: int = Field(default=8000, ge=1000, le=30000)
@@ -206,6 +213,11 @@ class IvrFile(_Strict):
         missing = [p for p in PROMPTS if p not in self.prompts]
         if missing:
             raise ValueError(f"prompts missing: {', '.join(missing)}")
+        for role, queues in self.queues_by_role.items():
+            if role not in QUEUE_ROLES:
+                raise ValueError(f"queues_by_role: {role!r} cannot sit at a queue (roles: {', '.join(QUEUE_ROLES)})")
+            if not queues or any(not re.fullmatch(r"[A-Za-z0-9_.-]+", q) for q in queues):
+                raise ValueError(f"queues_by_role.{role}: give one or more queue names")
         return self
 
 
