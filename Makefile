@@ -14,14 +14,15 @@ $(BIN)/.installed: pyproject.toml
 demo: $(BIN)/.installed
 	$(BIN)/hotline demo
 
-# Test speech comes from espeak-ng, the console tests drive Debian's chromium: installed here with
-# apt-get when missing (and usable).
-SYSTEM_TOOLS := espeak-ng chromium chromedriver
+# Test speech and the IVR's prompts come from espeak-ng and sox, the console tests drive Debian's
+# chromium: installed here with apt-get when missing (and usable).
+SYSTEM_TOOLS := espeak-ng sox chromium chromedriver
 $(VENV)/.system:
 	for tool in $(SYSTEM_TOOLS); do command -v $$tool >/dev/null || missing=1; done; \
-	if [ -n "$$missing" ]; then (apt-get update -q && apt-get install -y -q espeak-ng chromium chromium-driver) \
-		|| echo "install espeak-ng chromium chromium-driver: the speech and console tests need them"; fi
-	if command -v espeak-ng >/dev/null && command -v chromedriver >/dev/null; then mkdir -p $(VENV) && touch $@; fi
+	if [ -n "$$missing" ]; then (apt-get update -q && apt-get install -y -q espeak-ng sox chromium chromium-driver) \
+		|| echo "install espeak-ng sox chromium chromium-driver: the speech, prompt and console tests need them"; fi
+	if command -v espeak-ng >/dev/null && command -v sox >/dev/null && command -v chromedriver >/dev/null; then \
+		mkdir -p $(VENV) && touch $@; fi
 
 test: $(BIN)/.installed $(VENV)/.system
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from hotline.core.enums import Tier
+from hotline.core.enums import State, Tier
 from hotline.core.errors import ConfigError
 
 
@@ -207,18 +207,28 @@ class IvrFile(_Strict):
     digit_timeout_ms: int = Field(default=8000, ge=1000, le=30000)
     record: IvrRecord = IvrRecord()
     prompts: dict[str, str]
+    texts: dict[str, str] = {}  # sound name → what it says (`hotline ivr prompts` speaks it)
 
     @model_validator(mode="after")
     def _all_prompts(self) -> IvrFile:
         missing = [p for p in PROMPTS if p not in self.prompts]
         if missing:
             raise ValueError(f"prompts missing: {', '.join(missing)}")
+        unsaid = [s for s in self.sounds() if not self.texts.get(s)]
+        if unsaid:
+            raise ValueError(f"texts missing for: {', '.join(unsaid)}")
         for role, queues in self.queues_by_role.items():
             if role not in QUEUE_ROLES:
                 raise ValueError(f"queues_by_role: {role!r} cannot sit at a queue (roles: {', '.join(QUEUE_ROLES)})")
             if not queues or any(not re.fullmatch(r"[A-Za-z0-9_.-]+", q) for q in queues):
                 raise ValueError(f"queues_by_role.{role}: give one or more queue names")
         return self
+
+
+    def sounds(self) -> list[str]:
+        """Every sound the flow may play (the status prompt once per state); digits come apart."""
+        fixed = [name for key, name in self.prompts.items() if key != "status_prefix"]
+        return fixed + [f"{self.prompts['status_prefix']}{state.value}" for state in State]
 
 
 class IntakeCategoryRule(_Strict):

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     recordings_dir: Path = Path("var/recordings")  # where Asterisk's recordings are readable by hotline
     # Asterisk's cdr_custom JSON file as hotline sees it: calls made while `hotline ami` was away are read back
     cdr_file: Path | None = None
+    # Asterisk's sounds directory as hotline sees it (`hotline ivr prompts` writes <dir>/<language>/ there)
+    asterisk_sounds_dir: Path | None = None
     # Speech recognition: a Vosk model directory (`hotline asr install-model` puts one here)
     asr_engine: str = "vosk"  # vosk | fake (the demo's scripted recogniser)
     asr_model_dir: Path = Path("var/models/vosk-model-small-cn-0.22")
