@@ -32,6 +32,8 @@ MANIFEST = ".hotline-prompts.json"
 class Synthesizer(Protocol):
     """Text to speech: `path` gets raw G.711 (`encoding` mu-law or a-law), 8 kHz mono."""
 
+    signature: str  # the voice and its settings: another signature speaks every generated prompt again
+
     def speak(self, text: str, path: Path, encoding: str, pause_after: float = 0.0) -> None: ...
 
 
@@ -62,7 +64,7 @@ def make_prompts(sounds_dir: Path, ivr: IvrFile, synth: Synthesizer) -> PromptRe
     manifest = _read_manifest(folder)
     report = PromptReport()
     for name, text in wanted(ivr).items():
-        ours = manifest.get(name, {"text": None, "files": {}})
+        ours = manifest.get(name, {"text": None, "voice": None, "files": {}})
         theirs = [f for f in _files(folder, name) if ours["files"].get(f.name) != _digest(f)]
         if theirs:
             for generated in _files(folder, name):
@@ -70,10 +72,10 @@ def make_prompts(sounds_dir: Path, ivr: IvrFile, synth: Synthesizer) -> PromptRe
                     generated.unlink()
             manifest.pop(name, None)
             report.kept.append(name)
-        elif ours["text"] == text and len(ours["files"]) == len(GENERATED):
+        elif (ours["text"], ours.get("voice")) == (text, synth.signature) and len(ours["files"]) == len(GENERATED):
             report.current.append(name)
         else:
-            manifest[name] = {"text": text, "files": _speak(synth, folder, name, text)}
+            manifest[name] = {"text": text, "voice": synth.signature, "files": _speak(synth, folder, name, text)}
             report.made.append(name)
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
     return report

@@ -16,8 +16,9 @@ IVR = load_config(CONFIG_DIR).ivr
 class FakeSynthesizer:
     """Writes the text itself (a file per text and encoding is enough to follow what was spoken)."""
 
-    def __init__(self) -> None:
+    def __init__(self, signature: str = "fake voice") -> None:
         self.spoken: list[tuple[str, str]] = []
+        self.signature = signature
 
     def speak(self, text, path, encoding, pause_after=0.0):
         self.spoken.append((text, encoding))
@@ -79,3 +80,10 @@ def test_health_names_what_is_missing(tmp_path):
     assert health(tmp_path, IVR)["status"] == "missing" and "custom/hotline-privacy" in health(tmp_path, IVR)["missing"]
     make_prompts(tmp_path, IVR, FakeSynthesizer())
     assert health(tmp_path, IVR)["status"] == "ok"
+
+
+def test_another_voice_speaks_every_generated_prompt_again_but_not_the_centres(tmp_path):
+    make_prompts(tmp_path, IVR, FakeSynthesizer())
+    (tmp_path / "zh/custom/thanks.wav").write_bytes(b"the centre's own voice")
+    report = make_prompts(tmp_path, IVR, FakeSynthesizer("a better voice"))
+    assert len(report.made) == len(wanted(IVR)) - 1 and report.kept == ["custom/thanks"]
