@@ -50,6 +50,7 @@ class FakeAsterisk:
     live_channels: list[dict] = field(default_factory=list)
     # what a real Asterisk answered an action with (capture.recorded_answers): replayed instead of made up
     answers: dict[str, list[bytes]] = field(default_factory=dict)
+    missing_modules: set[str] = field(default_factory=set)  # what ModuleCheck reports as not loaded
     actions: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -173,6 +174,10 @@ class FakeAsterisk:
             reply("Goodbye", "Message: Thanks for all the fish.")
             await w.drain()
             return False
+        elif name == "modulecheck":  # as captures/modulecheck.ami: "Version: " empty since the move to git
+            module = action.get("Module", "").removesuffix(".so")
+            reply(*(("Error", "Message: Module not loaded") if module in self.missing_modules else
+                    ("Success", "Version: ")))
         elif name in self.answers:
             await self._recorded(w, name, action_id)
         elif name == "coreshowchannels":

@@ -30,11 +30,11 @@ class AgentBoard:
         state = self.agents.get(key)
         if state is None:
             state = self.agents[key] = AgentState(queue=key[0], interface=key[1])
+        state.member_name = e.get("MemberName") or e.get("Name") or state.member_name
         return state
 
     def _member(self, e: dict) -> None:
         state = self._agent(e)
-        state.member_name = e.get("MemberName") or e.get("Name") or state.member_name
         state.status = as_int(e.get("Status"))
         state.paused = e.get("Paused") == "1"
         state.pause_reason = e.get("PausedReason") or None

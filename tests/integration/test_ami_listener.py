@@ -246,3 +246,17 @@ def test_e164_caller_ids_are_stored_as_the_citizens_number(pbx):
     finally:
         listener.stop()
     assert sorted(r["caller"] for r in sinks.records.values()) == ["13800138077", "13800138078"]
+
+
+def test_a_member_removed_while_paused_is_stored_unpaused(pbx, session_factory, ctx):
+    """The lab's QueueMemberRemoved reports the member as it was: `Paused: 1`, `PausedReason: 午餐`."""
+    listener = listen(pbx, DatabaseSinks(ctx, session_factory))
+    try:
+        pbx.play(CAPTURES / "queue-member-removed.ami", fresh=False)
+        listener.idle()
+    finally:
+        listener.stop()
+    with session_factory() as s:
+        place = s.scalars(select(AgentSession)).one()
+    assert (place.queue, place.member_name, place.logged_in, place.paused, place.pause_reason) == \
+        ("callback-queue", "cb1", False, False, None)

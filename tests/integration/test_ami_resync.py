@@ -130,3 +130,37 @@ def test_a_call_the_resync_closed_with_a_guess_gets_asterisks_times(ctx, session
         assert CallRepository(s).backfill([exact], RECONCILED, ctx.clock.now()) == 0
     call = stored(session_factory)["1796002965.14"]
     assert (call.started_at, call.ended_at, call.disposition) == (at(1796002965.1), at(1796002991.2), "abandoned")
+
+
+def test_resync_restores_the_recording_from_the_channel_variables_asterisk_reports(pbx, ctx, session_factory):
+    """This branch's manager.conf (channelvars) on the lab's Asterisk: CoreShowChannel carries
+    `ChanVariable: MIXMONITOR_FILENAME=…`, so a restarted listener knows the call's recording."""
+    pbx.answers = recorded_answers(CAPTURES / "resync-channelvars.ami", CAPTURES / "resync-channelvars.sent.ami")
+    listener = start(pbx, ctx, session_factory)
+    try:
+        call = listener.tracker.calls["1796007692.6"]
+    finally:
+        listener.stop()
+    assert (call.agent, call.agent_interface, call.queue, call.caller) == \
+        ("op1", "Local/1001@agent-sim/n", "hotline-queue", "13800138041")
+    assert call.recording == "/var/spool/asterisk/monitor/1796007692.6.wav"
+
+
+def test_cdrs_written_with_this_branchs_cdr_conf_give_dialled_number_recording_and_message(
+        pbx, ctx, session_factory, tmp_path):
+    """endbeforehexten = yes and the hotline_recording CDR variable, as the lab wrote them (two answered calls and
+    a message left while `hotline ami` was stopped)."""
+    from hotline.dispatch.service import WorkOrderService
+    from tests.factories import OPERATOR, draft
+
+    with session_scope(session_factory) as s:
+        AgentRepository(s).claim("hotline-queue", "Local/1001@agent-sim/n", "op1", None, ctx.clock.now())
+        WorkOrderService(s, ctx).create(draft(source_id="1796007848.15"), OPERATOR)  # the IVR's order
+    cdr = shutil.copy(CAPTURES / "cdr-gap-endbeforehexten.hotline-cdr.json", tmp_path / "hotline-cdr.json")
+    ctx = ctx.__class__(**{**ctx.__dict__, "settings": ctx.settings.model_copy(update={"cdr_file": cdr})})
+    assert DatabaseSinks(ctx, session_factory).backfill(set()) == 3
+    calls = stored(session_factory)
+    answered, message = calls["1796007755.9"], calls["1796007848.15"]
+    assert (answered.dialled, answered.agent, answered.talk_seconds, answered.recording) == \
+        ("12345", "op1", 13, "/var/spool/asterisk/monitor/1796007755.9.wav")
+    assert (message.dialled, message.disposition, message.work_order_id is not None) == ("12345", "message_left", True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
+import shutil
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from hotline.ivr.fastagi import AgiServer
 from hotline.ivr.services import DatabaseServices
 from hotline.models import Citizen, Recording, WorkOrder
 from hotline.runtime.context import build_context
+from hotline.simulator.agi_replay import AgiReplay
 from hotline.simulator.caller import SimulatedCaller
 from hotline.simulator.capture import CAPTURES
 
@@ -31,7 +33,7 @@ def orders(session_factory) -> list[WorkOrder]:
         return list(s.scalars(select(WorkOrder)))
 
 
-def serve_and(ctx, session_factory, *callers: SimulatedCaller) -> AgiServer:
+def serve_and(ctx, session_factory, *callers: SimulatedCaller | AgiReplay) -> AgiServer:
     server = AgiServer(ctx.config.ivr, DatabaseServices(ctx, session_factory), ctx.settings.timezone,
                        now=ctx.clock.now)
 
@@ -210,3 +212,21 @@ def test_simulated_answers_are_the_ones_asterisk_gave_in_the_lab():
     assert "200 result=-1 endpos=0" in answers("fastagi-sounds.txt")["STREAM FILE"]
     assert SimulatedCaller(missing_prompts={"custom/x"}).answer('STREAM FILE custom/x ""') == "200 result=-1 endpos=0"
     assert "< HANGUP" in (CAPTURES / "fastagi-speak-then-hangup.txt").read_text()
+
+
+@pytest.mark.parametrize("transcript, outcome", [
+    ("agi-i14-speak-then-hangup.txt", "recorded"),  # RECORD FILE (hangup), HANGUP, SET VARIABLE answered 200 result=1
+    ("agi-i14-missing-prompt.txt", "queue"),  # STREAM FILE -1 endpos=0, NOOP answered with no HANGUP before it
+    ("agi-i14-hangup-in-prompt.txt", "hangup"),  # STREAM FILE -1, HANGUP, then the NOOP's answer
+])
+def test_the_ivr_holds_the_exact_conversation_asterisk_had_with_it_in_the_lab(agi_ctx, session_factory, transcript,
+                                                                               outcome):
+    """Asterisk 22.10.1's own AGI debug log of these calls (lab run of this branch), replayed byte for byte."""
+    replay = AgiReplay.load(CAPTURES / transcript)
+    monitor = agi_ctx.settings.recordings_dir
+    monitor.mkdir(parents=True)
+    shutil.copyfile(CAPTURES / "agi-1795257454.2.wav", monitor / "msg-1796007428.0.wav")  # the caller's speech
+    server = serve_and(agi_ctx, session_factory, replay)
+    assert replay.complete(), replay.mismatch
+    assert server.outcomes[-1][1] == outcome
+    assert len(orders(session_factory)) == (1 if outcome == "recorded" else 0)

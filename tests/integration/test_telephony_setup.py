@@ -12,6 +12,7 @@ from hotline.ivr.espeak import EspeakSynthesizer
 from hotline.ivr.prompts import make_prompts
 from hotline.runtime.api import create_app
 from hotline.runtime.context import build_context
+from hotline.simulator.capture import CAPTURES
 from tests.conftest import CONFIG_DIR
 from tests.integration.test_cli import hotline
 from tests.unit.test_ivr_prompts import IVR, FakeSynthesizer
@@ -79,3 +80,17 @@ def test_healthz_lists_prompts_asterisk_would_not_find(settings, clock, config, 
         ready = client.get("/healthz").json()
     assert missing["status"] == "degraded" and "custom/survey" in missing["checks"]["prompts"]["missing"]
     assert ready["checks"]["prompts"]["status"] == "ok"
+
+
+def test_asterisk_check_asks_the_running_asterisk_for_the_modules_hotline_needs(pbx):
+    """ModuleCheck answers as the lab's Asterisk gave them (captures/modulecheck.ami)."""
+    captured = (CAPTURES / "modulecheck.ami").read_bytes()
+    assert b"Response: Error\r\nActionID: m2\r\nMessage: Module not loaded" in captured
+    env = {"HOTLINE_AMI_HOST": "127.0.0.1", "HOTLINE_AMI_PORT": str(pbx.port)}
+    assert hotline("asterisk", "check", "--ami", env=env).returncode == 0
+    pbx.missing_modules = {"res_agi", "chan_audiosocket"}
+    r = hotline("asterisk", "check", "--ami", env=env)
+    assert r.returncode == 1
+    assert "ERROR   running Asterisk: res_agi is not loaded" in r.stdout
+    assert "WARNING running Asterisk: chan_audiosocket is not loaded (live audio needs it)" in r.stdout
+    assert {a.get("Module") for a in pbx.actions if a.get("Action") == "ModuleCheck"} >= {"res_agi", "app_queue"}
