@@ -5,11 +5,13 @@ from __future__ import annotations
 import configparser
 import re
 
+import yaml
+
 from hotline.core.config import load_config
 from hotline.core.settings import Settings
 from hotline.telephony.asterisk_check import check_config
 from hotline.telephony.asterisk_conf import read_conf
-from tests.conftest import CONFIG_DIR
+from tests.conftest import CONFIG_DIR, ROOT
 
 ASTERISK = CONFIG_DIR / "asterisk"
 IVR = load_config(CONFIG_DIR).ivr
@@ -67,3 +69,29 @@ def test_the_shipped_files_pass_the_check_with_only_placeholders_to_fill():
 def test_the_hang_up_extension_closes_the_recording_so_asterisk_announces_it():
     hangup = read_conf(ASTERISK / "extensions.conf").section("hotline-in").all("same")
     assert "n,StopMixMonitor()" in hangup  # MixMonitorStop is sent by StopMixMonitor only (lab i-mixmonitor)
+
+
+def test_compose_publishes_sip_and_exactly_the_rtp_range_and_keeps_ami_and_agi_inside():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    rtp = read_conf(ASTERISK / "rtp.conf").section("general")
+    published = [p for service in compose["services"].values() for p in service.get("ports", [])]
+    assert "5060:5060/udp" in published
+    assert f"{rtp.get('rtpstart')}-{rtp.get('rtpend')}:{rtp.get('rtpstart')}-{rtp.get('rtpend')}/udp" in published
+    assert not [p for p in published if re.search(r"\b(5038|4573)\b", p)]  # AMI and FastAGI stay on the network
+
+
+def test_compose_mounts_every_asterisk_file_and_shares_recordings_prompts_cdrs_and_var():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    asterisk, agi = compose["services"]["asterisk"], compose["services"]["agi"]
+    mounted = {v.split(":")[0] for v in asterisk["volumes"]}
+    assert {f"./config/asterisk/{p.name}" for p in ASTERISK.glob("*.conf")} <= mounted
+    env = agi["environment"]
+    targets = {v.split(":")[0]: v.split(":")[1] for v in agi["volumes"]}
+    asterisk_targets = {v.split(":")[0]: v.split(":")[1] for v in asterisk["volumes"]}
+    assert asterisk_targets["recordings"] == IVR.record.dir and targets["recordings"] == env["HOTLINE_RECORDINGS_DIR"]
+    assert asterisk_targets["prompts"] == f"/var/lib/asterisk/sounds/{IVR.language}"
+    assert targets["prompts"] == f"{env['HOTLINE_ASTERISK_SOUNDS_DIR']}/{IVR.language}"
+    custom = read_conf(ASTERISK / "cdr_custom.conf").sections[0].name
+    assert asterisk_targets["cdr"] == "/var/log/asterisk/cdr-custom" and env["HOTLINE_CDR_FILE"] == f"{targets['cdr']}/{custom}"
+    assert targets["hotline-var"] == env["HOTLINE_VAR_DIR"]  # evidence and keys outlive the container
+    assert "hotline asterisk check --ami" in " ".join(compose["services"]["ami"]["command"])
