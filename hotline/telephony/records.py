@@ -39,12 +39,12 @@ class CallRecord:
     channel_ids: set[str] = field(default_factory=set, repr=False)  # every Uniqueid the call ever had
     cdr_start: dt.datetime | None = field(default=None, repr=False)
     cdr_end: dt.datetime | None = field(default=None, repr=False)
-    last_seen: dt.datetime | None = field(default=None, repr=False)  # the last moment it was known to be up
+    last_stamp: str | None = field(default=None, repr=False)  # Timestamp of its last event: when last known up
     contexts: set[str] = field(default_factory=set, repr=False)  # dialplan contexts the root channel ran in
     variables: dict[str, str] = field(default_factory=dict, repr=False)  # HOTLINE_* set on the root channel
     bridged: dict[str, tuple[str, str, int]] = field(default_factory=dict, repr=False)  # resync: uid → chan, bridge, s
 
-    PRIVATE = ("open_channels", "channel_ids", "cdr_start", "cdr_end", "last_seen", "contexts", "variables", "bridged")
+    PRIVATE = ("open_channels", "channel_ids", "cdr_start", "cdr_end", "last_stamp", "contexts", "variables", "bridged")
 
     def as_dict(self) -> dict:
         out = asdict(self)
@@ -70,9 +70,10 @@ class AgentState:
 
 def event_time(event: dict) -> dt.datetime | None:
     """The event's own `Timestamp` (manager.conf timestampevents = yes): Asterisk's clock, not ours."""
+    stamp = event.get("Timestamp")
     try:
-        return dt.datetime.fromtimestamp(float(event["Timestamp"]), dt.UTC)
-    except (KeyError, ValueError, OverflowError):
+        return dt.datetime.fromtimestamp(float(stamp), dt.UTC) if stamp else None
+    except (ValueError, OverflowError):
         return None
 
 

@@ -76,14 +76,15 @@ class CallTracker:
 
     def feed(self, event: dict) -> list[CallRecord]:
         name = event.get("Event") or ""
-        agent_handler = self.agent_handlers.get(name)
-        if agent_handler is not None:
-            agent_handler(event)
-            return []
         handler = self.handlers.get(name)
+        if handler is None:
+            agent_handler = self.agent_handlers.get(name)
+            if agent_handler is not None:
+                agent_handler(event)
+            return []
         uniqueid = event.get("Uniqueid") or event.get("UniqueID") or ""
         linkedid = event.get("Linkedid") or self.channels.get(uniqueid)
-        if handler is None or not linkedid or linkedid in self.ignored or uniqueid in self.ignored:
+        if not linkedid or (self.ignored and (linkedid in self.ignored or uniqueid in self.ignored)):
             return []
         call = self.calls.get(linkedid)
         if call is None and name == "Cdr" and linkedid in self.recent:
@@ -91,15 +92,16 @@ class CallTracker:
             self._cdr(late, event)
             self._times(late)
             return [late]  # stored again with exact times; the store upserts by Linkedid
-        if name in ("Newchannel", "CoreShowChannel") and _listens_in(event):
-            self._ignore(uniqueid)  # a spy leg, or a whole call that is only a spy
-            return []
-        if call is None:
-            if name not in ("Newchannel", "CoreShowChannel"):
-                return []  # a call that started before we listened and was not resynced
-            call = self.calls[linkedid] = CallRecord(linkedid)
+        if name in ("Newchannel", "CoreShowChannel"):
+            if _listens_in(event):
+                self._ignore(uniqueid)  # a spy leg, or a whole call that is only a spy
+                return []
+            if call is None:
+                call = self.calls[linkedid] = CallRecord(linkedid)
+        elif call is None:
+            return []  # a call that started before we listened and was not resynced
         call.events += 1
-        call.last_seen = event_time(event) or self.clock()
+        call.last_stamp = event.get("Timestamp") or call.last_stamp  # converted only if ever needed
         handler(call, event)
         if name == "Hangup" and not call.open_channels and linkedid in self.calls:
             return [self._finish(call)]
@@ -120,7 +122,7 @@ class CallTracker:
         for call in gone:
             call.open_channels.clear()
             call.hangup_cause = call.hangup_cause or cause
-            known = [t for t in (call.last_seen, self.lost_at) if t is not None]
+            known = [t for t in (event_time({"Timestamp": call.last_stamp}), self.lost_at) if t is not None]
             call.ended_at = call.ended_at or (max(known) if known else self.clock())
             finished.append(self._finish(call))
         return finished
@@ -197,7 +199,10 @@ class CallTracker:
             call.ivr_path.append(f"{app}:{data}" if data else app)
 
     def _varset(self, call: CallRecord, e: dict) -> None:
-        variable, value, root = e.get("Variable") or "", e.get("Value", ""), e.get("Uniqueid") == call.linkedid
+        variable = e.get("Variable") or ""
+        if not variable.startswith(("MIXMONITOR_FILENAME", "IVR_RESULT", "HOTLINE_")):
+            return  # most VarSets (the dialplan's and the queue's own) say nothing about the call
+        value, root = e.get("Value", ""), e.get("Uniqueid") == call.linkedid
         if variable == ROLE and value == "spy":
             self._drop(call) if root else self._ignore(e.get("Uniqueid", ""), call)
         elif variable == "MIXMONITOR_FILENAME" and root:
