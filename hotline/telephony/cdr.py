@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hotline.core.enums import CallDirection, CallPurpose, Disposition
+from hotline.telephony.kinds import SPY_APPS, SPY_CONTEXT, SPY_TECHS
 from hotline.telephony.records import CallRecord, device_of
-from hotline.telephony.tracker import SPY_APPS, SPY_CONTEXT, SPY_TECHS
 from hotline.text.phones import normalise_phone
 
 log = logging.getLogger(__name__)

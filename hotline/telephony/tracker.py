@@ -12,8 +12,8 @@ import datetime as dt
 from collections import OrderedDict
 from collections.abc import Callable
 
-from hotline.core.enums import CallDirection, CallPurpose, Disposition
 from hotline.telephony.agents import AgentBoard
+from hotline.telephony.kinds import ROLE, SPY_APPS, disposition_of, kind_of, listens_in
 from hotline.telephony.records import (
     UNKNOWN,
     AgentState,
@@ -28,11 +28,6 @@ from hotline.text.phones import normalise_phone
 
 __all__ = ["AgentState", "CallRecord", "CallTracker"]
 INTERESTING_APPS = {"Playback", "Background", "AGI", "Queue", "Record", "Read", "VoiceMail"}
-SPY_TECHS = ("AudioSocket/", "Snoop/", "UnicastRTP/", "WebSocket/")
-SPY_APPS = {"ChanSpy", "ExtenSpy"}
-SPY_CONTEXT = "hotline-spy"
-ROLE = "HOTLINE_ROLE"  # set to "spy" on any channel hotline originates to listen in
-PURPOSES = {p.value for p in CallPurpose}
 INBOUND_CONTEXTS = ("hotline-in",)  # config/asterisk/extensions.conf
 OUTBOUND_CONTEXTS = ("hotline-out", "hotline-survey")
 RECONCILED = "ended while the listener was disconnected"
@@ -93,7 +88,7 @@ class CallTracker:
             self._times(late)
             return [late]  # stored again with exact times; the store upserts by Linkedid
         if name in ("Newchannel", "CoreShowChannel"):
-            if _listens_in(event):
+            if listens_in(event):
                 self._ignore(uniqueid)  # a spy leg, or a whole call that is only a spy
                 return []
             if call is None:
@@ -288,37 +283,11 @@ class CallTracker:
             for uniqueid in gone.channel_ids:
                 self.channels.pop(uniqueid, None)
         self._times(call)
-        call.direction, call.purpose = self._kind(call)
-        call.disposition = _disposition(call)
+        call.direction, call.purpose = kind_of(call, self.inbound, self.outbound)
+        call.disposition = disposition_of(call)
         return call
-
-    def _kind(self, call: CallRecord) -> tuple[str, str]:
-        if call.contexts & self.outbound:
-            purpose = call.variables.get("HOTLINE_PURPOSE", "")
-            if "HOTLINE_CALLBACK" in call.variables:
-                purpose = CallPurpose.SURVEY_CALLBACK
-            return CallDirection.OUTBOUND, purpose if purpose in PURPOSES else CallPurpose.OTHER
-        if call.contexts & self.inbound:
-            return CallDirection.INBOUND, CallPurpose.CITIZEN_CALL
-        return CallDirection.INTERNAL, CallPurpose.INTERNAL
 
     @staticmethod
     def _times(call: CallRecord) -> None:
         if call.cdr_end and call.talk_seconds is not None and call.agent:
             call.answered_at = call.cdr_end - dt.timedelta(seconds=call.talk_seconds)  # Asterisk's clock
-
-
-def _disposition(call: CallRecord) -> str:
-    if call.agent:
-        return Disposition.ANSWERED
-    if call.direction == CallDirection.OUTBOUND:
-        return Disposition.ANSWERED if call.answered_at else Disposition.UNANSWERED
-    if call.queue_joined:
-        return Disposition.ABANDONED
-    return Disposition.MESSAGE_LEFT if call.message_recording else Disposition.IVR_ONLY
-
-
-def _listens_in(e: dict) -> bool:
-    """A channel that exists only to hear (or stream) another call's audio."""
-    return (e.get("Channel", "").startswith(SPY_TECHS) or e.get("Context") == SPY_CONTEXT
-            or e.get("Application") in SPY_APPS or e.get(f"ChanVariable:{ROLE}") == "spy")

@@ -237,6 +237,19 @@ def test_channels_that_only_listen_in_are_never_stored_as_calls(pbx, session_fac
     assert [(c.linkedid, c.caller, c.disposition) for c in calls] == [("1796003442.38", "13800138090", "answered")]
 
 
+def test_a_channel_originated_with_hotline_role_spy_is_not_a_call(pbx):
+    """Lab run of this branch: the VarSet HOTLINE_ROLE=spy comes after the channel's Newchannel."""
+    sinks = Collect()
+    listener = listen(pbx, sinks)
+    try:
+        pbx.play(CAPTURES / "spy-originate.ami", fresh=False)
+        listener.idle()
+        assert listener.tracker.calls == {}
+    finally:
+        listener.stop()
+    assert sinks.records == {}
+
+
 def test_e164_caller_ids_are_stored_as_the_citizens_number(pbx):
     sinks = Collect()
     listener = listen(pbx, sinks)
