@@ -1,5 +1,8 @@
 FROM python:3.11-slim
 ENV PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+# espeak-ng and sox speak the IVR's prompts (`hotline ivr prompts`)
+RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng sox \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md alembic.ini ./
 COPY hotline ./hotline

@@ -14,16 +14,17 @@ $(BIN)/.installed: pyproject.toml
 demo: $(BIN)/.installed
 	$(BIN)/hotline demo
 
-# Test speech comes from espeak-ng, the console tests drive Debian's chromium (with a CJK font, so
-# screenshots show Chinese): installed here with apt-get when missing (and usable).
-SYSTEM_TOOLS := espeak-ng chromium chromedriver
-SYSTEM_PACKAGES := espeak-ng chromium chromium-driver fonts-wqy-microhei
+# Test speech and the IVR's prompts come from espeak-ng and sox, the console tests drive Debian's chromium (with
+# a CJK font, so screenshots show Chinese): installed here with apt-get when missing (and usable).
+SYSTEM_TOOLS := espeak-ng sox chromium chromedriver
+SYSTEM_PACKAGES := espeak-ng sox chromium chromium-driver fonts-wqy-microhei
 $(VENV)/.system:
 	for tool in $(SYSTEM_TOOLS); do command -v $$tool >/dev/null || missing=1; done; \
 	fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || missing=1; \
 	if [ -n "$$missing" ]; then (apt-get update -q && apt-get install -y -q $(SYSTEM_PACKAGES)) \
-		|| echo "install $(SYSTEM_PACKAGES): the speech and console tests need them"; fi
-	if command -v espeak-ng >/dev/null && command -v chromedriver >/dev/null; then mkdir -p $(VENV) && touch $@; fi
+		|| echo "install $(SYSTEM_PACKAGES): the speech, prompt and console tests need them"; fi
+	if command -v espeak-ng >/dev/null && command -v sox >/dev/null && command -v chromedriver >/dev/null; then \
+		mkdir -p $(VENV) && touch $@; fi
 
 test: $(BIN)/.installed $(VENV)/.system
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -57,7 +57,7 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.state.ctx = ctx
     app.state.runtime = runtime
     app.state.session_factory = runtime.session_factory
-    app.state.rate_limiter = make_rate_limiter(ctx.settings.redis_url)
+    app.state.rate_limiter = make_rate_limiter(ctx.settings.redis_url, ctx.settings.namespace)
     app.state.actors = ActorCache()
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)

@@ -22,6 +22,9 @@ MESSAGES: dict[str, str] = {
     "not_utf8": "文件不是 UTF-8 编码的文本，请转换编码后重试",
     "not_your_article": "这条知识不属于您的单位，不能修改",
     "order_not_answered": "该工单尚未答复，不能生成知识条目",
+    "queue_not_allowed": "您的岗位不能签入这个队列",
+    "speech_synthesis_failed": "语音提示生成失败，请检查 espeak-ng 和 sox 后重试",
+    "speech_tools_missing": "缺少生成语音提示的工具（espeak-ng、sox），请先安装",
     "audiosocket_protocol": "实时音频流格式错误，本路转写已停止（通话不受影响）",
     "stream_id_invalid": "实时音频流的标识无效或签名不符，已拒绝",
     # general

@@ -10,6 +10,7 @@ from hotline.callbacks.service import CallbackService
 from hotline.core.db import session_scope
 from hotline.core.errors import HotlineError
 from hotline.core.jobs import Runtime, job
+from hotline.text.phones import PhoneError, dial_parts
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,15 @@ def dial(runtime: Runtime, batch: int = 20) -> int:
     dialled = 0
     for callback_id, attempt, phone in reserved:
         try:
-            env.pbx.originate(f"callback-{callback_id}-{attempt}", f"Local/{phone}@hotline-out", "hotline-survey",
-                              "s", "12345", {"HOTLINE_CALLBACK": str(callback_id), "HOTLINE_ATTEMPT": str(attempt)})
+            number, extension = dial_parts(phone)
+        except PhoneError:  # nothing to dial: this attempt is 未接通, people see why
+            originate_failed(runtime, callback_id, attempt, f"号码无法拨打：{phone}")
+            continue
+        try:
+            variables = {"HOTLINE_CALLBACK": str(callback_id), "HOTLINE_ATTEMPT": str(attempt),
+                         **({"HOTLINE_EXTENSION": extension} if extension else {})}  # keyed in once answered
+            env.pbx.originate(f"callback-{callback_id}-{attempt}", f"Local/{number}@hotline-out", "hotline-survey",
+                              "s", "12345", variables)
             dialled += 1
         except HotlineError:  # Asterisk never got it: the attempt is given back for the next run
             with session_scope(runtime.session_factory) as session:

@@ -93,7 +93,8 @@ def ami_replay(files: Annotated[list[Path], typer.Argument(help="captured AMI st
                times: Annotated[int, typer.Option(help="replay each file this many times, with fresh ids")] = 1,
                fresh: Annotated[bool, typer.Option(help="fresh ids and times (off: byte for byte)")] = True) -> None:
     """Replay captures through the simulated PBX into the real listener over TCP; one JSON line per call."""
-    from hotline.simulator.fake import Capture, replay
+    from hotline.simulator.capture import Capture
+    from hotline.simulator.replay import replay
 
     captures = []
     for path in files:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from hotline.core.config_catalogue import CatalogueFile, catalogue_problems
 from hotline.core.config_knowledge import KnowledgeFile
-from hotline.core.enums import Tier
+from hotline.core.enums import State, Tier
 from hotline.core.errors import ConfigError
 
 
@@ -195,20 +196,41 @@ PROMPTS = ("privacy", "leave_message", "ticket_is", "code_is", "thanks", "apolog
            "not_found", "status_prefix", "survey")
 
 
+QUEUE_ROLES = ("operator", "callback_staff", "hotline_admin")  # the roles that may sit at a queue
+
+
 class IvrFile(_Strict):
     queue: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    language: str = Field(default="zh", pattern=r"^[a-z]{2}(_[A-Z]{2})?$")
+    queues_by_role: dict[str, list[str]] = {"operator": ["hotline-queue"], "callback_staff": ["callback-queue"],
+                                            "hotline_admin": ["hotline-queue", "callback-queue"]}
     hours: IvrHours = IvrHours()
     status_key: str = Field(default="2", pattern=r"^[0-9*#]$")
     digit_timeout_ms: int = Field(default=8000, ge=1000, le=30000)
     record: IvrRecord = IvrRecord()
     prompts: dict[str, str]
+    texts: dict[str, str] = {}  # sound name → what it says (`hotline ivr prompts` speaks it)
 
     @model_validator(mode="after")
     def _all_prompts(self) -> IvrFile:
         missing = [p for p in PROMPTS if p not in self.prompts]
         if missing:
             raise ValueError(f"prompts missing: {', '.join(missing)}")
+        unsaid = [s for s in self.sounds() if not self.texts.get(s)]
+        if unsaid:
+            raise ValueError(f"texts missing for: {', '.join(unsaid)}")
+        for role, queues in self.queues_by_role.items():
+            if role not in QUEUE_ROLES:
+                raise ValueError(f"queues_by_role: {role!r} cannot sit at a queue (roles: {', '.join(QUEUE_ROLES)})")
+            if not queues or any(not re.fullmatch(r"[A-Za-z0-9_.-]+", q) for q in queues):
+                raise ValueError(f"queues_by_role.{role}: give one or more queue names")
         return self
+
+
+    def sounds(self) -> list[str]:
+        """Every sound the flow may play (the status prompt once per state); digits come apart."""
+        fixed = [name for key, name in self.prompts.items() if key != "status_prefix"]
+        return fixed + [f"{self.prompts['status_prefix']}{state.value}" for state in State]
 
 
 class IntakeCategoryRule(_Strict):

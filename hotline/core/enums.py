@@ -157,6 +157,23 @@ class Disposition(StrEnum):
     ABANDONED = "abandoned"
     MESSAGE_LEFT = "message_left"
     IVR_ONLY = "ivr_only"
+    UNANSWERED = "unanswered"  # an outgoing call nobody picked up
+
+
+class CallDirection(StrEnum):
+    """Who placed the call: a citizen calling 12345, the centre calling out, or two phones inside it."""
+
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+    INTERNAL = "internal"
+
+
+class CallPurpose(StrEnum):
+    CITIZEN_CALL = "citizen_call"  # a citizen called 12345 (the only calls the call statistics count)
+    SURVEY_CALLBACK = "survey_callback"  # the automated satisfaction survey dialled the citizen
+    CLICK_TO_CALL = "click_to_call"  # staff dialled a citizen from a console
+    INTERNAL = "internal"
+    OTHER = "other"
 
 
 class RecordingKind(StrEnum):

@@ -29,15 +29,16 @@ class MemoryRateLimiter:
 
 
 class RedisRateLimiter:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, namespace: str) -> None:
         import redis
 
+        self.prefix = f"hotline:{namespace}:rl:"  # another centre on the same Redis counts apart
         self._redis = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
         self._fallback = MemoryRateLimiter()
 
     def hit(self, key: str, limit: int, window_s: int) -> bool:
         window = int(time.time() // window_s)
-        name = f"hotline:rl:{key}:{window}"
+        name = f"{self.prefix}{key}:{window}"
         try:
             pipe = self._redis.pipeline()
             pipe.incr(name)
@@ -48,5 +49,5 @@ class RedisRateLimiter:
         return count <= limit
 
 
-def make_rate_limiter(redis_url: str | None) -> RateLimiter:
-    return RedisRateLimiter(redis_url) if redis_url else MemoryRateLimiter()
+def make_rate_limiter(redis_url: str | None, namespace: str = "default") -> RateLimiter:
+    return RedisRateLimiter(redis_url, namespace) if redis_url else MemoryRateLimiter()

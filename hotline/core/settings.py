@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -45,6 +46,10 @@ class Settings(BaseSettings):
     listen_address: str = "127.0.0.1:9092"
     asterisk_system_name: str = ""
     recordings_dir: Path = Path("var/recordings")  # where Asterisk's recordings are readable by hotline
+    # Asterisk's cdr_custom JSON file as hotline sees it: calls made while `hotline ami` was away are read back
+    cdr_file: Path | None = None
+    # Asterisk's sounds directory as hotline sees it (`hotline ivr prompts` writes <dir>/<language>/ there)
+    asterisk_sounds_dir: Path | None = None
     # Speech recognition: a Vosk model directory (`hotline asr install-model` puts one here)
     asr_engine: str = "vosk"  # vosk | fake (the demo's scripted recogniser)
     asr_model_dir: Path = Path("var/models/vosk-model-small-cn-0.22")
@@ -56,8 +61,15 @@ class Settings(BaseSettings):
 
     @property
     def namespace(self) -> str:
-        """The prefix of this deployment's keys and channels on a Redis other centres may share."""
-        return self.deployment or hashlib.sha256(self.database_url.encode()).hexdigest()[:12]
+        """The prefix of this deployment's keys and channels on a Redis other centres may share.
+
+        Derived from the database URL and the Redis database number when HOTLINE_DEPLOYMENT is unset:
+        two stacks started from the same compose file share a database URL string, and pub/sub
+        ignores the database number, so the number must be part of the name."""
+        if self.deployment:
+            return self.deployment
+        redis_db = urlsplit(self.redis_url or "").path.strip("/") or "0"
+        return hashlib.sha256(f"{self.database_url}|redis-db-{redis_db}".encode()).hexdigest()[:12]
 
     def secret(self) -> bytes:
         """The signing secret; embedded mode keeps a generated one in var/secret.key."""

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hotline.core.enums import Channel, Tier
-
-_PHONE_NOISE = re.compile(r"[\s\-()]")
+from hotline.text.phones import parse_phone
 
 
 class WorkOrderDraft(BaseModel):
@@ -33,9 +30,4 @@ class WorkOrderDraft(BaseModel):
     def _phone(cls, value: str | None) -> str | None:
         if value is None or value == "":
             return None
-        digits = _PHONE_NOISE.sub("", value)
-        if digits.startswith("+86"):
-            digits = digits[3:]
-        if not re.fullmatch(r"\d{5,20}", digits):
-            raise ValueError("a phone number has 5 to 20 digits")
-        return digits
+        return str(parse_phone(value))  # PhoneError is a ValueError: the API answers 422 with the reason

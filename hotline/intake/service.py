@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from hotline.intake.ports import IntakeEnv
 from hotline.intake.repository import IntakeRepository
+from hotline.text.phones import normalise_phone
 
 if TYPE_CHECKING:
     from hotline.intake.analyzer import Analysis
@@ -21,6 +22,7 @@ class IntakeService:
 
     def analyze(self, text: str, phone: str | None = None, *, exclude_order_id: int | None = None) -> Analysis:
         analysis = self.ctx.analyzer.analyze(text)
+        phone = normalise_phone(phone)  # the citizen is stored under the canonical number
         if phone and analysis.category:
             analysis.repeat = self.repeat(phone, analysis.category["code"], analysis.place, exclude_order_id)
             if analysis.repeat:

@@ -2,7 +2,9 @@
 operator is free or out of hours; case status by keypad; the callback survey. No sockets here.
 
 Every flow ends in one of two ways: IVR_RESULT=queue (the dialplan queues the caller to an
-operator) or the call is done. Any failure plays an apology and queues the caller — never dead air.
+operator) or the call is done. Any failure plays an apology and queues the caller — never dead air;
+a prompt Asterisk cannot find queues the caller too. A message is kept whether the caller pressed #,
+fell silent or hung up, as long as something was said (the services judge that from the audio).
 """
 
 from __future__ import annotations
@@ -22,12 +24,32 @@ class Hangup(Exception):
     """The caller hung up: stop at once, nothing more to say."""
 
 
+class PromptMissing(Exception):
+    """Asterisk has no sound file for this prompt (nothing was played): a person takes over."""
+
+    def __init__(self, prompt: str) -> None:
+        super().__init__(prompt)
+        self.prompt = prompt
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """How RECORD FILE ended: dtmf (#), timeout (silence or the time limit), hangup, failed (no file)."""
+
+    ended: str
+    endpos: int  # samples written (8 kHz); not a sign of speech: a silent caller leaves about one second
+
+    @property
+    def hung_up(self) -> bool:
+        return self.ended == "hangup"
+
+
 class Channel(Protocol):
     """What the flow may do to a call (the FastAGI adapter and the unit tests implement it)."""
 
     def stream(self, prompt: str, escape: str = "") -> Awaitable[str | None]: ...
     def get_data(self, prompt: str, timeout_ms: int, max_digits: int) -> Awaitable[str | None]: ...
-    def record(self, path: str, fmt: str, escape: str, timeout_ms: int, silence_s: int) -> Awaitable[bool]: ...
+    def record(self, path: str, fmt: str, escape: str, timeout_ms: int, silence_s: int) -> Awaitable[Recorded]: ...
     def say_digits(self, digits: str) -> Awaitable[None]: ...
     def set_variable(self, name: str, value: str) -> Awaitable[None]: ...
     def get_full_variable(self, expression: str) -> Awaitable[str | None]: ...
@@ -37,7 +59,9 @@ class Channel(Protocol):
 class Services(Protocol):
     """What the flow asks of the rest of hotline (database work runs off the event loop)."""
 
-    def message_order(self, caller: str | None, linkedid: str, recording: str) -> Awaitable[tuple[str, str]]: ...
+    def message_order(self, caller: str | None, linkedid: str,
+                      recording: str) -> Awaitable[tuple[str, str] | None]:
+        """The (ticket, extraction code) of the order a message became; None when nothing was said."""
     def case_status(self, ticket_no: str, code: str) -> Awaitable[str | None]: ...
     def survey(self, callback_id: int, attempt: int, key: str | None) -> Awaitable[bool]: ...
 
@@ -49,6 +73,7 @@ class Call:
     caller: str | None
     params: dict[str, str]
     local_time: dt.time
+    language: str = ""  # agi_language: the channel's language when the IVR took the call
 
 
 class Flow:
@@ -60,21 +85,37 @@ class Flow:
     async def run(self, call: Call) -> str:
         """Returns the outcome: queue, recorded, survey, or hangup."""
         try:
+            if call.language != self.config.language:  # digits and prompts are looked up under <sounds>/<lang>/
+                await self.ch.set_variable("CHANNEL(language)", self.config.language)
             if call.script == "survey":
                 return await self._survey(call)
             return await self._ivr(call)
         except Hangup:
             self.path.append("hangup")
             return "hangup"
+        except PromptMissing as missing:  # `hotline ivr check` lists what is missing
+            log.error("IVR prompt %s is missing in Asterisk's sounds: queueing %s", missing.prompt, call.uniqueid)
+            self.path.append(f"missing {missing.prompt}")
+            return await self._queue_anyway(apologise=False)
         except Exception:
             log.exception("IVR failed for %s; apologising and queueing the caller", call.uniqueid)
             self.path.append("error")
-            try:
-                await self.ch.stream(self.prompts["apology"])
-                await self.ch.set_variable("IVR_RESULT", "queue")
-            except Exception:
-                pass  # the dialplan queues the caller when the AGI fails (AGISTATUS=FAILURE) too
-            return "queue"
+            return await self._queue_anyway(apologise=True)
+
+    async def _queue_anyway(self, apologise: bool) -> str:
+        """After a failure: to a person (the dialplan also queues whoever the IVR did not finish with)."""
+        try:
+            if apologise:
+                try:
+                    await self.ch.stream(self.prompts["apology"])
+                except PromptMissing:
+                    pass
+            await self._queue()
+        except Hangup:
+            return "hangup"
+        except Exception:
+            log.warning("IVR could not hand the caller over; the dialplan queues them")
+        return "queue"
 
     async def _ivr(self, call: Call) -> str:
         digit = await self.ch.stream(self.prompts["privacy"], escape=self.config.status_key)
@@ -106,11 +147,19 @@ class Flow:
         base = f"{self.config.record.dir.rstrip('/')}/msg-{call.uniqueid}"
         recorded = await self.ch.record(base, "wav", "#", self.config.record.max_seconds * 1000,
                                         self.config.record.silence_seconds)
-        if not recorded:
-            self.path.append("nothing recorded")
-            return await self._queue()  # silence: better a person than a lost caller
-        ticket, code = await self.services.message_order(call.caller, call.uniqueid, f"{base}.wav")
-        await self.ch.set_variable("IVR_RESULT", f"recorded:{base}.wav")
+        order = None
+        if recorded.ended != "failed":  # hung up, # or silence: whatever was said is in the file
+            order = await self.services.message_order(call.caller, call.uniqueid, f"{base}.wav")
+        if order is None:
+            self.path.append("nothing said" if recorded.ended != "failed" else "recording failed")
+            if recorded.hung_up:
+                raise Hangup()
+            return await self._queue()  # better a person than a lost caller
+        ticket, code = order
+        await self.ch.set_variable("IVR_RESULT", f"recorded:{base}.wav")  # a dead channel still takes it
+        if recorded.hung_up:  # the usual end of a message: the order is made, nobody is left to hear it
+            self.path.append(f"order {ticket} after hang-up")
+            return "recorded"
         await self.ch.stream(self.prompts["ticket_is"])
         await self.ch.say_digits(ticket.replace("-", ""))
         await self.ch.stream(self.prompts["code_is"])

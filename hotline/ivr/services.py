@@ -11,7 +11,7 @@ from hotline.core.db import session_scope
 from hotline.core.errors import HotlineError
 from hotline.dispatch import tickets
 from hotline.dispatch.repository import WorkOrderRepository
-from hotline.voice.messages import VoiceMessages
+from hotline.voice.messages import VoiceMessages, discard_silent, heard_speech, local_path
 from hotline.voice.ports import VoiceEnv
 
 
@@ -21,7 +21,7 @@ class DatabaseServices:
     def __init__(self, env: VoiceEnv, session_factory: sessionmaker[Session]) -> None:
         self.env, self.session_factory = env, session_factory
 
-    async def message_order(self, caller: str | None, linkedid: str, recording: str) -> tuple[str, str]:
+    async def message_order(self, caller: str | None, linkedid: str, recording: str) -> tuple[str, str] | None:
         return await asyncio.to_thread(self.message_order_now, caller, linkedid, recording)
 
     async def case_status(self, ticket_no: str, code: str) -> str | None:
@@ -30,7 +30,12 @@ class DatabaseServices:
     async def survey(self, callback_id: int, attempt: int, key: str | None) -> bool:
         return await asyncio.to_thread(self.survey_now, callback_id, attempt, key)
 
-    def message_order_now(self, caller: str | None, linkedid: str, recording: str) -> tuple[str, str]:
+    def message_order_now(self, caller: str | None, linkedid: str, recording: str) -> tuple[str, str] | None:
+        """An order for a message with speech in it; a silent one is discarded and makes none."""
+        local = local_path(self.env.settings.recordings_dir, recording)
+        if not heard_speech(local):
+            discard_silent(local)
+            return None
         with session_scope(self.session_factory) as session:
             return VoiceMessages(session, self.env).register(caller, linkedid, recording)
 

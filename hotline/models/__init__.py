@@ -2,7 +2,7 @@
 
 from hotline.models.audit import AuditRecord
 from hotline.models.base import Base
-from hotline.models.call import AgentSession, Call, Recording
+from hotline.models.call import AgentSession, Call, CdrCursor, Recording
 from hotline.models.callback import Callback, CallbackAttempt
 from hotline.models.citizen import Citizen
 from hotline.models.credentials import ApiClient, RefreshToken
@@ -41,6 +41,7 @@ __all__ = [
     "Callback",
     "CallbackAttempt",
     "CallbackDial",
+    "CdrCursor",
     "Citation",
     "Citizen",
     "DailyCounter",

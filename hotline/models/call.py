@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.models.base import Base
@@ -18,6 +18,10 @@ class Call(Base):
     linkedid: Mapped[str] = mapped_column(String(64), unique=True)
     caller: Mapped[str | None] = mapped_column(String(32), index=True)
     dialled: Mapped[str | None] = mapped_column(String(32))
+    # inbound | outbound | internal; statistics count inbound citizen calls only
+    direction: Mapped[str] = mapped_column(String(16), default="inbound", server_default="inbound", index=True)
+    # citizen_call | survey_callback | click_to_call | internal | other
+    purpose: Mapped[str] = mapped_column(String(24), default="citizen_call", server_default="citizen_call")
     started_at: Mapped[datetime | None] = mapped_column(index=True)
     answered_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
@@ -28,7 +32,8 @@ class Call(Base):
     agent_interface: Mapped[str | None] = mapped_column(String(128))
     talk_seconds: Mapped[int | None]
     hangup_cause: Mapped[str | None] = mapped_column(String(80))
-    disposition: Mapped[str] = mapped_column(String(16))  # answered | abandoned | message_left | ivr_only
+    # answered | abandoned | message_left | ivr_only | unanswered (outbound)
+    disposition: Mapped[str] = mapped_column(String(16))
     recording: Mapped[str | None] = mapped_column(String(255))
     message_recording: Mapped[str | None] = mapped_column(String(255))
     work_order_id: Mapped[int | None] = mapped_column(ForeignKey("work_orders.id"))
@@ -70,3 +75,14 @@ class Recording(Base):
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")  # transcription attempts
     created_at: Mapped[datetime]
+
+
+class CdrCursor(Base):
+    """How far the listener has read a CDR file Asterisk appends to (a call backfilled once, never twice)."""
+
+    __tablename__ = "cdr_cursors"
+
+    source: Mapped[str] = mapped_column(String(255), primary_key=True)  # the file as hotline sees it
+    identity: Mapped[str | None] = mapped_column(String(64))  # device:inode; another file starts over
+    position: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime]

@@ -19,10 +19,10 @@ _APPS: dict[str, Celery] = {}
 def celery_app(settings: Settings | None = None) -> Celery:
     """The Celery app for this broker, made once per process."""
     settings = settings or get_settings()
-    broker = settings.redis_url or ""
-    if broker not in _APPS:
-        _APPS[broker] = _make_app(settings)
-    return _APPS[broker]
+    key = f"{settings.redis_url or ''}|{settings.namespace}"
+    if key not in _APPS:
+        _APPS[key] = _make_app(settings)
+    return _APPS[key]
 
 
 def _make_app(settings: Settings) -> Celery:
@@ -39,6 +39,8 @@ def _make_app(settings: Settings) -> Celery:
         task_publish_retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5},
         broker_connection_timeout=2,
         broker_transport_options={
+            # Another centre's workers on the same Redis database never take this centre's jobs.
+            "global_keyprefix": f"hotline:{settings.namespace}:",
             "visibility_timeout": settings.job_visibility_timeout,
             # Look for jobs of dead workers often enough that they return soon after the timeout.
             "unacked_restore_interval": max(1, min(10, settings.job_visibility_timeout // 2)),

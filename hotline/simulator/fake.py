@@ -17,38 +17,10 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CAPTURES = Path(__file__).resolve().parent / "captures"
+from hotline.simulator.capture import CAPTURES, SEP, Capture, freshen
+
+__all__ = ["CAPTURES", "Capture", "FakeAsterisk"]
 BANNER = b"Asterisk Call Manager/11.0.0\r\n"
-SEP = b"\r\n\r\n"
-IDS = re.compile(rb"\b(1\d{9})\.(\d+)\b")
-CHANNEL_SEQ = re.compile(rb"-([0-9a-f]{8});")
-CDR_TIME = re.compile(rb"\b(20\d\d-\d\d-\d\d \d\d:\d\d:\d\d)\b")
-EVENT_TV = re.compile(rb"\b(20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+[+-]\d{4})")
-SESSION_EVENTS = (b"Event: FullyBooted", b"Event: SuccessfulAuth")
-
-
-@dataclass
-class Capture:
-    """A captured stream split into the events Asterisk sent (responses to the capturing client dropped)."""
-
-    events: list[bytes]
-    fully_booted: bytes | None
-
-    @classmethod
-    def load(cls, path: Path) -> Capture:
-        data = path.read_bytes()
-        if data.startswith(b"Asterisk Call Manager/"):
-            data = data[data.index(b"\r\n") + 2:]
-        packets = [p for p in data.split(SEP) if p.strip()]
-        booted = next((p for p in packets if p.startswith(b"Event: FullyBooted")), None)
-        return cls([p for p in packets if p.startswith(b"Event: ") and not p.startswith(SESSION_EVENTS)], booted)
-
-    def first_time(self) -> dt.datetime | None:
-        for packet in self.events:
-            match = CDR_TIME.search(packet)
-            if match:
-                return dt.datetime.strptime(match.group(1).decode(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.UTC)
-        return None
 
 
 @dataclass
@@ -77,6 +49,9 @@ class FakeAsterisk:
     originate_result: str = "Success"  # or Failure (the citizen's phone did not answer)
     members: dict[tuple[str, str], Member] = field(default_factory=dict)
     live_channels: list[dict] = field(default_factory=list)
+    # what a real Asterisk answered an action with (capture.recorded_answers): replayed instead of made up
+    answers: dict[str, list[bytes]] = field(default_factory=dict)
+    missing_modules: set[str] = field(default_factory=set)  # what ModuleCheck reports as not loaded
     actions: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -123,40 +98,22 @@ class FakeAsterisk:
             packets = [line.sub(replacement, p) for p in packets]
         return packets
 
-    def freshen(self, capture: Capture, at: dt.datetime) -> list[bytes]:
-        """New ids, channel numbers and times for one replay of a capture."""
+    def freshen(self, capture: Capture, at: dt.datetime, events: list[bytes] | None = None) -> list[bytes]:
+        """New ids, channel numbers and times for one replay of a capture (or some of its events)."""
         ids: dict[bytes, bytes] = {}
         channels: dict[bytes, bytes] = {}
-        first = capture.first_time()
-        shift = (at - first) if first else dt.timedelta()
 
-        def new_id(m: re.Match) -> bytes:
-            key = m.group(0)
-            if key not in ids:
-                ids[key] = f"{self._base}.{next(self._ids)}".encode()
-            return ids[key]
+        def new_id(old: bytes) -> bytes:
+            if old not in ids:
+                ids[old] = f"{self._base}.{next(self._ids)}".encode()
+            return ids[old]
 
-        def new_channel(m: re.Match) -> bytes:
-            key = m.group(1)
-            if key not in channels:
-                channels[key] = f"{next(self._channels):08x}".encode()
-            return b"-" + channels[key] + b";"
+        def new_channel(old: bytes) -> bytes:
+            if old not in channels:
+                channels[old] = f"{next(self._channels):08x}".encode()
+            return channels[old]
 
-        def new_time(m: re.Match) -> bytes:
-            when = dt.datetime.strptime(m.group(1).decode(), "%Y-%m-%d %H:%M:%S") + shift
-            return when.strftime("%Y-%m-%d %H:%M:%S").encode()
-
-        def new_tv(m: re.Match) -> bytes:
-            when = dt.datetime.strptime(m.group(1).decode(), "%Y-%m-%dT%H:%M:%S") + shift
-            return when.strftime("%Y-%m-%dT%H:%M:%S").encode() + m.group(2)
-
-        out = []
-        for packet in capture.events:
-            packet = IDS.sub(new_id, packet)
-            packet = CHANNEL_SEQ.sub(new_channel, packet)
-            packet = CDR_TIME.sub(new_time, packet)
-            out.append(EVENT_TV.sub(new_tv, packet))
-        return out
+        return freshen(capture.events if events is None else events, at, capture.first_time(), new_id, new_channel)
 
     def send_raw(self, data: bytes) -> None:
         """Bytes to every logged-in session exactly as given (faults: malformed, oversized, not UTF-8)."""
@@ -235,6 +192,12 @@ class FakeAsterisk:
             reply("Goodbye", "Message: Thanks for all the fish.")
             await w.drain()
             return False
+        elif name == "modulecheck":  # as captures/modulecheck.ami: "Version: " empty since the move to git
+            module = action.get("Module", "").removesuffix(".so")
+            reply(*(("Error", "Message: Module not loaded") if module in self.missing_modules else
+                    ("Success", "Version: ")))
+        elif name in self.answers:
+            await self._recorded(w, name, action_id)
         elif name == "coreshowchannels":
             reply("Success", "EventList: start", "Message: Channels will follow")
             for channel in self.live_channels:
@@ -262,9 +225,7 @@ class FakeAsterisk:
                 reply("Error", "Message: Unable to remove interface: Not there")
             else:
                 reply("Success", "Message: Removed interface from queue")
-                await self._broadcast(_packet("Event: QueueMemberRemoved", "Privilege: agent,all",
-                                              f"Queue: {member.queue}", f"MemberName: {member.name}",
-                                              f"Interface: {member.interface}"))
+                await self._broadcast(_member_event("QueueMemberRemoved", member))  # as it was: paused or not
         elif name == "originate":
             reply("Success", "Message: Originate successfully queued")
             reason = "4" if self.originate_result == "Success" else "3"
@@ -276,6 +237,19 @@ class FakeAsterisk:
             reply("Error", "Message: Invalid/unknown command")
         await w.drain()
         return True
+
+    async def _recorded(self, w: asyncio.StreamWriter, name: str, action_id: str) -> None:
+        """Answer a list action the way the captured Asterisk did, under this action's ActionID."""
+        events = self.answers[name]
+        w.write(_packet("Response: Success", f"ActionID: {action_id}", "EventList: start",
+                        "Message: Channels will follow" if name == "coreshowchannels" else
+                        "Message: Queue status will follow"))
+        for packet in events:
+            head, _, rest = packet.partition(b"\r\n")
+            w.write(head + f"\r\nActionID: {action_id}\r\n".encode() + rest + SEP)
+        complete = "CoreShowChannelsComplete" if name == "coreshowchannels" else "QueueStatusComplete"
+        w.write(_packet(f"Event: {complete}", f"ActionID: {action_id}", "EventList: Complete",
+                        f"ListItems: {len(events)}"))
 
     async def _queue_add(self, action: dict, reply) -> None:
         key = (action.get("Queue", ""), action.get("Interface", ""))
@@ -315,36 +289,13 @@ def _packet(*lines: str) -> bytes:
 
 
 def _headers(raw: bytes) -> dict[str, str]:
+    """An action's headers; the `Variable: K=V` lines an Originate may repeat are joined with commas."""
     out: dict[str, str] = {}
     for line in raw.decode("utf-8", errors="replace").split("\r\n"):
         key, sep, value = line.partition(":")
-        if sep:
-            out.setdefault(key.strip(), value.strip())
+        key, value = key.strip(), value.strip()
+        if sep and key == "Variable" and key in out:
+            out[key] += f",{value}"
+        elif sep:
+            out.setdefault(key, value)
     return out
-
-
-def replay(captures: list[Capture], times: int = 1, fresh: bool = True) -> list[dict] | None:
-    """Replay captures through a simulated PBX into a real listener over TCP; the calls it stored
-    (None when the listener could not log in)."""
-    from hotline.telephony.listener import AmiListener, Sinks
-
-    calls: dict[str, dict] = {}
-
-    class Collect(Sinks):
-        def calls(self, records):
-            for record in records:
-                calls[record.linkedid] = record.as_dict()
-
-    pbx = FakeAsterisk().start()
-    listener = AmiListener("127.0.0.1", pbx.port, pbx.username, pbx.secret, Collect()).start()
-    try:
-        if not listener.connected.wait(10):
-            return None
-        for _ in range(times):
-            for capture in captures:
-                pbx.play(capture, fresh=fresh)
-        listener.idle(60)
-    finally:
-        listener.stop()
-        pbx.stop()
-    return list(calls.values())

@@ -90,11 +90,19 @@ def login_action(username: str, secret: str) -> LoginAction:
 
 
 def parse(packet: str) -> dict[str, str] | None:
-    """A packet as a dict of its headers, with `Event` or `Response` first; None if it is neither."""
+    """A packet as a dict of its headers, with `Event` or `Response` first; None if it is neither.
+
+    The repeated `ChanVariable: NAME=value` lines (manager.conf channelvars) become `ChanVariable:NAME` keys."""
     if packet.startswith(("Event:", "Response:")):
         obj = Event.read(packet) if packet.startswith("Event:") else Response.read(packet)
         head = {"Event": obj.name} if isinstance(obj, Event) else {"Response": obj.status}
-        return {**head, **obj.keys}
+        variables = {}
+        if "ChanVariable" in obj.keys:
+            for line in packet.splitlines():
+                if line.startswith("ChanVariable: "):
+                    name, _, value = line[len("ChanVariable: "):].partition("=")
+                    variables[f"ChanVariable:{name}"] = value
+        return {**head, **obj.keys, **variables}
     return None
 
 

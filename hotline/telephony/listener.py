@@ -2,7 +2,9 @@
 
 Three threads: the AMI reader (parses and enqueues, never blocks), the consumer (tracker, database,
 screen pops — in batches) and the supervisor (login, keep-alive pings, reconnect with backoff and,
-after each reconnect, a resync of the calls in progress so none is lost or counted twice).
+after each (re)connect, a resync: CoreShowChannels and QueueStatus restore the calls in progress and who
+answered them, calls that ended meanwhile are closed at the last moment they were known to be up, and
+calls that began and ended while nobody listened are backfilled from Asterisk's CDR file).
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import time
 from dataclasses import dataclass, field
 
 from hotline.telephony.ami import AmiClient, login_action
-from hotline.telephony.tracker import AgentState, CallRecord, CallTracker
+from hotline.telephony.records import AgentState, CallRecord
+from hotline.telephony.tracker import CallTracker
 
 log = logging.getLogger(__name__)
 RESYNC = "hotline-resync"
+LOST = "hotline-connection-lost"  # put on the queue by the reader thread when the connection breaks
 
 
 @dataclass
@@ -42,6 +46,10 @@ class Sinks:
     def agents(self, states: list[AgentState]) -> None: ...
     def connected(self, call: CallRecord) -> None: ...
     def originate_failed(self, callback_id: int, attempt: int, reason: str) -> None: ...
+    def backfill(self, in_progress: set[str]) -> int:
+        """Calls Asterisk finished while nobody listened (from its CDRs); the calls in progress are left to
+        the tracker. Returns how many were stored."""
+        return 0
 
 
 class AmiListener:
@@ -59,6 +67,8 @@ class AmiListener:
         self.client: AmiClient | None = None
         self._lost = threading.Event()
         self._live: set[str] = set()
+        self._heard_at = self.tracker.clock()  # when the current connection last delivered a packet
+        self._backfill_due = False
         self._closing = False
         self._received = 0
         self._threads: list[threading.Thread] = []
@@ -148,11 +158,13 @@ class AmiListener:
     def _disconnected(self, error: Exception | None) -> None:
         if not self.stop_event.is_set() and not self._closing:
             log.warning("AMI connection lost%s", f": {error}" if error else "")
+        self.events.put((time.perf_counter(), {"Event": LOST, "At": self._heard_at}))
         self._lost.set()
 
     def _enqueue(self, packet: dict) -> None:
         """On the reader thread: stamp and hand over; never block."""
         self._received += 1
+        self._heard_at = self.tracker.clock()
         self.events.put((time.perf_counter(), packet))
 
     # -- consumer ----------------------------------------------------------------------------
@@ -188,18 +200,28 @@ class AmiListener:
                     self.stats.lags.append(time.perf_counter() - stamp)
                 self.stats.events += 1
             self._flush(finished, agents_changed)
+            if self._backfill_due:
+                self._backfill()
             for marker in markers:
                 marker.set()
 
     def _handle(self, packet: dict) -> tuple[list[CallRecord], bool]:
         name = packet.get("Event")
+        resync = packet.get("ActionID", "").startswith(RESYNC)
         if name is None:
             return [], False
-        if name == "CoreShowChannel" and packet.get("ActionID", "").startswith(RESYNC):
+        if name == LOST:
+            self.tracker.connection_lost(packet["At"])
+            return [], False
+        if name == "CoreShowChannel" and resync:
             self._live.add(packet.get("Linkedid", ""))
-        if name == "CoreShowChannelsComplete" and packet.get("ActionID", "").startswith(RESYNC):
+        if name == "CoreShowChannelsComplete" and resync:
             live, self._live = self._live, set()
+            self._backfill_due = True  # after the reconciled calls are stored
             return self.tracker.reconcile(live), False
+        if name == "QueueStatusComplete" and resync:
+            self.tracker.restore_answered()
+            return [], True
         if name == "OriginateResponse" and packet.get("Response") == "Failure":
             parts = packet.get("ActionID", "").split("-")
             if len(parts) == 3 and parts[0] == "callback" and parts[1].isdigit() and parts[2].isdigit():
@@ -211,6 +233,17 @@ class AmiListener:
             if call is not None:
                 self.sinks.connected(call)
         return finished, name in self.tracker.agent_handlers
+
+    def _backfill(self) -> None:
+        """Read the CDRs written while nobody listened; a failure is retried after the next reconnect."""
+        self._backfill_due = False
+        try:
+            stored = self.sinks.backfill(set(self.tracker.calls))
+        except Exception:
+            log.exception("backfilling calls from Asterisk's CDRs failed")
+            return
+        if stored:
+            log.info("backfilled %d calls from Asterisk's CDRs", stored)
 
     def _flush(self, finished: list[CallRecord], agents_changed: bool) -> None:
         """Store results; while the database is away keep them and retry (the reader keeps reading)."""

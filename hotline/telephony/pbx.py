@@ -39,6 +39,14 @@ class AmiPbx:
             keys["ChannelId"] = channel_id
         return self.action("Originate", variables=variables, **keys)
 
+    def module_loaded(self, module: str) -> bool:
+        """Is this module loaded in the running Asterisk (AMI ModuleCheck, write=system)?"""
+        try:
+            self.action("ModuleCheck", Module=module)
+        except ConflictError:
+            return False  # "Module not loaded"
+        return True
+
     def action(self, name: str, variables: dict[str, str] | None = None, **keys) -> dict:
         if not self.host:
             raise PbxUnavailableError("telephony is not configured (HOTLINE_AMI_HOST is unset)")

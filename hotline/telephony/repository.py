@@ -9,13 +9,14 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from hotline.core.db import dialect_insert
-from hotline.core.enums import Channel, DeadlineStatus, Disposition
-from hotline.models import AgentSession, Call, Callback, Citizen, Deadline, WorkOrder
-from hotline.telephony.tracker import AgentState, CallRecord
+from hotline.core.enums import CallDirection, Channel, DeadlineStatus, Disposition
+from hotline.models import AgentSession, Call, Callback, CdrCursor, Citizen, Deadline, WorkOrder
+from hotline.telephony.records import AgentState, CallRecord, device_of
 
-CALL_FIELDS = ("caller", "dialled", "started_at", "answered_at", "ended_at", "ivr_path", "queue", "wait_seconds",
-               "agent", "agent_interface", "talk_seconds", "hangup_cause", "disposition", "recording",
-               "message_recording")
+CALL_FIELDS = ("caller", "dialled", "direction", "purpose", "started_at", "answered_at", "ended_at", "ivr_path",
+               "queue", "wait_seconds", "agent", "agent_interface", "talk_seconds", "hangup_cause", "disposition",
+               "recording", "message_recording")
+CHUNK = 500
 AGENT_FIELDS = ("member_name", "logged_in", "paused", "pause_reason", "status", "in_call", "calls_taken",
                 "updated_at")
 
@@ -34,21 +35,44 @@ class CallRepository:
             WorkOrder.channel == Channel.PHONE.value,
             WorkOrder.source_id.in_([r["linkedid"] for r in rows]))).all())
         for row in rows:
+            row["direction"] = row["direction"] or CallDirection.INBOUND
+            row["purpose"] = row["purpose"] or "citizen_call"
             row["work_order_id"] = linked.get(row["linkedid"])
+            if row["work_order_id"] and row["disposition"] == Disposition.IVR_ONLY:
+                row["disposition"] = Disposition.MESSAGE_LEFT  # the IVR made an order from its message
         stmt = dialect_insert(self.session, Call)
         self.session.execute(stmt.on_conflict_do_update(
             index_elements=[Call.linkedid],
             set_={f: getattr(stmt.excluded, f) for f in (*CALL_FIELDS, "work_order_id", "stored_at")}), rows)
         return len(rows)
 
-    def recent(self, disposition: str | None, limit: int) -> Sequence[Call]:
+    def backfill(self, records: Sequence[CallRecord], guessed_cause: str, now: dt.datetime) -> int:
+        """Store calls nobody saw; a call the resync closed with a guessed end gets Asterisk's times instead.
+        Calls already stored are otherwise left as the live listener saw them (it saw more)."""
+        stored = 0
+        for start in range(0, len(records), CHUNK):
+            chunk = {r.linkedid: r for r in records[start:start + CHUNK]}
+            known = dict(self.session.execute(select(Call.linkedid, Call.hangup_cause)
+                                              .where(Call.linkedid.in_(list(chunk)))).all())
+            stored += self.save([r for lid, r in chunk.items() if lid not in known], now)
+            for linkedid, cause in known.items():
+                record = chunk[linkedid]
+                if cause == guessed_cause and record.ended_at is not None:
+                    self.session.execute(update(Call).where(Call.linkedid == linkedid).values(
+                        started_at=record.started_at, ended_at=record.ended_at, stored_at=now))
+        return stored
+
+    def recent(self, disposition: str | None, limit: int, direction: str | None = None) -> Sequence[Call]:
         stmt = select(Call).order_by(Call.started_at.desc(), Call.id.desc()).limit(limit)
         if disposition:
             stmt = stmt.where(Call.disposition == disposition)
+        if direction:
+            stmt = stmt.where(Call.direction == direction)
         return self.session.scalars(stmt).all()
 
     def counts(self, lo: dt.datetime, hi: dt.datetime, service_level_seconds: int) -> tuple:
-        """(calls, answered, abandoned, message left, ivr only, average wait, queued, answered in time)."""
+        """Citizens' calls to the hotline only (surveys and click-to-call are the centre calling out):
+        (calls, answered, abandoned, message left, ivr only, average wait, queued, answered in time)."""
 
         def count(condition):
             return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -59,7 +83,28 @@ class CallRepository:
             count(Call.disposition == Disposition.MESSAGE_LEFT), count(Call.disposition == Disposition.IVR_ONLY),
             func.avg(Call.wait_seconds), count(Call.queue.is_not(None)),
             count(answered & (Call.wait_seconds <= service_level_seconds)),
-        ).where(Call.started_at >= lo, Call.started_at < hi)).one())
+        ).where(Call.started_at >= lo, Call.started_at < hi, Call.direction == CallDirection.INBOUND)).one())
+
+    def outbound_count(self, lo: dt.datetime, hi: dt.datetime) -> int:
+        return self.session.scalar(select(func.count()).select_from(Call).where(
+            Call.started_at >= lo, Call.started_at < hi, Call.direction == CallDirection.OUTBOUND)) or 0
+
+
+class CdrCursorRepository:
+    """Where reading a CDR file stopped (committed with the calls read up to there)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, source: str) -> CdrCursor | None:
+        return self.session.get(CdrCursor, source, with_for_update=True, populate_existing=True)
+
+    def move(self, source: str, identity: str, position: int, now: dt.datetime) -> None:
+        cursor = self.get(source)
+        if cursor is None:
+            self.session.add(CdrCursor(source=source, identity=identity, position=position, updated_at=now))
+        else:
+            cursor.identity, cursor.position, cursor.updated_at = identity, position, now
 
 
 class AgentRepository:
@@ -94,6 +139,10 @@ class AgentRepository:
         if user_id is not None:
             stmt = stmt.where(AgentSession.user_id == user_id)
         return self.session.scalars(stmt).all()
+
+    def members_by_device(self) -> dict[str, tuple[str | None, str]]:
+        """device → (member name, interface) of every queue place (a CDR names the channel, not the member)."""
+        return {device_of(a.interface): (a.member_name, a.interface) for a in self.listing()}
 
     def users_at(self, interface: str | None) -> set[int]:
         """The operators who claimed this interface (whoever answers there gets the screen pop)."""

@@ -11,12 +11,14 @@ from hotline.live.events import ScreenPop
 from hotline.models import WorkOrder
 from hotline.telephony.repository import AgentRepository, CallerHistoryRepository
 from hotline.telephony.tracker import CallRecord
+from hotline.text.phones import normalise_phone
 
 LIGHT_ORDER = ("green", "yellow", "red")
 
 
 def caller_history(session: Session, sla: SlaPolicy, phone: str | None, limit: int = 20) -> dict:
     history = CallerHistoryRepository(session)
+    phone = normalise_phone(phone)  # citizens are stored under the canonical number
     citizen = history.citizen(phone) if phone else None
     if citizen is None:
         return {"caller": phone, "known": False, "open": [], "previous": [], "satisfaction": {}}

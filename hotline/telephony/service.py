@@ -9,11 +9,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.core.db import session_scope
 from hotline.live.events import CallUpdated
+from hotline.telephony.cdr import CdrFile, calls_from_cdrs
 from hotline.telephony.listener import AmiListener, Sinks
 from hotline.telephony.ports import TelephonyEnv
-from hotline.telephony.repository import AgentRepository, CallRepository
+from hotline.telephony.records import AgentState, CallRecord
+from hotline.telephony.repository import AgentRepository, CallRepository, CdrCursorRepository
 from hotline.telephony.screenpop import screen_pop
-from hotline.telephony.tracker import AgentState, CallRecord, CallTracker
+from hotline.telephony.tracker import INBOUND_CONTEXTS, OUTBOUND_CONTEXTS, RECONCILED, CallTracker
 
 log = logging.getLogger(__name__)
 OriginateFailed = Callable[[int, int, str], None]
@@ -46,6 +48,35 @@ class DatabaseSinks(Sinks):
         """An automated callback did not connect: whoever placed it is told (that attempt is 未接通)."""
         if self._originate_failed is not None:
             self._originate_failed(callback_id, attempt, reason)
+
+    def backfill(self, in_progress: set[str]) -> int:
+        """Read Asterisk's CDR file from where the last read stopped; the calls found and the new position
+        are committed together, so a crash in between reads the same lines again and stores nothing twice."""
+        path = self.env.settings.cdr_file
+        stored = 0
+        while path is not None:
+            with session_scope(self.session_factory) as session:
+                cursors, now = CdrCursorRepository(session), self.env.clock.now()
+                cursor = cursors.get(str(path))
+                batch = CdrFile(path).read(cursor.position if cursor else 0, cursor.identity if cursor else None)
+                if batch is None:
+                    log.warning("CDR file %s not found: calls made while the listener was away are not backfilled",
+                                path)
+                    return stored
+                records = [c for c in calls_from_cdrs(batch.records, set(INBOUND_CONTEXTS), set(OUTBOUND_CONTEXTS))
+                           if c.linkedid not in in_progress]
+                _name_members(AgentRepository(session).members_by_device(), records)
+                stored += CallRepository(session).backfill(records, RECONCILED, now)
+                cursors.move(str(path), batch.identity, batch.offset, now)
+            if not batch.more:
+                break
+        return stored
+
+
+def _name_members(members: dict[str, tuple[str | None, str]], records: list[CallRecord]) -> None:
+    for record in records:
+        if record.agent_interface and record.agent_interface in members:
+            record.agent, record.agent_interface = members[record.agent_interface]
 
 
 def make_listener(env: TelephonyEnv, sinks: Sinks, host: str | None = None, port: int | None = None) -> AmiListener:

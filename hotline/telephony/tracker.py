@@ -1,7 +1,9 @@
-"""Call tracking from AMI events: one record per citizen call (Linkedid), and the agents' states.
+"""Call tracking from AMI events: one record per call (Linkedid), and the agents' states.
 
 Pure: events in (dicts of AMI headers), finished call records out. Handlers are a map from event
-name to a small function; events nobody handles cost one dictionary lookup.
+name to a small function; events nobody handles cost one dictionary lookup. Channels that only
+listen to a call (ChanSpy, ARI snoop, AudioSocket and ExternalMedia streams, or any channel with
+HOTLINE_ROLE=spy) have linkedids of their own and are never calls.
 """
 
 from __future__ import annotations
@@ -9,74 +11,45 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 
+from hotline.telephony.agents import AgentBoard
+from hotline.telephony.kinds import ROLE, SPY_APPS, disposition_of, kind_of, listens_in
+from hotline.telephony.records import (
+    UNKNOWN,
+    AgentState,
+    CallRecord,
+    as_int,
+    cdr_time,
+    device_of,
+    duration_seconds,
+    event_time,
+)
+from hotline.text.phones import normalise_phone
+
+__all__ = ["AgentState", "CallRecord", "CallTracker"]
 INTERESTING_APPS = {"Playback", "Background", "AGI", "Queue", "Record", "Read", "VoiceMail"}
-UNKNOWN = {"", "<unknown>", "unknown"}
-
-
-@dataclass
-class CallRecord:
-    linkedid: str
-    caller: str | None = None
-    dialled: str | None = None
-    started_at: dt.datetime | None = None
-    answered_at: dt.datetime | None = None
-    ended_at: dt.datetime | None = None
-    ivr_path: list[str] = field(default_factory=list)
-    queue: str | None = None
-    queue_joined: bool = False
-    queue_left: bool = False
-    wait_seconds: int | None = None
-    agent: str | None = None  # the queue member's name (e.g. Agent1001)
-    agent_interface: str | None = None
-    talk_seconds: int | None = None
-    hangup_cause: str | None = None
-    disposition: str | None = None  # answered | abandoned | message_left | ivr_only
-    recording: str | None = None  # MixMonitor file of the whole call
-    message_recording: str | None = None  # the message left in the IVR (RECORD FILE)
-    abandoned: bool = False
-    events: int = 0
-    open_channels: set[str] = field(default_factory=set, repr=False)
-    channel_ids: set[str] = field(default_factory=set, repr=False)  # every Uniqueid the call ever had
-    cdr_start: dt.datetime | None = field(default=None, repr=False)
-    cdr_end: dt.datetime | None = field(default=None, repr=False)
-
-    def as_dict(self) -> dict:
-        out = asdict(self)
-        for private in ("open_channels", "channel_ids", "cdr_start", "cdr_end"):
-            out.pop(private)
-        for key in ("started_at", "answered_at", "ended_at"):
-            out[key] = out[key].isoformat() if out[key] else None
-        return out
-
-
-@dataclass
-class AgentState:
-    queue: str
-    interface: str
-    member_name: str | None = None
-    status: int | None = None  # Asterisk device state: 1 not in use, 2 in use, 6 ringing, 5 unavailable …
-    paused: bool = False
-    pause_reason: str | None = None
-    in_call: bool = False
-    calls_taken: int = 0
-    logged_in: bool = True
+INBOUND_CONTEXTS = ("hotline-in",)  # config/asterisk/extensions.conf
+OUTBOUND_CONTEXTS = ("hotline-out", "hotline-survey")
+RECONCILED = "ended while the listener was disconnected"
 
 
 class CallTracker:
     """Feeds on AMI events; returns the calls each event finished."""
 
-    def __init__(self, inbound_contexts: tuple[str, ...] = ("hotline-in",),
+    def __init__(self, inbound_contexts: tuple[str, ...] = INBOUND_CONTEXTS,
+                 outbound_contexts: tuple[str, ...] = OUTBOUND_CONTEXTS,
                  clock: Callable[[], dt.datetime] | None = None):
-        self.inbound = set(inbound_contexts)
+        self.inbound, self.outbound = set(inbound_contexts), set(outbound_contexts)
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.calls: dict[str, CallRecord] = {}
         self.channels: dict[str, str] = {}  # Uniqueid → Linkedid, for events that carry no Linkedid (Cdr)
         # Asterisk may post a call's CDRs after its last Hangup: recent calls stay here to take them
         self.recent: OrderedDict[str, CallRecord] = OrderedDict()
         self.recent_limit = 2000
-        self.agents: dict[tuple[str, str], AgentState] = {}
+        self.ignored: OrderedDict[str, None] = OrderedDict()  # linkedids and uniqueids of listening channels
+        self.lost_at: dt.datetime | None = None  # when the manager connection was last heard before it broke
+        self.board = AgentBoard()
+        self.agent_handlers = self.board.handlers
         self.handlers: dict[str, Callable[[CallRecord, dict], None]] = {
             "Newchannel": self._newchannel,
             "Newexten": self._newexten,
@@ -86,27 +59,27 @@ class CallTracker:
             "QueueCallerAbandon": self._queue_abandon,
             "AgentConnect": self._agent_connect,
             "AgentComplete": self._agent_complete,
+            "OriginateResponse": self._originate_response,
             "Cdr": self._cdr,
             "Hangup": self._hangup,
-            "CoreShowChannel": self._newchannel,  # resync after a reconnect: a channel that is up
+            "CoreShowChannel": self._show_channel,  # resync after a (re)connect: a channel that is up
         }
-        self.agent_handlers: dict[str, Callable[[dict], None]] = {
-            "QueueMemberStatus": self._member,
-            "QueueMemberAdded": self._member,
-            "QueueMember": self._member,  # QueueStatus answer
-            "QueueMemberRemoved": self._member_removed,
-            "QueueMemberPause": self._member_pause,
-        }
+
+    @property
+    def agents(self) -> dict[tuple[str, str], AgentState]:
+        return self.board.agents
 
     def feed(self, event: dict) -> list[CallRecord]:
         name = event.get("Event") or ""
-        agent_handler = self.agent_handlers.get(name)
-        if agent_handler is not None:
-            agent_handler(event)
-            return []
         handler = self.handlers.get(name)
-        linkedid = event.get("Linkedid") or self.channels.get(event.get("UniqueID", ""))
-        if handler is None or not linkedid:
+        if handler is None:
+            agent_handler = self.agent_handlers.get(name)
+            if agent_handler is not None:
+                agent_handler(event)
+            return []
+        uniqueid = event.get("Uniqueid") or event.get("UniqueID") or ""
+        linkedid = event.get("Linkedid") or self.channels.get(uniqueid)
+        if not linkedid or (self.ignored and (linkedid in self.ignored or uniqueid in self.ignored)):
             return []
         call = self.calls.get(linkedid)
         if call is None and name == "Cdr" and linkedid in self.recent:
@@ -114,30 +87,57 @@ class CallTracker:
             self._cdr(late, event)
             self._times(late)
             return [late]  # stored again with exact times; the store upserts by Linkedid
-        if call is None:
-            if name not in ("Newchannel", "CoreShowChannel"):
-                return []  # a call that started before we listened and was not resynced
-            call = self.calls[linkedid] = CallRecord(linkedid)
+        if name in ("Newchannel", "CoreShowChannel"):
+            if listens_in(event):
+                self._ignore(uniqueid)  # a spy leg, or a whole call that is only a spy
+                return []
+            if call is None:
+                call = self.calls[linkedid] = CallRecord(linkedid)
+        elif call is None:
+            return []  # a call that started before we listened and was not resynced
         call.events += 1
+        call.last_stamp = event.get("Timestamp") or call.last_stamp  # converted only if ever needed
         handler(call, event)
-        if name == "Hangup" and not call.open_channels:
+        if name == "Hangup" and not call.open_channels and linkedid in self.calls:
             return [self._finish(call)]
         return []
 
     def in_progress(self) -> list[str]:
         return list(self.calls)
 
-    def reconcile(self, live_linkedids: set[str],
-                  cause: str = "ended while the listener was disconnected") -> list[CallRecord]:
-        """After a reconnect: calls we were tracking that Asterisk no longer has ended while we were away."""
+    def connection_lost(self, at: dt.datetime) -> None:
+        """The manager connection broke; `at` is the last moment anything was heard on it."""
+        self.lost_at = at
+
+    def reconcile(self, live_linkedids: set[str], cause: str = RECONCILED) -> list[CallRecord]:
+        """After a reconnect: calls we were tracking that Asterisk no longer has ended while we were away —
+        at the last moment they were known to be up, not now."""
         gone = [c for lid, c in self.calls.items() if lid not in live_linkedids]
         finished = []
         for call in gone:
             call.open_channels.clear()
             call.hangup_cause = call.hangup_cause or cause
-            call.ended_at = call.ended_at or self.clock()
+            known = [t for t in (event_time({"Timestamp": call.last_stamp}), self.lost_at) if t is not None]
+            call.ended_at = call.ended_at or (max(known) if known else self.clock())
             finished.append(self._finish(call))
         return finished
+
+    def restore_answered(self) -> int:
+        """After CoreShowChannels and QueueStatus: a caller bridged with a queue member talking at the same
+        device was answered by that member (CoreShowChannel links legs only by BridgeId)."""
+        restored = 0
+        for call in self.calls.values():
+            root = call.bridged.get(call.linkedid)
+            legs = [leg for uid, leg in call.bridged.items() if uid != call.linkedid and root and leg[1] == root[1]]
+            for channel, _bridge, seconds in legs:
+                agent = None if call.agent else self.board.in_call_at(device_of(channel))
+                if agent is not None:
+                    call.agent, call.agent_interface = agent.member_name, agent.interface
+                    call.queue, call.queue_joined = call.queue or agent.queue, True
+                    call.answered_at = call.answered_at or self.clock() - dt.timedelta(seconds=seconds)
+                    restored += 1
+            call.bridged.clear()
+        return restored
 
     # -- call handlers -----------------------------------------------------------------------
 
@@ -146,19 +146,45 @@ class CallTracker:
         call.open_channels.add(uniqueid)
         call.channel_ids.add(uniqueid)
         self.channels[uniqueid] = call.linkedid
-        if e.get("Uniqueid") == call.linkedid:
-            call.started_at = call.started_at or self.clock()
+        if uniqueid != call.linkedid:
+            return
+        call.started_at = call.started_at or event_time(e) or self.clock()
+        context, exten = e.get("Context", ""), e.get("Exten", "")
+        call.contexts.add(context)
+        if context in self.inbound:
             self._caller(call, e)
-            if e.get("Context") in self.inbound and e.get("Exten") not in UNKNOWN:
-                call.dialled = call.dialled or e.get("Exten")
+            if exten not in UNKNOWN:
+                call.dialled = call.dialled or exten
+        elif context in self.outbound and exten not in UNKNOWN | {"s"}:
+            call.dialled = call.dialled or normalise_phone(exten) or exten  # the citizen being called
+
+    def _show_channel(self, call: CallRecord, e: dict) -> None:
+        uniqueid, seconds = e.get("Uniqueid", ""), duration_seconds(e.get("Duration")) or 0
+        if uniqueid == call.linkedid:
+            call.started_at = call.started_at or self.clock() - dt.timedelta(seconds=seconds)
+            if e.get("Application") == "Queue":
+                call.queue, call.queue_joined = (e.get("ApplicationData") or "").split(",")[0] or None, True
+            call.recording = call.recording or e.get("ChanVariable:MIXMONITOR_FILENAME") or None
+        if e.get("BridgeId"):
+            call.bridged[uniqueid] = (e.get("Channel", ""), e["BridgeId"], seconds)
+        self._newchannel(call, e)
 
     def _newexten(self, call: CallRecord, e: dict) -> None:
-        if e.get("Uniqueid") != call.linkedid or e.get("Context") not in self.inbound:
+        if e.get("Uniqueid") != call.linkedid:
             return
-        self._caller(call, e)
-        if call.dialled is None and e.get("Exten") not in ("h", "s", "i", "t"):
-            call.dialled = e.get("Exten")
-        app = e.get("Application")
+        context, app = e.get("Context", ""), e.get("Application")
+        call.contexts.add(context)
+        if app in SPY_APPS:
+            self._drop(call)
+            return
+        if context in self.outbound and context not in self.inbound and e.get("Exten") == "s":
+            call.answered_at = call.answered_at or event_time(e) or self.clock()  # the callee picked up
+        if context not in self.inbound | self.outbound:
+            return
+        if context in self.inbound:
+            self._caller(call, e)
+            if call.dialled is None and e.get("Exten") not in ("h", "s", "i", "t"):
+                call.dialled = e.get("Exten")
         if app in INTERESTING_APPS:
             data = e.get("AppData", "")
             if app == "AGI":
@@ -168,11 +194,18 @@ class CallTracker:
             call.ivr_path.append(f"{app}:{data}" if data else app)
 
     def _varset(self, call: CallRecord, e: dict) -> None:
-        variable, value = e.get("Variable"), e.get("Value", "")
-        if variable == "MIXMONITOR_FILENAME" and e.get("Uniqueid") == call.linkedid:
+        variable = e.get("Variable") or ""
+        if not variable.startswith(("MIXMONITOR_FILENAME", "IVR_RESULT", "HOTLINE_")):
+            return  # most VarSets (the dialplan's and the queue's own) say nothing about the call
+        value, root = e.get("Value", ""), e.get("Uniqueid") == call.linkedid
+        if variable == ROLE and value == "spy":
+            self._drop(call) if root else self._ignore(e.get("Uniqueid", ""), call)
+        elif variable == "MIXMONITOR_FILENAME" and root:
             call.recording = value
         elif variable == "IVR_RESULT" and value.startswith("recorded:"):
             call.message_recording = value.split(":", 1)[1]
+        elif variable.startswith("HOTLINE_") and root:
+            call.variables[variable] = value
 
     def _queue_join(self, call: CallRecord, e: dict) -> None:
         call.queue, call.queue_joined = e.get("Queue"), True
@@ -182,21 +215,34 @@ class CallTracker:
 
     def _queue_abandon(self, call: CallRecord, e: dict) -> None:
         call.abandoned = True
-        call.wait_seconds = _int(e.get("HoldTime"))
+        call.wait_seconds = as_int(e.get("HoldTime"))
 
     def _agent_connect(self, call: CallRecord, e: dict) -> None:
         call.agent, call.agent_interface = e.get("MemberName"), e.get("Interface")
-        call.wait_seconds = _int(e.get("HoldTime"))
-        call.answered_at = call.answered_at or self.clock()
+        call.wait_seconds = as_int(e.get("HoldTime"))
+        call.answered_at = call.answered_at or event_time(e) or self.clock()
 
     def _agent_complete(self, call: CallRecord, e: dict) -> None:
-        call.talk_seconds = _int(e.get("TalkTime"))
+        """The end of an answered queue call carries who, where and how long: enough on its own when the
+        listener missed the connect (a restart mid-call)."""
+        call.agent = call.agent or e.get("MemberName")
+        call.agent_interface = call.agent_interface or e.get("Interface")
+        call.queue, call.queue_joined = call.queue or e.get("Queue"), True
+        call.wait_seconds = call.wait_seconds if call.wait_seconds is not None else as_int(e.get("HoldTime"))
+        call.talk_seconds = as_int(e.get("TalkTime"))
+        if call.talk_seconds is not None:
+            call.answered_at = (event_time(e) or self.clock()) - dt.timedelta(seconds=call.talk_seconds)
+
+    def _originate_response(self, call: CallRecord, e: dict) -> None:
+        parts = e.get("ActionID", "").split("-")
+        if len(parts) == 3 and parts[0] == "callback":
+            call.variables.setdefault("HOTLINE_CALLBACK", parts[1])
 
     def _cdr(self, call: CallRecord, e: dict) -> None:
         """The root channel's CDRs give exact start and end (Asterisk's clock, UTC)."""
         if e.get("DestinationContext") not in self.inbound:
             return
-        start, end = _cdr_time(e.get("StartTime")), _cdr_time(e.get("EndTime"))
+        start, end = cdr_time(e.get("StartTime")), cdr_time(e.get("EndTime"))
         if start and (call.cdr_start is None or start < call.cdr_start):
             call.cdr_start = call.started_at = start
         if end and (call.cdr_end is None or end > call.cdr_end):
@@ -206,12 +252,28 @@ class CallTracker:
         call.open_channels.discard(e.get("Uniqueid", ""))
         if e.get("Uniqueid") == call.linkedid:
             call.hangup_cause = f"{e.get('Cause', '')} {e.get('Cause-txt', '')}".strip()
-            call.ended_at = call.ended_at or self.clock()
+            call.ended_at = call.ended_at or event_time(e) or self.clock()
 
     def _caller(self, call: CallRecord, e: dict) -> None:
         number = e.get("CallerIDNum")
-        if call.caller is None and number not in UNKNOWN and number is not None:
-            call.caller = number
+        if call.caller is None and number is not None and number not in UNKNOWN:
+            call.caller = normalise_phone(number) or number[:32]
+
+    # -- bookkeeping -------------------------------------------------------------------------
+
+    def _ignore(self, uniqueid: str, call: CallRecord | None = None) -> None:
+        if call is not None:
+            call.open_channels.discard(uniqueid)
+        self.ignored[uniqueid] = None
+        while len(self.ignored) > self.recent_limit:
+            self.ignored.popitem(last=False)
+
+    def _drop(self, call: CallRecord) -> None:
+        """A whole 'call' that only listens to another one: forget it."""
+        self.calls.pop(call.linkedid, None)
+        for uniqueid in call.channel_ids:
+            self.channels.pop(uniqueid, None)
+        self._ignore(call.linkedid)
 
     def _finish(self, call: CallRecord) -> CallRecord:
         self.calls.pop(call.linkedid, None)
@@ -221,61 +283,11 @@ class CallTracker:
             for uniqueid in gone.channel_ids:
                 self.channels.pop(uniqueid, None)
         self._times(call)
-        if call.agent:
-            call.disposition = "answered"
-        elif call.queue_joined:
-            call.disposition = "abandoned"
-        elif call.message_recording:
-            call.disposition = "message_left"
-        else:
-            call.disposition = "ivr_only"
+        call.direction, call.purpose = kind_of(call, self.inbound, self.outbound)
+        call.disposition = disposition_of(call)
         return call
 
     @staticmethod
     def _times(call: CallRecord) -> None:
         if call.cdr_end and call.talk_seconds is not None and call.agent:
             call.answered_at = call.cdr_end - dt.timedelta(seconds=call.talk_seconds)  # Asterisk's clock
-
-    # -- agents ------------------------------------------------------------------------------
-
-    def _agent(self, e: dict) -> AgentState:
-        key = (e.get("Queue", ""), e.get("Interface") or e.get("Location", ""))
-        state = self.agents.get(key)
-        if state is None:
-            state = self.agents[key] = AgentState(queue=key[0], interface=key[1])
-        return state
-
-    def _member(self, e: dict) -> None:
-        state = self._agent(e)
-        state.member_name = e.get("MemberName") or e.get("Name") or state.member_name
-        state.status = _int(e.get("Status"))
-        state.paused = e.get("Paused") == "1"
-        state.pause_reason = e.get("PausedReason") or None
-        state.in_call = e.get("InCall") == "1"
-        state.calls_taken = _int(e.get("CallsTaken")) or 0
-        state.logged_in = True
-
-    def _member_removed(self, e: dict) -> None:
-        self._agent(e).logged_in = False
-
-    def _member_pause(self, e: dict) -> None:
-        state = self._agent(e)
-        state.paused = e.get("Paused") == "1"
-        state.pause_reason = (e.get("PausedReason") or e.get("Reason") or None) if state.paused else None
-
-
-# CDR times are "YYYY-MM-DD HH:MM:SS" in the Asterisk server's zone; config/asterisk runs it in UTC.
-def _cdr_time(text: str | None) -> dt.datetime | None:
-    if not text:
-        return None
-    try:
-        return dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.UTC)
-    except ValueError:
-        return None
-
-
-def _int(text: str | None) -> int | None:
-    try:
-        return int(text) if text not in (None, "") else None
-    except ValueError:
-        return None

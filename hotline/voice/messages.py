@@ -3,10 +3,12 @@ registers its recording, and later applies its transcript through the lifecycle.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from hotline.asr.audio import AudioError, voiced_seconds
 from hotline.asr.repository import RecordingRepository
 from hotline.core.actor import SYSTEM
 from hotline.core.enums import Channel, RecordingKind
@@ -21,9 +23,39 @@ from hotline.live.events import TranscriptReady
 from hotline.models import Transcript, WorkOrder
 from hotline.voice.ports import VoiceEnv
 
+log = logging.getLogger(__name__)
+MIN_SPEECH_SECONDS = 0.5  # less is a breath, a click or a "喂" before hanging up
 TITLE = "语音留言"
 PLACEHOLDER = "市民通过12345热线语音留言，录音待转写。"
 TRANSCRIBE_JOB = "hotline.asr.transcribe"
+
+
+def local_path(recordings_dir: Path, asterisk_path: str) -> Path:
+    """The file Asterisk wrote, as hotline sees it (the same file on a shared volume)."""
+    return recordings_dir / Path(asterisk_path).name
+
+
+def heard_speech(path: Path) -> bool:
+    """Was anything said? Judged from the audio, not RECORD FILE's endpos: Asterisk trims a silent caller's
+    recording only back to (silence − 1 s), so silence still leaves about a second of file."""
+    if not path.is_file():
+        log.warning("message %s is not where hotline reads recordings: kept as a message", path)
+        return True  # a missing volume must not lose messages; transcription reports the file
+    if path.stat().st_size == 0:
+        return False
+    try:
+        return voiced_seconds(path) >= MIN_SPEECH_SECONDS
+    except AudioError as exc:
+        log.warning("message %s cannot be read (%s): kept as a message", path, exc.message)
+        return True
+
+
+def discard_silent(path: Path) -> None:
+    """A message with nothing in it: no order, and no file to keep (the whole call's recording stays)."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("silent message %s could not be removed: %s", path, exc)
 
 
 class VoiceMessages:
@@ -41,7 +73,7 @@ class VoiceMessages:
         if code is None:  # the IVR asked twice for the same call: give the order a new code to read out
             code = tickets.new_extraction_code()
             created.order.extraction_code_hash = tickets.hash_extraction_code(self.env.secret, created.ticket_no, code)
-        local = self.env.settings.recordings_dir / Path(asterisk_path).name  # the same file on hotline's side
+        local = local_path(self.env.settings.recordings_dir, asterisk_path)
         recording_id = RecordingRepository(self.session).register(
             str(local), RecordingKind.MESSAGE, linkedid, created.order_id, self.env.clock.now())
         enqueue(self.session, TRANSCRIBE_JOB, recording_id)

@@ -222,3 +222,54 @@ def test_screen_pop_reaches_the_answering_operator_with_the_callers_history(pbx,
     pop = received[0]
     assert pop["type"] == "screen_pop" and pop["agent"] == "Agent1001"
     assert pop["history"]["known"] and [o["title"] for o in pop["history"]["open"]] == ["上次停水"]
+
+
+def test_channels_that_only_listen_in_are_never_stored_as_calls(pbx, session_factory, ctx):
+    """Six AudioSocket channels originated with ChanSpy on a queue call (lab h-live-audio): one call."""
+    listener = listen(pbx, DatabaseSinks(ctx, session_factory))
+    try:
+        pbx.play(CAPTURES / "chanspy-audiosocket.ami", fresh=False)
+        listener.idle()
+    finally:
+        listener.stop()
+    with session_factory() as s:
+        calls = s.scalars(select(Call)).all()
+    assert [(c.linkedid, c.caller, c.disposition) for c in calls] == [("1796003442.38", "13800138090", "answered")]
+
+
+def test_a_channel_originated_with_hotline_role_spy_is_not_a_call(pbx):
+    """Lab run of this branch: the VarSet HOTLINE_ROLE=spy comes after the channel's Newchannel."""
+    sinks = Collect()
+    listener = listen(pbx, sinks)
+    try:
+        pbx.play(CAPTURES / "spy-originate.ami", fresh=False)
+        listener.idle()
+        assert listener.tracker.calls == {}
+    finally:
+        listener.stop()
+    assert sinks.records == {}
+
+
+def test_e164_caller_ids_are_stored_as_the_citizens_number(pbx):
+    sinks = Collect()
+    listener = listen(pbx, sinks)
+    try:
+        pbx.play(CAPTURES / "e164-callers.ami", fresh=False)  # +8613800138077 and 008613800138078, verbatim
+        listener.idle()
+    finally:
+        listener.stop()
+    assert sorted(r["caller"] for r in sinks.records.values()) == ["13800138077", "13800138078"]
+
+
+def test_a_member_removed_while_paused_is_stored_unpaused(pbx, session_factory, ctx):
+    """The lab's QueueMemberRemoved reports the member as it was: `Paused: 1`, `PausedReason: 午餐`."""
+    listener = listen(pbx, DatabaseSinks(ctx, session_factory))
+    try:
+        pbx.play(CAPTURES / "queue-member-removed.ami", fresh=False)
+        listener.idle()
+    finally:
+        listener.stop()
+    with session_factory() as s:
+        place = s.scalars(select(AgentSession)).one()
+    assert (place.queue, place.member_name, place.logged_in, place.paused, place.pause_reason) == \
+        ("callback-queue", "cb1", False, False, None)

@@ -11,8 +11,10 @@ import time
 import httpx2 as httpx
 import pytest
 import uvicorn
+from sqlalchemy import select
 
 from hotline.core.jobs import InProcessQueue
+from hotline.models import AgentSession
 from hotline.runtime.api import create_app
 from hotline.runtime.context import build_context
 from hotline.runtime.processes import ami_listener
@@ -20,6 +22,8 @@ from hotline.simulator.fake import CAPTURES, Capture
 
 ANSWERED = Capture.load(CAPTURES / "queue-answered.ami")
 ABANDONED = Capture.load(CAPTURES / "queue-abandon.ami")
+SURVEY_ANSWERED = Capture.load(CAPTURES / "survey-answered.ami")  # the automated survey, citizen pressed 1
+SURVEY_NO_ANSWER = Capture.load(CAPTURES / "survey-no-answer.ami")  # OriginateResponse Failure, Reason 3
 
 
 @pytest.fixture
@@ -111,3 +115,52 @@ def test_calls_and_call_statistics(served, people, pbx):
         health = http.get("/healthz").json()["checks"]["ami"]
         assert health["status"] == "ok" and health["banner"].startswith("Asterisk Call Manager")
         assert http.get("/api/v1/calls", headers=people["water"].headers).status_code == 403
+
+
+def test_a_logged_out_agent_is_not_left_paused(served, people, pbx, session_factory):
+    ctx, base, listener = served
+    with httpx.Client(base_url=base, headers=people["operator"].headers, timeout=10) as http:
+        http.post("/api/v1/agents/login", json={"interface": "PJSIP/1001"})
+        http.post("/api/v1/agents/pause", json={"interface": "PJSIP/1001", "reason": "午餐"})
+        listener.idle()
+        assert http.post("/api/v1/agents/logout", json={"interface": "PJSIP/1001"}).status_code == 200
+        listener.idle()  # Asterisk's QueueMemberRemoved reports the member as it was: paused
+        [place] = http.get("/api/v1/agents").json()
+    assert (place["logged_in"], place["paused"], place["pause_reason"]) == (False, False, None)
+    with session_factory() as s:
+        row = s.scalars(select(AgentSession)).one()
+        assert (row.logged_in, row.paused) == (False, False)
+
+
+def test_callback_staff_join_the_callback_queue_and_only_that(served, people, pbx):
+    ctx, base, listener = served
+    with httpx.Client(base_url=base, headers=people["callback"].headers, timeout=10) as http:
+        r = http.post("/api/v1/agents/login", json={"interface": "PJSIP/1050"})
+        assert r.status_code == 200 and r.json()["queue"] == "callback-queue"
+        assert ("callback-queue", "PJSIP/1050") in pbx.members
+        refused = http.post("/api/v1/agents/login", json={"interface": "PJSIP/1050", "queue": "hotline-queue"})
+        assert refused.status_code == 403 and refused.json()["error_id"] == "queue_not_allowed"
+        assert http.post("/api/v1/agents/pause", json={"interface": "PJSIP/1050", "reason": "小休"}).status_code == 200
+        assert [a["queue"] for a in http.get("/api/v1/agents").json()] == ["callback-queue"]
+    with httpx.Client(base_url=base, headers=people["operator"].headers, timeout=10) as http:
+        refused = http.post("/api/v1/agents/login", json={"interface": "PJSIP/1001", "queue": "callback-queue"})
+        assert refused.status_code == 403
+
+
+def test_survey_calls_are_outbound_and_not_counted_as_citizens_calls(served, people, pbx):
+    ctx, base, listener = served
+    for capture in (ANSWERED, SURVEY_ANSWERED, SURVEY_NO_ANSWER):
+        pbx.play(capture, at=ctx.clock.now())
+    listener.idle()
+    with httpx.Client(base_url=base, headers=people["supervisor"].headers, timeout=10) as http:
+        calls = {c["dialled"]: c for c in http.get("/api/v1/calls").json()}
+        stats = http.get("/api/v1/calls/stats").json()
+        outbound = http.get("/api/v1/calls", params={"direction": "outbound"}).json()
+    survey, missed = calls["13700137008"], calls["13700139999"]
+    assert (survey["direction"], survey["purpose"], survey["disposition"], survey["caller"]) == \
+        ("outbound", "survey_callback", "answered", None)
+    assert (missed["direction"], missed["purpose"], missed["disposition"]) == \
+        ("outbound", "survey_callback", "unanswered")
+    assert calls["12346"]["direction"] == "inbound" and calls["12346"]["purpose"] == "citizen_call"
+    assert (stats["calls"], stats["answered"], stats["ivr_only"], stats["outbound"]) == (1, 1, 0, 2)
+    assert len(outbound) == 2

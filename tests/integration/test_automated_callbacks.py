@@ -84,3 +84,12 @@ def test_asterisk_unreachable_gives_the_attempt_back(auto, pbx, session_factory)
     with session_factory() as s:
         assert s.scalars(select(CallbackAttempt)).all() == []
     assert dial(auto) == 1  # Asterisk back: dialled on the next run
+
+
+def test_a_number_with_an_extension_is_dialled_plain_and_the_extension_keyed_in(auto, pbx, session_factory):
+    with session_scope(session_factory) as s:
+        order_in(State.CALLBACK_PENDING, s, auto.ctx, citizen_phone="+86 10 1234 5678 转 8001")
+    assert dial(auto) == 1
+    originate = next(a for a in pbx.actions if a.get("Action") == "Originate")
+    assert originate["Channel"] == "Local/01012345678@hotline-out"
+    assert "HOTLINE_EXTENSION=8001" in originate["Variable"].split(",")

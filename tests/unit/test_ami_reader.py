@@ -105,3 +105,45 @@ def test_forgotten_calls_take_their_channels_with_them():
                 tracker.feed(p)
     assert list(tracker.recent) == ["1795257533.8"]
     assert set(tracker.channels.values()) == {"1795257533.8"}  # the answered call's channels are gone
+
+
+def spy_events(channel: str, context: str = "default", role: str | None = None) -> list[dict]:
+    uid = "1796009999.1"
+    base = {"Channel": channel, "Uniqueid": uid, "Linkedid": uid, "Context": context, "Exten": "s",
+            "CallerIDNum": "<unknown>", "Timestamp": "1796009999.5"}
+    events = [{"Event": "Newchannel", **base}]
+    if role:
+        events.append({"Event": "VarSet", **base, "Variable": "HOTLINE_ROLE", "Value": role})
+    return [*events, {"Event": "Hangup", **base, "Cause": "16"}]
+
+
+@pytest.mark.parametrize("channel, context, role", [
+    ("Snoop/1796003586.51-00000000", "default", None),  # ARI snoop
+    ("UnicastRTP/127.0.0.1:9097-0x7f1", "default", None),  # ARI externalMedia over RTP
+    ("Local/spy@lab-00000001;1", "default", "spy"),  # any channel hotline marks as a listener
+    ("Local/s@hotline-spy-00000001;1", "hotline-spy", None),
+])
+def test_listening_channels_are_not_calls(channel, context, role):
+    tracker = CallTracker()
+    finished = [r for e in spy_events(channel, context, role) for r in tracker.feed(e)]
+    assert finished == [] and tracker.calls == {}
+
+
+def test_a_spy_leg_inside_a_call_does_not_keep_the_call_open():
+    tracker = CallTracker()
+    call = {"Uniqueid": "1.1", "Linkedid": "1.1", "Channel": "PJSIP/trunk-00000001", "Context": "hotline-in",
+            "Exten": "12345", "CallerIDNum": "+8613800138077"}
+    spy = {"Uniqueid": "1.2", "Linkedid": "1.1", "Channel": "Local/spy@x-00000002;1", "Context": "default"}
+    events = [{"Event": "Newchannel", **call}, {"Event": "Newchannel", **spy},
+              {"Event": "VarSet", **spy, "Variable": "HOTLINE_ROLE", "Value": "spy"},
+              {"Event": "Hangup", **call, "Cause": "16"}]
+    [record] = [r for e in events for r in tracker.feed(e)]
+    assert (record.caller, record.direction, record.purpose) == ("13800138077", "inbound", "citizen_call")
+
+
+def test_resync_lines_carry_channel_variables():
+    packet = ("Event: CoreShowChannel\r\nChannel: PJSIP/trunk-0000000a\r\nChanVariable: MIXMONITOR_FILENAME="
+              "/var/spool/asterisk/monitor/1.wav\r\nChanVariable: HOTLINE_ROLE=\r\nUniqueid: 1.1")
+    parsed = parse(packet)
+    assert parsed["ChanVariable:MIXMONITOR_FILENAME"] == "/var/spool/asterisk/monitor/1.wav"
+    assert parsed["ChanVariable:HOTLINE_ROLE"] == "" and parsed["Uniqueid"] == "1.1"

@@ -5,9 +5,13 @@ from __future__ import annotations
 import configparser
 import re
 
+import yaml
+
 from hotline.core.config import load_config
 from hotline.core.settings import Settings
-from tests.conftest import CONFIG_DIR
+from hotline.telephony.asterisk_check import check_config
+from hotline.telephony.asterisk_conf import read_conf
+from tests.conftest import CONFIG_DIR, ROOT
 
 ASTERISK = CONFIG_DIR / "asterisk"
 IVR = load_config(CONFIG_DIR).ivr
@@ -27,8 +31,13 @@ def test_dialplan_calls_the_agi_scripts_the_server_serves_and_queues_on_failure(
     dialplan = read("extensions.conf")
     assert "AGI(${HOTLINE_AGI}/ivr)" in dialplan and "/survey?callback=${HOTLINE_CALLBACK}&attempt=" in dialplan
     assert "HOTLINE_AGI = agi://agi:4573" in dialplan and Settings().agi_port == 4573
-    assert '$["${AGISTATUS}" != "SUCCESS"]?queue' in dialplan  # an IVR outage still reaches an operator
-    assert '$["${IVR_RESULT}" = "queue"]?queue' in dialplan
+    inbound = read_conf(ASTERISK / "extensions.conf").section("hotline-in")
+    lines = [line.value for line in inbound.lines if line.key in ("exten", "same")]
+    steps = lines[:next(i for i, v in enumerate(lines) if v.startswith("h,"))]  # extension 12345, in order
+    after = steps[next(i for i, v in enumerate(steps) if "AGI(" in v) + 1:]
+    # only a message left ends the call after the IVR; an outage, a missing prompt, anything else is queued
+    assert after == ['n,GotoIf($["${IVR_RESULT:0:9}" = "recorded:"]?done)', "n(queue),Queue(hotline-queue,tc,,,300)",
+                     "n(done),Hangup()"]
 
 
 def test_recordings_land_where_the_ivr_and_the_tracker_expect_them():
@@ -53,3 +62,43 @@ def test_the_callback_desks_dial_context_exists_and_records_under_the_linkedid()
     dialplan = read("extensions.conf")
     section = dialplan.split(f"[{context}]", 1)[1].split("\n[", 1)[0]
     assert "MixMonitor(" in section and "${CHANNEL(linkedid)}.wav" in section and "Dial(" in section
+
+
+def test_the_shipped_files_pass_the_check_with_only_placeholders_to_fill():
+    settings = Settings()
+    findings = check_config(ASTERISK, IVR, settings.ami_username, settings.ami_secret.get_secret_value())
+    assert [f for f in findings if f.level == "error"] == []
+    assert {f.where for f in findings} == {"manager.conf:13", "pjsip.conf:23", "pjsip.conf:29", "pjsip.conf:51",
+                                           "pjsip.conf:59"}  # each a line marked PLACEHOLDER
+    assert all("placeholder" in f.message for f in findings)
+
+
+def test_the_hang_up_extension_closes_the_recording_so_asterisk_announces_it():
+    hangup = read_conf(ASTERISK / "extensions.conf").section("hotline-in").all("same")
+    assert "n,StopMixMonitor()" in hangup  # MixMonitorStop is sent by StopMixMonitor only (lab i-mixmonitor)
+
+
+def test_compose_publishes_sip_and_exactly_the_rtp_range_and_keeps_ami_and_agi_inside():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    rtp = read_conf(ASTERISK / "rtp.conf").section("general")
+    published = [p for service in compose["services"].values() for p in service.get("ports", [])]
+    assert "5060:5060/udp" in published
+    assert f"{rtp.get('rtpstart')}-{rtp.get('rtpend')}:{rtp.get('rtpstart')}-{rtp.get('rtpend')}/udp" in published
+    assert not [p for p in published if re.search(r"\b(5038|4573)\b", p)]  # AMI and FastAGI stay on the network
+
+
+def test_compose_mounts_every_asterisk_file_and_shares_recordings_prompts_cdrs_and_var():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    asterisk, agi = compose["services"]["asterisk"], compose["services"]["agi"]
+    mounted = {v.split(":")[0] for v in asterisk["volumes"]}
+    assert {f"./config/asterisk/{p.name}" for p in ASTERISK.glob("*.conf")} <= mounted
+    env = agi["environment"]
+    targets = {v.split(":")[0]: v.split(":")[1] for v in agi["volumes"]}
+    asterisk_targets = {v.split(":")[0]: v.split(":")[1] for v in asterisk["volumes"]}
+    assert asterisk_targets["recordings"] == IVR.record.dir and targets["recordings"] == env["HOTLINE_RECORDINGS_DIR"]
+    assert asterisk_targets["prompts"] == f"/var/lib/asterisk/sounds/{IVR.language}"
+    assert targets["prompts"] == f"{env['HOTLINE_ASTERISK_SOUNDS_DIR']}/{IVR.language}"
+    custom = read_conf(ASTERISK / "cdr_custom.conf").sections[0].name
+    assert asterisk_targets["cdr"] == "/var/log/asterisk/cdr-custom" and env["HOTLINE_CDR_FILE"] == f"{targets['cdr']}/{custom}"
+    assert targets["hotline-var"] == env["HOTLINE_VAR_DIR"]  # evidence and keys outlive the container
+    assert "hotline asterisk check --ami" in " ".join(compose["services"]["ami"]["command"])

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from hotline.core.config import load_config
-from hotline.ivr.flow import Call, Flow, Hangup
+from hotline.ivr.flow import Call, Flow, Hangup, PromptMissing, Recorded
 from tests.conftest import CONFIG_DIR
 
 IVR = load_config(CONFIG_DIR).ivr
@@ -16,9 +16,9 @@ NOON = dt.time(12, 0)
 
 
 class ScriptedChannel:
-    def __init__(self, ready=0, press=None, data=None, records=True, hang_up_on=None):
+    def __init__(self, ready=0, press=None, data=None, record_ends="dtmf", hang_up_on=None, missing=()):
         self.ready, self.press, self.data = ready, press or {}, data or {}
-        self.records, self.hang_up_on = records, hang_up_on
+        self.record_ends, self.hang_up_on, self.missing = record_ends, hang_up_on, set(missing)
         self.log: list[tuple] = []
         self.variables: dict[str, str] = {}
 
@@ -29,6 +29,8 @@ class ScriptedChannel:
 
     async def stream(self, prompt, escape=""):
         await self._do("stream", prompt)
+        if prompt in self.missing:
+            raise PromptMissing(prompt)
         key = self.press.get(prompt)
         return key if key and key in escape else None
 
@@ -38,7 +40,7 @@ class ScriptedChannel:
 
     async def record(self, path, fmt, escape, timeout_ms, silence_s):
         await self._do("record", path)
-        return self.records
+        return Recorded(self.record_ends, 8160)
 
     async def say_digits(self, digits):
         await self._do("say_digits", digits)
@@ -56,12 +58,14 @@ class ScriptedChannel:
 
 
 class FakeServices:
-    def __init__(self, fail=False):
-        self.fail, self.orders, self.surveys = fail, [], []
+    def __init__(self, fail=False, speech=True):
+        self.fail, self.speech, self.orders, self.surveys = fail, speech, [], []
 
     async def message_order(self, caller, linkedid, recording):
         if self.fail:
             raise RuntimeError("database away")
+        if not self.speech:
+            return None
         self.orders.append((caller, linkedid, recording))
         return "20261123-0007", "123456"
 
@@ -76,7 +80,7 @@ class FakeServices:
 def run(channel, services=None, script="ivr", at=NOON, params=None):
     services = services or FakeServices()
     flow = Flow(IVR, channel, services)
-    outcome = asyncio.run(flow.run(Call(script, "1795257454.2", "13800138000", params or {}, at)))
+    outcome = asyncio.run(flow.run(Call(script, "1795257454.2", "13800138000", params or {}, at, language="zh")))
     return outcome, flow, services
 
 
@@ -104,7 +108,7 @@ def test_out_of_hours_goes_to_a_message_even_with_operators(monkeypatch):
     config = IVR.model_copy(update={"hours": hours})
     channel = ScriptedChannel(ready=3)
     flow = Flow(config, channel, FakeServices())
-    outcome = asyncio.run(flow.run(Call("ivr", "1.1", "13800138000", {}, dt.time(22, 30))))
+    outcome = asyncio.run(flow.run(Call("ivr", "1.1", "13800138000", {}, dt.time(22, 30), language="zh")))
     assert outcome == "recorded" and "message" in flow.path
 
 
@@ -124,8 +128,40 @@ def test_wrong_code_hears_not_found():
 
 
 def test_silence_instead_of_a_message_goes_to_a_person():
-    outcome, flow, services = run(ScriptedChannel(ready=0, records=False))
-    assert outcome == "queue" and services.orders == []
+    channel = ScriptedChannel(ready=0, record_ends="timeout")
+    outcome, flow, services = run(channel, FakeServices(speech=False))
+    assert outcome == "queue" and services.orders == [] and channel.variables == {"IVR_RESULT": "queue"}
+
+
+def test_a_message_ended_by_hanging_up_still_becomes_an_order():
+    channel = ScriptedChannel(ready=0, record_ends="hangup")
+    outcome, flow, services = run(channel)
+    assert outcome == "recorded" and len(services.orders) == 1
+    assert channel.variables["IVR_RESULT"].startswith("recorded:")  # a dead channel still takes SET VARIABLE
+    assert not any(entry[0] in ("stream", "say_digits") for entry in channel.log[channel.log.index(
+        ("record", "/var/spool/asterisk/monitor/msg-1795257454.2")):])  # nobody is left to hear the ticket
+
+
+def test_silence_then_hanging_up_makes_nothing():
+    channel = ScriptedChannel(ready=0, record_ends="hangup")
+    outcome, flow, services = run(channel, FakeServices(speech=False))
+    assert outcome == "hangup" and services.orders == [] and "IVR_RESULT" not in channel.variables
+
+
+@pytest.mark.parametrize("missing", ["custom/hotline-privacy", "custom/leave-message", "custom/your-ticket"])
+def test_a_missing_prompt_hands_the_caller_to_the_queue(missing):
+    channel = ScriptedChannel(ready=0, missing={missing})
+    outcome, flow, _ = run(channel)
+    assert outcome == "queue" and channel.variables["IVR_RESULT"] == "queue"
+    assert f"missing {missing}" in flow.path
+    if missing == "custom/leave-message":  # never record a caller who was not asked to speak
+        assert not any(entry[0] == "record" for entry in channel.log)
+
+
+def test_the_ivr_sets_the_prompt_language_when_the_dialplan_did_not():
+    channel = ScriptedChannel(ready=2)
+    asyncio.run(Flow(IVR, channel, FakeServices()).run(Call("ivr", "1.1", None, {}, NOON, language="en")))
+    assert channel.log[0] == ("set", "CHANNEL(language)", "zh")
 
 
 def test_any_failure_apologises_and_queues_never_dead_air():
@@ -136,7 +172,7 @@ def test_any_failure_apologises_and_queues_never_dead_air():
 
 
 def test_hangup_stops_the_flow_quietly():
-    channel = ScriptedChannel(ready=0, hang_up_on="record")
+    channel = ScriptedChannel(ready=0, hang_up_on="stream")
     outcome, flow, services = run(channel)
     assert outcome == "hangup" and services.orders == [] and "IVR_RESULT" not in channel.variables
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from hotline.api.env import ApiEnv
 from hotline.asr.repository import RecordingRepository
 from hotline.dispatch.repository import DepartmentRepository
+from hotline.ivr.prompts import health as prompts_health
 
 router = APIRouter(tags=["health"])
 
@@ -32,6 +33,7 @@ def healthz(request: Request):
         status_code = 503
     checks["ami"] = _ami(ctx.settings.ami_host, ctx.settings.ami_port)  # an unreachable PBX degrades, not downs
     checks["asr"] = _asr(ctx.settings, request.app.state.session_factory)
+    checks["prompts"] = prompts_health(ctx.settings.asterisk_sounds_dir, ctx.config.ivr)
     today = ctx.sla.local_day(ctx.clock.now())
     unknown = ctx.calendar.unknown_years(today, CALENDAR_HORIZON_DAYS)
     checks["calendar"] = {
@@ -40,7 +42,7 @@ def healthz(request: Request):
         **({"message": f"no holiday schedule for {', '.join(map(str, unknown))}: deadlines there are "
                        "provisional (Monday–Friday); add the year to config/calendar.yaml"} if unknown else {}),
     }
-    degraded = unknown or checks["ami"]["status"] == "down"
+    degraded = unknown or checks["ami"]["status"] == "down" or checks["prompts"]["status"] == "missing"
     overall = "down" if status_code != 200 else ("degraded" if degraded else "ok")
     return JSONResponse({"status": overall, "checks": checks}, status_code=status_code)
 

@@ -17,28 +17,37 @@ from sqlalchemy.orm import Session
 from hotline.accounts.repository import UserRepository
 from hotline.accounts.service import AccountService
 from hotline.api.audit import audit
-from hotline.api.deps import Centre, Ctx, DbSession, HotlineDesk, actor_for_token, bearer
+from hotline.api.deps import Ctx, DbSession, actor_for_token, bearer, roles
 from hotline.api.uow import OutsideEffectsRoute
 from hotline.core.actor import Actor
-from hotline.core.enums import Role
+from hotline.core.enums import CallDirection, CallPurpose, Role
 from hotline.core.errors import AuthenticationError, InvalidInputError, NotFoundError, PermissionDeniedError
 from hotline.core.labels import AgentStatus
 from hotline.desk.agents import AgentDesk
 from hotline.live.events import CALLS, DESK, TRANSCRIPTS, agent_channel
 from hotline.models import AgentSession
 from hotline.stats.formulas import Period
+from hotline.telephony.policy import queue_for
 from hotline.telephony.repository import AgentRepository, CallRepository
 
 router = APIRouter(prefix="/api/v1", tags=["telephony"], route_class=OutsideEffectsRoute)
 Interface = Annotated[str, Field(min_length=3, max_length=128, pattern=r"^[A-Za-z0-9/@._;:-]+$",
                                  examples=["PJSIP/1001"])]
 SERVICE_LEVEL_SECONDS = 20  # answered within 20 s counts towards the service level
+# Who may sit at a queue (which one: config/ivr.yaml queues_by_role), and who may read calls and places.
+QueueStaff = Annotated[Actor, Depends(roles(Role.OPERATOR, Role.CALLBACK_STAFF, Role.HOTLINE_ADMIN))]
+CallReaders = Annotated[Actor, Depends(roles(Role.OPERATOR, Role.HOTLINE_ADMIN, Role.SUPERVISOR))]
+AgentReaders = Annotated[Actor, Depends(roles(Role.OPERATOR, Role.CALLBACK_STAFF, Role.HOTLINE_ADMIN,
+                                              Role.SUPERVISOR))]
+OWN_PLACES_ONLY = (Role.OPERATOR, Role.CALLBACK_STAFF)
 
 
 class CallOut(BaseModel):
     linkedid: str
     caller: str | None
     dialled: str | None
+    direction: CallDirection = Field(description="inbound: a citizen called 12345; outbound: the centre called out")
+    purpose: CallPurpose
     started_at: dt.datetime | None
     answered_at: dt.datetime | None
     ended_at: dt.datetime | None
@@ -54,13 +63,14 @@ class CallOut(BaseModel):
 
 
 class CallStats(BaseModel):
-    calls: int
+    calls: int = Field(description="citizens' calls to the hotline (inbound); the figures below are of these")
     answered: int
     abandoned: int
     message_left: int
     ivr_only: int
     average_wait_seconds: float | None
     service_level: float | None = Field(description=f"answered within {SERVICE_LEVEL_SECONDS} s ÷ calls that queued")
+    outbound: int = Field(description="calls the centre placed (automated surveys, click-to-call), counted apart")
 
 
 class AgentOut(BaseModel):
@@ -86,36 +96,42 @@ class PauseIn(QueueIn):
 
 
 @router.get("/calls", response_model=list[CallOut], summary="Recent calls, newest first")
-def calls(actor: Centre, session: DbSession,
-          disposition: str | None = Query(default=None, pattern="^(answered|abandoned|message_left|ivr_only)$"),
+def calls(actor: CallReaders, session: DbSession,
+          disposition: str | None = Query(
+              default=None, pattern="^(answered|abandoned|message_left|ivr_only|unanswered)$"),
+          direction: CallDirection | None = None,
           limit: Annotated[int, Query(ge=1, le=500)] = 50):
-    return [CallOut.model_validate(c, from_attributes=True) for c in CallRepository(session).recent(disposition, limit)]
+    recent = CallRepository(session).recent(disposition, limit, direction.value if direction else None)
+    return [CallOut.model_validate(c, from_attributes=True) for c in recent]
 
 
 @router.get("/calls/stats", response_model=CallStats, summary="Answered, abandoned, average wait, service level")
-def call_stats(actor: Centre, session: DbSession, ctx: Ctx,
+def call_stats(actor: CallReaders, session: DbSession, ctx: Ctx,
                date_from: Annotated[dt.date | None, Query(alias="from")] = None,
                date_to: Annotated[dt.date | None, Query(alias="to")] = None):
     today = ctx.sla.local_day(ctx.clock.now())
     period = Period(date_from or today, date_to or today)
     lo = dt.datetime.combine(period.start, dt.time(), tzinfo=ctx.sla.tz)
     hi = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), tzinfo=ctx.sla.tz)
-    counts = CallRepository(session).counts(lo, hi, SERVICE_LEVEL_SECONDS)
-    total, answered, abandoned, message, ivr, wait, queued, in_time = counts
+    repository = CallRepository(session)
+    total, answered, abandoned, message, ivr, wait, queued, in_time = repository.counts(lo, hi, SERVICE_LEVEL_SECONDS)
     return CallStats(calls=total, answered=answered, abandoned=abandoned, message_left=message, ivr_only=ivr,
                      average_wait_seconds=round(float(wait), 1) if wait is not None else None,
-                     service_level=round(in_time / queued, 4) if queued else None)
+                     service_level=round(in_time / queued, 4) if queued else None,
+                     outbound=repository.outbound_count(lo, hi))
 
 
-@router.get("/agents", response_model=list[AgentOut], summary="Operators at the queues (an operator sees their own)")
-def agents(actor: Centre, session: DbSession):
-    mine_only = actor.user_id if actor.role == Role.OPERATOR else None
+@router.get("/agents", response_model=list[AgentOut],
+            summary="Staff at the queues (operators and callback staff see their own)")
+def agents(actor: AgentReaders, session: DbSession):
+    mine_only = actor.user_id if actor.role in OWN_PLACES_ONLY else None
     return [_agent(a, actor) for a in AgentRepository(session).listing(mine_only)]
 
 
-@router.post("/agents/login", response_model=AgentOut, summary="Join the queue at an interface (AMI QueueAdd)")
-def agent_login(body: QueueIn, request: Request, actor: HotlineDesk, session: DbSession, ctx: Ctx):
-    queue, interface = body.queue or ctx.config.ivr.queue, _interface(session, ctx, actor, body)
+@router.post("/agents/login", response_model=AgentOut,
+             summary="Join a queue the role may sit at, at an interface (AMI QueueAdd)")
+def agent_login(body: QueueIn, request: Request, actor: QueueStaff, session: DbSession, ctx: Ctx):
+    queue, interface = queue_for(ctx.config.ivr, actor.role, body.queue), _interface(session, ctx, actor, body)
     member = actor.name or f"user{actor.user_id}"
     ctx.pbx.queue_add(queue, interface, member)
     AgentRepository(session).claim(queue, interface, member, actor.user_id, ctx.clock.now())
@@ -125,28 +141,28 @@ def agent_login(body: QueueIn, request: Request, actor: HotlineDesk, session: Db
 
 
 @router.post("/agents/pause", response_model=AgentOut, summary="Pause with a reason (AMI QueuePause)")
-def agent_pause(body: PauseIn, request: Request, actor: HotlineDesk, session: DbSession, ctx: Ctx):
+def agent_pause(body: PauseIn, request: Request, actor: QueueStaff, session: DbSession, ctx: Ctx):
     return _pause(body, True, body.reason, request, actor, session, ctx)
 
 
 @router.post("/agents/unpause", response_model=AgentOut, summary="Take calls again (also ends 话后处理)")
-def agent_unpause(body: QueueIn, request: Request, actor: HotlineDesk, session: DbSession, ctx: Ctx):
+def agent_unpause(body: QueueIn, request: Request, actor: QueueStaff, session: DbSession, ctx: Ctx):
     return _pause(body, False, "", request, actor, session, ctx)
 
 
 @router.post("/agents/logout", response_model=AgentOut, summary="Leave the queue (AMI QueueRemove)")
-def agent_logout(body: QueueIn, request: Request, actor: HotlineDesk, session: DbSession, ctx: Ctx):
-    queue, interface = body.queue or ctx.config.ivr.queue, _interface(session, ctx, actor, body)
+def agent_logout(body: QueueIn, request: Request, actor: QueueStaff, session: DbSession, ctx: Ctx):
+    queue, interface = queue_for(ctx.config.ivr, actor.role, body.queue), _interface(session, ctx, actor, body)
     agent = _mine(session, actor, queue, interface)
     ctx.pbx.queue_remove(queue, interface)
-    agent.logged_in, agent.paused, agent.updated_at = False, False, ctx.clock.now()
+    agent.logged_in, agent.paused, agent.pause_reason, agent.updated_at = False, False, None, ctx.clock.now()
     AgentDesk(session, ctx.clock).move(actor.user_id or 0, AgentStatus.OFFLINE)
     audit(session, request, actor, "agent.logout", "agent", interface, {"queue": queue})
     return _agent(agent, actor)
 
 
 def _pause(body: QueueIn, paused: bool, reason: str, request, actor, session, ctx) -> AgentOut:
-    queue, interface = body.queue or ctx.config.ivr.queue, _interface(session, ctx, actor, body)
+    queue, interface = queue_for(ctx.config.ivr, actor.role, body.queue), _interface(session, ctx, actor, body)
     agent = _mine(session, actor, queue, interface)
     ctx.pbx.queue_pause(queue, interface, paused, reason)
     agent.paused, agent.pause_reason, agent.updated_at = paused, reason or None, ctx.clock.now()
@@ -172,7 +188,7 @@ def _interface(session: Session, ctx, actor: Actor, body: QueueIn) -> str:
 
 def _mine(session: Session, actor: Actor, queue: str, interface: str) -> AgentSession:
     agent = AgentRepository(session).at(queue, interface)
-    if agent is None or (actor.role == Role.OPERATOR and agent.user_id != actor.user_id):
+    if agent is None or (actor.role in OWN_PLACES_ONLY and agent.user_id != actor.user_id):
         raise NotFoundError(f"you are not logged in at {interface} in {queue}", error_id="not_at_queue")
     return agent
 
