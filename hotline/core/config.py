@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from hotline.core.enums import Tier
 from hotline.core.errors import ConfigError
+from hotline.core.notice_config import NoticesFile, template_problems
 
 
 class _Strict(BaseModel):
@@ -251,6 +252,7 @@ class HotlineConfig(_Strict):
     stats: StatsFile
     ivr: IvrFile
     intake: IntakeFile
+    notices: NoticesFile
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories.categories if c.code == code), None)
@@ -266,6 +268,7 @@ FILES: dict[str, type[BaseModel]] = {
     "stats": StatsFile,
     "ivr": IvrFile,
     "intake": IntakeFile,
+    "notices": NoticesFile,
 }
 
 
@@ -353,6 +356,10 @@ def _cross_checks(config: HotlineConfig, config_dir: Path) -> list[str]:
         if kind.category and kind.category not in category_codes:
             problems.append(f"{config_dir / 'intake.yaml'}: kinds[{i}].category: no category '{kind.category}' "
                             "in categories.yaml")
+    notices = config_dir / "notices.yaml"
+    problems += [f"{notices}: {problem}" for problem in template_problems(config.notices)]
+    problems += [f"{notices}: staff.departments.{code}: no department with that code in departments.yaml"
+                 for code in config.notices.staff.departments if code not in seen]
     for year, spec in config.calendar.years.items():
         where = f"{config_dir / 'calendar.yaml'}: years.{year}"
         for field in ("holidays", "workdays"):
