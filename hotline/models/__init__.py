@@ -10,7 +10,7 @@ from hotline.models.deadline import Deadline, ExtensionRequest, Reminder
 from hotline.models.department import Department
 from hotline.models.event import WorkOrderEvent
 from hotline.models.evidence import Evidence
-from hotline.models.outbox import OutboxMessage
+from hotline.models.outbox import DeliveryReceiptRow, InboundMessage, OutboxMessage
 from hotline.models.stats import DailyCounter, RolledUpDay
 from hotline.models.supervision import Supervision
 from hotline.models.transcript import Transcript
@@ -29,9 +29,11 @@ __all__ = [
     "Citizen",
     "DailyCounter",
     "Deadline",
+    "DeliveryReceiptRow",
     "Department",
     "Evidence",
     "ExtensionRequest",
+    "InboundMessage",
     "OutboxMessage",
     "Recording",
     "RefreshToken",
