@@ -21,8 +21,10 @@ from hotline.api.routers import (
     callbacks,
     health,
     intake,
+    notices,
     open311,
     public,
+    ratings,
     reference,
     stats,
     submissions,
@@ -58,7 +60,7 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     install_error_handlers(app)
     install_metrics(app)
     for module in (health, auth, work_orders, callbacks, stats, telephony, intake, public, submissions, admin,
-                   reference, open311):
+                   reference, open311, notices, ratings):
         app.include_router(module.router)
     app.include_router(work_orders.extensions)
     app.include_router(work_orders.supervisions)

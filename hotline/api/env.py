@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Protocol
 
 from hotline.callbacks.ports import CallbacksEnv
+from hotline.notifications.ports import DeliveryEnv
 from hotline.telephony.ports import Pbx, TelephonyEnv
 from hotline.voice.ports import VoiceEnv
 
 
-class ApiEnv(VoiceEnv, CallbacksEnv, TelephonyEnv, Protocol):
+class ApiEnv(VoiceEnv, CallbacksEnv, TelephonyEnv, DeliveryEnv, Protocol):
     @property
     def pbx(self) -> Pbx: ...
