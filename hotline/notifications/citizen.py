@@ -24,6 +24,7 @@ from hotline.text.masking import mask_numbers_in_text
 
 SUBJECTS = {"accepted": "受理通知", "dispatched": "转办通知", "extended": "延期通知", "completed": "办结通知",
             "redone": "重办通知"}
+DEPLOYMENT_CONSTANTS = frozenset({"status_url", "hotline", "ivr_key"})
 _LONG_NUMBER = re.compile(r"\d{7,}[0-9Xx]?")  # landlines, ID numbers, account numbers of anyone named in a result
 
 
@@ -66,8 +67,9 @@ class CitizenNotices:
 
     def accepted(self, order: WorkOrder) -> None:
         """受理: the held notice goes (after the quiet hours, unless the order is an emergency)."""
-        ids = self.rows.release_held(order.id, "accepted", self._not_before(order.tier))
-        if ids and self._not_before(order.tier) is None:
+        not_before = self._not_before(order.tier)
+        ids = self.rows.release_held(order.id, "accepted", not_before)
+        if not_before is None:
             self.outbox.deliver_soon(ids)
 
     def withdrawn(self, order_id: int) -> None:
@@ -126,8 +128,7 @@ class CitizenNotices:
         template = NoticeTemplate(self.config.templates[event].text)
         given = {**self._common(who.ticket_no), **values, **{name: SEAL_MARK.format(name) for name in sealed or {}}}
         not_before = None if hold else self._not_before(who.tier)
-        payload = {"params": {name: given[name] for name in template.variables if given.get(name)},
-                   "ticket_no": who.ticket_no}
+        payload = {"params": self._params(template, given), "ticket_no": who.ticket_no}
         if sealed:
             payload["sealed"] = {name: seal(self.env.secret, value) for name, value in sealed.items()}
         key = f"notice:{who.order_id}:{event}" + (f":{occurrence}" if occurrence else "")
@@ -139,6 +140,17 @@ class CitizenNotices:
         if not self.outbox.queue(rows):
             return None
         return not_before or self.now
+
+    def _params(self, template: NoticeTemplate, given: Mapping[str, str | None]) -> dict[str, str]:
+        """What a template SMS platform gets: the case's own values. The deployment's constants are written into
+        the registered template, and the rating link as its fixed prefix + {rate_token}: platforms refuse
+        links inside variables."""
+        params = {name: value for name in template.variables - DEPLOYMENT_CONSTANTS
+                  if (value := given.get(name))}
+        rate_url = params.pop("rate_url", None)
+        if rate_url and self.config.links.rate:
+            params["rate_token"] = rate_url.removeprefix(self.config.links.rate)
+        return params
 
     def _common(self, ticket_no: str) -> dict[str, str | None]:
         return {"ticket": ticket_no, "status_url": self.config.links.status, "hotline": self.config.citizen.hotline,
