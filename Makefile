@@ -37,6 +37,8 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_api.py
 	$(BIN)/python bench/bench_stats.py --orders 1000000
 	$(BIN)/python bench/bench_ami.py
+	$(BIN)/python bench/bench_notices.py
+	$(BIN)/python bench/bench_satisfaction.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

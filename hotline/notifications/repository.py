@@ -44,10 +44,10 @@ class OutboxRepository:
             # An attempt that never recorded its outcome (a crash) or timed out may have reached the provider.
             (OutboxMessage.last_outcome.in_(UNFINISHED) | ((OutboxMessage.attempts > 0)
                                                           & OutboxMessage.last_outcome.is_(None)), "unsure"),
-            else_="claimed"))
-        if rowcount(self.session.execute(stmt)) != 1:
-            return None
-        return self.session.get(OutboxMessage, message_id, populate_existing=True)
+            else_="claimed")).returning(OutboxMessage)
+        # The claimed row comes back from the UPDATE itself: one round trip, never a stale copy.
+        return self.session.scalars(stmt, execution_options={"populate_existing": True,
+                                                             "synchronize_session": False}).first()
 
     def finish(self, message_id: int, **values: Any) -> None:
         """Record one attempt's outcome on a message this worker claimed."""
