@@ -29,6 +29,13 @@ INTERFACE = "Local/1001@agent-sim/n"  # the member that answers in the captured 
 
 
 @pytest.fixture
+def config(config):
+    """A one-hour window for rating by SMS, so the callback desk's turn comes on the day of the call."""
+    satisfaction = config.notices.satisfaction.model_copy(update={"reply_window_hours": 1})
+    return config.model_copy(update={"notices": config.notices.model_copy(update={"satisfaction": satisfaction})})
+
+
+@pytest.fixture
 def browser():
     chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
     assert chromium and driver, "Debian's chromium and chromium-driver are needed (`make test` installs them)"
@@ -116,7 +123,9 @@ def test_a_call_goes_round_the_whole_centre(served, people, pbx, browser, tmp_pa
     s.click("#complete-form button")
     s.said("已办结")
 
-    # Callback desk: the next callback is this order; the citizen is not satisfied.
+    # Callback desk: no rating came by SMS within the reply window, so the next callback is this order;
+    # the citizen is not satisfied.
+    ctx.clock.advance(hours=ctx.config.notices.satisfaction.reply_window_hours)
     s.login("callback", "callbacks.html")
     s.click("#next")
     s.wait(EC.text_to_be_present_in_element((By.ID, "ticket"), ticket))
