@@ -41,6 +41,8 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_stats.py --orders 1000000
 	$(BIN)/python bench/bench_ami.py
 	$(BIN)/python bench/bench_knowledge.py --articles 100000
+	$(BIN)/python bench/bench_notices.py
+	$(BIN)/python bench/bench_satisfaction.py
 
 # Screenshots of every console at 1366×768 and 1920×1080 into docs/screenshots/ (SQLite run).
 screenshots: $(BIN)/.installed $(VENV)/.system

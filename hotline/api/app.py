@@ -24,8 +24,10 @@ from hotline.api.routers import (
     health,
     intake,
     knowledge,
+    notices,
     open311,
     public,
+    ratings,
     reference,
     stats,
     submissions,
@@ -63,7 +65,7 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.add_middleware(SecurityHeaders)
     install_metrics(app)
     for module in (health, auth, work_orders, callbacks, stats, telephony, intake, public, submissions, admin,
-                   reference, open311, knowledge):
+                   reference, open311, knowledge, notices, ratings):
         app.include_router(module.router)
     app.include_router(work_orders.extensions)
     app.include_router(work_orders.supervisions)

@@ -25,6 +25,12 @@ MESSAGES: dict[str, str] = {
     "queue_not_allowed": "您的岗位不能签入这个队列",
     "speech_synthesis_failed": "语音提示生成失败，请检查 espeak-ng 和 sox 后重试",
     "speech_tools_missing": "缺少生成语音提示的工具（espeak-ng、sox），请先安装",
+    "already_rated": "这件工单已经评价过了，感谢您的反馈",
+    "no_citizen": "这件工单没有登记市民的联系方式，无法发送通知",
+    "no_push_source": "该服务商不会推送这类消息",
+    "push_too_large": "推送的内容过大，已拒绝",
+    "rating_link_expired": "评价链接已过期，如需评价请拨打 12345",
+    "rating_link_unknown": "没有这个评价链接，请核对短信中的链接",
     "audiosocket_protocol": "实时音频流格式错误，本路转写已停止（通话不受影响）",
     "stream_id_invalid": "实时音频流的标识无效或签名不符，已拒绝",
     # general

@@ -58,6 +58,15 @@ class CallbackRepository:
             stmt = stmt.with_for_update(skip_locked=True).execution_options(populate_existing=True)
         return list(self.session.scalars(stmt))
 
+    def last_asked(self, citizen_id: int) -> Callback | None:
+        """The citizen's callback whose 办结 notice asked for a rating most recently (whatever its state), locked:
+        a reply answers that notice, never an older one."""
+        return self.session.scalars(
+            select(Callback).join(WorkOrder, WorkOrder.id == Callback.work_order_id)
+            .where(WorkOrder.citizen_id == citizen_id, Callback.by_message_until.is_not(None))
+            .order_by(Callback.created_at.desc(), Callback.id.desc()).limit(1)
+            .with_for_update(of=Callback).execution_options(populate_existing=True)).first()
+
     def due_for_dialling(self, now: dt.datetime, limit: int) -> list[Row]:
         """(callback id, phone) of due callbacks never tried by the automated survey and not in progress."""
         in_progress = select(CallbackAttempt.id).where(CallbackAttempt.callback_id == Callback.id,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from hotline.callbacks.repository import AttemptRepository, CallbackRepository
+from hotline.callbacks.survey import Recorded, SurveyAttempts
 from hotline.core.actor import SYSTEM, Actor
 from hotline.core.enums import (
     REACHED,
@@ -37,16 +37,8 @@ VERDICT_WORDS = {Verdict.SATISFIED: "满意", Verdict.BASICALLY_SATISFIED: "基�
                  Verdict.UNSATISFIED: "不满意", Verdict.UNREACHABLE: "未接通"}
 
 
-@dataclass(frozen=True)
-class Recorded:
-    callback: Callback
-    attempt: CallbackAttempt
-    order: WorkOrder
-    supervised: bool = False  # a 督办 was raised (repeated 不满意)
-
-
-class CallbackService:
-    """What callback staff (回访员), the scheduler and the automated survey do."""
+class CallbackService(SurveyAttempts):
+    """What callback staff (回访员), the scheduler and the automated survey (callbacks/survey.py) do."""
 
     def __init__(self, session: Session, ctx: DispatchEnv):
         self.session = session
@@ -76,7 +68,17 @@ class CallbackService:
             next_attempt_at=self.now, attempts=0,
             max_attempts=self.policy.attempts if lead else self.policy.light.attempts, created_at=self.now,
         )
-        return self.callbacks.add(callback)
+        self.callbacks.add(callback)
+        self._ask_citizen(order, callback, self.orders.departments.require(lead.department_id).name if lead else None)
+        return callback
+
+    def _ask_citizen(self, order: WorkOrder, callback: Callback, department: str | None) -> None:
+        """The 办结 notice; when it asks for a rating by message, staff call only after the reply window."""
+        rating = self.ctx.config.notices.satisfaction
+        goes_at = self.orders.notices.completed(order, callback.id, callback.round, department, rating.by_message)
+        if goes_at is not None and rating.by_message:
+            callback.by_message_until = goes_at + dt.timedelta(hours=rating.reply_window_hours)
+            callback.next_attempt_at = callback.by_message_until
 
     def schedule(self, limit: int = 500) -> int:
         """Move every completed order into the callback queue (run after each completion and periodically)."""
@@ -132,58 +134,7 @@ class CallbackService:
             require_text(comment, "citizen's words (why not satisfied)")
         callback = self._pending_for(order_id)
         attempt = self._attempt_slot(callback, attempt_no, STAFF, actor)
-        return self._apply(callback, attempt, actor, verdict, process, comment)
-
-    def begin_auto(self, callback_id: int) -> int | None:
-        """Reserve the next attempt for an automated survey call; None if it is not due or already made.
-        The (callback, attempt number) pair is unique, so the same attempt can never be dialled twice."""
-        callback = self.get(callback_id, lock=True)
-        if callback.status != PENDING or callback.next_attempt_at > self.now or self._open_attempt(callback):
-            return None
-        attempt_no = callback.attempts + 1
-        self.attempt_rows.add(CallbackAttempt(callback_id=callback.id, attempt_no=attempt_no, mode=AUTO,
-                                              started_at=self.now))
-        callback.attempts = attempt_no
-        self.session.flush()
-        return attempt_no
-
-    def reserve_auto(self, limit: int = 20) -> list[tuple[int, int, str]]:
-        """Reserve the next attempt of due callbacks for automated dialling: (callback, attempt, phone)."""
-        rows = self.callbacks.due_for_dialling(self.now, limit)
-        reserved = []
-        for callback_id, phone in rows:  # one automated try per callback; people make the rest
-            attempt = self.begin_auto(callback_id)
-            if attempt is not None:
-                reserved.append((callback_id, attempt, phone))
-        return reserved
-
-    def release_auto(self, callback_id: int, attempt_no: int) -> None:
-        """The call never reached Asterisk: give the reserved attempt back."""
-        callback = self.get(callback_id, lock=True)
-        attempt = self.attempt_rows.open_auto(callback_id, attempt_no)
-        if attempt is not None and callback.attempts == attempt_no:
-            self.attempt_rows.remove(attempt)
-            callback.attempts -= 1
-
-    def record_survey(self, callback_id: int, attempt_no: int, key: str | None) -> Recorded | None:
-        """The keypad answer of an automated call. No (or an unknown) key hands the callback back
-        to staff at once; the attempt stays on record without a verdict."""
-        callback = self.get(callback_id, lock=True)
-        attempt = self._auto_attempt(callback, attempt_no)
-        verdict = self.policy.automated.keys.get(key or "")
-        if verdict is None:  # the attempt stays open, now for staff to finish with a call of their own
-            attempt.mode = STAFF
-            attempt.comment = "自动回访未按键，转人工" if not key else f"自动回访按键 {key} 无效，转人工"
-            callback.next_attempt_at = self.now
-            return None
-        comment = "自动回访按键不满意" if verdict == Verdict.UNSATISFIED else None
-        return self._apply(callback, attempt, SYSTEM, Verdict(verdict), None, comment)
-
-    def auto_unreachable(self, callback_id: int, attempt_no: int, reason: str) -> Recorded:
-        """The automated call did not connect (no answer, busy, failed originate)."""
-        callback = self.get(callback_id, lock=True)
-        attempt = self._auto_attempt(callback, attempt_no)
-        return self._apply(callback, attempt, SYSTEM, Verdict.UNREACHABLE, None, reason)
+        return self.apply(callback, attempt, actor, verdict, process, comment)
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -198,8 +149,8 @@ class CallbackService:
         return callback
 
     def _attempt_slot(self, callback: Callback, attempt_no: int, mode: str, actor: Actor) -> CallbackAttempt:
-        self._require_pending(callback)
-        handed_over = self._open_attempt(callback)
+        self.require_pending(callback)
+        handed_over = self.open_attempt(callback)
         if handed_over is not None and handed_over.mode == STAFF and handed_over.attempt_no == attempt_no:
             handed_over.user_id = actor.user_id  # staff finishing an automated call the citizen left silent
             return handed_over
@@ -212,7 +163,10 @@ class CallbackService:
         if attempt_no != callback.attempts + 1:
             raise ConflictError(f"the next attempt of this callback is number {callback.attempts + 1}",
                                 details={"next_attempt": callback.attempts + 1}, error_id="attempt_out_of_order")
-        if callback.next_attempt_at > self.now:
+        # Waiting for the citizen's rating by message keeps a callback out of the queue, not out of reach:
+        # staff may still record what the citizen told them.
+        awaiting_message = callback.by_message_until is not None and callback.attempts == 0
+        if callback.next_attempt_at > self.now and not awaiting_message:
             raise ConflictError("the next attempt is due on another day",
                                 details={"next_attempt_at": self.ctx.sla.local_iso(callback.next_attempt_at)},
                                 error_id="attempt_not_due")
@@ -222,26 +176,21 @@ class CallbackService:
         callback.attempts = attempt_no
         return attempt
 
-    def _auto_attempt(self, callback: Callback, attempt_no: int) -> CallbackAttempt:
-        self._require_pending(callback)
-        attempt = self._open_attempt(callback)
-        if attempt is None or attempt.attempt_no != attempt_no or attempt.mode != AUTO:
-            raise ConflictError(f"automated attempt {attempt_no} is not awaiting an answer",
-                                error_id="attempt_not_open")
-        return attempt
-
-    def _open_attempt(self, callback: Callback) -> CallbackAttempt | None:
+    def open_attempt(self, callback: Callback) -> CallbackAttempt | None:
         return self.attempt_rows.open_for(callback.id)
 
-    def _require_pending(self, callback: Callback) -> None:
+    def require_pending(self, callback: Callback) -> None:
         if callback.status != PENDING:
             raise ConflictError(f"callback {callback.id} is finished ({callback.outcome}); the order is not awaiting "
                                 f"a callback", error_id="callback_finished")
 
-    def _apply(self, callback: Callback, attempt: CallbackAttempt, actor: Actor, verdict: Verdict,
-               process: Verdict | None, comment: str | None) -> Recorded:
+    def apply(self, callback: Callback, attempt: CallbackAttempt, actor: Actor, verdict: Verdict,
+              process: Verdict | None, comment: str | None) -> Recorded:
+        """Close an attempt with the citizen's verdict: 满意 closes the order, 不满意 redoes it, 未接通 waits a day."""
         now = self.now
         attempt.verdict, attempt.process_verdict, attempt.comment = verdict, process, comment
+        if attempt.mode in (STAFF, AUTO):  # a keypad attempt finished by staff counts as staff's
+            attempt.channel = attempt.mode
         attempt.finished_at = now
         order = self.orders.load(callback.work_order_id, actor)
         note = f"{VERDICT_WORDS[verdict]}" + (f"：{comment}" if comment else "")
@@ -280,13 +229,16 @@ class CallbackService:
         self.orders.advance(order, Action.REDO, actor, note=citizen_words, data=data, target=target)
         order.redo_count += 1
         order.completed_at = None
+        department = None
         if handled:
             departments = self.orders.departments
             lead = next(a for a in handled if a.role == AssignmentRole.LEAD)
             co = [departments.require(a.department_id) for a in handled if a is not lead]
             for a in handled:
                 a.active = False
-            self.orders.assign(order, departments.require(lead.department_id), co)
+            department = departments.require(lead.department_id)
+            self.orders.assign(order, department, co)
+        self.orders.notices.redone(order, department.name if department else None)
 
     def _supervise(self, order: WorkOrder, citizen_words: str) -> None:
         now = self.now

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import logging
 
+from hotline.callbacks.messages import MessageRatings
 from hotline.callbacks.ports import CallbacksEnv
 from hotline.callbacks.service import CallbackService
 from hotline.core.db import session_scope
 from hotline.core.errors import HotlineError
 from hotline.core.jobs import Runtime, job
+from hotline.notifications.delivery import NOTICE_FAILED
 from hotline.text.phones import PhoneError, dial_parts
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,14 @@ def schedule(runtime: Runtime, batch: int = 500) -> int:
         total += moved
         if moved < batch:
             return total
+
+
+@job(NOTICE_FAILED)
+def notice_failed(runtime: Runtime, message_id: int) -> bool:
+    """A citizen's notice could not be delivered: the order's history says so, and a rating that cannot come by
+    message is asked by phone now."""
+    with session_scope(runtime.session_factory) as session:
+        return MessageRatings(session, runtime.ctx).notice_failed(message_id)
 
 
 @job("hotline.callbacks.dial")

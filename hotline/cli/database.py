@@ -33,19 +33,23 @@ def db_upgrade(revision: str = "head") -> None:
 
 @config_app.command("check")
 def config_check() -> None:
-    """Validate every YAML file; print each problem as file: key: what is wrong."""
+    """Validate every YAML file and the notification providers; print each problem as file: key: what is wrong."""
     from hotline.core.config import load_config, walk_departments
     from hotline.core.settings import get_settings
+    from hotline.notifications.setup import providers_for
 
     settings = get_settings()
     try:
         config = load_config(settings.config_dir)
+        providers = providers_for(settings, config)
     except HotlineError as exc:
         fail(exc)
     departments = sum(1 for _ in walk_departments(config.departments.departments))
     typer.echo(f"{settings.config_dir}: ok — {departments} departments, "
                f"{len(config.categories.categories)} categories, {len(config.sla.tiers)} SLA tiers, "
                f"calendar overrides for {sorted(config.calendar.years) or 'no years'}")
+    typer.echo("notifications: " + ", ".join(f"{channel} → {provider.name}" for channel, provider in providers.items()
+                                             if channel != "log"))
 
 
 @config_app.command("load")

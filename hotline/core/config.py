@@ -14,6 +14,7 @@ from hotline.core.config_catalogue import CatalogueFile, catalogue_problems
 from hotline.core.config_knowledge import KnowledgeFile
 from hotline.core.enums import State, Tier
 from hotline.core.errors import ConfigError
+from hotline.core.notice_config import NoticesFile, template_problems
 
 
 class _Strict(BaseModel):
@@ -313,6 +314,7 @@ class HotlineConfig(_Strict):
     desk: DeskFile
     catalogue: CatalogueFile
     knowledge: KnowledgeFile
+    notices: NoticesFile
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories.categories if c.code == code), None)
@@ -331,6 +333,7 @@ FILES: dict[str, type[BaseModel]] = {
     "desk": DeskFile,
     "catalogue": CatalogueFile,
     "knowledge": KnowledgeFile,
+    "notices": NoticesFile,
 }
 
 
@@ -422,6 +425,10 @@ def _cross_checks(config: HotlineConfig, config_dir: Path) -> list[str]:
         if key != "default" and not any(c == key or c.startswith(key + ".") for c in category_codes):
             problems.append(f"{config_dir / 'desk.yaml'}: scripts.{key}: matches no category in categories.yaml")
     problems.extend(catalogue_problems(config.catalogue, set(seen), str(config_dir / "catalogue.yaml")))
+    notices = config_dir / "notices.yaml"
+    problems += [f"{notices}: {problem}" for problem in template_problems(config.notices)]
+    problems += [f"{notices}: staff.departments.{code}: no department with that code in departments.yaml"
+                 for code in config.notices.staff.departments if code not in seen]
     for year, spec in config.calendar.years.items():
         where = f"{config_dir / 'calendar.yaml'}: years.{year}"
         for field in ("holidays", "workdays"):

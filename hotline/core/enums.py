@@ -123,6 +123,16 @@ class CallbackKind(StrEnum):
 class AttemptMode(StrEnum):
     STAFF = "staff"
     AUTO = "auto"  # the automated keypad survey
+    MESSAGE = "message"  # the citizen rated by message, nobody called
+
+
+class AttemptChannel(StrEnum):
+    """Who obtained a verdict, counted apart in the rates."""
+
+    STAFF = "staff"  # a callback agent's call
+    AUTO = "auto"  # the keypad survey
+    SMS = "sms"  # a reply to the 办结 SMS
+    LINK = "link"  # the signed rating link
 
 
 class SupervisionKind(StrEnum):

@@ -1,7 +1,9 @@
-"""Passwords (argon2), signed tokens (short-lived access, rotating refresh) and API key hashing."""
+"""Passwords (argon2), signed tokens (short-lived access, rotating refresh), API key hashing, and sealing
+(authenticated encryption) of the few secrets a row must carry until they are delivered."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import secrets
@@ -11,6 +13,7 @@ from functools import lru_cache
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.fernet import Fernet, InvalidToken
 
 from hotline.core.errors import AuthenticationError
 
@@ -82,3 +85,20 @@ def new_api_key() -> str:
 
 def api_key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _sealing_key(secret: bytes) -> bytes:
+    return base64.urlsafe_b64encode(hashlib.sha256(b"hotline-sealing:" + secret).digest())
+
+
+def seal(secret: bytes, text: str) -> str:
+    """Encrypt and authenticate `text` (Fernet: AES-128-CBC + HMAC-SHA256) under a key derived from the secret."""
+    return Fernet(_sealing_key(secret)).encrypt(text.encode()).decode()
+
+
+def unseal(secret: bytes, token: str) -> str:
+    """The sealed text; ValueError when it was sealed under another secret or altered."""
+    try:
+        return Fernet(_sealing_key(secret)).decrypt(token.encode()).decode()
+    except (InvalidToken, ValueError):
+        raise ValueError("sealed value unreadable (altered, or sealed under another secret)") from None

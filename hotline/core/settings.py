@@ -6,9 +6,11 @@ import hashlib
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import SecretStr
+import yaml
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -31,7 +33,10 @@ class Settings(BaseSettings):
     # Redis redelivers a job whose worker died after this many seconds; outbox claims expire with it.
     job_visibility_timeout: int = 300
     sweep_interval_seconds: int = 60
-    notify_channels: list[str] = ["sms"]
+    # Providers per channel (sms, wechat, email, wecom, dingtalk), e.g. {"sms": {"provider": "aliyun_sms", …}}:
+    # JSON in HOTLINE_NOTIFICATIONS, or a YAML/JSON file. A channel without one writes to var/notifications.log.
+    notifications: dict[str, dict[str, Any]] = Field(default_factory=dict, repr=False)
+    notifications_file: Path | None = None
     # Asterisk manager (AMI) and the FastAGI IVR; no AMI host means telephony is not configured
     ami_host: str | None = None
     ami_port: int = 5038
@@ -70,6 +75,15 @@ class Settings(BaseSettings):
             return self.deployment
         redis_db = urlsplit(self.redis_url or "").path.strip("/") or "0"
         return hashlib.sha256(f"{self.database_url}|redis-db-{redis_db}".encode()).hexdigest()[:12]
+
+    def provider_settings(self) -> dict[str, dict[str, Any]]:
+        """The providers' sections: the file's, then HOTLINE_NOTIFICATIONS over them channel by channel."""
+        sections: dict[str, dict[str, Any]] = {}
+        if self.notifications_file is not None:
+            loaded = yaml.safe_load(self.notifications_file.read_text(encoding="utf-8")) or {}
+            sections.update(loaded if isinstance(loaded, dict) else {})
+        sections.update(self.notifications)
+        return sections
 
     def secret(self) -> bytes:
         """The signing secret; embedded mode keeps a generated one in var/secret.key."""

@@ -83,7 +83,7 @@ class DepartmentService:
         self.orders.supervisions.add(order.id, SupervisionKind.ARBITRATION, now, note=reason)
         subject, body = notices.arbitration(order, reason)
         self.orders.outbox.post(f"arbitration:{order.id}:{order.return_count}", notices.SUPERVISORS,
-                                subject, body, now, {"ticket_no": order.ticket_no})
+                                subject, body, now, {"ticket_no": order.ticket_no}, order.id)
 
     def _step(self, order_id: OrderRef, actor: Actor, action: Action, text: str | None = None) -> WorkOrder:
         order = self.orders.load(order_id, actor)

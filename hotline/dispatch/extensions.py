@@ -68,6 +68,7 @@ class ExtensionService:
             deadline = self._check_limit(order, request.days)
             deadline.due_at += dt.timedelta(days=request.days)
             deadline.warn_at = self.ctx.sla.warn_at(deadline.starts_at, deadline.due_at)
+            self.orders.notices.extended(order, request.id, request.days, deadline.due_at)
         now = self.orders.now
         request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
         request.decided_by_user_id, request.decided_at, request.decision_note = actor.user_id, now, note

@@ -33,8 +33,9 @@ from hotline.dispatch.repository import (
 )
 from hotline.dispatch.routing import Route
 from hotline.dispatch.schemas import WorkOrderDraft
-from hotline.dispatch.sla import Due
+from hotline.dispatch.sla import Due, TierDeadlines
 from hotline.models import Assignment, Deadline, Department, WorkOrder
+from hotline.notifications.citizen import CitizenNotices
 from hotline.notifications.outbox import Outbox
 
 CREATORS = frozenset({Role.OPERATOR, Role.HOTLINE_ADMIN, Role.CITIZEN, Role.LIAISON, Role.SYSTEM})
@@ -51,7 +52,8 @@ class WorkOrderService:
         self.departments = DepartmentRepository(session)
         self.deadlines = DeadlineRepository(session)
         self.supervisions = SupervisionRepository(session)
-        self.outbox = Outbox(session, ctx.settings.notify_channels)
+        self.outbox = Outbox(session, ctx.config.notices.staff)
+        self.notices = CitizenNotices(session, ctx)
 
     @property
     def now(self) -> dt.datetime:
@@ -64,7 +66,12 @@ class WorkOrderService:
         if actor.role not in CREATORS:
             raise PermissionDeniedError(f"a {actor.role.value} may not create work orders", error_id="role_not_allowed")
         category = self._category(draft.category_code)
-        return OrderCreator(self.session, self.ctx).create(draft, actor, category.tier if category else Tier.GENERAL)
+        tier = category.tier if category else Tier.GENERAL
+        created = OrderCreator(self.session, self.ctx).create(draft, actor, tier)
+        if created.extraction_code is not None:  # the code exists only now: the 受理 notice is written and held
+            self.notices.created(created.order_id, created.ticket_no, created.extraction_code, draft.citizen_phone,
+                                 draft.tier or tier)
+        return created
 
     def accept(self, order_id: OrderRef, actor: Actor, *, tier: Tier | None = None,
                category_code: str | None = None, place: str | None = None, note: str | None = None) -> WorkOrder:
@@ -79,6 +86,7 @@ class WorkOrderService:
         order.place = place or order.place
         order.accepted_at = self.now
         self.deadlines.close_open(order.id, [DeadlineKind.ACCEPT], DeadlineStatus.MET, self.now)
+        self.notices.accepted(order)
         return order
 
     def answer_directly(self, order_id: OrderRef, actor: Actor, answer: str, data: dict | None = None) -> WorkOrder:
@@ -96,6 +104,7 @@ class WorkOrderService:
         order = self.load(order_id, actor)
         require_text(reason, "reason")
         self.close(order, Action.MARK_INVALID, actor, CloseReason.INVALID, note=reason)
+        self.notices.withdrawn(order.id)
         return order
 
     def merge_duplicate(self, order_id: OrderRef, actor: Actor, parent_ticket: str) -> WorkOrder:
@@ -111,6 +120,7 @@ class WorkOrderService:
         self.close(order, Action.MERGE_DUPLICATE, actor, CloseReason.DUPLICATE,
                     data={"parent_ticket": parent.ticket_no})
         order.parent_id = parent.id
+        self.notices.withdrawn(order.id)
         return order
 
     def apply_transcript(self, order_id: OrderRef, actor: Actor, *, content: str, title: str | None,
@@ -151,7 +161,8 @@ class WorkOrderService:
         })
         if arbitration:
             self.supervisions.resolve(order.id, SupervisionKind.ARBITRATION, actor, self.now)
-        self.assign(order, lead, co)
+        due = self.assign(order, lead, co)
+        self.notices.dispatched(order, lead.name, [d.name for d in co], due.complete.at)
         return order
 
     @staticmethod
@@ -170,8 +181,8 @@ class WorkOrderService:
 
     # -- building blocks (also used by callbacks and extensions) ---------------------------
 
-    def assign(self, order: WorkOrder, lead: Department, co: list[Department]) -> None:
-        """Give the order to departments, start their clocks and tell them (after commit)."""
+    def assign(self, order: WorkOrder, lead: Department, co: list[Department]) -> TierDeadlines:
+        """Give the order to departments, start their clocks and tell them (after commit); the new deadlines."""
         now = self.now
         order.dispatched_at = order.dispatched_at or now
         shares = [(lead, AssignmentRole.LEAD)] + [(d, AssignmentRole.CO) for d in co]
@@ -186,9 +197,10 @@ class WorkOrderService:
         self.session.flush()
         self.outbox.post_many([
             (f"dispatch:{assignment.id}", notices.department(department.code),
-             *notices.dispatched(self.ctx, order, role, due.reply.at), {"ticket_no": order.ticket_no})
+             *notices.dispatched(self.ctx, order, role, due.reply.at), {"ticket_no": order.ticket_no}, order.id)
             for (department, role), assignment in zip(shares, new, strict=True)
         ], now)
+        return due
 
     def open_deadline(self, order: WorkOrder, kind: DeadlineKind, start: dt.datetime, due: Due,
                        department_id: int | None) -> Deadline:

@@ -39,7 +39,7 @@ class SlaSweep:
     def __init__(self, session: Session, ctx: DispatchEnv):
         self.session = session
         self.ctx = ctx
-        self.outbox = Outbox(session, ctx.settings.notify_channels)
+        self.outbox = Outbox(session, ctx.config.notices.staff)
         self.supervisions = SupervisionRepository(session)
 
     def run_batch(self, now: dt.datetime, batch: int = BATCH) -> SweepResult:
@@ -85,7 +85,8 @@ class SlaSweep:
             ticket_no = tickets[r.work_order_id]
             subject, body = write(self.ctx, ticket_no, r.kind, r.due_at)
             recipient = notices.department(codes[r.department_id]) if r.department_id else notices.OPERATORS
-            messages.append((f"{kind}:{r.id}", recipient, subject, body, {"ticket_no": ticket_no}))
+            messages.append((f"{kind}:{r.id}", recipient, subject, body, {"ticket_no": ticket_no}, r.work_order_id))
             if kind == "overdue":
-                messages.append((f"supervise:{r.id}", notices.SUPERVISORS, subject, body, {"ticket_no": ticket_no}))
+                messages.append((f"supervise:{r.id}", notices.SUPERVISORS, subject, body, {"ticket_no": ticket_no},
+                                 r.work_order_id))
         self.outbox.post_many(messages, now)

@@ -32,7 +32,7 @@ class ReviewSweep:
         self.env = env
         self.articles = ArticleRepository(session)
         self.service = KnowledgeService(session, env)
-        self.outbox = Outbox(session, env.settings.notify_channels)
+        self.outbox = Outbox(session, env.config.notices.staff)
         self.policy = env.config.knowledge.review
 
     def run(self, limit: int = 500) -> Swept:

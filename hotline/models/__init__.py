@@ -20,7 +20,7 @@ from hotline.models.knowledge import (
     SearchTerm,
     SearchText,
 )
-from hotline.models.outbox import OutboxMessage
+from hotline.models.outbox import DeliveryReceiptRow, InboundMessage, OutboxMessage
 from hotline.models.stats import DailyCounter, RolledUpDay
 from hotline.models.supervision import Supervision
 from hotline.models.transcript import Transcript
@@ -46,10 +46,12 @@ __all__ = [
     "Citizen",
     "DailyCounter",
     "Deadline",
+    "DeliveryReceiptRow",
     "Department",
     "Evidence",
     "ExtensionRequest",
     "Feedback",
+    "InboundMessage",
     "OutboxMessage",
     "Recording",
     "RefreshToken",

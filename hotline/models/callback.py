@@ -36,6 +36,8 @@ class Callback(Base):
     created_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(String(24))
+    # The citizen was asked to rate by message (reply or link) and may do so until then; staff call after it.
+    by_message_until: Mapped[datetime | None]
 
 
 class CallbackAttempt(Base):
@@ -48,7 +50,9 @@ class CallbackAttempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     callback_id: Mapped[int] = mapped_column(ForeignKey("callbacks.id"))
     attempt_no: Mapped[int]
-    mode: Mapped[str] = mapped_column(String(8))  # staff | auto
+    mode: Mapped[str] = mapped_column(String(8))  # staff | auto | message
+    # Who got the verdict, for the rates: staff | auto (keypad survey) | sms (a reply) | link (the rating page)
+    channel: Mapped[str] = mapped_column(String(8), default="staff", server_default="staff")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]

@@ -17,3 +17,4 @@ class Citizen(Base):
     phone: Mapped[str | None] = mapped_column(String(32), unique=True)
     name: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime]
+    notices_opted_out_at: Mapped[datetime | None]  # the citizen asked for no more notices (回复TD退订)

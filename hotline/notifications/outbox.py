@@ -1,89 +1,105 @@
-"""The outbox: a message is a row written with the change that caused it, delivered at most once
-per claim, and re-claimed only after the claim's lease has run out."""
+"""The outbox: a message is a row written with the change that caused it, delivered at most once per claim, and
+re-claimed only after the claim's lease has run out. Staff messages name a logical recipient (a department, a
+role) that config/notices.yaml turns into the channels its readers chose."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from hotline.core.db import dialect_insert, rowcount
 from hotline.core.jobs import enqueue
-from hotline.models import OutboxMessage
+from hotline.core.notice_config import StaffAddress, StaffRouting
+from hotline.notifications.repository import OutboxRepository
 
 MAX_ATTEMPTS = 8
 DELIVER = "hotline.notifications.deliver"
+SEAL_MARK = "⟦{}⟧"  # where a sealed value stands in body and params until the delivery job opens it
+
+
+@dataclass(frozen=True)
+class Address:
+    channel: str
+    to: str
+
+
+class StaffMessage(NamedTuple):
+    key: str
+    recipient: str  # department:<code>, role:supervisor, role:operator
+    subject: str
+    body: str
+    payload: dict | None = None
+    work_order_id: int | None = None
+
+
+def route(routing: StaffRouting, recipient: str) -> list[Address]:
+    """The channels a logical recipient reads; `log` keeps the logical name as its address."""
+    kind, _, name = recipient.partition(":")
+    chosen: Sequence[StaffAddress] = routing.fallback
+    if kind == "department" and name in routing.departments:
+        chosen = routing.departments[name]
+    elif kind == "role" and name in routing.roles:
+        chosen = routing.roles[name]
+    return [Address(a.channel, a.to or recipient) for a in chosen]
+
+
+def dedupe_keys(key: str, addresses: Sequence[Address]) -> list[str]:
+    """key:channel, numbered when one recipient reads a channel at more than one address."""
+    seen: dict[str, int] = {}
+    out = []
+    for address in addresses:
+        n = seen.get(address.channel, 0)
+        seen[address.channel] = n + 1
+        out.append(f"{key}:{address.channel}" + (f":{n}" if n else ""))
+    return out
 
 
 class Outbox:
-    def __init__(self, session: Session, channels: Sequence[str]):
+    def __init__(self, session: Session, routing: StaffRouting):
         self.session = session
-        self.channels = list(channels)
+        self.routing = routing
+        self.rows = OutboxRepository(session)
 
     def post(self, key: str, recipient: str, subject: str, body: str, at: dt.datetime,
-             payload: dict | None = None) -> list[int]:
-        """Queue one message per configured channel; a key already posted is not posted again."""
-        return self.post_many([(key, recipient, subject, body, payload)], at)
+             payload: dict | None = None, work_order_id: int | None = None) -> list[int]:
+        """Queue one staff message on each channel its recipient reads; a key already posted is not posted again."""
+        return self.post_many([StaffMessage(key, recipient, subject, body, payload, work_order_id)], at)
 
-    def post_many(self, messages: Sequence[tuple[str, str, str, str, dict | None]], at: dt.datetime) -> list[int]:
-        """Queue many messages in one statement; each new row gets a delivery job after commit."""
-        rows = [dict(dedupe_key=f"{key}:{channel}", channel=channel, recipient=recipient, subject=subject,
-                     body=body, payload=payload, status="pending", attempts=0, created_at=at)
-                for key, recipient, subject, body, payload in messages for channel in self.channels]
-        if not rows:
-            return []
-        stmt = (dialect_insert(self.session, OutboxMessage)
-                .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key]).returning(OutboxMessage.id))
-        ids = sorted(self.session.scalars(stmt, rows).all())
-        for new_id in ids:
-            enqueue(self.session, DELIVER, new_id)
-        return ids
+    def post_many(self, messages: Sequence[StaffMessage | tuple], at: dt.datetime) -> list[int]:
+        """Queue many staff messages in one statement; each new row gets a delivery job after commit."""
+        rows = []
+        for message in (StaffMessage(*m) for m in messages):
+            addresses = route(self.routing, message.recipient)
+            rows += [dict(dedupe_key=dedupe_key, channel=address.channel, recipient=address.to,
+                          subject=message.subject, body=message.body, payload=message.payload, status="pending",
+                          attempts=0, created_at=at, audience="staff", work_order_id=message.work_order_id)
+                     for address, dedupe_key in zip(addresses, dedupe_keys(message.key, addresses), strict=True)]
+        return self.queue(rows)
 
+    def queue(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert rows; those pending and due now get their delivery job, the rest wait (held, quiet hours)."""
+        due = {row["dedupe_key"] for row in rows if row["status"] == "pending" and row.get("not_before") is None}
+        new = self.rows.insert(rows)
+        for dedupe_key, new_id in sorted(new.items(), key=lambda item: item[1]):
+            if dedupe_key in due:
+                enqueue(self.session, DELIVER, new_id)
+        return sorted(new.values())
 
-class OutboxRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
-    def claim(self, message_id: int, now: dt.datetime, lease: dt.timedelta) -> OutboxMessage | None:
-        """Take a message for delivery unless it is sent, failed, or claimed by a live worker."""
-        stmt = update(OutboxMessage).where(
-            OutboxMessage.id == message_id,
-            or_(OutboxMessage.status == "pending",
-                (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - lease)),
-        ).values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
-        if rowcount(self.session.execute(stmt)) != 1:
-            return None
-        return self.session.get(OutboxMessage, message_id, populate_existing=True)
-
-    def mark_sent(self, message_id: int, now: dt.datetime) -> None:
-        self.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
-                             .values(status="sent", sent_at=now, last_error=None))
-
-    def mark_failed(self, message_id: int, reason: str, permanent: bool) -> None:
-        self.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
-            status="failed" if permanent else "pending", last_error=reason[:2000]))
-
-    def due_for_recovery(self, now: dt.datetime, age: dt.timedelta, lease: dt.timedelta,
-                         limit: int = 500) -> Sequence[int]:
-        stmt = select(OutboxMessage.id).where(
-            or_((OutboxMessage.status == "pending") & (OutboxMessage.created_at < now - age),
-                (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - lease)),
-        ).order_by(OutboxMessage.id).limit(limit)
-        return self.session.scalars(stmt).all()
+    def deliver_soon(self, message_ids: Sequence[int]) -> None:
+        for message_id in message_ids:
+            enqueue(self.session, DELIVER, message_id)
 
 
 def resend(session: Session, message_ids: Sequence[int]) -> list[int]:
     """Put failed or sent messages back in line (a citizen or department says nothing arrived)."""
-    stmt = (update(OutboxMessage).where(OutboxMessage.id.in_(list(message_ids)), OutboxMessage.status != "sending")
-            .values(status="pending", claimed_at=None).returning(OutboxMessage.id))
-    ids = sorted(session.scalars(stmt).all())
+    ids = OutboxRepository(session).resend(message_ids)
     for message_id in ids:
         enqueue(session, DELIVER, message_id)
     return ids
 
 
 def failed_ids(session: Session, limit: int = 1000) -> list[int]:
-    stmt = select(OutboxMessage.id).where(OutboxMessage.status == "failed").order_by(OutboxMessage.id).limit(limit)
-    return list(session.scalars(stmt))
+    return OutboxRepository(session).failed_ids(limit)

@@ -1,4 +1,4 @@
-"""Process wiring: settings, validated config, clock, calendar, SLA policy, router, notifiers, the PBX,
+"""Process wiring: settings, validated config, clock, calendar, SLA policy, router, notification providers, the PBX,
 the live notifier and the job queue — built in one place per process and handed to the domains,
 each of which sees it only through the small Protocol it declares."""
 
@@ -21,7 +21,8 @@ from hotline.dispatch.sla import SlaPolicy
 from hotline.live.after_commit import install_live_after_commit
 from hotline.live.bus import bus_for
 from hotline.live.notifier import LiveNotifier
-from hotline.notifications.ports import Notifier, notifiers_for
+from hotline.notifications.providers.base import Provider
+from hotline.notifications.setup import providers_for
 from hotline.telephony.pbx import AmiPbx
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class Context:
     sla: SlaPolicy
     router: Router
     secret: bytes
-    notifiers: dict[str, Notifier]
+    providers: dict[str, Provider]
     pbx: AmiPbx
     live: LiveNotifier
 
@@ -79,7 +80,7 @@ def build_context(settings: Settings | None = None, *, clock: Clock | None = Non
         sla=SlaPolicy(config.sla, calendar, settings.timezone),
         router=Router(config),
         secret=settings.secret(),
-        notifiers=notifiers_for(settings.var_dir),
+        providers=providers_for(settings, config),
         pbx=AmiPbx.from_settings(settings),
         live=LiveNotifier(bus_for(settings.redis_url, settings.namespace)),
     )

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Integer, Select, and_, case, cast, func, literal, null, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
-from hotline.core.enums import REACHED, AssignmentRole, DeadlineStatus, Verdict
+from hotline.core.enums import REACHED, AssignmentRole, AttemptChannel, DeadlineStatus, Verdict
 from hotline.models import Assignment, Callback, CallbackAttempt, Deadline, WorkOrder, WorkOrderEvent
 
 Source = Callable[["Dialect"], Select]
@@ -98,10 +98,16 @@ def _callbacks(d: Dialect) -> list[Select]:
     joined = CallbackAttempt.__table__.join(Callback.__table__, Callback.id == CallbackAttempt.callback_id)
     at, department = CallbackAttempt.finished_at, Callback.department_id
 
-    def verdicts(metric: str, column, values) -> Select:
-        return _count(d, metric, at, department, column.in_([str(v) for v in values]), froms=joined)
+    def verdicts(metric: str, column, values, *where) -> Select:
+        return _count(d, metric, at, department, column.in_([str(v) for v in values]), *where, froms=joined)
 
+    # Each channel apart: an agent's call, the keypad survey, a reply to the SMS, the rating link.
+    by_channel = [stmt for channel in AttemptChannel for stmt in (
+        verdicts(f"reached_{channel}", CallbackAttempt.verdict, REACHED, CallbackAttempt.channel == channel),
+        verdicts(f"content_{channel}", CallbackAttempt.verdict, SATISFIED_VERDICTS, CallbackAttempt.channel == channel),
+    )]
     return [
+        *by_channel,
         verdicts("callbacks_reached", CallbackAttempt.verdict, REACHED),
         verdicts("satisfied", CallbackAttempt.verdict, [Verdict.SATISFIED]),
         verdicts("basically_satisfied", CallbackAttempt.verdict, [Verdict.BASICALLY_SATISFIED]),

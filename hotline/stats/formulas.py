@@ -33,6 +33,14 @@ COUNTERS: dict[str, str] = {
     "unreachable": "未接通",
     "process_asked": "过程满意度已问",
     "process_satisfied": "过程满意",
+    "reached_staff": "人工回访接通",
+    "reached_auto": "自动语音回访接通",
+    "reached_sms": "短信回复评价",
+    "reached_link": "链接评价",
+    "content_staff": "人工回访满意（含基本满意）",
+    "content_auto": "自动语音回访满意（含基本满意）",
+    "content_sms": "短信回复满意（含基本满意）",
+    "content_link": "链接评价满意（含基本满意）",
 }
 
 
@@ -62,6 +70,11 @@ RATES: tuple[Rate, ...] = (
     Rate("complete_on_time_rate", "按时办结率", ("complete_on_time",), ("complete_due",)),
     Rate("satisfaction_rate", "满意率", ("satisfied", "basically_satisfied"), ("callbacks_reached",)),
     Rate("process_satisfaction_rate", "过程满意率", ("process_satisfied",), ("process_asked",)),
+    Rate("satisfaction_rate_staff", "满意率（人工回访）", ("content_staff",), ("reached_staff",)),
+    Rate("satisfaction_rate_auto", "满意率（自动语音）", ("content_auto",), ("reached_auto",)),
+    Rate("satisfaction_rate_sms", "满意率（短信回复）", ("content_sms",), ("reached_sms",)),
+    Rate("satisfaction_rate_link", "满意率（链接评价）", ("content_link",), ("reached_link",)),
+    Rate("message_share", "短信/链接评价占比", ("reached_sms", "reached_link"), ("callbacks_reached",)),
     Rate("redo_rate", "重办率", ("unsatisfied",), ("completed", "answered_directly"), lower_is_better=True),
     Rate("return_rate", "回退率", ("returned",), ("dispatched",), lower_is_better=True),
 )

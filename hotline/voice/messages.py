@@ -73,6 +73,7 @@ class VoiceMessages:
         if code is None:  # the IVR asked twice for the same call: give the order a new code to read out
             code = tickets.new_extraction_code()
             created.order.extraction_code_hash = tickets.hash_extraction_code(self.env.secret, created.ticket_no, code)
+            self.orders.notices.code_reissued(created.order_id, code)
         local = local_path(self.env.settings.recordings_dir, asterisk_path)
         recording_id = RecordingRepository(self.session).register(
             str(local), RecordingKind.MESSAGE, linkedid, created.order_id, self.env.clock.now())

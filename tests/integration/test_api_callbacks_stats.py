@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hotline.core import security
 from tests.integration.conftest import new_order, step
 
 
@@ -20,10 +21,19 @@ def worked_order(api, people) -> str:
     return ticket
 
 
-def test_completed_order_is_called_back_and_unsatisfied_goes_back_to_the_department(api, people, queue):
+def signed_in_again(ctx, people) -> None:
+    for person in people.values():
+        token, _ = security.issue(ctx.secret, person.user_id, "access", ctx.clock.now())
+        person.headers["Authorization"] = f"Bearer {token}"
+
+
+def test_completed_order_is_called_back_and_unsatisfied_goes_back_to_the_department(api, people, queue, ctx):
     ticket = worked_order(api, people)
     queue.drain()  # the scheduling job sent after completion
     desk = people["callback"].headers
+    assert api.get("/api/v1/callbacks/due", headers=desk).json() == []  # the citizen may rate by message first
+    ctx.clock.advance(hours=24)  # no rating came within the reply window: the desk calls
+    signed_in_again(ctx, people)
     due = api.get("/api/v1/callbacks/due", headers=desk).json()
     assert [c["ticket_no"] for c in due] == [ticket] and due[0]["next_attempt"] == 1
     taken = api.post("/api/v1/callbacks/next", headers=desk).json()
@@ -42,7 +52,7 @@ def test_completed_order_is_called_back_and_unsatisfied_goes_back_to_the_departm
         [(1, "unsatisfied", "basically_satisfied")]
     assert api.post("/api/v1/callbacks/next", headers=desk).json() == {"callback": None, "order": None}
 
-    rates = api.get("/api/v1/stats/rates?from=2026-11-23&to=2026-11-23", headers=people["supervisor"].headers).json()
+    rates = api.get("/api/v1/stats/rates?from=2026-11-23&to=2026-11-24", headers=people["supervisor"].headers).json()
     assert rates["counts"]["completed"] == 1 and rates["counts"]["unsatisfied"] == 1
     assert rates["counts"]["dispatched"] == 2  # the first dispatch and the redo
     assert rates["rates"]["satisfaction_rate"] == 0.0 and rates["rates"]["process_satisfaction_rate"] == 1.0

@@ -35,6 +35,8 @@ def auto(pbx, settings, clock, config, session_factory):
 def test_due_callback_is_originated_once_and_the_keypad_answer_closes_the_order(auto, pbx, session_factory):
     with session_scope(session_factory) as s:
         order_id = order_in(State.CALLBACK_PENDING, s, auto.ctx).id
+    assert dial(auto) == 0  # the citizen may still rate by message
+    auto.ctx.clock.advance(hours=24)  # the reply window passed without a rating by message
     assert dial(auto) == 1
     assert dial(auto) == 0  # the reserved attempt is never dialled again
     originate = [a for a in pbx.actions if a.get("Action") == "Originate"]
@@ -61,6 +63,7 @@ def test_failed_originate_counts_as_unreachable_from_the_event(auto, pbx, sessio
     pbx.originate_result = "Failure"
     with session_scope(session_factory) as s:
         order_id = order_in(State.CALLBACK_PENDING, s, auto.ctx).id
+    auto.ctx.clock.advance(hours=24)  # the reply window passed without a rating by message
     listener = AmiListener("127.0.0.1", pbx.port, pbx.username, pbx.secret,
                            ami_sinks(auto)).start()
     try:
@@ -78,6 +81,7 @@ def test_failed_originate_counts_as_unreachable_from_the_event(auto, pbx, sessio
 def test_asterisk_unreachable_gives_the_attempt_back(auto, pbx, session_factory):
     with session_scope(session_factory) as s:
         order_in(State.CALLBACK_PENDING, s, auto.ctx)
+    auto.ctx.clock.advance(hours=24)  # the reply window passed without a rating by message
     away = dataclasses.replace(auto, ctx=build_context(
         auto.ctx.settings.model_copy(update={"ami_port": 1}), clock=auto.ctx.clock, config=auto.ctx.config))
     assert dial(away) == 0
@@ -89,6 +93,7 @@ def test_asterisk_unreachable_gives_the_attempt_back(auto, pbx, session_factory)
 def test_a_number_with_an_extension_is_dialled_plain_and_the_extension_keyed_in(auto, pbx, session_factory):
     with session_scope(session_factory) as s:
         order_in(State.CALLBACK_PENDING, s, auto.ctx, citizen_phone="+86 10 1234 5678 转 8001")
+    auto.ctx.clock.advance(hours=24)  # the reply window passed without a rating by message
     assert dial(auto) == 1
     originate = next(a for a in pbx.actions if a.get("Action") == "Originate")
     assert originate["Channel"] == "Local/01012345678@hotline-out"

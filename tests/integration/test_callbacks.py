@@ -104,7 +104,7 @@ def test_unsatisfied_redoes_with_the_same_department_and_the_second_raises_a_sup
     assert again.supervised and order.redo_count == 2
     supervision = session.scalars(select(Supervision).where(Supervision.kind == "redo")).one()
     assert "晚上还是没水" in supervision.note
-    assert count(session, OutboxMessage, OutboxMessage.recipient == "role:supervisor") == 1
+    assert count(session, OutboxMessage, OutboxMessage.recipient == "supervisors") == 1
 
 
 def test_directly_answered_consultation_gets_a_light_callback(session, ctx):
@@ -156,6 +156,7 @@ def test_verdict_on_an_order_not_awaiting_callback_and_second_verdict_for_an_att
 def test_taking_the_next_callback_hides_it_from_colleagues_until_the_claim_lapses(session, ctx, clock):
     a = order_in(State.CALLBACK_PENDING, session, ctx)
     b = order_in(State.CALLBACK_PENDING, session, ctx)
+    clock.advance(hours=ctx.config.notices.satisfaction.reply_window_hours)  # no rating came by message
     service = CallbackService(session, ctx)
     me, colleague = Actor(Role.CALLBACK_STAFF, user_id=None), Actor(Role.CALLBACK_STAFF, user_id=None)
     # user ids matter for claims: give the two members of staff distinct ones
@@ -175,8 +176,9 @@ def test_taking_the_next_callback_hides_it_from_colleagues_until_the_claim_lapse
     assert len(service.due(actor=colleague)) == 2
 
 
-def test_automated_survey_attempt_is_made_once_and_keys_map_to_verdicts(session, ctx):
+def test_automated_survey_attempt_is_made_once_and_keys_map_to_verdicts(session, ctx, clock):
     order = order_in(State.CALLBACK_PENDING, session, ctx)
+    clock.advance(hours=ctx.config.notices.satisfaction.reply_window_hours)  # no rating came by message
     service = CallbackService(session, ctx)
     callback = service.current_for(order.id)
     assert service.begin_auto(callback.id) == 1
@@ -190,8 +192,9 @@ def test_automated_survey_attempt_is_made_once_and_keys_map_to_verdicts(session,
         service.record_survey(callback.id, 1, "1")  # a second answer for the same attempt
 
 
-def test_silent_survey_hands_the_callback_to_staff_who_finish_the_same_attempt(session, ctx):
+def test_silent_survey_hands_the_callback_to_staff_who_finish_the_same_attempt(session, ctx, clock):
     order = order_in(State.CALLBACK_PENDING, session, ctx)
+    clock.advance(hours=ctx.config.notices.satisfaction.reply_window_hours)  # no rating came by message
     service = CallbackService(session, ctx)
     callback = service.current_for(order.id)
     attempt = service.begin_auto(callback.id)
@@ -202,8 +205,9 @@ def test_silent_survey_hands_the_callback_to_staff_who_finish_the_same_attempt(s
     assert count(session, CallbackAttempt) == 1
 
 
-def test_failed_automated_call_counts_as_unreachable(session, ctx):
+def test_failed_automated_call_counts_as_unreachable(session, ctx, clock):
     order = order_in(State.CALLBACK_PENDING, session, ctx)
+    clock.advance(hours=ctx.config.notices.satisfaction.reply_window_hours)  # no rating came by message
     service = CallbackService(session, ctx)
     callback = service.current_for(order.id)
     done = service.auto_unreachable(callback.id, service.begin_auto(callback.id), "无人接听")

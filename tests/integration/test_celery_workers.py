@@ -121,18 +121,19 @@ def test_dispatch_notice_goes_through_redis_and_a_real_worker(ctx, session_facto
     workers()
     runtime = open_runtime(ctx, CeleryQueue(celery_app(settings.model_copy(update={"redis_url": redis_url}))))
     with session_scope(runtime.session_factory) as s:
-        order_id = order_in(State.ACCEPTED, s, ctx).id
+        order_id = order_in(State.ACCEPTED, s, ctx, citizen_phone=None).id
     with session_scope(runtime.session_factory) as s:
         WorkOrderService(s, ctx).dispatch(order_id, OPERATOR, WATER)
     wait_for(lambda: outbox_row(session_factory, 1).status == "sent", 30, "delivery")
     [line] = sent(settings)
-    assert line["recipient"] == f"department:{WATER}" and line["key"].startswith("dispatch:")
+    assert line["recipient"] == "water" and line["key"].startswith("dispatch:")
     runtime.session_factory.kw["bind"].dispose()
 
 
 def test_worker_killed_mid_task_runs_it_again_and_sends_once(ctx, session_factory, engine, redis_url, workers, settings):
     with session_scope(session_factory) as s:  # committed without a job: we send the job by hand below
-        [message_id] = Outbox(s, ["sms"]).post("killed:1", "department:371500-WATER", "主题", "正文", ctx.clock.now())
+        [message_id] = Outbox(s, ctx.config.notices.staff).post("killed:1", "role:operator", "主题", "正文",
+                                                                ctx.clock.now())
     first = workers()
     blocker = engine.connect()
     blocker.begin()
@@ -151,7 +152,7 @@ def test_worker_killed_mid_task_runs_it_again_and_sends_once(ctx, session_factor
     assert outbox_row(session_factory, message_id).status == "pending"
     second = workers()
     wait_for(lambda: outbox_row(session_factory, message_id).status == "sent", 60, "redelivery", second)
-    assert [line["key"] for line in sent(settings)] == ["killed:1:sms"]
+    assert [line["key"] for line in sent(settings)] == ["killed:1:log"]
     assert outbox_row(session_factory, message_id).attempts == 1
 
 

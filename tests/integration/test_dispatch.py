@@ -18,7 +18,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def outbox(session):
-    return session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    """Messages to staff (citizens' notices are tested in test_citizen_notices.py)."""
+    return session.scalars(select(OutboxMessage).where(OutboxMessage.audience == "staff")
+                           .order_by(OutboxMessage.id)).all()
 
 
 def test_dispatch_without_a_department_follows_the_rules_and_records_why(session, ctx):
@@ -32,7 +34,8 @@ def test_dispatch_without_a_department_follows_the_rules_and_records_why(session
     event = WorkOrderRepository(session).events(order.id)[-1]
     assert event.data["suggested"] == "371500-GAS" and event.data["overridden"] is False
     recipients = [m.recipient for m in outbox(session)]
-    assert recipients == ["department:371500-GAS", "department:371500-YJJ", "department:371502001"]
+    # the gas company reads its 钉钉 robot; departments that chose no channel get the fallback (the log)
+    assert recipients == ["gas", "department:371500-YJJ", "department:371502001"]
     assert order.ticket_no in outbox(session)[0].body and "前签收并反馈" in outbox(session)[0].body
 
 
@@ -61,7 +64,7 @@ def test_second_return_goes_to_a_supervisor_who_alone_redispatches(session, ctx)
     session.flush()
     [arbitration] = SupervisionRepository(session).open_for(order.id, "arbitration")
     assert arbitration.note == "属于供水企业职责"
-    assert outbox(session)[-1].recipient == "role:supervisor" and "退回 2 次" in outbox(session)[-1].body
+    assert outbox(session)[-1].recipient == "supervisors" and "退回 2 次" in outbox(session)[-1].body
     with pytest.raises(PermissionDeniedError, match="awaits a supervisor"):
         service.dispatch(order.id, OPERATOR, WATER)
     service.dispatch(order.id, SUPERVISOR, WATER, reason="经裁定，供水管网由水务集团负责")

@@ -66,6 +66,9 @@ CITY_COUNTS = {
     "completed": 2, "handling_seconds": 28 * 3600,
     "callbacks_reached": 3, "satisfied": 1, "basically_satisfied": 1, "unsatisfied": 1, "unreachable": 0,
     "process_asked": 1, "process_satisfied": 1,
+    # every verdict came from an agent's call: none by keypad, SMS reply or rating link
+    "reached_staff": 3, "content_staff": 2, "reached_auto": 0, "content_auto": 0, "reached_sms": 0,
+    "content_sms": 0, "reached_link": 0, "content_link": 0,
 }
 
 
@@ -79,7 +82,8 @@ def test_a_known_week_gives_exactly_the_expected_counts_and_rates(session_factor
         "acceptance_rate": round(5 / 6, 4), "reply_on_time_rate": 0.25, "completion_rate": 0.5,
         "complete_on_time_rate": round(2 / 3, 4), "satisfaction_rate": round(2 / 3, 4),
         "process_satisfaction_rate": 1.0, "redo_rate": round(1 / 3, 4), "return_rate": 0.2,
-        "avg_handling_hours": 14.0,
+        "avg_handling_hours": 14.0, "satisfaction_rate_staff": round(2 / 3, 4), "satisfaction_rate_auto": None,
+        "satisfaction_rate_sms": None, "satisfaction_rate_link": None, "message_share": 0.0,
     }
 
 

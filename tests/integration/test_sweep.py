@@ -29,7 +29,7 @@ def test_nearing_deadline_turns_yellow_and_reminds_the_department_once(session, 
     assert (result.warned, result.overdue) == (1, 0)
     assert lights(session, order.id) == {"reply": "yellow", "complete": "green"}
     [message] = session.scalars(select(OutboxMessage)).all()[-1:]
-    assert message.recipient == f"department:{WATER}" and "催办" in message.body and order.ticket_no in message.body
+    assert message.recipient == "water" and "催办" in message.body and order.ticket_no in message.body
     again = SlaSweep(session, ctx).run_batch(clock.now())
     assert (again.warned, again.overdue) == (0, 0)
     assert count(session, Reminder) == 1
@@ -45,8 +45,8 @@ def test_missed_deadline_turns_red_and_raises_one_supervision(session, ctx, cloc
     assert count(session, Supervision, Supervision.kind == "overdue") == 1
     keys = {m.dedupe_key: m.recipient for m in session.scalars(select(OutboxMessage))}
     deadline_id = session.scalar(select(Deadline.id).where(Deadline.kind == "reply"))
-    assert keys[f"overdue:{deadline_id}:sms"] == f"department:{WATER}"
-    assert keys[f"supervise:{deadline_id}:sms"] == "role:supervisor"
+    assert keys[f"overdue:{deadline_id}:wecom"] == "water"  # each reads the channel notices.yaml gives it
+    assert keys[f"supervise:{deadline_id}:dingtalk"] == "supervisors"
     assert SlaSweep(session, ctx).run_batch(clock.now()).overdue == 0
     assert count(session, Supervision) == 1
 

@@ -44,8 +44,9 @@ def present(session: Session, service: CallbackService, callback: Callback) -> C
     return CallbackOut(
         ticket_no=order.ticket_no, title=order.title, kind=callback.kind, round=callback.round, status=callback.status,
         outcome=callback.outcome, department_code=department.code if department else None, due_at=callback.due_at,
+        by_message_until=callback.by_message_until,
         next_attempt=next_no, next_attempt_at=callback.next_attempt_at, max_attempts=callback.max_attempts,
-        attempts=[CallbackAttemptOut(attempt=a.attempt_no, mode=a.mode, started_at=a.started_at,
+        attempts=[CallbackAttemptOut(attempt=a.attempt_no, mode=a.mode, channel=a.channel, started_at=a.started_at,
                                      finished_at=a.finished_at, verdict=a.verdict, process=a.process_verdict,
                                      comment=a.comment) for a in attempts],
     )

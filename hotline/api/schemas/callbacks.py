@@ -11,7 +11,8 @@ from hotline.api.schemas.orders import OrderDetail
 
 class CallbackAttemptOut(BaseModel):
     attempt: int
-    mode: str
+    mode: str = Field(description="staff | auto (keypad survey) | message (the citizen rated by message)")
+    channel: str = Field(description="who obtained the verdict: staff | auto | sms (a reply) | link (rating page)")
     started_at: dt.datetime
     finished_at: dt.datetime | None
     verdict: str | None
@@ -28,6 +29,8 @@ class CallbackOut(BaseModel):
     outcome: str | None
     department_code: str | None
     due_at: dt.datetime
+    by_message_until: dt.datetime | None = Field(
+        description="the citizen may rate by SMS reply or link until then; the desk calls after it")
     next_attempt: int | None = Field(description="the attempt number to record next; null when finished")
     next_attempt_at: dt.datetime
     max_attempts: int

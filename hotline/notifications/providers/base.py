@@ -51,14 +51,16 @@ class SendResult:
     provider_message_id: str | None = None
     retry_after: float | None = None  # seconds; only for RETRY
     code: str | None = None  # the provider's own status code, for operators
+    uncertain: bool = False  # RETRY after the request may have reached the provider (a timeout): ask before resending
 
     @classmethod
     def sent(cls, message_id: str | None, reason: str = "accepted", code: str | None = None) -> SendResult:
         return cls(Outcome.SENT, reason, provider_message_id=message_id, code=code)
 
     @classmethod
-    def retry(cls, reason: str, after: float | None = None, code: str | None = None) -> SendResult:
-        return cls(Outcome.RETRY, reason, retry_after=after, code=code)
+    def retry(cls, reason: str, after: float | None = None, code: str | None = None,
+              uncertain: bool = False) -> SendResult:
+        return cls(Outcome.RETRY, reason, retry_after=after, code=code, uncertain=uncertain)
 
     @classmethod
     def give_up(cls, reason: str, code: str | None = None) -> SendResult:

@@ -64,6 +64,11 @@ class DingTalkRobotProvider:
         self._client = make_client(timeout, client)
         self._clock = clock
 
+    @property
+    def robot_names(self) -> frozenset[str]:
+        """The names messages may address (checked against config/notices.yaml at start-up)."""
+        return frozenset(self._robots)
+
     def send(self, message: OutgoingMessage) -> SendResult:
         robot = self._robots.get(message.recipient)
         if robot is None:

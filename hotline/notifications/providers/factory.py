@@ -4,14 +4,17 @@
      "wechat": {"provider": "wechat_mp", "app_id": "...", "app_secret": "...", "message_token": "..."},
      "email": {"provider": "smtp", "host": "smtp.lc.gov.cn", "port": 465, "sender": "...", "security": "ssl"},
      "wecom": {"provider": "wecom_robot", "robots": {"water": "<webhook key>"}},
-     "dingtalk": {"provider": "dingtalk_robot", "robots": {"water": {"access_token": "...", "secret": "SEC..."}}}}
+     "dingtalk": {"provider": "dingtalk_robot",
+                  "robots": {"water": {"access_token": "...", "secret": "SEC..."}}}}
 
+A channel without a section writes to var/notifications.log (the `log` provider).
 Problems are reported all at once as a ConfigError naming keys, never values.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from hotline.core.errors import ConfigError
@@ -19,6 +22,7 @@ from hotline.notifications.providers.aliyun_sms import AliyunSmsProvider
 from hotline.notifications.providers.base import Provider
 from hotline.notifications.providers.dingtalk_robot import DingTalkRobot, DingTalkRobotProvider
 from hotline.notifications.providers.fake import FakeProvider
+from hotline.notifications.providers.log import LogProvider
 from hotline.notifications.providers.smtp_email import SmtpEmailProvider
 from hotline.notifications.providers.tencent_sms import TencentSmsProvider
 from hotline.notifications.providers.wechat_mp import WeChatOfficialAccountProvider
@@ -36,7 +40,9 @@ KEYS: dict[str, tuple[set[str], set[str]]] = {
     "wecom_robot": ({"robots"}, {"msgtype", "endpoint", "timeout"}),
     "dingtalk_robot": ({"robots"}, {"msgtype", "endpoint", "timeout"}),
     "fake": (set(), {"callback_token"}),
+    "log": (set(), {"path"}),
 }
+CHANNELS = ("sms", "wechat", "email", "wecom", "dingtalk", "log")
 
 
 def _dingtalk(options: dict[str, Any]) -> DingTalkRobotProvider:
@@ -55,17 +61,22 @@ _BUILDERS: dict[str, Callable[[dict[str, Any]], Provider]] = {
     "wecom_robot": lambda o: WeComRobotProvider(o.pop("robots"), **o),
     "dingtalk_robot": _dingtalk,
     "fake": lambda o: FakeProvider(**o),
+    "log": lambda o: LogProvider(Path(o["path"])),
 }
 
 
-def build_providers(settings: Mapping[str, Mapping[str, Any]]) -> dict[str, Provider]:
-    """One provider per channel; a wrong or incomplete section raises ConfigError listing every problem."""
+def build_providers(settings: Mapping[str, Mapping[str, Any]], var_dir: Path | None = None) -> dict[str, Provider]:
+    """One provider per channel — every channel of CHANNELS when `var_dir` is given, those without a section
+    writing to var_dir/notifications.log; a wrong or incomplete section raises ConfigError listing every problem."""
     problems = [problem for channel, section in settings.items() for problem in _problems(channel, section)]
     if problems:
         raise ConfigError(problems)
+    log_path = str((var_dir or Path("var")) / "notifications.log")
     providers: dict[str, Provider] = {}
     for channel, section in settings.items():
         options = {key: value for key, value in section.items() if key != "provider"}
+        if section["provider"] == "log":
+            options.setdefault("path", log_path)
         try:
             provider = _BUILDERS[section["provider"]](options)
         except (ValueError, TypeError) as exc:  # a value the constructor refuses (kind, security, msgtype…)
@@ -76,6 +87,9 @@ def build_providers(settings: Mapping[str, Mapping[str, Any]]) -> dict[str, Prov
         providers[channel] = provider
     if problems:
         raise ConfigError(problems)
+    if var_dir is not None:
+        shared = LogProvider(Path(log_path))
+        providers.update({channel: shared for channel in CHANNELS if channel not in providers})
     return providers
 
 

@@ -52,14 +52,19 @@ def exchange(client: httpx2.Client, method: str, url: str, **kwargs: Any) -> htt
     """Send one request; raise ProviderUnavailableError for timeouts, broken connections, 429 and 5xx."""
     try:
         response = client.request(method, url, **kwargs)
+    except (httpx2.ConnectTimeout, httpx2.ConnectError) as exc:  # nothing reached the provider
+        raise ProviderUnavailableError(SendResult.retry(f"connection failed ({type(exc).__name__})")) from None
     except httpx2.TimeoutException:
         # The provider may have accepted the message before the answer was lost.
-        raise ProviderUnavailableError(SendResult.retry("timed out waiting for the provider")) from None
-    except httpx2.TransportError as exc:
-        raise ProviderUnavailableError(SendResult.retry(f"connection failed ({type(exc).__name__})")) from None
+        raise ProviderUnavailableError(SendResult.retry("timed out waiting for the provider", uncertain=True)) from None
+    except httpx2.TransportError as exc:  # the request may have been read before the connection broke
+        raise ProviderUnavailableError(SendResult.retry(f"connection failed ({type(exc).__name__})",
+                                                        uncertain=True)) from None
     if response.status_code == 429 or response.status_code >= 500:
         after = _retry_after(response)
-        raise ProviderUnavailableError(SendResult.retry(f"provider answered HTTP {response.status_code}", after))
+        # A gateway timeout says nothing about whether the service behind it took the message.
+        raise ProviderUnavailableError(SendResult.retry(f"provider answered HTTP {response.status_code}", after,
+                                                        uncertain=response.status_code in (502, 504)))
     return response
 
 

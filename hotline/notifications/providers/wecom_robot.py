@@ -42,6 +42,11 @@ class WeComRobotProvider:
         self.endpoint = endpoint
         self._client = make_client(timeout, client)
 
+    @property
+    def robot_names(self) -> frozenset[str]:
+        """The names messages may address (checked against config/notices.yaml at start-up)."""
+        return frozenset(self._robots)
+
     def send(self, message: OutgoingMessage) -> SendResult:
         key = self._robots.get(message.recipient)
         if key is None:
