@@ -101,6 +101,7 @@ def test_a_call_goes_round_the_whole_centre(served, people, pbx, browser, tmp_pa
     s.keys("#result", "整段更换，已恢复供水")
     s.click("#complete-form button")
     s.said("已办结")
+    ctx.clock.advance(hours=ctx.config.notices.satisfaction.reply_window_hours)
     s.login("callback", "callbacks.html")
     s.click(f'#due tr[data-ticket="{ticket}"]')
     s.text("#ticket", "第 2 轮 · 第 1 次")
