@@ -8,7 +8,7 @@ import os
 import secrets
 
 from fastapi import FastAPI
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from hotline.core.db import make_engine
 from hotline.models import WorkOrder
@@ -33,3 +33,12 @@ def list_orders():
         rows = conn.execute(select(WorkOrder.ticket_no, WorkOrder.state, WorkOrder.title, WorkOrder.received_at)
                             .order_by(WorkOrder.received_at.desc()).limit(50)).all()
     return [{"ticket_no": r[0], "state": r[1], "title": r[2], "received_at": r[3]} for r in rows]
+
+
+@app.post("/orders/{ticket}/{step}")
+def step(ticket: str, step: str):
+    """The bare form of a lifecycle step: one UPDATE of the order by its ticket."""
+    with engine.begin() as conn:
+        found = conn.execute(update(WorkOrder).where(WorkOrder.ticket_no == ticket)
+                             .values(version=WorkOrder.version + 1).returning(WorkOrder.id)).first()
+    return {"ok": found is not None, "step": step}

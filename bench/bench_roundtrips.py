@@ -52,7 +52,7 @@ class Counter:
         from sqlalchemy.engine import Engine
 
         @event.listens_for(Engine, "before_cursor_execute")
-        def _statement(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
+        def _statement(conn, cursor, statement, parameters, context, executemany):
             self.statements += 1
             self._open.add(id(conn.connection.dbapi_connection))
 
