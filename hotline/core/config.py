@@ -15,6 +15,7 @@ from hotline.core.config_knowledge import KnowledgeFile
 from hotline.core.enums import State, Tier
 from hotline.core.errors import ConfigError
 from hotline.core.notice_config import NoticesFile, template_problems
+from hotline.core.yamlfile import SAFE_LOADER
 
 
 class _Strict(BaseModel):
@@ -360,7 +361,7 @@ def _load_file(path: Path, model: type[BaseModel], problems: list[str]) -> BaseM
         problems.append(f"{path}: file is missing")
         return None
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         problems.append(f"{path}: not valid YAML: {exc}".replace("\n", " "))
         return None

@@ -13,6 +13,8 @@ import yaml
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from hotline.core.yamlfile import SAFE_LOADER
+
 
 class Settings(BaseSettings):
     """Embedded defaults (SQLite under ./var, in-process jobs); env vars switch to real services."""
@@ -80,7 +82,7 @@ class Settings(BaseSettings):
         """The providers' sections: the file's, then HOTLINE_NOTIFICATIONS over them channel by channel."""
         sections: dict[str, dict[str, Any]] = {}
         if self.notifications_file is not None:
-            loaded = yaml.safe_load(self.notifications_file.read_text(encoding="utf-8")) or {}
+            loaded = yaml.load(self.notifications_file.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
             sections.update(loaded if isinstance(loaded, dict) else {})
         sections.update(self.notifications)
         return sections

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 
 @lru_cache(maxsize=4096)
 def initials(name: str) -> str:
     """First letter of each character's reading (letters and digits kept as they are, lower-cased)."""
+    from pypinyin import Style, lazy_pinyin  # its phrase dictionary takes a second to load: only when asked
+
     letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=list)  # type: ignore[arg-type]
     return "".join(part[:1] for part in letters if part).lower()
 
