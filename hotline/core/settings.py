@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,8 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from hotline.core import secret_key as signing_secret
 
 
 class Settings(BaseSettings):
@@ -85,16 +86,19 @@ class Settings(BaseSettings):
         sections.update(self.notifications)
         return sections
 
+    @property
+    def is_embedded(self) -> bool:
+        """SQLite and no Redis: one machine, one set of processes sharing var/."""
+        return self.is_sqlite and not self.redis_url
+
     def secret(self) -> bytes:
-        """The signing secret; embedded mode keeps a generated one in var/secret.key."""
+        """The signing secret: HOTLINE_SECRET_KEY, which must be real (ConfigError otherwise, and always when a
+        deployment on PostgreSQL or Redis lacks one); embedded mode may keep a generated one in var/secret.key."""
         if self.secret_key is not None:
-            return self.secret_key.get_secret_value().encode()
-        path = self.var_dir / "secret.key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_hex(32))
-            path.chmod(0o600)
-        return path.read_text().strip().encode()
+            return signing_secret.check_configured(self.secret_key.get_secret_value()).encode()
+        if not self.is_embedded:
+            raise signing_secret.missing_in_deployment()
+        return signing_secret.generated(self.var_dir / "secret.key").encode()
 
 
 @lru_cache

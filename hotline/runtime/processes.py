@@ -44,6 +44,7 @@ def run_api(host: str | None, port: int | None, workers: int = 1) -> None:
     import uvicorn
 
     settings = get_settings()
+    settings.secret()  # a deployment without a real secret stops here, before any worker serves a request
     uvicorn.run("hotline.runtime.api:app_factory", factory=True, host=host or settings.api_host,
                 port=port or settings.api_port, workers=workers, log_level=settings.log_level.lower())
 
