@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # Addresses or networks of the reverse proxies in front of the API, comma-separated: only their
+    # X-Forwarded-For is believed (client address in the audit log and per-address limits). Default: none.
+    trusted_proxies: str = ""
     log_level: str = "INFO"
     # Redis redelivers a job whose worker died after this many seconds; outbox claims expire with it.
     job_visibility_timeout: int = 300
@@ -85,6 +88,10 @@ class Settings(BaseSettings):
             sections.update(loaded if isinstance(loaded, dict) else {})
         sections.update(self.notifications)
         return sections
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
 
     @property
     def is_embedded(self) -> bool:
