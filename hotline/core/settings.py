@@ -9,10 +9,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from hotline.core import secret_key as signing_secret
+
+# What a centre may publish to anyone: never coordinates or photo links (they point at a door or a face).
+OPEN311_PUBLISHABLE = frozenset({"service_request_id", "status", "status_notes", "service_name", "service_code",
+                                 "description", "agency_responsible", "service_notice", "requested_datetime",
+                                 "updated_datetime", "expected_datetime", "address"})
 
 
 class Settings(BaseSettings):
@@ -33,6 +38,11 @@ class Settings(BaseSettings):
     # Addresses or networks of the reverse proxies in front of the API, comma-separated: only their
     # X-Forwarded-For is believed (client address in the audit log and per-address limits). Default: none.
     trusted_proxies: str = ""
+    # Open311 reads without an api_key: off unless the centre turns them on, and then only these fields
+    # (category, coarse place — the street office —, status, dates by default; text is masked if chosen).
+    open311_public_reads: bool = False
+    open311_public_fields: str = ("service_request_id,service_code,service_name,status,address,requested_datetime,"
+                                  "updated_datetime,expected_datetime")
     log_level: str = "INFO"
     # Redis redelivers a job whose worker died after this many seconds; outbox claims expire with it.
     job_visibility_timeout: int = 300
@@ -88,6 +98,19 @@ class Settings(BaseSettings):
             sections.update(loaded if isinstance(loaded, dict) else {})
         sections.update(self.notifications)
         return sections
+
+    @field_validator("open311_public_fields")
+    @classmethod
+    def _publishable(cls, value: str) -> str:
+        unknown = {f.strip() for f in value.split(",") if f.strip()} - OPEN311_PUBLISHABLE
+        if unknown:
+            raise ValueError(f"not publishable in Open311 public reads: {', '.join(sorted(unknown))} "
+                             f"(choose from {', '.join(sorted(OPEN311_PUBLISHABLE))})")
+        return value
+
+    @property
+    def open311_public_field_set(self) -> frozenset[str]:
+        return frozenset(f.strip() for f in self.open311_public_fields.split(",") if f.strip())
 
     @property
     def trusted_proxy_list(self) -> list[str]:
