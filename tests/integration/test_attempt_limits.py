@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import itertools
 import os
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 import httpx2 as httpx
 import pytest
 import redis
-import uvicorn
 from sqlalchemy import select
 
 from hotline.accounts.attempt_repository import DatabaseRateLimiter
@@ -24,19 +22,13 @@ from hotline.core.ratelimit import make_rate_limiter
 from hotline.core.settings import Settings
 from hotline.dispatch import tickets
 from hotline.models import AuditRecord
-from hotline.runtime.api import create_app
 from hotline.runtime.processes import forwarding
 from tests.conftest import REQUIRE_SERVICES
 from tests.integration.conftest import PASSWORD, new_order
+from tests.integration.served import free_port, serving
 
 REDIS_URL = os.environ.get("HOTLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ADDRESSES = (f"198.51.100.{i}" for i in itertools.count(1))  # every guess from a "new" address
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]  # nothing listens once the socket is closed
 
 
 def live_redis() -> str:
@@ -49,29 +41,7 @@ def live_redis() -> str:
     return REDIS_URL
 
 
-STORES = {"redis": live_redis, "redis-down": lambda: f"redis://127.0.0.1:{closed_port()}/0", "database": lambda: None}
-
-
-@contextmanager
-def serving(ctx, redis_url: str | None, namespace: str) -> Iterator[str]:
-    """One API worker on a real socket, configured as `hotline api` configures uvicorn."""
-    app = create_app(ctx)
-    app.state.rate_limiter = make_rate_limiter(redis_url, namespace,
-                                               DatabaseRateLimiter(app.state.session_factory.kw["bind"]))
-    port = closed_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           **forwarding(ctx.settings)))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        app.state.session_factory.kw["bind"].dispose()
+STORES = {"redis": live_redis, "redis-down": lambda: f"redis://127.0.0.1:{free_port()}/0", "database": lambda: None}
 
 
 @contextmanager
@@ -111,7 +81,7 @@ def audited_address(session_factory, ticket: str) -> str | None:
 def test_forwarded_addresses_are_believed_only_from_configured_proxies(ctx, people, session_factory, trusted,
                                                                        expected):
     settings = ctx.settings.model_copy(update={"trusted_proxies": trusted})
-    with serving(ctx.__class__(**{**ctx.__dict__, "settings": settings}), None, "proxies") as base:
+    with serving(replace(ctx, settings=settings)) as base:
         r = httpx.post(f"{base}/api/v1/work-orders", headers={**people["operator"].headers,
                                                               "X-Forwarded-For": "203.0.113.7"},
                        json={"title": "路灯不亮", "content": "路灯不亮", "category_code": "water.outage"}, timeout=10)
