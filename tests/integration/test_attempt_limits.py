@@ -21,6 +21,7 @@ from hotline.core.db import session_scope
 from hotline.core.ratelimit import make_rate_limiter
 from hotline.core.settings import Settings
 from hotline.dispatch import tickets
+from hotline.ivr.services import DatabaseServices
 from hotline.models import AuditRecord
 from hotline.runtime.processes import forwarding
 from tests.conftest import REQUIRE_SERVICES
@@ -105,3 +106,15 @@ def test_windows_slide_rather_than_reset_on_the_clock(engine, store):
     assert limiter.hit("k", 3, 2) is False
     time.sleep(1.7)  # now the first attempts have left the window
     assert limiter.hit("k", 3, 2) is True
+
+
+def test_keypad_and_web_guesses_share_the_tickets_hourly_budget(ctx, session_factory, engine, api, people):
+    r = api.post("/api/v1/work-orders", headers=people["operator"].headers,
+                 json={"title": "停水", "content": "小区停水", "category_code": "water.outage"})
+    ticket, code = r.json()["ticket_no"], r.json()["extraction_code"]
+    keypad = DatabaseServices(ctx, session_factory, DatabaseRateLimiter(engine))
+    wrong = [f"{(int(code) + i) % 1_000_000:06d}" for i in range(1, 10)]
+    assert [keypad.case_status_now(ticket, guess) for guess in wrong] == [None] * 9
+    assert api.get("/api/v1/public/status", params={"ticket": ticket, "code": wrong[0]}).status_code == 404
+    assert keypad.case_status_now(ticket, code) is None  # the eleventh try, right or wrong, waits the hour out
+    assert api.get("/api/v1/public/status", params={"ticket": ticket, "code": code}).status_code == 429
