@@ -37,7 +37,7 @@ from tests.conftest import recreate_postgres_database  # noqa: E402
 from tests.integration.provider_server import ProviderServer, Received, Reply  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)  # 17:00 in Liaocheng: outside the quiet hours
-SECRET = "bench-secret"
+SECRET = "bench-secret-0123456789abcdef0123456789"
 OK = {"Message": "OK", "RequestId": "R", "Code": "OK", "BizId": "900619746936498440^0"}
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parents[1]
+SECRET = "bench-secret-0123456789abcdef0123456789"  # passes the check every configured secret goes through
 sys.path.insert(0, str(ROOT))
 
 from hotline.core.clock import FixedClock  # noqa: E402
@@ -103,7 +104,7 @@ def main() -> None:
     recreate_postgres_database(args.postgres)
     upgrade_database(args.postgres)
     engine = make_engine(args.postgres)
-    settings = Settings(database_url=args.postgres, var_dir=ROOT / "var" / "bench")
+    settings = Settings(database_url=args.postgres, var_dir=ROOT / "var" / "bench", secret_key=SECRET)
     ctx = build_context(settings, clock=FixedClock(NOW))
     factory = make_session_factory(engine)
     with session_scope(factory) as s:

@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parents[1]
+SECRET = "bench-secret-0123456789abcdef0123456789"  # passes the check every configured secret goes through
 sys.path.insert(0, str(ROOT))
 
 from hotline.core.clock import FixedClock  # noqa: E402
@@ -96,7 +97,7 @@ def main() -> None:
     upgrade_database(args.postgres)
     engine = make_engine(args.postgres)
     factory = make_session_factory(engine)
-    ctx = build_context(Settings(database_url=args.postgres, config_dir=ROOT / "config", secret_key="bench"),
+    ctx = build_context(Settings(database_url=args.postgres, config_dir=ROOT / "config", secret_key=SECRET),
                         clock=FixedClock(NOW))
     with session_scope(factory) as s:
         sync_departments(s, ctx.config.departments.departments)

@@ -33,6 +33,7 @@ from hotline.runtime.context import Context, build_context
 from tests.conftest import recreate_postgres_database
 
 ROOT = Path(__file__).resolve().parents[1]
+SECRET = "bench-secret-0123456789abcdef0123456789"  # passes the check every configured secret goes through
 DATA = ROOT / "bench" / "data" / "knowledge"
 # The labels describe what operators may see on this day (bench/data/knowledge/README.md).
 AS_OF = dt.date(2026, 12, 1)
@@ -59,7 +60,7 @@ def open_db(backend: str, postgres_url: str, workdir: Path, name: str) -> Db:
         url = postgres_url.rsplit("/", 1)[0] + f"/{name}"
         recreate_postgres_database(url)
     upgrade_database(url)
-    settings = Settings(database_url=url, config_dir=ROOT / "config", var_dir=workdir / "var", secret_key="bench")
+    settings = Settings(database_url=url, config_dir=ROOT / "config", var_dir=workdir / "var", secret_key=SECRET)
     ctx = build_context(settings, clock=FixedClock(NOW))
     factory = make_session_factory(make_engine(url))
     with session_scope(factory) as session:

@@ -36,6 +36,8 @@ REQUIRE_SERVICES = os.environ.get("HOTLINE_TEST_REQUIRE_SERVICES") == "1"
 # Monday 23 November 2026, 09:00 in Liaocheng: a plain working day.
 CST = dt.timezone(dt.timedelta(hours=8))
 MONDAY_9AM = dt.datetime(2026, 11, 23, 9, 0, tzinfo=CST)
+# Long and varied enough to pass the check every deployment's secret goes through.
+TEST_SECRET = "test-secret-for-the-hotline-suite-0123456789"
 
 
 def pytest_addoption(parser):
@@ -121,7 +123,7 @@ def clock() -> FixedClock:
 @pytest.fixture
 def settings(tmp_path, db_url) -> Settings:
     return Settings(database_url=db_url, config_dir=CONFIG_DIR, var_dir=tmp_path / "var",
-                    secret_key="test-secret")
+                    secret_key=TEST_SECRET)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 import hotline
+from hotline.accounts.attempt_repository import DatabaseRateLimiter
 from hotline.accounts.cache import ActorCache
 from hotline.api.env import ApiEnv
 from hotline.api.errors import install_error_handlers
@@ -59,7 +60,8 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.state.ctx = ctx
     app.state.runtime = runtime
     app.state.session_factory = runtime.session_factory
-    app.state.rate_limiter = make_rate_limiter(ctx.settings.redis_url, ctx.settings.namespace)
+    app.state.rate_limiter = make_rate_limiter(ctx.settings.redis_url, ctx.settings.namespace,
+                                               DatabaseRateLimiter(runtime.session_factory.kw["bind"]))
     app.state.actors = ActorCache()
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)

@@ -47,6 +47,7 @@ MESSAGES: dict[str, str] = {
     "rate_limited": "操作过于频繁，请稍后再试",
     "role_not_allowed": "您的岗位不能进行此操作",
     "invalid_api_key": "接口密钥无效",
+    "open311_key_required": "本中心未公开诉求信息，查询需提供接口密钥（api_key）",
     # accounts
     "invalid_username": "用户名须为 3–64 位字母、数字、下划线、点或短横线",
     "password_too_short": "密码至少 10 位",

@@ -1,53 +1,57 @@
-"""Fixed-window rate limits: in memory on embedded defaults, shared through Redis in production."""
+"""Sliding-window attempt limits shared by every worker: in Redis, and in the database when Redis is away
+or not configured — never in one process's memory, where N workers would allow N times the limit."""
 
 from __future__ import annotations
 
-import threading
-import time
+import hashlib
+import logging
+import uuid
 from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+# One attempt is admitted when fewer than `limit` were admitted in the last `window` milliseconds (Redis's
+# own clock, so workers on different hosts agree). Refused attempts are not counted: the limit is exact.
+_SLIDING = """
+local now = redis.call('TIME')
+local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local window_ms = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now_ms - window_ms)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
+redis.call('ZADD', KEYS[1], now_ms, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], window_ms)
+return 1
+"""
+
+
+def subject_key(scope: str, subject: str) -> str:
+    """The key of a limit on one subject (an account, a ticket) from wherever the attempts come."""
+    return f"{scope}:{hashlib.sha256(subject.encode()).hexdigest()[:40]}"
 
 
 class RateLimiter(Protocol):
     def hit(self, key: str, limit: int, window_s: int) -> bool:
-        """Count one attempt; False once `limit` attempts were made in the current window."""
-
-
-class MemoryRateLimiter:
-    def __init__(self) -> None:
-        self._windows: dict[str, tuple[int, int]] = {}
-        self._lock = threading.Lock()
-
-    def hit(self, key: str, limit: int, window_s: int) -> bool:
-        window = int(time.time() // window_s)
-        with self._lock:
-            start, count = self._windows.get(key, (window, 0))
-            count = count + 1 if start == window else 1
-            self._windows[key] = (window, count)
-            if len(self._windows) > 100_000:  # forget old windows rather than grow without bound
-                self._windows = {k: v for k, v in self._windows.items() if v[0] == window}
-        return count <= limit
+        """Count one attempt; False when `limit` attempts were already admitted in the last `window_s` seconds."""
 
 
 class RedisRateLimiter:
-    def __init__(self, url: str, namespace: str) -> None:
+    """Redis first; while Redis cannot be reached, `fallback` (the database) counts for every worker alike."""
+
+    def __init__(self, url: str, namespace: str, fallback: RateLimiter) -> None:
         import redis
 
         self.prefix = f"hotline:{namespace}:rl:"  # another centre on the same Redis counts apart
         self._redis = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
-        self._fallback = MemoryRateLimiter()
+        self._script = self._redis.register_script(_SLIDING)
+        self._fallback = fallback
 
     def hit(self, key: str, limit: int, window_s: int) -> bool:
-        window = int(time.time() // window_s)
-        name = f"{self.prefix}{key}:{window}"
         try:
-            pipe = self._redis.pipeline()
-            pipe.incr(name)
-            pipe.expire(name, window_s)
-            count = pipe.execute()[0]
-        except Exception:  # Redis away: keep limiting in this process rather than not at all
+            return bool(self._script(keys=[self.prefix + key], args=[limit, window_s * 1000, uuid.uuid4().hex]))
+        except Exception as exc:  # any Redis failure: keep limiting, shared by all workers, through the database
+            log.warning("rate limits counted in the database: Redis unavailable (%s)", type(exc).__name__)
             return self._fallback.hit(key, limit, window_s)
-        return count <= limit
 
 
-def make_rate_limiter(redis_url: str | None, namespace: str = "default") -> RateLimiter:
-    return RedisRateLimiter(redis_url, namespace) if redis_url else MemoryRateLimiter()
+def make_rate_limiter(redis_url: str | None, namespace: str, database: RateLimiter) -> RateLimiter:
+    return RedisRateLimiter(redis_url, namespace, database) if redis_url else database

@@ -50,7 +50,9 @@ class Claims:
 
 def _signing_key(secret: bytes) -> bytes:
     """A 32-byte key for tokens only, so a short configured secret still signs with full strength
-    and token keys never equal the key that hashes extraction codes."""
+    and token keys never equal the key that hashes extraction codes. An empty secret signs nothing."""
+    if not secret:
+        raise ValueError("refusing to sign with an empty secret")
     return hashlib.sha256(b"hotline-token-signing:" + secret).digest()
 
 

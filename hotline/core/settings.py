@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from hotline.core import secret_key as signing_secret
 from hotline.core.yamlfile import SAFE_LOADER
+
+# What a centre may publish to anyone: never coordinates or photo links (they point at a door or a face).
+OPEN311_PUBLISHABLE = frozenset({"service_request_id", "status", "status_notes", "service_name", "service_code",
+                                 "description", "agency_responsible", "service_notice", "requested_datetime",
+                                 "updated_datetime", "expected_datetime", "address"})
 
 
 class Settings(BaseSettings):
@@ -31,6 +36,14 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # Addresses or networks of the reverse proxies in front of the API, comma-separated: only their
+    # X-Forwarded-For is believed (client address in the audit log and per-address limits). Default: none.
+    trusted_proxies: str = ""
+    # Open311 reads without an api_key: off unless the centre turns them on, and then only these fields
+    # (category, coarse place — the street office —, status, dates by default; text is masked if chosen).
+    open311_public_reads: bool = False
+    open311_public_fields: str = ("service_request_id,service_code,service_name,status,address,requested_datetime,"
+                                  "updated_datetime,expected_datetime")
     log_level: str = "INFO"
     # Redis redelivers a job whose worker died after this many seconds; outbox claims expire with it.
     job_visibility_timeout: int = 300
@@ -87,16 +100,36 @@ class Settings(BaseSettings):
         sections.update(self.notifications)
         return sections
 
+    @field_validator("open311_public_fields")
+    @classmethod
+    def _publishable(cls, value: str) -> str:
+        unknown = {f.strip() for f in value.split(",") if f.strip()} - OPEN311_PUBLISHABLE
+        if unknown:
+            raise ValueError(f"not publishable in Open311 public reads: {', '.join(sorted(unknown))} "
+                             f"(choose from {', '.join(sorted(OPEN311_PUBLISHABLE))})")
+        return value
+
+    @property
+    def open311_public_field_set(self) -> frozenset[str]:
+        return frozenset(f.strip() for f in self.open311_public_fields.split(",") if f.strip())
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
+
+    @property
+    def is_embedded(self) -> bool:
+        """SQLite and no Redis: one machine, one set of processes sharing var/."""
+        return self.is_sqlite and not self.redis_url
+
     def secret(self) -> bytes:
-        """The signing secret; embedded mode keeps a generated one in var/secret.key."""
+        """The signing secret: HOTLINE_SECRET_KEY, which must be real (ConfigError otherwise, and always when a
+        deployment on PostgreSQL or Redis lacks one); embedded mode may keep a generated one in var/secret.key."""
         if self.secret_key is not None:
-            return self.secret_key.get_secret_value().encode()
-        path = self.var_dir / "secret.key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_hex(32))
-            path.chmod(0o600)
-        return path.read_text().strip().encode()
+            return signing_secret.check_configured(self.secret_key.get_secret_value()).encode()
+        if not self.is_embedded:
+            raise signing_secret.missing_in_deployment()
+        return signing_secret.generated(self.var_dir / "secret.key").encode()
 
 
 @lru_cache

@@ -73,7 +73,8 @@ class OrderCreator:
         return dict(state=State.RECEIVED, tier=draft.tier or tier, category_code=draft.category_code,
                     channel=draft.channel, source_id=draft.source_id, created_by_user_id=actor.user_id,
                     title=draft.title, content=draft.content, place=draft.place, received_at=self.ctx.clock.now(),
-                    call_linkedid=draft.call_linkedid)
+                    call_linkedid=draft.call_linkedid, latitude=draft.latitude, longitude=draft.longitude,
+                    media_url=draft.media_url)
 
     def _insert_postgres(self, draft: WorkOrderDraft, actor: Actor, tier: Tier) -> Created:
         now = self.ctx.clock.now()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,7 +50,10 @@ def safe_filename(name: str) -> str:
 
 class EvidenceStore:
     """Content-addressed files: the same bytes are stored once, and a failed transaction leaves
-    at most an unreferenced file, never a record without its file."""
+    at most an unreferenced file, never a record without its file. Citizens' photos and papers are
+    readable by the service's own user only (files 0600, directories 0700), whatever the umask."""
+
+    FILE_MODE, DIR_MODE = 0o600, 0o700
 
     def __init__(self, root: Path):
         self.root = root
@@ -57,11 +62,26 @@ class EvidenceStore:
         digest = hashlib.sha256(data).hexdigest()
         path = self.path_of(digest)
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".part")
-            tmp.write_bytes(data)
-            tmp.replace(path)
+            self._private_dirs(path.parent)
+            # A temporary file of its own (mkstemp: created 0600, never shared with a concurrent upload of
+            # the same bytes), then an atomic rename: readers see the whole file or none.
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    os.fchmod(out.fileno(), self.FILE_MODE)
+                    out.write(data)
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
         return digest
+
+    def _private_dirs(self, leaf: Path) -> None:
+        for directory in (self.root, leaf):
+            directory.mkdir(mode=self.DIR_MODE, parents=True, exist_ok=True)
+            os.chmod(directory, self.DIR_MODE)  # mkdir's mode is filtered by the umask; chmod is not
 
     def path_of(self, digest: str) -> Path:
         return self.root / digest[:2] / digest

@@ -119,11 +119,18 @@ class WorkOrderRepository:
                                             .group_by(WorkOrderEvent.work_order_id)).all())
         return leads, due, updated
 
+    def submitted_by(self, order_id: int, api_client_id: int) -> None:
+        """Record the API client (an Open311 app, a channel gateway) that submitted the order."""
+        self.session.execute(update(WorkOrder).where(WorkOrder.id == order_id).values(api_client_id=api_client_id)
+                             .execution_options(synchronize_session=False))
+
     def listing(self, *, tickets: Sequence[str] = (), received_from: dt.datetime | None = None,
                 received_to: dt.datetime | None = None, categories: Sequence[str] = (), closed: bool | None = None,
-                limit: int = 1000) -> Sequence[WorkOrder]:
-        """Orders by ticket or received window, newest first (public Open311 reads)."""
+                api_client_id: int | None = None, limit: int = 1000) -> Sequence[WorkOrder]:
+        """Orders by ticket or received window, newest first (Open311 reads); `api_client_id`: one app's own."""
         stmt = select(WorkOrder)
+        if api_client_id is not None:
+            stmt = stmt.where(WorkOrder.api_client_id == api_client_id)
         if tickets:
             stmt = stmt.where(WorkOrder.ticket_no.in_(list(tickets)))
         if received_from is not None:

@@ -50,6 +50,18 @@ class PlaceIndex:
         return code, f"place names {via}{f' ({county})' if county else ''}"
 
 
+    def coarse(self, place: str | None) -> str | None:
+        """The street office or town (with its county) that `place` lies in: a place that can be published
+        without pointing at a door. None when no known unit is named."""
+        if not place:
+            return None
+        hits = [e for e in self._entries if e[0] in place]
+        if not hits:
+            return None
+        _name, _code, office, county = max(hits, key=lambda e: (bool(e[3]) and e[3] in place, len(e[0])))
+        return f"{county}{office}"
+
+
 class Router:
     """Applies config/routing.yaml, then the category's own department."""
 

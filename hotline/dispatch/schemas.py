@@ -24,6 +24,10 @@ class WorkOrderDraft(BaseModel):
     citizen_name: str | None = Field(default=None, max_length=100)
     call_linkedid: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[0-9A-Za-z._-]+$",
                                       description="the call during which the operator registered it")
+    latitude: float | None = Field(default=None, ge=-90, le=90, description="WGS-84, as a 311 app posts it")
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    media_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://\S+$",
+                                  description="a link to the citizen's photo")
 
     @field_validator("citizen_phone")
     @classmethod

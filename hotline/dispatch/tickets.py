@@ -35,6 +35,10 @@ def new_extraction_code() -> str:
     return f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"
 
 
+# Extraction-code guesses admitted per ticket and hour, whoever guesses, by web or by phone (README promises 10).
+CODE_GUESS_SCOPE, CODE_GUESSES_PER_HOUR = "status-ticket", 10
+
+
 def hash_extraction_code(secret: bytes, ticket_no: str, code: str) -> str:
     return hmac.new(secret, f"{ticket_no}:{code}".encode(), hashlib.sha256).hexdigest()
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from hotline.callbacks.service import CallbackService
 from hotline.core.db import session_scope
 from hotline.core.errors import HotlineError
+from hotline.core.ratelimit import RateLimiter, subject_key
 from hotline.dispatch import tickets
 from hotline.dispatch.repository import WorkOrderRepository
 from hotline.voice.messages import VoiceMessages, discard_silent, heard_speech, local_path
@@ -18,8 +19,9 @@ from hotline.voice.ports import VoiceEnv
 class DatabaseServices:
     """The IVR's Services port on the database: each answer is one short unit of work on a thread."""
 
-    def __init__(self, env: VoiceEnv, session_factory: sessionmaker[Session]) -> None:
-        self.env, self.session_factory = env, session_factory
+    def __init__(self, env: VoiceEnv, session_factory: sessionmaker[Session],
+                 attempts: RateLimiter | None = None) -> None:
+        self.env, self.session_factory, self.attempts = env, session_factory, attempts
 
     async def message_order(self, caller: str | None, linkedid: str, recording: str) -> tuple[str, str] | None:
         return await asyncio.to_thread(self.message_order_now, caller, linkedid, recording)
@@ -40,6 +42,11 @@ class DatabaseServices:
             return VoiceMessages(session, self.env).register(caller, linkedid, recording)
 
     def case_status_now(self, ticket_no: str, code: str) -> str | None:
+        """The case's state; None for a wrong code, and for any code once the ticket's hourly guesses are spent
+        (shared with the web look-up)."""
+        if self.attempts and not self.attempts.hit(subject_key(tickets.CODE_GUESS_SCOPE, ticket_no),
+                                                   tickets.CODE_GUESSES_PER_HOUR, 3600):
+            return None
         with self.session_factory() as session:
             order = WorkOrderRepository(session).by_ticket(ticket_no)
             if order is None or not tickets.check_extraction_code(self.env.secret, ticket_no, code,

@@ -21,6 +21,7 @@ from hotline.models.knowledge import (
     SearchText,
 )
 from hotline.models.outbox import DeliveryReceiptRow, InboundMessage, OutboxMessage
+from hotline.models.ratelimit import RateLimitHit
 from hotline.models.stats import DailyCounter, RolledUpDay
 from hotline.models.supervision import Supervision
 from hotline.models.transcript import Transcript
@@ -53,6 +54,7 @@ __all__ = [
     "Feedback",
     "InboundMessage",
     "OutboxMessage",
+    "RateLimitHit",
     "Recording",
     "RefreshToken",
     "Reminder",

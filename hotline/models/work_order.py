@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.models.base import Base
@@ -38,6 +38,12 @@ class WorkOrder(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("work_orders.id"), index=True)
     # The call during which an operator registered it: its recording and transcript belong to the order.
     call_linkedid: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The Open311 app (or channel gateway) that submitted it: that client reads it back in full, no other does.
+    api_client_id: Mapped[int | None] = mapped_column(ForeignKey("api_clients.id"), index=True)
+    # What an Open311 app posted beside the address: WGS-84 coordinates and a link to the citizen's photo.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    media_url: Mapped[str | None] = mapped_column(String(500))
     redo_count: Mapped[int] = mapped_column(default=0)
     return_count: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)

@@ -8,9 +8,12 @@ import os
 import signal
 import sys
 import threading
+from typing import Any
 
+from hotline.accounts.attempt_repository import DatabaseRateLimiter
 from hotline.callbacks import tasks as callback_tasks
 from hotline.core.jobs import Runtime
+from hotline.core.ratelimit import make_rate_limiter
 from hotline.core.settings import Settings, get_settings
 from hotline.desk.sinks import DeskSinks
 from hotline.ivr.fastagi import AgiServer
@@ -37,15 +40,27 @@ def ami_listener(runtime: Runtime, host: str | None = None, port: int | None = N
 
 def agi_server(runtime: Runtime) -> AgiServer:
     ctx = runtime.ctx
-    return AgiServer(ctx.config.ivr, DatabaseServices(ctx, runtime.session_factory), ctx.settings.timezone)
+    attempts = make_rate_limiter(ctx.settings.redis_url, ctx.settings.namespace,
+                                 DatabaseRateLimiter(runtime.session_factory.kw["bind"]))
+    return AgiServer(ctx.config.ivr, DatabaseServices(ctx, runtime.session_factory, attempts), ctx.settings.timezone)
 
 
 def run_api(host: str | None, port: int | None, workers: int = 1) -> None:
     import uvicorn
 
     settings = get_settings()
+    settings.secret()  # a deployment without a real secret stops here, before any worker serves a request
     uvicorn.run("hotline.runtime.api:app_factory", factory=True, host=host or settings.api_host,
-                port=port or settings.api_port, workers=workers, log_level=settings.log_level.lower())
+                port=port or settings.api_port, workers=workers, log_level=settings.log_level.lower(),
+                **forwarding(settings))
+
+
+def forwarding(settings: Settings) -> dict[str, Any]:
+    """uvicorn's X-Forwarded-For handling: off unless HOTLINE_TRUSTED_PROXIES names the proxies in front
+    (uvicorn would otherwise believe 127.0.0.1, and any local caller could pick its address in the audit log
+    and its rate-limit bucket)."""
+    trusted = settings.trusted_proxy_list
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": ",".join(trusted) if trusted else ""}
 
 
 def run_agi(host: str | None, port: int | None) -> None:

@@ -24,7 +24,7 @@ from hotline.models import OutboxMessage
 from hotline.notifications.outbox import DELIVER, Outbox
 from hotline.runtime.boot import open_runtime
 from hotline.runtime.celery import celery_app
-from tests.conftest import REQUIRE_SERVICES, ROOT
+from tests.conftest import REQUIRE_SERVICES, ROOT, TEST_SECRET
 from tests.factories import OPERATOR, WATER, order_in
 
 pytestmark = pytest.mark.postgres_only
@@ -91,7 +91,7 @@ def worker_env(settings, redis_url):
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     return {**os.environ, "HOTLINE_DATABASE_URL": settings.database_url, "HOTLINE_REDIS_URL": redis_url,
             "HOTLINE_CONFIG_DIR": str(settings.config_dir), "HOTLINE_VAR_DIR": str(settings.var_dir),
-            "HOTLINE_SECRET_KEY": "test-secret", "HOTLINE_JOB_VISIBILITY_TIMEOUT": str(VISIBILITY)}
+            "HOTLINE_SECRET_KEY": TEST_SECRET, "HOTLINE_JOB_VISIBILITY_TIMEOUT": str(VISIBILITY)}
 
 
 @pytest.fixture

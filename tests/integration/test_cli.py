@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import TEST_SECRET
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -95,7 +97,7 @@ def test_users_create_makes_an_account_that_can_log_in(tmp_path):
     from hotline.runtime.context import build_context
 
     env = {"HOTLINE_DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}", "HOTLINE_VAR_DIR": str(tmp_path),
-           "HOTLINE_SECRET_KEY": "cli-test-secret"}
+           "HOTLINE_SECRET_KEY": TEST_SECRET}
     assert hotline("db", "upgrade", env=env).returncode == 0
     r = hotline("users", "create", "li.water", "--role", "department_staff", "--department", "371500-WATER",
                 "--password", "a long enough password", env=env)
@@ -103,7 +105,7 @@ def test_users_create_makes_an_account_that_can_log_in(tmp_path):
     bad = hotline("users", "create", "x.ops", "--role", "department_staff", "--password", "a long enough password",
                   env=env)
     assert bad.returncode == 1 and "needs a department" in bad.stderr
-    settings = Settings(database_url=env["HOTLINE_DATABASE_URL"], var_dir=tmp_path, secret_key="cli-test-secret",
+    settings = Settings(database_url=env["HOTLINE_DATABASE_URL"], var_dir=tmp_path, secret_key=TEST_SECRET,
                         config_dir=ROOT / "config")
     with TestClient(create_app(build_context(settings))) as api:
         login = api.post("/api/v1/auth/login", json={"username": "li.water", "password": "a long enough password"})
@@ -154,13 +156,13 @@ def test_demo_accounts_are_made_once_and_can_log_in(tmp_path):
     from hotline.runtime.context import build_context
 
     url = f"sqlite:///{tmp_path / 'demo.db'}"
-    env = {**os.environ, "HOTLINE_DATABASE_URL": url, "HOTLINE_VAR_DIR": str(tmp_path), "HOTLINE_SECRET_KEY": "s"}
+    env = {**os.environ, "HOTLINE_DATABASE_URL": url, "HOTLINE_VAR_DIR": str(tmp_path), "HOTLINE_SECRET_KEY": TEST_SECRET}
     subprocess.run([sys.executable, "-m", "hotline.cli", "db", "upgrade"], env=env, check=True, capture_output=True)
     code = "from hotline.cli.processes import seed_demo_accounts; seed_demo_accounts()"
     first = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
     again = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
     assert "demo accounts" in first.stdout and again.stdout == ""  # made once
-    ctx = build_context(Settings(database_url=url, var_dir=tmp_path, secret_key="s"))
+    ctx = build_context(Settings(database_url=url, var_dir=tmp_path, secret_key=TEST_SECRET))
     with open_runtime(ctx).session_factory() as s:
         for username, *_ in DEMO_ACCOUNTS:
             assert AccountService(s, ctx).login(username, DEMO_PASSWORD).access_token

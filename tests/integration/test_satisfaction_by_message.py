@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from hotline.core.settings import Settings
 from hotline.models import Callback, CallbackAttempt, InboundMessage, OutboxMessage, WorkOrder, WorkOrderEvent
-from tests.conftest import CONFIG_DIR
+from tests.conftest import CONFIG_DIR, TEST_SECRET
 from tests.integration.conftest import new_order, step
 
 TOKEN = "cb-4b1d9a"
@@ -23,7 +23,7 @@ PHONE = "13800138000"
 @pytest.fixture
 def settings(tmp_path, db_url) -> Settings:
     """SMS through the fake provider, whose pushes are checked by our callback token like Alibaba's and Tencent's."""
-    return Settings(database_url=db_url, config_dir=CONFIG_DIR, var_dir=tmp_path / "var", secret_key="test-secret",
+    return Settings(database_url=db_url, config_dir=CONFIG_DIR, var_dir=tmp_path / "var", secret_key=TEST_SECRET,
                     notifications={"sms": {"provider": "fake", "callback_token": TOKEN}})
 
 

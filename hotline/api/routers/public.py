@@ -24,9 +24,9 @@ NOT_FOUND = "no case with that ticket number and extraction code"
             responses={404: {"description": NOT_FOUND}, 429: {"description": "too many look-ups"}})
 def status(request: Request, session: DbSession, ctx: Ctx, ticket: str = Query(pattern=r"^\d{8}-\d{4,}$"),
            code: str = Query(pattern=r"^\d{6}$")):
-    # Per address and per ticket: guessing a 6-digit code takes years at this rate.
+    # Per address, and per ticket from any address: guessing a 6-digit code takes over ten years at this rate.
     rate_limit(request, "status-ip", 20, 60)
-    rate_limit(request, "status-ticket", 10, 3600, key=ticket)
+    rate_limit(request, tickets.CODE_GUESS_SCOPE, tickets.CODE_GUESSES_PER_HOUR, 3600, key=ticket)
     order = WorkOrderRepository(session).by_ticket(ticket)
     if order is None or not tickets.check_extraction_code(ctx.secret, ticket, code, order.extraction_code_hash):
         raise NotFoundError(NOT_FOUND, error_id="case_not_found")  # the same answer whether the ticket exists or not

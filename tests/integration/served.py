@@ -1,0 +1,44 @@
+"""An API worker on a real socket, with uvicorn configured as `hotline api` configures it."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
+
+from hotline.accounts.attempt_repository import DatabaseRateLimiter
+from hotline.core.ratelimit import make_rate_limiter
+from hotline.runtime.api import create_app
+from hotline.runtime.processes import forwarding
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # nothing listens there once the socket is closed
+
+
+@contextmanager
+def serving(ctx, redis_url: str | None = None, namespace: str = "served") -> Iterator[str]:
+    """The base URL of one API worker; its rate limits counted in Redis at `redis_url` (or the database)."""
+    app = create_app(ctx)
+    app.state.rate_limiter = make_rate_limiter(redis_url, namespace,
+                                               DatabaseRateLimiter(app.state.session_factory.kw["bind"]))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           **forwarding(ctx.settings)))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        app.state.session_factory.kw["bind"].dispose()
