@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,9 +60,19 @@ class EvidenceStore:
         path = self.path_of(digest)
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".part")
-            tmp.write_bytes(data)
-            tmp.replace(path)
+            # A temporary file of this writer's own: completions uploading the same new file at once
+            # (threads or worker processes) each write whole bytes and rename; the last rename wins
+            # with identical content, and no writer renames away a file another is still writing.
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{digest}.", suffix=".part")
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(data)
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
         return digest
 
     def path_of(self, digest: str) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Row, case, func, select, update
+from sqlalchemy import Row, case, func, or_, select, update
 from sqlalchemy.orm import Session, load_only, raiseload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -65,6 +65,15 @@ class WorkOrderRepository:
                                           .execution_options(populate_existing=True)).all()
             set_committed_value(order, "assignments", list(shares))
         return order
+
+    def lock_in_id_order(self, refs: Sequence[OrderRef]) -> None:
+        """Lock several orders lowest id first, reading them afresh: two requests locking the same orders
+        (A into B while B into A) then queue one behind the other instead of deadlocking."""
+        ids = [r for r in refs if isinstance(r, int)]
+        tickets = [r for r in refs if isinstance(r, str)]
+        self.session.scalars(select(WorkOrder).where(or_(WorkOrder.id.in_(ids), WorkOrder.ticket_no.in_(tickets)))
+                             .order_by(WorkOrder.id).with_for_update()
+                             .execution_options(populate_existing=True)).all()
 
     def by_ticket(self, ticket_no: str) -> WorkOrder | None:
         return self.session.scalars(select(WorkOrder).where(WorkOrder.ticket_no == ticket_no)).one_or_none()

@@ -17,6 +17,7 @@ from hotline.accounts.service import AccountService
 from hotline.api.audit import audit
 from hotline.api.deps import Ctx, DbSession
 from hotline.api.env import ApiEnv
+from hotline.api.schemas.instants import Instant
 from hotline.api.uow import UnitOfWorkRoute
 from hotline.core.actor import Actor
 from hotline.core.enums import Channel, Role
@@ -105,8 +106,8 @@ def create_request(fmt: Fmt, request: Request, session: DbSession, ctx: Ctx, api
 
 @router.get("/requests.{fmt}", responses=DOCS, summary="Service requests, filtered; never names or phone numbers")
 def list_requests(fmt: Fmt, session: DbSession, ctx: Ctx, service_request_id: str | None = None,
-                  service_code: str | None = None, start_date: dt.datetime | None = None,
-                  end_date: dt.datetime | None = None,
+                  service_code: str | None = None, start_date: Instant | None = None,
+                  end_date: Instant | None = None,
                   status: str | None = Query(default=None, pattern=r"^(open|closed)(,(open|closed))*$")):
     window: dict = {}
     if service_request_id:
