@@ -117,6 +117,7 @@ MESSAGES: dict[str, str] = {
     "no_department": "请指定单位",
     "department_out_of_scope": "该单位不在您的查看范围内",
     "case_not_found": "工单号或提取码不正确",
+    "idempotency_key_reused": "该 Idempotency-Key 已用于内容不同的另一次提交，请为新的提交使用新的键",
 }
 
 HTTP_MESSAGES = {404: "没有这个页面或接口", 405: "不支持这种请求方式", 413: "上传的内容太大", 415: "不支持的内容格式"}

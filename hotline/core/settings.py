@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     asr_engine: str = "vosk"  # vosk | fake (the demo's scripted recogniser)
     asr_model_dir: Path = Path("var/models/vosk-model-small-cn-0.22")
     asr_max_seconds: int = 3600  # longer recordings are refused, not transcribed
+    # A channel gateway retrying with the same Idempotency-Key gets the first answer (extraction code
+    # included) for this long; afterwards only the order, and a changed body is still refused.
+    idempotency_window_hours: int = 72
 
     @property
     def is_sqlite(self) -> bool:
