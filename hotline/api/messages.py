@@ -45,6 +45,7 @@ MESSAGES: dict[str, str] = {
     "config_invalid": "系统配置有误，请联系系统管理员",
     "not_authenticated": "请先登录",
     "token_expired": "登录已过期，请重新登录",
+    "refresh_token_reused": "登录凭据被重复使用，为安全起见本次登录的所有会话已失效，请重新登录",
     "login_failed": "用户名或密码错误",
     "rate_limited": "操作过于频繁，请稍后再试",
     "role_not_allowed": "您的岗位不能进行此操作",
