@@ -43,6 +43,18 @@ def test_a_month_outside_the_century_is_refused(api, people, month):
         assert r.json()["error_id"] == "invalid_period" and r.json()["message"] == "统计时间段不正确"
 
 
+@pytest.mark.parametrize("path,params", [
+    ("/api/v1/knowledge/stats", {"from": "9999-12-31", "to": "9999-12-31"}),
+    ("/api/v1/knowledge/stats", {"from": "0001-01-01", "to": "0001-01-02"}),
+    ("/api/v1/stats/rates", {"from": "9999-12-01", "to": "9999-12-31"}),
+    ("/api/v1/stats/hotspots", {"as_of": "0001-01-01"}),
+    ("/api/v1/calls/stats", {"from": "9999-12-31", "to": "9999-12-31"}),
+])
+def test_statistics_for_year_1_or_9999_are_refused(api, people, path, params):
+    r = api.get(path, params=params, headers={**ZH, **people["supervisor"].headers})
+    assert r.status_code == 422 and r.json()["error_id"] == "invalid_period", r.text
+
+
 def test_a_good_window_still_filters(api, people):
     r = api.get("/api/v1/work-orders", params={"received_from": "2026-11-23T00:00:00+08:00",
                                                "received_to": "2026-11-24T00:00:00Z"},
