@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from hotline.core.actor import Actor
@@ -60,6 +60,19 @@ class RefreshTokenRepository:
         """Revoke an unspent token; False when it was already spent (or never issued)."""
         return rowcount(self.session.execute(update(RefreshToken).where(
             RefreshToken.jti == jti, RefreshToken.revoked_at.is_(None)).values(revoked_at=at))) == 1
+
+    def family_of(self, jti: str) -> str | None:
+        """The login a token was rotated from (tokens issued before families existed are their own); None
+        for a token never issued."""
+        return self.session.scalar(select(func.coalesce(RefreshToken.family, RefreshToken.jti))
+                                   .where(RefreshToken.jti == jti))
+
+    def revoke_family(self, family: str, at: dt.datetime) -> int:
+        """Revoke every still-valid token rotated from one login (a fresh statement: it sees a rotation
+        committed while this request waited on the spent token's row)."""
+        return rowcount(self.session.execute(update(RefreshToken).where(
+            or_(RefreshToken.family == family, RefreshToken.jti == family), RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=at)))
 
 
 class ApiClientRepository:

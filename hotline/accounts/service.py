@@ -95,20 +95,27 @@ class AccountService:
         return self._issue(user.id)
 
     def refresh(self, refresh_token: str) -> Tokens:
-        """Rotate: the old refresh token is spent, a reused one is refused."""
+        """Rotate: the old refresh token is spent. A spent token presented again was copied (by whoever
+        holds it now, or by the owner after a thief rotated first): every token of its login is revoked,
+        so neither side keeps a session. The caller commits that revocation with the 401."""
         now = self.ctx.clock.now()
         claims = security.verify(self.ctx.secret, refresh_token, "refresh", now)
+        family = self.tokens.family_of(claims.jti)
         spent = self.tokens.spend(claims.jti, now)
+        if family is not None and not spent:
+            self.tokens.revoke_family(family, now)
+            raise AuthenticationError("this refresh token was already used; every session of this login is "
+                                      "ended, log in again", error_id="refresh_token_reused")
         user = self.users.get(claims.user_id)
-        if not spent or user is None or not user.active:
+        if not spent or family is None or user is None or not user.active:
             raise AuthenticationError("the refresh token is no longer valid; log in again")
-        return self._issue(user.id)
+        return self._issue(user.id, family)
 
-    def _issue(self, user_id: int) -> Tokens:
+    def _issue(self, user_id: int, family: str | None = None) -> Tokens:
         now = self.ctx.clock.now()
         access, claims = security.issue(self.ctx.secret, user_id, "access", now)
         refresh, r_claims = security.issue(self.ctx.secret, user_id, "refresh", now)
-        self.tokens.add(RefreshToken(jti=r_claims.jti, user_id=user_id, issued_at=now,
+        self.tokens.add(RefreshToken(jti=r_claims.jti, user_id=user_id, family=family or r_claims.jti, issued_at=now,
                                      expires_at=r_claims.expires_at))
         return Tokens(access, refresh, int((claims.expires_at - now).total_seconds()))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from pathlib import Path
@@ -13,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 import hotline
 from hotline.accounts.attempt_repository import DatabaseRateLimiter
 from hotline.accounts.cache import ActorCache
+from hotline.api.body_limit import BodyLimit, RouteLimit
 from hotline.api.env import ApiEnv
 from hotline.api.errors import install_error_handlers
 from hotline.api.headers import SecurityHeaders
@@ -35,10 +37,28 @@ from hotline.api.routers import (
     telephony,
     work_orders,
 )
+from hotline.core import security
+from hotline.core.errors import HotlineError
 from hotline.core.jobs import Runtime
 from hotline.core.ratelimit import make_rate_limiter
 
 WEB = Path(__file__).resolve().parents[1] / "web"
+
+
+def body_limits(ctx: ApiEnv) -> dict:
+    """The ordinary body limit, and the larger ones of the routes that take files (for signed-in staff)."""
+    settings = ctx.settings
+
+    def signed_in(token: str) -> bool:
+        try:
+            security.verify(ctx.secret, token, "access", ctx.clock.now())
+        except HotlineError:
+            return False
+        return True
+
+    return {"default": settings.max_body_bytes, "trusted": signed_in, "routes": [
+        RouteLimit("POST", re.compile(r"/api/v1/work-orders/[^/]+/complete"), settings.max_evidence_body_bytes),
+        RouteLimit("POST", re.compile(r"/api/v1/knowledge/import"), settings.max_import_body_bytes)]}
 
 
 def build_app(ctx: ApiEnv, runtime: Runtime,
@@ -64,6 +84,7 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
                                                DatabaseRateLimiter(runtime.session_factory.kw["bind"]))
     app.state.actors = ActorCache()
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, **body_limits(ctx))
     app.add_middleware(SecurityHeaders)
     install_metrics(app)
     for module in (health, auth, work_orders, callbacks, stats, telephony, intake, public, submissions, admin,

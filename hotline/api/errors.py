@@ -14,7 +14,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
@@ -22,6 +23,7 @@ from hotline.api.messages import chinese, chinese_validation, prefers_chinese
 from hotline.core.errors import HotlineError
 
 log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 5
 
 
 def render(request: Request, body: dict[str, Any], status: int, headers: dict | None = None,
@@ -79,3 +81,23 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
         body = {"error_id": f"http_{exc.status_code}", "message": str(exc.detail), "details": None}
         return render(request, body, exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    @app.exception_handler(PoolTimeout)
+    async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # The database is down, restarting or out of connections: nobody's mistake, worth a retry.
+        log.warning("database unavailable for %s %s: %s", request.method, request.url.path,
+                    getattr(exc, "orig", None) or exc)
+        body = {"error_id": "database_unavailable", "message": "the database cannot be reached; try again shortly",
+                "details": None}
+        return render(request, body, 503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Still logged with its traceback by the server; the client gets the one error shape, not plain text.
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            return await _database_unavailable(request, exc)
+        body = {"error_id": "internal_error", "message": "an unexpected error occurred; it has been logged",
+                "details": None}
+        return render(request, body, 500)

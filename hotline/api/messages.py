@@ -36,6 +36,8 @@ MESSAGES: dict[str, str] = {
     # general
     "bad_request": "请求有误，请检查后重试",
     "invalid_input": "填写的内容不符合要求",
+    "database_unavailable": "系统暂时无法访问数据库，请稍后再试",
+    "internal_error": "系统出现内部错误，已记录，请稍后再试",
     "not_found": "没有找到要查看的内容",
     "permission_denied": "您没有进行此操作的权限",
     "conflict": "工单刚被其他人修改过，请刷新后重试",
@@ -43,6 +45,7 @@ MESSAGES: dict[str, str] = {
     "config_invalid": "系统配置有误，请联系系统管理员",
     "not_authenticated": "请先登录",
     "token_expired": "登录已过期，请重新登录",
+    "refresh_token_reused": "登录凭据被重复使用，为安全起见本次登录的所有会话已失效，请重新登录",
     "login_failed": "用户名或密码错误",
     "rate_limited": "操作过于频繁，请稍后再试",
     "role_not_allowed": "您的岗位不能进行此操作",
@@ -116,6 +119,7 @@ MESSAGES: dict[str, str] = {
     "no_department": "请指定单位",
     "department_out_of_scope": "该单位不在您的查看范围内",
     "case_not_found": "工单号或提取码不正确",
+    "idempotency_key_reused": "该 Idempotency-Key 已用于内容不同的另一次提交，请为新的提交使用新的键",
 }
 
 HTTP_MESSAGES = {404: "没有这个页面或接口", 405: "不支持这种请求方式", 413: "上传的内容太大", 415: "不支持的内容格式"}
@@ -126,7 +130,10 @@ FIELDS = {"text": "内容", "reason": "理由", "title": "标题", "content": "�
           "category_code": "诉求分类", "interface": "分机", "extension": "分机", "days": "延期天数",
           "verdict": "满意度", "comment": "市民意见", "attempt": "回访次数", "username": "用户名",
           "password": "密码", "parent_ticket": "原工单号", "master_ticket": "并案主单号", "answer": "答复内容",
-          "ticket": "工单号", "code": "提取码", "q": "搜索内容", "limit": "每页条数", "offset": "页码"}
+          "ticket": "工单号", "code": "提取码", "q": "搜索内容", "limit": "每页条数", "offset": "页码",
+          "received_from": "受理时间（起）", "received_to": "受理时间（止）", "since": "起始时间",
+          "start_date": "开始时间", "end_date": "结束时间", "at": "时间", "month": "月份", "from": "开始日期",
+          "to": "结束日期", "as_of": "日期"}
 
 PROBLEMS = {"missing": "必须填写", "string_too_short": "不能为空或太短", "string_too_long": "太长",
             "string_pattern_mismatch": "格式不正确", "greater_than_equal": "太小", "less_than_equal": "太大",
@@ -134,7 +141,8 @@ PROBLEMS = {"missing": "必须填写", "string_too_short": "不能为空或太�
             "literal_error": "不是可选的值", "json_invalid": "不是有效的 JSON",
             "datetime_parsing": "日期时间格式不正确",
             "date_from_datetime_parsing": "日期格式不正确", "bool_parsing": "须为是或否", "value_error": "不正确",
-            "list_too_long": "项目太多", "timezone_aware": "须带时区", "extra_forbidden": "是多余的字段"}
+            "list_too_long": "项目太多", "timezone_aware": "须带时区，例如 2026-11-21T09:00:00+08:00",
+            "datetime_out_of_range": "须在 2000 年至 2099 年之间", "extra_forbidden": "是多余的字段"}
 
 
 def chinese(error_id: str, status_code: int | None = None) -> str:

@@ -74,6 +74,14 @@ class Settings(BaseSettings):
     asr_engine: str = "vosk"  # vosk | fake (the demo's scripted recogniser)
     asr_model_dir: Path = Path("var/models/vosk-model-small-cn-0.22")
     asr_max_seconds: int = 3600  # longer recordings are refused, not transcribed
+    # A channel gateway retrying with the same Idempotency-Key gets the first answer (extraction code
+    # included) for this long; afterwards only the order, and a changed body is still refused.
+    idempotency_window_hours: int = 72
+    # Request bodies are refused (413) before parsing past these sizes: any route, and the routes that take
+    # files (evidence with a completion: up to 9 files of 10 MB; a knowledge import: one 20 MB file)
+    max_body_bytes: int = 1024 * 1024
+    max_evidence_body_bytes: int = 91 * 1024 * 1024
+    max_import_body_bytes: int = 21 * 1024 * 1024
 
     @property
     def is_sqlite(self) -> bool:

@@ -50,6 +50,7 @@ class Incidents:
 
     def attach(self, order: WorkOrder, master_ticket: str, actor: Actor) -> WorkOrder:
         """Close `order` into the incident's master order and count the caller there."""
+        self.orders.orders.lock_in_id_order([order.id, master_ticket])
         master = self.orders.orders.find(master_ticket, actor, lock=True)
         if master is None or master.id == order.id:
             raise NotFoundError(f"no work order {master_ticket} in your scope", error_id="order_not_found")

@@ -85,6 +85,9 @@ class DeskIntake:
 
     def _order(self, taking: Taking, actor: Actor) -> tuple[WorkOrder, str | None]:
         if taking.ticket:
+            if taking.outcome in (Outcome.DUPLICATE, Outcome.INCIDENT) and taking.other_ticket:
+                # Both orders locked lowest id first, before either is touched: no deadlock with the reverse merge.
+                self.orders.orders.lock_in_id_order([taking.ticket, taking.other_ticket])
             order = self.orders.load(taking.ticket, actor)
             if taking.content and taking.content.strip() != order.content and order.state == State.RECEIVED:
                 order.content = taking.content.strip()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Row, case, func, select, update
-from sqlalchemy.orm import Session, joinedload, load_only, raiseload
+from sqlalchemy import Row, case, func, or_, select, update
+from sqlalchemy.orm import Session, load_only, raiseload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hotline.core.actor import Actor
 from hotline.core.db import dialect_insert, rowcount
@@ -47,14 +48,32 @@ class WorkOrderRepository:
         return order
 
     def find(self, ref: OrderRef, actor: Actor, *, lock: bool = False) -> WorkOrder | None:
-        """The order `actor` may read, by id or ticket; with `lock`, the row and its assignments are read
-        from the locked statement itself (one round trip, never a stale copy held by the session)."""
+        """The order `actor` may read, by id or ticket; with `lock`, the order row and then its shares are
+        locked and read from the locking statements (never a stale copy held by the session)."""
         key = WorkOrder.id == ref if isinstance(ref, int) else WorkOrder.ticket_no == ref
         stmt = select(WorkOrder).where(key, readable(actor))
-        if lock:
-            stmt = (stmt.options(joinedload(WorkOrder.assignments)).with_for_update(of=WorkOrder)
-                    .execution_options(populate_existing=True))
-        return self.session.scalars(stmt).unique().one_or_none()
+        if not lock:
+            return self.session.scalars(stmt).one_or_none()
+        order = self.session.scalars(stmt.with_for_update(of=WorkOrder)
+                                     .execution_options(populate_existing=True)).one_or_none()
+        if order is not None:
+            # A second statement, run once the order's lock is held: rows joined to the locking statement
+            # would come from its snapshot taken before the wait, so a co-handler's step (which changes
+            # only its share, not the order row) would see the share as it was before the winner's commit.
+            shares = self.session.scalars(select(Assignment).where(Assignment.work_order_id == order.id)
+                                          .order_by(Assignment.id).with_for_update()
+                                          .execution_options(populate_existing=True)).all()
+            set_committed_value(order, "assignments", list(shares))
+        return order
+
+    def lock_in_id_order(self, refs: Sequence[OrderRef]) -> None:
+        """Lock several orders lowest id first, reading them afresh: two requests locking the same orders
+        (A into B while B into A) then queue one behind the other instead of deadlocking."""
+        ids = [r for r in refs if isinstance(r, int)]
+        tickets = [r for r in refs if isinstance(r, str)]
+        self.session.scalars(select(WorkOrder).where(or_(WorkOrder.id.in_(ids), WorkOrder.ticket_no.in_(tickets)))
+                             .order_by(WorkOrder.id).with_for_update()
+                             .execution_options(populate_existing=True)).all()
 
     def by_ticket(self, ticket_no: str) -> WorkOrder | None:
         return self.session.scalars(select(WorkOrder).where(WorkOrder.ticket_no == ticket_no)).one_or_none()

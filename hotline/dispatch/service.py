@@ -109,8 +109,9 @@ class WorkOrderService:
 
     def merge_duplicate(self, order_id: OrderRef, actor: Actor, parent_ticket: str) -> WorkOrder:
         """重复件: close this order into the earlier one that carries the same request."""
+        self.orders.lock_in_id_order([order_id, parent_ticket])
         order = self.load(order_id, actor)
-        parent = self.orders.by_ticket(parent_ticket)
+        parent = self.orders.by_ticket(parent_ticket)  # just read afresh under its lock
         if parent is None or parent.id == order.id:
             raise InvalidInputError(f"no other work order with ticket {parent_ticket} to merge into",
                                     error_id="duplicate_parent_not_found")

@@ -23,6 +23,7 @@ from hotline.models.knowledge import (
 from hotline.models.outbox import DeliveryReceiptRow, InboundMessage, OutboxMessage
 from hotline.models.ratelimit import RateLimitHit
 from hotline.models.stats import DailyCounter, RolledUpDay
+from hotline.models.submission import SubmissionReply
 from hotline.models.supervision import Supervision
 from hotline.models.transcript import Transcript
 from hotline.models.user import User
@@ -62,6 +63,7 @@ __all__ = [
     "SearchEntry",
     "SearchTerm",
     "SearchText",
+    "SubmissionReply",
     "Supervision",
     "TicketCounter",
     "Transcript",

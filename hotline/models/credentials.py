@@ -15,6 +15,9 @@ class RefreshToken(Base):
 
     jti: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # Every token rotated from one login shares its family (the first token's jti): a spent token
+    # presented again means it was copied, and the whole family is revoked.
+    family: Mapped[str | None] = mapped_column(String(64), index=True)
     issued_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]

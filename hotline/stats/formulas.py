@@ -132,6 +132,8 @@ class Period:
             first = dt.datetime.strptime(text, "%Y-%m").date()
         except ValueError:
             raise InvalidInputError(f"{text!r} is not a month like 2026-11", error_id="invalid_period") from None
+        if not 2000 <= first.year <= 2099:  # before the month's end is computed: 9999-12 has no next month
+            raise InvalidInputError("statistics cover 2000–2099", error_id="invalid_period")
         following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
         return cls(first, following - dt.timedelta(days=1))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -12,6 +11,7 @@ from hotline.accounts.service import AccountService
 from hotline.api.audit import audit
 from hotline.api.deps import Admin, Ctx, DbSession, Supervisors, UserReader
 from hotline.api.schemas.accounts import ApiClientIn, ApiClientOut, AuditOut, UserIn, UserOut
+from hotline.api.schemas.instants import Instant
 from hotline.api.uow import UnitOfWorkRoute
 from hotline.audit.repository import AuditRepository
 from hotline.models import User
@@ -47,7 +47,7 @@ def create_api_client(body: ApiClientIn, request: Request, actor: Admin, session
 
 @router.get("/audit", response_model=list[AuditOut], summary="The audit log (supervisor, hotline admin)")
 def audit_log(request: Request, actor: Supervisors, session: DbSession, user: str | None = None,
-              object_id: str | None = None, action: str | None = None, since: dt.datetime | None = None,
+              object_id: str | None = None, action: str | None = None, since: Instant | None = None,
               limit: Annotated[int, Query(ge=1, le=500)] = 100):
     rows = AuditRepository(session).recent(actor, user=user, object_id=object_id, action=action, since=since,
                                            limit=limit)

@@ -8,6 +8,7 @@ from hotline.accounts.repository import UserRepository
 from hotline.accounts.service import AccountService
 from hotline.api.audit import audit
 from hotline.api.deps import Ctx, DbSession, Staff
+from hotline.api.errors import render
 from hotline.api.limits import rate_limit
 from hotline.api.schemas.accounts import LoginIn, MeOut, RefreshIn, TokensOut
 from hotline.api.schemas.desk import ExtensionIn
@@ -30,8 +31,13 @@ def login(body: LoginIn, request: Request, session: DbSession, ctx: Ctx):
 
 @router.post("/refresh", response_model=TokensOut, summary="Exchange a refresh token for new tokens",
              responses={401: {"description": "invalid, expired or already used refresh token"}})
-def refresh(body: RefreshIn, session: DbSession, ctx: Ctx):
-    return AccountService(session, ctx).refresh(body.refresh_token).__dict__
+def refresh(body: RefreshIn, request: Request, session: DbSession, ctx: Ctx):
+    try:
+        return AccountService(session, ctx).refresh(body.refresh_token).__dict__
+    except AuthenticationError as exc:
+        # Answered, not raised: the unit of work then commits what the refusal did (a reused token's
+        # whole family revoked) instead of rolling it back.
+        return render(request, exc.as_dict(), exc.status_code, headers={"WWW-Authenticate": "Bearer"})
 
 
 @router.get("/me", response_model=MeOut, summary="Who is logged in: role and department (consoles pick their screen)")

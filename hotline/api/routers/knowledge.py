@@ -49,6 +49,7 @@ from hotline.knowledge.stats import KnowledgeStatsRepository
 from hotline.knowledge.suggest import Suggestions
 from hotline.knowledge.uses import KnowledgeUses
 from hotline.models import Article
+from hotline.stats.formulas import Period
 
 router = APIRouter(prefix="/api/v1/knowledge", tags=["knowledge base"], route_class=UnitOfWorkRoute)
 Code = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
@@ -240,6 +241,7 @@ def stats(actor: StatsReader, session: DbSession, ctx: Ctx,
           date_to: Annotated[dt.date | None, Query(alias="to")] = None):
     today = local_today(ctx)
     first, last = date_from or today.replace(day=1), date_to or today
+    Period(first, last)  # the century every statistics period keeps to: year 1 or 9999 is no 500
     if last < first or (last - first).days > 366:
         raise InvalidInputError("the period runs from 'from' to 'to', at most a year", error_id="invalid_period")
     repo = KnowledgeStatsRepository(session, ctx.settings.timezone)

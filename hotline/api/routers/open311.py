@@ -19,6 +19,7 @@ from hotline.accounts.service import AccountService
 from hotline.api.audit import audit
 from hotline.api.deps import Ctx, DbSession
 from hotline.api.env import ApiEnv
+from hotline.api.schemas.instants import Instant
 from hotline.api.uow import UnitOfWorkRoute
 from hotline.core.actor import Actor
 from hotline.core.enums import Channel, Role
@@ -110,7 +111,7 @@ def create_request(fmt: Fmt, request: Request, session: DbSession, ctx: Ctx, api
             summary="Service requests, filtered: an app's own in full (api_key), others only as the centre publishes")
 def list_requests(fmt: Fmt, session: DbSession, ctx: Ctx, api_key: str | None = None,
                   service_request_id: str | None = None, service_code: str | None = None,
-                  start_date: dt.datetime | None = None, end_date: dt.datetime | None = None,
+                  start_date: Instant | None = None, end_date: Instant | None = None,
                   status: str | None = Query(default=None, pattern=r"^(open|closed)(,(open|closed))*$")):
     try:
         reader = _reader(session, ctx, api_key)

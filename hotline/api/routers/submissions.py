@@ -16,6 +16,7 @@ from hotline.core.actor import Actor
 from hotline.core.enums import Channel, Role
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.service import WorkOrderService
+from hotline.dispatch.submissions import SubmissionReplies
 
 router = APIRouter(prefix="/api/v1/submissions", tags=["channels"], route_class=UnitOfWorkRoute)
 
@@ -30,8 +31,10 @@ class SubmissionIn(BaseModel):
 
 
 @router.post("", response_model=CreatedOrder, status_code=201,
-             summary="A citizen's submission from a channel gateway; a retried Idempotency-Key returns the first",
-             responses={401: {"description": "missing or invalid API key"}})
+             summary="A citizen's submission from a channel gateway; a retried Idempotency-Key returns the first "
+                     "answer, extraction code included (a different body under the same key: 409)",
+             responses={401: {"description": "missing or invalid API key"},
+                        409: {"description": "the Idempotency-Key was used for a different submission"}})
 def submit(body: SubmissionIn, request: Request, session: DbSession, ctx: Ctx,
            x_api_key: Annotated[str | None, Header()] = None,
            idempotency_key: Annotated[str | None, Header(min_length=1, max_length=48)] = None):
@@ -40,8 +43,16 @@ def submit(body: SubmissionIn, request: Request, session: DbSession, ctx: Ctx,
     draft = WorkOrderDraft(**body.model_dump(), channel=Channel(client.channel),
                            source_id=f"{client.id}:{idempotency_key}" if idempotency_key else None)
     created = WorkOrderService(session, ctx).create(draft, actor)
-    if created.extraction_code is not None:
+    answer = CreatedOrder(ticket_no=created.ticket_no, extraction_code=created.extraction_code, state=created.state)
+    if idempotency_key is None:
         audit(session, request, actor, "work_order.create", "work_order", created.ticket_no,
               {"channel": client.channel})
-    return CreatedOrder(ticket_no=created.ticket_no, extraction_code=created.extraction_code,
-                        state=created.state)
+        return answer
+    replies = SubmissionReplies(session, ctx)
+    fingerprint = replies.fingerprint(client.id, body.model_dump())
+    if created.extraction_code is None:  # a retry: the first answer, as it was sent
+        first = replies.replay(created.order_id, fingerprint)
+        return CreatedOrder.model_validate(first) if first is not None else answer
+    replies.remember(created.order_id, fingerprint, answer.model_dump(mode="json"))
+    audit(session, request, actor, "work_order.create", "work_order", created.ticket_no, {"channel": client.channel})
+    return answer

@@ -5,7 +5,6 @@ up in the actor's scope — so someone who may not see an order learns nothing o
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 from hotline.api import presenters
 from hotline.api.audit import audit
 from hotline.api.deps import Creator, Ctx, DbSession, Routing, Staff, Supervisors
+from hotline.api.schemas.instants import Instant
 from hotline.api.schemas.intake import RecordingOut
 from hotline.api.schemas.orders import (
     AcceptIn,
@@ -85,8 +85,8 @@ def create(draft: WorkOrderDraft, request: Request, actor: Creator, session: DbS
 @router.get("", response_model=OrderPage, summary="Orders in your scope, newest first (or nearest deadline first)")
 def list_orders(actor: Staff, session: DbSession, state: Annotated[list[State] | None, Query()] = None,
                 channel: Annotated[list[Channel] | None, Query()] = None,
-                category: str | None = None, received_from: dt.datetime | None = None,
-                received_to: dt.datetime | None = None,
+                category: str | None = None, received_from: Instant | None = None,
+                received_to: Instant | None = None,
                 q: Annotated[str | None, Query(max_length=100, description="a ticket number or words")] = None,
                 phone: Annotated[str | None, Query(pattern=r"^\d{4,20}$", description="the number or its end")] = None,
                 mine: Annotated[bool, Query(description="only orders I registered")] = False,

@@ -77,7 +77,8 @@ class OrderPage(BaseModel):
 
 class CreatedOrder(BaseModel):
     ticket_no: str
-    extraction_code: str | None = Field(description="shown once, to tell the citizen; null on an idempotent retry")
+    extraction_code: str | None = Field(description="to tell the citizen; a retried Idempotency-Key gets it again "
+                                                 "within the idempotency window, null after it")
     state: str
 
 
