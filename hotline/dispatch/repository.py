@@ -65,7 +65,7 @@ class WorkOrderRepository:
 
     def page(self, actor: Actor, wanted: OrderFilter | None = None, *, limit: int = 50,
              offset: int = 0) -> tuple[Sequence[Row], int]:
-        """(order, worst light rank or None, nearest open due_at or None, citizen phone) rows that `actor` may
+        """(order, worst light rank or None, nearest open due_at or None, citizen phone, citizen name) rows `actor` may
         read, newest first (or nearest deadline first), with the summary columns only; and the total."""
         stmt = select(WorkOrder).outerjoin(Citizen, Citizen.id == WorkOrder.citizen_id).where(readable(actor))
         stmt = (wanted or OrderFilter()).apply(stmt)
@@ -78,7 +78,7 @@ class WorkOrderRepository:
         order_by = ([nearest.is_(None), nearest, WorkOrder.id] if wanted and wanted.sort == "due"
                     else [WorkOrder.received_at.desc(), WorkOrder.id.desc()])
         rows = self.session.execute(
-            stmt.add_columns(worst, nearest, Citizen.phone)
+            stmt.add_columns(worst, nearest, Citizen.phone, Citizen.name)
             .options(load_only(*SUMMARY_COLUMNS), raiseload(WorkOrder.assignments))
             .order_by(*order_by).limit(limit).offset(offset)).all()
         return rows, total
