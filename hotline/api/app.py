@@ -24,6 +24,7 @@ from hotline.api.routers import (
     health,
     intake,
     knowledge,
+    live,
     notices,
     open311,
     public,
@@ -36,6 +37,7 @@ from hotline.api.routers import (
 )
 from hotline.core.jobs import Runtime
 from hotline.core.ratelimit import make_rate_limiter
+from hotline.live.tickets import stream_tickets_for
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 
@@ -61,6 +63,7 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.state.session_factory = runtime.session_factory
     app.state.rate_limiter = make_rate_limiter(ctx.settings.redis_url, ctx.settings.namespace)
     app.state.actors = ActorCache()
+    app.state.stream_tickets = stream_tickets_for(ctx.settings.redis_url, ctx.settings.namespace)
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)
     install_metrics(app)
@@ -72,6 +75,7 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.include_router(desk.router)
     app.include_router(desk.effects)
     app.include_router(callbacks.dialer)
+    app.include_router(live.router)
 
     @app.get("/", include_in_schema=False)
     def index():

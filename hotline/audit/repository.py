@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, not_, or_, select
 from sqlalchemy.orm import Session
 
 from hotline.core.actor import Actor
@@ -42,8 +42,11 @@ class AuditRepository:
 
     @staticmethod
     def _scope(reader: Actor):
+        """Rows about orders the reader may read now, and other rows by its own subtree's staff — never a
+        row about an order outside its scope, whoever wrote it (an order returned or sent elsewhere)."""
         by_own_staff = AuditRecord.user_id.in_(
             select(User.id).join(Department, Department.id == User.department_id).where(departments_readable(reader)))
-        about_own_orders = (AuditRecord.object_type == "work_order") & AuditRecord.object_id.in_(
+        about_an_order = (AuditRecord.object_type == "work_order") & AuditRecord.object_id.is_not(None)
+        about_own_orders = about_an_order & AuditRecord.object_id.in_(
             select(WorkOrder.ticket_no).where(readable(reader)))
-        return or_(by_own_staff, about_own_orders)
+        return or_(about_own_orders, and_(by_own_staff, not_(about_an_order)))

@@ -59,6 +59,11 @@ class WorkOrderRepository:
     def by_ticket(self, ticket_no: str) -> WorkOrder | None:
         return self.session.scalars(select(WorkOrder).where(WorkOrder.ticket_no == ticket_no)).one_or_none()
 
+    def may_read(self, ticket_no: str, actor: Actor) -> bool:
+        """Whether `actor` may read the order with this ticket (no row is loaded)."""
+        stmt = select(WorkOrder.id).where(WorkOrder.ticket_no == ticket_no, readable(actor))
+        return self.session.scalar(stmt) is not None
+
     def by_source(self, channel: str, source_id: str) -> WorkOrder | None:
         stmt = select(WorkOrder).where(WorkOrder.channel == channel, WorkOrder.source_id == source_id)
         return self.session.scalars(stmt).one_or_none()
