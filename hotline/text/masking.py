@@ -37,9 +37,7 @@ def mask_phone(phone: str | None) -> str | None:
     """A stored phone number (already canonical digits) as a department may see it."""
     if not phone:
         return phone
-    if len(phone) < SHORTEST:
-        return "*" * len(phone)
-    return phone[:3] + "*" * max(0, len(phone) - 7) + phone[-4:] if len(phone) >= 11 else mask_digits(phone)
+    return mask_digits(phone) if len(phone) >= SHORTEST else "*" * len(phone)
 
 
 def mask_name(name: str) -> str:
@@ -57,7 +55,7 @@ def _number(match: re.Match[str]) -> str:
     if count < SHORTEST:
         return run
     prefix = ""
-    if plain.lstrip().startswith("+"):
+    if plain.startswith("+"):
         country, digits = digits[:2], digits[2:]
         prefix = "+" + country + " "
     elif digits.startswith("0086"):

@@ -24,6 +24,7 @@ from hotline.text.masking import mask_address, mask_phone, redact, redact_data
     ("拨8123456", "拨*****56"),
     ("身份证371502199001011234", "身份证371***********1234"),
     ("身份证37150219900101123X", "身份证371***********123X"),
+    ("身份证37150219900101123x", "身份证371***********123x"),
     ("请拨13800138000转8001", "请拨138****8000转8001"),
 ])
 def test_numbers_in_every_common_format_are_masked(text, masked):
@@ -41,13 +42,21 @@ def test_names_given_and_names_introduced_are_hidden():
     assert redact("我叫张三丰，住在东昌府区") == "我叫张**，住在东昌府区"
     assert redact("联系人：李四") == "联系人：李*"
     assert redact_data({"reason": ["找王建国", 3]}, ["王建国"]) == {"reason": ["找王**", 3]}
+    assert redact("小王建国来电", ["王建国", "小王建国"]) == "小***来电"  # the longest name first
+    assert redact("王建国来电", [" ", None, ""]) == "王建国来电"
+    assert redact("张", ["张"]) == "*"
 
 
 def test_stored_phones_and_message_addresses():
     assert mask_phone("13800138000") == "138****8000"
     assert mask_phone("06358123456") == "063****3456"
-    assert mask_phone("12345") == "*****"
+    assert mask_phone("12345") == "*****" and mask_phone("123456") == "******"
+    assert mask_phone("1234567") == "*****67" and mask_phone("06358123") == "******23"
+    assert mask_phone("") == "" and mask_phone(None) is None
     assert mask_address("+8613912345678") == "+86139****5678"
+    assert mask_address("+442012345678") == "+442****5678"  # another country keeps its plus
+    assert mask_address("8123456") == "812****3456" and mask_address("812345") == "81***45"
+    assert (mask_address("abcd"), mask_address("abcde")) == ("****", "ab***de")
 
 
 @pytest.mark.parametrize("role", [Role.DEPARTMENT_STAFF, Role.DEPARTMENT_ADMIN])
