@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean screenshots vendor
+.PHONY: demo test lint bench clean screenshots vendor mutate
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_knowledge.py --articles 100000
 	$(BIN)/python bench/bench_notices.py
 	$(BIN)/python bench/bench_satisfaction.py
+
+# Mutation testing (mutmut) of the code that decides who sees what and when: one module at a time, each with
+# its focused tests, in a copy under var/mutate/. On demand, never in CI; `make mutate TARGETS="masking scope"`.
+mutate: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[mutate]'
+	$(BIN)/python bench/mutate.py $(TARGETS)
 
 # Screenshots of every console at 1366×768 and 1920×1080 into docs/screenshots/ (SQLite run).
 screenshots: $(BIN)/.installed $(VENV)/.system

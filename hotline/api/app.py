@@ -27,6 +27,7 @@ from hotline.api.routers import (
     health,
     intake,
     knowledge,
+    live,
     notices,
     open311,
     public,
@@ -41,6 +42,7 @@ from hotline.core import security
 from hotline.core.errors import HotlineError
 from hotline.core.jobs import Runtime
 from hotline.core.ratelimit import make_rate_limiter
+from hotline.live.tickets import stream_tickets_for
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 
@@ -83,6 +85,7 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.state.rate_limiter = make_rate_limiter(ctx.settings.redis_url, ctx.settings.namespace,
                                                DatabaseRateLimiter(runtime.session_factory.kw["bind"]))
     app.state.actors = ActorCache()
+    app.state.stream_tickets = stream_tickets_for(ctx.settings.redis_url, ctx.settings.namespace)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, **body_limits(ctx))
     app.add_middleware(SecurityHeaders)
@@ -95,6 +98,7 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.include_router(desk.router)
     app.include_router(desk.effects)
     app.include_router(callbacks.dialer)
+    app.include_router(live.router)
 
     @app.get("/", include_in_schema=False)
     def index():

@@ -32,6 +32,7 @@ MESSAGES: dict[str, str] = {
     "rating_link_expired": "评价链接已过期，如需评价请拨打 12345",
     "rating_link_unknown": "没有这个评价链接，请核对短信中的链接",
     "audiosocket_protocol": "实时音频流格式错误，本路转写已停止（通话不受影响）",
+    "stream_ticket_invalid": "实时推送凭证无效、已过期或已使用，请刷新页面重新连接",
     "stream_id_invalid": "实时音频流的标识无效或签名不符，已拒绝",
     # general
     "bad_request": "请求有误，请检查后重试",

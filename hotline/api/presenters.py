@@ -9,6 +9,7 @@ from hotline.api.schemas.orders import (
     AssignmentOut,
     CitizenOut,
     DeadlineOut,
+    EventOut,
     OrderDetail,
     OrderSummary,
     StepOut,
@@ -17,18 +18,20 @@ from hotline.asr.repository import RecordingRepository
 from hotline.core.actor import Actor
 from hotline.dispatch.lifecycle import allowed_actions
 from hotline.dispatch.repository import CitizenRepository, DeadlineRepository, DepartmentRepository
-from hotline.dispatch.scope import masks_personal_data
-from hotline.models import WorkOrder
-from hotline.text.masking import mask_numbers_in_text, mask_phone
+from hotline.dispatch.scope import Disclosure, disclosure
+from hotline.models import WorkOrder, WorkOrderEvent
 
 LIGHTS = ("green", "yellow", "red")
+IN_FULL = Disclosure(False)
 
 
-def summary(order: WorkOrder, light_rank: int | None, due_at, phone: str | None = None) -> OrderSummary:
+def summary(order: WorkOrder, light_rank: int | None, due_at, phone: str | None = None,
+            shown: Disclosure = IN_FULL) -> OrderSummary:
     return OrderSummary(
         ticket_no=order.ticket_no, state=order.state, tier=order.tier, category_code=order.category_code,
-        channel=order.channel, title=order.title, place=order.place, received_at=order.received_at,
-        light=None if light_rank is None else LIGHTS[light_rank], due_at=due_at, citizen_phone=phone,
+        channel=order.channel, title=shown.text(order.title) or "", place=shown.text(order.place),
+        received_at=order.received_at, light=None if light_rank is None else LIGHTS[light_rank], due_at=due_at,
+        citizen_phone=shown.phone(phone),
     )
 
 
@@ -43,29 +46,36 @@ def detail(session: Session, order: WorkOrder, actor: Actor) -> OrderDetail:
     all_deadlines = DeadlineRepository(session).for_order(order.id)
     open_ones = [d for d in all_deadlines if d.status == "open"]
     worst = max((LIGHTS.index(d.light) for d in open_ones), default=None)
-    masked = masks_personal_data(actor)
     citizen = CitizenRepository(session).get(order.citizen_id)
+    shown = disclosure(actor, [citizen.name if citizen else None])
     departments = DepartmentRepository(session).by_ids(a.department_id for a in order.assignments)
     phone = citizen.phone if citizen else None
     return OrderDetail(
-        **summary(order, worst, min((d.due_at for d in open_ones), default=None),
-                  mask_phone(phone) if masked else phone).model_dump(),
+        **summary(order, worst, min((d.due_at for d in open_ones), default=None), phone, shown).model_dump(),
         call_linkedid=order.call_linkedid,
-        content=mask_numbers_in_text(order.content) if masked else order.content,
-        result=order.result, accepted_at=order.accepted_at, dispatched_at=order.dispatched_at,
+        content=shown.text(order.content),
+        result=shown.text(order.result), accepted_at=order.accepted_at, dispatched_at=order.dispatched_at,
         replied_at=order.replied_at, completed_at=order.completed_at, closed_at=order.closed_at,
-        close_reason=order.close_reason, redo_count=order.redo_count, return_count=order.return_count,
-        citizen=CitizenOut(phone=mask_phone(citizen.phone) if masked else citizen.phone,
-                           name=None if masked else citizen.name) if citizen else None,
+        close_reason=shown.text(order.close_reason), redo_count=order.redo_count, return_count=order.return_count,
+        citizen=CitizenOut(phone=shown.phone(citizen.phone), name=shown.name(citizen.name)) if citizen else None,
         assignments=[AssignmentOut(
             department_code=departments[a.department_id].code, department_name=departments[a.department_id].name,
             role=a.role, status=a.status, active=a.active, dispatched_at=a.dispatched_at, signed_at=a.signed_at,
-            replied_at=a.replied_at, completed_at=a.completed_at, reply_text=a.reply_text, result=a.result,
+            replied_at=a.replied_at, completed_at=a.completed_at, reply_text=shown.text(a.reply_text),
+            result=shown.text(a.result),
         ) for a in order.assignments],
         deadlines=[DeadlineOut(kind=d.kind, due_at=d.due_at, light=d.light, status=d.status,
                                provisional=d.provisional) for d in all_deadlines],
         allowed_actions=[a.value for a in allowed_actions(order.state, actor.role)],
     )
+
+
+def events(session: Session, order: WorkOrder, actor: Actor, rows: list[WorkOrderEvent]) -> list[EventOut]:
+    """The order's trail; notes and data (accept notes, dispatch reasons, redo comments) shown like its text."""
+    citizen = CitizenRepository(session).get(order.citizen_id)
+    shown = disclosure(actor, [citizen.name if citizen else None])
+    return [EventOut(action=e.action, from_state=e.from_state, to_state=e.to_state, actor_role=e.actor_role,
+                     note=shown.text(e.note), data=shown.data(e.data), occurred_at=e.occurred_at) for e in rows]
 
 
 def recordings(session: Session, order_id: int, linkedid: str | None = None) -> list[RecordingOut]:

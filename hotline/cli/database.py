@@ -17,7 +17,9 @@ sla_app = group("sla", "Deadlines (SLA tiers)")
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = "head") -> None:
+def db_upgrade(revision: str = "head", grant: Annotated[str | None, typer.Option(
+        help="then grant this application role what it needs (PostgreSQL; run as the migration role)")] = None
+               ) -> None:
     """Create or upgrade the schema, then load the department tree from config/."""
     from hotline.core.migrate import upgrade_database
     from hotline.core.settings import get_settings
@@ -29,6 +31,23 @@ def db_upgrade(revision: str = "head") -> None:
         fail(exc)
     typer.echo(f"schema at {revision}; departments: {result.created} created, {result.updated} updated, "
                f"{result.retired} retired, {result.active} active")
+    if grant:
+        db_grant(grant)
+
+
+@db_app.command("grant")
+def db_grant(role: Annotated[str, typer.Argument(help="the role the API and workers connect as")],
+             show: Annotated[bool, typer.Option(help="print the SQL instead of running it")] = False) -> None:
+    """Grant the application role rows, never the schema: no TRUNCATE, no UPDATE/DELETE on the audit tables."""
+    from hotline.core.db_roles import grant_app_role, grant_statements
+    from hotline.core.settings import get_settings
+
+    try:
+        statements = grant_statements("<database>", role) if show else grant_app_role(get_settings().database_url,
+                                                                                    role)
+    except ValueError as exc:
+        usage(str(exc))
+    typer.echo(";\n".join(statements) + ";" if show else f"granted {role} the application's rights")
 
 
 @config_app.command("check")

@@ -10,10 +10,9 @@ from sqlalchemy.orm import Session
 from hotline.core.actor import Actor
 from hotline.core.enums import CloseReason
 from hotline.desk.repository import IncidentRepository, StoryRepository
-from hotline.dispatch.repository import WorkOrderRepository
-from hotline.dispatch.scope import masks_personal_data
+from hotline.dispatch.repository import CitizenRepository, WorkOrderRepository
+from hotline.dispatch.scope import Disclosure, disclosure
 from hotline.models import WorkOrder
-from hotline.text.masking import mask_numbers_in_text, mask_phone
 
 
 class Story:
@@ -22,7 +21,9 @@ class Story:
         self.rows = StoryRepository(session)
 
     def of(self, order: WorkOrder, actor: Actor) -> dict[str, Any]:
-        masked = masks_personal_data(actor)
+        citizen = CitizenRepository(self.session).get(order.citizen_id)
+        shown = disclosure(actor, [citizen.name if citizen else None])
+        text = shown.text
         events = WorkOrderRepository(self.session).events(order.id)
         rounds = self.rows.callbacks(order.id)
         evidence = self.rows.evidence(order.id)
@@ -31,39 +32,38 @@ class Story:
             | {a.user_id for _, attempts in rounds for a in attempts if a.user_id},
             {e.actor_department_id for e in events if e.actor_department_id}
             | {a.department_id for a in order.assignments} | {c.department_id for c, _ in rounds if c.department_id})
-        text = mask_numbers_in_text if masked else (lambda s: s)
         return {
             "ticket_no": order.ticket_no,
             "steps": [{"action": e.action, "from_state": e.from_state, "to_state": e.to_state,
                        "actor_role": e.actor_role, "actor": users.get(e.actor_user_id or 0),
                        "department": departments.get(e.actor_department_id or 0), "note": text(e.note),
-                       "data": e.data, "at": e.occurred_at} for e in events],
+                       "data": shown.data(e.data), "at": e.occurred_at} for e in events],
             "assignments": [{"department": departments.get(a.department_id), "role": a.role, "status": a.status,
-                             "active": a.active, "dispatched_at": a.dispatched_at, "reply": a.reply_text,
-                             "result": a.result, "completed_at": a.completed_at} for a in order.assignments],
+                             "active": a.active, "dispatched_at": a.dispatched_at, "reply": text(a.reply_text),
+                             "result": text(a.result), "completed_at": a.completed_at} for a in order.assignments],
             "evidence": [{"id": f.id, "filename": f.filename, "content_type": f.content_type, "size": f.size,
                           "at": f.uploaded_at} for f in evidence],
             "callbacks": [{"round": c.round, "kind": c.kind, "status": c.status, "outcome": c.outcome,
                            "department": departments.get(c.department_id or 0),
                            "attempts": [{"attempt": a.attempt_no, "mode": a.mode, "verdict": a.verdict,
-                                         "process": a.process_verdict, "comment": a.comment,
+                                         "process": a.process_verdict, "comment": text(a.comment),
                                          "staff": users.get(a.user_id or 0), "at": a.finished_at or a.started_at}
                                         for a in attempts]} for c, attempts in rounds],
             "redos": [{"round": i + 1, "words": text(e.note), "at": e.occurred_at}
                       for i, e in enumerate(e for e in events if e.action == "redo")],
             "supervisions": [{"kind": s.kind, "status": s.status, "note": text(s.note), "at": s.raised_at}
                              for s in self.rows.supervisions(order.id)],
-            "extensions": [{"days": x.days, "reason": x.reason, "status": x.status, "note": x.decision_note,
+            "extensions": [{"days": x.days, "reason": text(x.reason), "status": x.status, "note": text(x.decision_note),
                             "at": x.requested_at} for x in self.rows.extensions(order.id)],
-            "incident": self._incident(order, masked),
+            "incident": self._incident(order, shown),
         }
 
-    def _incident(self, order: WorkOrder, masked: bool) -> dict[str, Any] | None:
+    def _incident(self, order: WorkOrder, shown: Disclosure) -> dict[str, Any] | None:
         if order.close_reason == CloseReason.INCIDENT:
             return {"master_ticket": self.rows.ticket_of(order.parent_id), "callers": []}
         attached = IncidentRepository(self.session).attached(order.id)
         if not attached:
             return None
         return {"master_ticket": None,
-                "callers": [{"ticket_no": t, "phone": mask_phone(p) if masked else p, "at": at}
+                "callers": [{"ticket_no": t, "phone": shown.phone(p), "at": at}
                             for t, p, at in attached]}

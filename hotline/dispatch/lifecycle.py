@@ -39,36 +39,36 @@ WORKING = frozenset({State.SIGNED, State.REPLIED})
 
 @dataclass(frozen=True)
 class Rule:
+    """Department steps also need the actor's department to hold the order: the services check that
+    (`assignment_of`), this table says only which states and roles."""
+
     sources: frozenset[State]
     targets: tuple[State, ...]  # first is the default; empty means the state does not change
     roles: frozenset[Role]
-    by_department: bool = False  # the actor's department must hold the order
 
 
-def _rule(sources, targets, roles, by_department=False) -> Rule:
-    return Rule(frozenset(sources), tuple(targets), frozenset(roles), by_department)
-
-
+# Built from plain literals (no helper called at import), so every entry is what a test reads.
+S = State
 RULES: dict[Action, Rule] = {
-    Action.ACCEPT: _rule({State.RECEIVED}, [State.ACCEPTED], HOTLINE | {Role.SYSTEM}),
-    Action.ANSWER_DIRECTLY: _rule({State.ACCEPTED, State.RETURNED}, [State.COMPLETED], HOTLINE),
+    Action.ACCEPT: Rule(frozenset({S.RECEIVED}), (S.ACCEPTED,), HOTLINE | {Role.SYSTEM}),
+    Action.ANSWER_DIRECTLY: Rule(frozenset({S.ACCEPTED, S.RETURNED}), (S.COMPLETED,), HOTLINE),
     # Supervisors dispatch too: after 退单 ping-pong they rule which department takes the order.
-    Action.DISPATCH: _rule({State.ACCEPTED, State.RETURNED}, [State.DISPATCHED], HOTLINE | {Role.SUPERVISOR}),
-    Action.SIGN: _rule({State.DISPATCHED}, [State.SIGNED], DEPARTMENT, True),
-    Action.REPLY: _rule({State.SIGNED}, [State.REPLIED], DEPARTMENT, True),
-    Action.COMPLETE: _rule({State.REPLIED}, [State.COMPLETED], DEPARTMENT, True),
-    Action.RETURN: _rule({State.DISPATCHED, State.SIGNED}, [State.RETURNED], DEPARTMENT, True),
-    Action.REQUEST_EXTENSION: _rule(WORKING, [], DEPARTMENT, True),
-    Action.DECIDE_EXTENSION: _rule(WORKING, [], DECIDERS),
-    Action.START_CALLBACK: _rule({State.COMPLETED}, [State.CALLBACK_PENDING], CALLBACK),
-    Action.CLOSE_SATISFIED: _rule({State.CALLBACK_PENDING}, [State.CLOSED], CALLBACK),
-    Action.CLOSE_UNREACHABLE: _rule({State.CALLBACK_PENDING}, [State.CLOSED], CALLBACK),
+    Action.DISPATCH: Rule(frozenset({S.ACCEPTED, S.RETURNED}), (S.DISPATCHED,), HOTLINE | {Role.SUPERVISOR}),
+    Action.SIGN: Rule(frozenset({S.DISPATCHED}), (S.SIGNED,), DEPARTMENT),
+    Action.REPLY: Rule(frozenset({S.SIGNED}), (S.REPLIED,), DEPARTMENT),
+    Action.COMPLETE: Rule(frozenset({S.REPLIED}), (S.COMPLETED,), DEPARTMENT),
+    Action.RETURN: Rule(frozenset({S.DISPATCHED, S.SIGNED}), (S.RETURNED,), DEPARTMENT),
+    Action.REQUEST_EXTENSION: Rule(WORKING, (), DEPARTMENT),
+    Action.DECIDE_EXTENSION: Rule(WORKING, (), DECIDERS),
+    Action.START_CALLBACK: Rule(frozenset({S.COMPLETED}), (S.CALLBACK_PENDING,), CALLBACK),
+    Action.CLOSE_SATISFIED: Rule(frozenset({S.CALLBACK_PENDING}), (S.CLOSED,), CALLBACK),
+    Action.CLOSE_UNREACHABLE: Rule(frozenset({S.CALLBACK_PENDING}), (S.CLOSED,), CALLBACK),
     # An order a department handled goes back to it; one the operator answered goes back to the hotline.
-    Action.REDO: _rule({State.CALLBACK_PENDING}, [State.DISPATCHED, State.ACCEPTED], CALLBACK),
-    Action.MARK_INVALID: _rule({State.RECEIVED, State.ACCEPTED}, [State.CLOSED], HOTLINE),
-    Action.MERGE_DUPLICATE: _rule({State.RECEIVED, State.ACCEPTED}, [State.CLOSED], HOTLINE),
-    Action.ATTACH_INCIDENT: _rule({State.RECEIVED, State.ACCEPTED}, [State.CLOSED], HOTLINE),
-    Action.TRANSCRIBE: _rule({State.RECEIVED, State.ACCEPTED}, [], {Role.SYSTEM}),
+    Action.REDO: Rule(frozenset({S.CALLBACK_PENDING}), (S.DISPATCHED, S.ACCEPTED), CALLBACK),
+    Action.MARK_INVALID: Rule(frozenset({S.RECEIVED, S.ACCEPTED}), (S.CLOSED,), HOTLINE),
+    Action.MERGE_DUPLICATE: Rule(frozenset({S.RECEIVED, S.ACCEPTED}), (S.CLOSED,), HOTLINE),
+    Action.ATTACH_INCIDENT: Rule(frozenset({S.RECEIVED, S.ACCEPTED}), (S.CLOSED,), HOTLINE),
+    Action.TRANSCRIBE: Rule(frozenset({S.RECEIVED, S.ACCEPTED}), (), frozenset({Role.SYSTEM})),
 }
 
 

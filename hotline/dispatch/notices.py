@@ -6,6 +6,7 @@ import datetime as dt
 
 from hotline.dispatch.ports import DispatchEnv
 from hotline.models import WorkOrder
+from hotline.text.masking import redact
 
 TIER_WORDS = {"emergency": "紧急", "livelihood": "民生", "general": "一般", "complex": "复杂"}
 KIND_WORDS = {"accept": "受理", "reply": "反馈", "complete": "办结"}
@@ -19,10 +20,12 @@ SUPERVISORS = "role:supervisor"
 OPERATORS = "role:operator"
 
 
-def dispatched(ctx: DispatchEnv, order: WorkOrder, role: str, reply_due: dt.datetime) -> tuple[str, str]:
+def dispatched(ctx: DispatchEnv, order: WorkOrder, role: str, reply_due: dt.datetime,
+               names: list[str] | None = None) -> tuple[str, str]:
+    """A department is told the order's title with the citizen's numbers and name hidden."""
     share = "主办" if role == "lead" else "协办"
     subject = f"新工单 {order.ticket_no}（{TIER_WORDS[order.tier]}，{share}）"
-    body = (f"【12345】您单位有新{share}工单 {order.ticket_no}：{order.title}。"
+    body = (f"【12345】您单位有新{share}工单 {order.ticket_no}：{redact(order.title, names or ())}。"
             f"请于 {ctx.sla.local_text(reply_due)} 前签收并反馈。")
     return subject, body
 

@@ -78,13 +78,18 @@ class WorkOrderRepository:
     def by_ticket(self, ticket_no: str) -> WorkOrder | None:
         return self.session.scalars(select(WorkOrder).where(WorkOrder.ticket_no == ticket_no)).one_or_none()
 
+    def may_read(self, ticket_no: str, actor: Actor) -> bool:
+        """Whether `actor` may read the order with this ticket (no row is loaded)."""
+        stmt = select(WorkOrder.id).where(WorkOrder.ticket_no == ticket_no, readable(actor))
+        return self.session.scalar(stmt) is not None
+
     def by_source(self, channel: str, source_id: str) -> WorkOrder | None:
         stmt = select(WorkOrder).where(WorkOrder.channel == channel, WorkOrder.source_id == source_id)
         return self.session.scalars(stmt).one_or_none()
 
     def page(self, actor: Actor, wanted: OrderFilter | None = None, *, limit: int = 50,
              offset: int = 0) -> tuple[Sequence[Row], int]:
-        """(order, worst light rank or None, nearest open due_at or None, citizen phone) rows that `actor` may
+        """(order, worst light rank or None, nearest open due_at or None, citizen phone, citizen name) rows `actor` may
         read, newest first (or nearest deadline first), with the summary columns only; and the total."""
         stmt = select(WorkOrder).outerjoin(Citizen, Citizen.id == WorkOrder.citizen_id).where(readable(actor))
         stmt = (wanted or OrderFilter()).apply(stmt)
@@ -97,7 +102,7 @@ class WorkOrderRepository:
         order_by = ([nearest.is_(None), nearest, WorkOrder.id] if wanted and wanted.sort == "due"
                     else [WorkOrder.received_at.desc(), WorkOrder.id.desc()])
         rows = self.session.execute(
-            stmt.add_columns(worst, nearest, Citizen.phone)
+            stmt.add_columns(worst, nearest, Citizen.phone, Citizen.name)
             .options(load_only(*SUMMARY_COLUMNS), raiseload(WorkOrder.assignments))
             .order_by(*order_by).limit(limit).offset(offset)).all()
         return rows, total

@@ -3,11 +3,16 @@ department never loads another's orders and a district supervisor never counts a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
 
 from hotline.core.actor import Actor
 from hotline.core.enums import AssignmentStatus, Role
 from hotline.models import Assignment, Department, WorkOrder
+from hotline.text.masking import mask_phone, redact, redact_data
 
 CENTRE = frozenset({Role.OPERATOR, Role.HOTLINE_ADMIN, Role.CALLBACK_STAFF})
 DEPARTMENT = frozenset({Role.DEPARTMENT_STAFF, Role.DEPARTMENT_ADMIN})
@@ -48,3 +53,29 @@ def departments_readable(actor: Actor) -> ColumnElement[bool]:
 def masks_personal_data(actor: Actor) -> bool:
     """Departments see masked phone numbers and no names; the hotline centre and supervisors see them."""
     return actor.role not in CENTRE | {Role.SUPERVISOR, Role.LIAISON}
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What of a citizen's personal data one reader may see: everything, or — for departments, staff and
+    admins alike — masked numbers and no names, in every text that leaves for them."""
+
+    masked: bool
+    names: tuple[str, ...] = ()
+
+    def text(self, value: str | None) -> str | None:
+        return redact(value, self.names) if self.masked else value
+
+    def data(self, value: Any) -> Any:
+        return redact_data(value, self.names) if self.masked else value
+
+    def phone(self, value: str | None) -> str | None:
+        return mask_phone(value) if self.masked else value
+
+    def name(self, value: str | None) -> str | None:
+        return None if self.masked else value
+
+
+def disclosure(actor: Actor, names: Iterable[str | None] = ()) -> Disclosure:
+    """The one place deciding how personal data leaves for `actor`; `names` are the citizens concerned."""
+    return Disclosure(masks_personal_data(actor), tuple(n for n in names if n))

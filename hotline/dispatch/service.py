@@ -25,6 +25,7 @@ from hotline.dispatch.creation import Created, OrderCreator
 from hotline.dispatch.lifecycle import Action, plan
 from hotline.dispatch.ports import DispatchEnv
 from hotline.dispatch.repository import (
+    CitizenRepository,
     DeadlineRepository,
     DepartmentRepository,
     OrderRef,
@@ -196,9 +197,11 @@ class WorkOrderService:
         self.open_deadline(order, DeadlineKind.REPLY, now, due.reply, lead.id)
         self.open_deadline(order, DeadlineKind.COMPLETE, now, due.complete, lead.id)
         self.session.flush()
+        citizen = CitizenRepository(self.session).get(order.citizen_id)
+        names = [citizen.name] if citizen and citizen.name else []
         self.outbox.post_many([
             (f"dispatch:{assignment.id}", notices.department(department.code),
-             *notices.dispatched(self.ctx, order, role, due.reply.at), {"ticket_no": order.ticket_no}, order.id)
+             *notices.dispatched(self.ctx, order, role, due.reply.at, names), {"ticket_no": order.ticket_no}, order.id)
             for (department, role), assignment in zip(shares, new, strict=True)
         ], now)
         return due

@@ -1,6 +1,6 @@
 """SQLAlchemy tables, one concern per file; importing this package registers them all."""
 
-from hotline.models.audit import AuditRecord
+from hotline.models.audit import AuditChainHead, AuditRecord
 from hotline.models.base import Base
 from hotline.models.call import AgentSession, Call, CdrCursor, Recording
 from hotline.models.callback import Callback, CallbackAttempt
@@ -37,6 +37,7 @@ __all__ = [
     "Article",
     "ArticleVersion",
     "Assignment",
+    "AuditChainHead",
     "AuditRecord",
     "Base",
     "Call",

@@ -24,3 +24,16 @@ class AuditRecord(Base):
     object_id: Mapped[str | None] = mapped_column(String(64))
     ip: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The hash chain (hotline/audit/chain.py); empty on rows written before it began.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditChainHead(Base):
+    """One row: the last chained audit row and its hash. Appends lock it, so the chain never forks."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_id: Mapped[int | None]
+    last_hash: Mapped[str] = mapped_column(String(64))

@@ -5,7 +5,6 @@ citizen who opted out; SMS waits out the quiet hours unless the order is an emer
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -20,12 +19,11 @@ from hotline.notifications.links import rating_token
 from hotline.notifications.outbox import SEAL_MARK, Outbox
 from hotline.notifications.ports import NoticesEnv
 from hotline.notifications.repository import CitizenContactRepository, OutboxRepository
-from hotline.text.masking import mask_numbers_in_text
+from hotline.text.masking import redact
 
 SUBJECTS = {"accepted": "受理通知", "dispatched": "转办通知", "extended": "延期通知", "completed": "办结通知",
             "redone": "重办通知"}
 DEPLOYMENT_CONSTANTS = frozenset({"status_url", "hotline", "ivr_key"})
-_LONG_NUMBER = re.compile(r"\d{7,}[0-9Xx]?")  # landlines, ID numbers, account numbers of anyone named in a result
 
 
 @dataclass(frozen=True)
@@ -167,8 +165,7 @@ class CitizenNotices:
         limit = self.config.citizen.result_chars
         if not text or not limit:
             return None
-        masked = _LONG_NUMBER.sub(lambda m: m[0][:2] + "*" * (len(m[0]) - 4) + m[0][-2:],
-                                  mask_numbers_in_text(text) or "")
+        masked = redact(text) or ""
         flat = " ".join(masked.split())
         return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 

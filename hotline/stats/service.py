@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from hotline.core.actor import SYSTEM, Actor
 from hotline.core.errors import NotFoundError, PermissionDeniedError
+from hotline.dispatch.scope import disclosure
 from hotline.models import WorkOrder
 from hotline.stats import formulas
 from hotline.stats.formulas import Period
@@ -182,7 +183,8 @@ class StatsService:
 
     def _examples(self, column, key: str, start: dt.datetime, end: dt.datetime, actor: Actor,
                   limit: int) -> list[dict]:
-        return [{"ticket_no": t, "title": title, "received_at": self.ctx.sla.local_iso(at)}
+        shown = disclosure(actor)
+        return [{"ticket_no": t, "title": shown.text(title), "received_at": self.ctx.sla.local_iso(at)}
                 for t, title, at in self.repo.examples(column, key, start, end, actor, limit)]
 
 

@@ -59,10 +59,12 @@ def test_me_says_role_and_department(api, people):
     assert api.get("/api/v1/auth/me").status_code == 401
 
 
-def test_event_stream_takes_a_query_token_but_not_a_forged_one(api, people):
-    r = api.get("/api/v1/live?access_token=forged.token.value")
-    assert r.status_code == 401 and r.json()["error_id"]
-    assert api.get("/api/v1/live?access_token=" + people["water"].headers["Authorization"][7:]).status_code == 403
+def test_event_stream_takes_a_stream_ticket_never_a_token_in_its_address(api, people):
+    r = api.get("/api/v1/live?ticket=forged-ticket-value")
+    assert r.status_code == 401 and r.json()["error_id"] == "stream_ticket_invalid"
+    token = people["operator"].headers["Authorization"][7:]
+    assert api.get("/api/v1/live?access_token=" + token).status_code == 401
+    assert api.get("/api/v1/live", headers=people["water"].headers).status_code == 403
 
 
 def test_open_supervisions_list_redo_after_a_second_unsatisfied(api, people, session_factory, ctx):

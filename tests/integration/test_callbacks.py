@@ -19,7 +19,7 @@ from hotline.dispatch.repository import DeadlineRepository
 from hotline.dispatch.service import WorkOrderService
 from hotline.models import Callback, CallbackAttempt, OutboxMessage, Supervision, WorkOrder, WorkOrderEvent
 from tests.conftest import CST
-from tests.factories import CALLBACK, OPERATOR, WATER, order_in, staff_of
+from tests.factories import CALLBACK, HOUSING, OPERATOR, WATER, draft, order_in, staff_of
 
 STAFF_A = Actor(Role.CALLBACK_STAFF, user_id=None, name="回访员甲")
 
@@ -105,6 +105,37 @@ def test_unsatisfied_redoes_with_the_same_department_and_the_second_raises_a_sup
     supervision = session.scalars(select(Supervision).where(Supervision.kind == "redo")).one()
     assert "晚上还是没水" in supervision.note
     assert count(session, OutboxMessage, OutboxMessage.recipient == "supervisors") == 1
+
+
+def test_a_redo_goes_back_to_the_lead_and_every_co_handler(session, ctx, clock):
+    """重办 of an order handled by a lead and a co-handling department (协办) goes back to both, each with
+    its role, fresh and told again; a co-handler is not silently dropped."""
+    orders, dept, callbacks = WorkOrderService(session, ctx), DepartmentService(session, ctx), CallbackService(session, ctx)
+    water, housing = staff_of(session, WATER), staff_of(session, HOUSING)
+    order = orders.create(draft(), OPERATOR).order
+    orders.accept(order.id, OPERATOR)
+    orders.dispatch(order.id, OPERATOR, WATER, (HOUSING,), reason="涉及小区二次供水设施")
+    dept.sign(order.id, water)
+    dept.sign(order.id, housing)
+    dept.reply(order.id, water, "已安排抢修")
+    dept.reply(order.id, housing, "已安排检修泵房")
+    dept.complete(order.id, housing, "二次供水泵房已检修")
+    dept.complete(order.id, water, "管道已修复")
+    callbacks.start(order.id)
+    callbacks.record(order.id, CALLBACK, 1, Verdict.UNSATISFIED, comment="还是没水")
+    assert order.state == State.DISPATCHED and order.redo_count == 1
+    active = {(a.department_id, a.role, a.status) for a in order.assignments if a.active}
+    assert active == {(water.department_id, "lead", "dispatched"), (housing.department_id, "co", "dispatched")}
+    assert [a.status for a in order.assignments if not a.active] == ["completed", "completed"]
+    told = {m.dedupe_key.split(":")[1] for m in session.scalars(select(OutboxMessage))
+            if m.dedupe_key.startswith("dispatch:")}
+    assert told == {str(a.id) for a in order.assignments}  # the first dispatch and the redo, to each department
+    clock.advance(days=1)
+    dept.sign(order.id, water)
+    dept.sign(order.id, housing)  # the co-handler works the redo as before
+    dept.reply(order.id, housing, "再次检修泵房")
+    dept.complete(order.id, housing, "泵房更换阀门")
+    assert {a.status for a in order.assignments if a.active and a.role == "co"} == {"completed"}
 
 
 def test_directly_answered_consultation_gets_a_light_callback(session, ctx):

@@ -147,3 +147,13 @@ def test_resync_lines_carry_channel_variables():
     parsed = parse(packet)
     assert parsed["ChanVariable:MIXMONITOR_FILENAME"] == "/var/spool/asterisk/monitor/1.wav"
     assert parsed["ChanVariable:HOTLINE_ROLE"] == "" and parsed["Uniqueid"] == "1.1"
+
+
+def test_a_caller_timed_out_of_the_queue_is_abandoned_not_ivr_only():
+    """Asterisk ends a queue wait by timeout with QueueCallerLeave alone (no QueueCallerAbandon): the
+    citizen still waited in the queue and nobody answered — a lost call, counted against the centre."""
+    tracker = CallTracker()
+    events = [p for p in packets("queue-abandon.ami") if p and p.get("Event") not in (None, "QueueCallerAbandon")]
+    assert any(p["Event"] == "QueueCallerLeave" for p in events)
+    record = [r for p in events for r in tracker.feed(p)][-1].as_dict()
+    assert (record["disposition"], record["queue"], record["agent"]) == ("abandoned", "hotline-queue-noanswer", None)

@@ -64,20 +64,24 @@ def test_every_action_state_role_combination_matches_the_lifecycle(action, state
 
 def test_wrong_state_is_reported_as_illegal_transition_with_allowed_sources():
     with pytest.raises(IllegalTransitionError) as err:
-        plan(State.RECEIVED, Action.SIGN, Role.DEPARTMENT_STAFF)
-    assert "only from: dispatched" in err.value.message
+        plan(State.RECEIVED, Action.RETURN, Role.DEPARTMENT_STAFF)
+    assert err.value.message == "cannot return a work order that is received (only from: dispatched, signed)"
     assert err.value.status_code == 409 and err.value.error_id == "illegal_transition"
+    assert err.value.details == {"action": "return", "state": "received"}
 
 
 def test_wrong_role_is_refused_before_state_is_considered():
     with pytest.raises(PermissionDeniedError) as err:
-        plan(State.DISPATCHED, Action.SIGN, Role.OPERATOR)
-    assert err.value.status_code == 403
+        plan(State.RECEIVED, Action.SIGN, Role.OPERATOR)
+    assert err.value.status_code == 403 and err.value.error_id == "role_not_allowed"
+    assert err.value.message == "a operator may not sign a work order (allowed: department_admin, department_staff)"
+    assert err.value.details == {"action": "sign", "role": "operator"}
 
 
 def test_redo_goes_back_to_hotline_when_asked_and_nowhere_else():
     assert plan(S.CALLBACK_PENDING, Action.REDO, Role.CALLBACK_STAFF, S.ACCEPTED) == S.ACCEPTED
-    with pytest.raises(IllegalTransitionError):
+    assert plan(S.CALLBACK_PENDING, Action.REDO, Role.CALLBACK_STAFF, S.DISPATCHED) == S.DISPATCHED
+    with pytest.raises(IllegalTransitionError, match=r"^redo cannot lead to closed$"):
         plan(S.CALLBACK_PENDING, Action.REDO, Role.CALLBACK_STAFF, S.CLOSED)
 
 

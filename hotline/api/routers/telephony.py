@@ -3,28 +3,23 @@ that carries screen pops to the operator who answered."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import StreamingResponse
-from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from hotline.accounts.repository import UserRepository
 from hotline.accounts.service import AccountService
 from hotline.api.audit import audit
-from hotline.api.deps import Ctx, DbSession, actor_for_token, bearer, roles
+from hotline.api.deps import Ctx, DbSession, roles
 from hotline.api.uow import OutsideEffectsRoute
 from hotline.core.actor import Actor
 from hotline.core.enums import CallDirection, CallPurpose, Role
-from hotline.core.errors import AuthenticationError, InvalidInputError, NotFoundError, PermissionDeniedError
+from hotline.core.errors import InvalidInputError, NotFoundError
 from hotline.core.labels import AgentStatus
 from hotline.desk.agents import AgentDesk
-from hotline.live.events import CALLS, DESK, TRANSCRIPTS, agent_channel
 from hotline.models import AgentSession
 from hotline.stats.formulas import Period
 from hotline.telephony.policy import queue_for
@@ -197,37 +192,3 @@ def _agent(a: AgentSession, actor: Actor) -> AgentOut:
     return AgentOut(queue=a.queue, interface=a.interface, member_name=a.member_name, logged_in=a.logged_in,
                     paused=a.paused, pause_reason=a.pause_reason, in_call=a.in_call, calls_taken=a.calls_taken,
                     mine=a.user_id == actor.user_id)
-
-
-@router.get("/live", summary="Server-sent events: screen pops for this operator; every call for supervisors",
-            response_class=StreamingResponse, responses={200: {"content": {"text/event-stream": {}}}})
-async def live(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-               access_token: Annotated[str | None, Query(max_length=2000, description=(
-                   "for browsers' EventSource, which cannot send headers: the same short-lived access token"))] = None):
-    token = credentials.credentials if credentials is not None else access_token
-    if not token:
-        raise AuthenticationError("log in first: send 'Authorization: Bearer <access token>'")
-    actor = await actor_for_token(request, token)
-    if actor.role not in (Role.OPERATOR, Role.HOTLINE_ADMIN, Role.SUPERVISOR):
-        raise PermissionDeniedError(f"a {actor.role.value} has no live stream", error_id="role_not_allowed")
-    # Operators get their screen pops, their own state, transcripts of voice messages and the hotline's work
-    # lists; supervisors every call too.
-    desk = [agent_channel(actor.user_id or 0), TRANSCRIPTS, DESK]
-    channels = desk if actor.role == Role.OPERATOR else [*desk, CALLS] if actor.role == Role.HOTLINE_ADMIN \
-        else [CALLS, TRANSCRIPTS]
-    live_notifier = request.app.state.ctx.live
-
-    async def events():
-        async with live_notifier.subscribe(*channels) as queue:
-            yield ": connected\n\n"
-            while True:  # Starlette cancels this generator when the client goes away
-                try:
-                    message = await asyncio.wait_for(queue.get(), 15)
-                except TimeoutError:
-                    yield ": keep-alive\n\n"
-                    continue
-                data = json.dumps(message, ensure_ascii=False, default=str)
-                yield f"event: {message.get('type', 'message')}\ndata: {data}\n\n"
-
-    return StreamingResponse(events(), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

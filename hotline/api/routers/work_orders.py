@@ -41,11 +41,10 @@ from hotline.dispatch.extensions import ExtensionService
 from hotline.dispatch.filters import OrderFilter
 from hotline.dispatch.repository import SupervisionRepository, WorkOrderRepository
 from hotline.dispatch.schemas import WorkOrderDraft
-from hotline.dispatch.scope import masks_personal_data
+from hotline.dispatch.scope import disclosure, masks_personal_data
 from hotline.dispatch.service import WorkOrderService
 from hotline.knowledge.uses import KnowledgeUses
 from hotline.models import WorkOrder
-from hotline.text.masking import mask_phone
 
 router = APIRouter(prefix="/api/v1/work-orders", tags=["work orders"], route_class=UnitOfWorkRoute)
 extensions = APIRouter(prefix="/api/v1/extensions", tags=["work orders"], route_class=UnitOfWorkRoute)
@@ -98,9 +97,8 @@ def list_orders(actor: Staff, session: DbSession, state: Annotated[list[State] |
                          words=q.strip() if q and q.strip() else None, phone=phone,
                          created_by=actor.user_id if mine else None, sort=sort)
     rows, total = WorkOrderRepository(session).page(actor, wanted, limit=limit, offset=offset)
-    masked = masks_personal_data(actor)
-    return OrderPage(items=[presenters.summary(order, light, due, mask_phone(phone) if masked else phone)
-                            for order, light, due, phone in rows], total=total, limit=limit, offset=offset)
+    return OrderPage(items=[presenters.summary(order, light, due, phone, disclosure(actor, [name]))
+                            for order, light, due, phone, name in rows], total=total, limit=limit, offset=offset)
 
 
 @router.get("/{ticket}", response_model=OrderDetail, responses=ERRORS, summary="One order in full")
@@ -114,9 +112,7 @@ def read(ticket: Ticket, request: Request, actor: Staff, session: DbSession):
 @router.get("/{ticket}/events", response_model=list[EventOut], responses=ERRORS, summary="The audit trail")
 def events(ticket: Ticket, actor: Staff, session: DbSession):
     order = visible(session, actor, ticket)
-    return [EventOut(action=e.action, from_state=e.from_state, to_state=e.to_state, actor_role=e.actor_role,
-                     note=e.note, data=e.data, occurred_at=e.occurred_at)
-            for e in WorkOrderRepository(session).events(order.id)]
+    return presenters.events(session, order, actor, list(WorkOrderRepository(session).events(order.id)))
 
 
 @router.get("/{ticket}/route", response_model=RouteOut, responses=ERRORS, summary="Where the rules would send it")

@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from hotline.core.errors import HotlineError
+from hotline.text.masking import mask_address as mask_address  # providers import it from here
 
 # Account or credential problems wait for a person; retrying every few seconds would only burn attempts.
 OPERATOR_RETRY_AFTER = 1800.0
@@ -136,21 +137,6 @@ class ReplySource(Protocol):
 class AttemptChecker(Protocol):
     def already_accepted(self, message: OutgoingMessage) -> bool | None:
         """Before a retry: did an earlier attempt with this dedup key get through? None when it cannot tell."""
-
-
-def mask_address(address: str) -> str:
-    """138****5678 for phone numbers, a***@example.cn for e-mail, the first and last characters otherwise."""
-    if "@" in address:
-        local, _, domain = address.partition("@")
-        return f"{local[:1]}***@{domain}"
-    if address.startswith("+86"):
-        return "+86" + mask_address(address[3:])
-    digits = address.lstrip("+")
-    if digits.isdigit() and len(digits) >= 7:
-        return f"{address[: len(address) - len(digits)]}{digits[:3]}****{digits[-4:]}"
-    if len(address) <= 4:
-        return "*" * len(address)
-    return f"{address[:2]}***{address[-2:]}"
 
 
 def check_callback_token(request: CallbackRequest, expected: str | None, provider: str) -> None:

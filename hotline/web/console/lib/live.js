@@ -1,13 +1,15 @@
 // The live event stream: one EventSource per page, handlers registered by event type (one type per panel).
-import {refresh, tokens} from "./api.js";
+import {api} from "./api.js";
 
 const handlers = new Map();
 let source = null;
 
-// The stream's address. Today the short-lived access token rides in the query (EventSource cannot send
-// headers); this is the one place to change when the server hands out a stream ticket instead.
+// The stream's address. EventSource cannot send headers, so the page first asks for a single-use stream
+// ticket (a POST carrying the access token in its header, refreshed on 401 like every call) and puts only
+// that ticket in the address: no token ever appears in a URL or an access log.
 export async function streamUrl() {
-  return `/api/v1/live?access_token=${encodeURIComponent(tokens().access || "")}`;
+  const {ticket} = await api("/api/v1/live/tickets", {method: "POST"});
+  return `/api/v1/live?ticket=${encodeURIComponent(ticket)}`;
 }
 
 export function on(type, fn) {
@@ -26,16 +28,28 @@ function dispatch(type) {
 }
 
 export async function connect() {
-  source = new EventSource(await streamUrl());
+  let url;
+  try {
+    url = await streamUrl();
+  } catch (err) {
+    document.body.dataset.live = "off";
+    if (err.status !== 401 && err.status !== 403) setTimeout(connect, 5000);  // logged out: stay off
+    return;
+  }
+  source = new EventSource(url);
   for (const type of handlers.keys()) source.addEventListener(type, dispatch(type));
   source.onopen = () => {
     document.body.dataset.live = "on";
     for (const fn of handlers.get("open") || []) fn();
   };
-  source.onerror = async () => {
+  // The server ends the stream of an account that was disabled: no reconnection then.
+  source.addEventListener("closed", () => {
+    source.close();
+    document.body.dataset.live = "off";
+  });
+  source.onerror = () => {
     document.body.dataset.live = "off";
     source.close();
-    await refresh();
-    setTimeout(connect, 2000);
+    setTimeout(connect, 2000);  // a new ticket each time: a ticket opens the stream once
   };
 }

@@ -1,0 +1,175 @@
+"""The audit log against its own application: a hash chain that shows where it was edited or cut, and
+on PostgreSQL an application role that can append to it and nothing else."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from hotline.audit import chain
+from hotline.audit.repository import AuditRepository
+from hotline.core.actor import Actor
+from hotline.core.db import make_engine, make_session_factory, session_scope
+from hotline.core.db_roles import grant_app_role, grant_statements
+from hotline.core.enums import Role
+from hotline.dispatch.department import DepartmentService
+from hotline.dispatch.service import WorkOrderService
+from hotline.models import AuditRecord
+from tests.factories import OPERATOR, WATER, draft, staff_of
+from tests.integration.test_cli import hotline
+
+APP_ROLE = "hotline_app_i15privacy"
+AT = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.UTC)
+
+
+def append(factory, n: int, start: int = 0) -> None:
+    for i in range(start, start + n):
+        with session_scope(factory) as s:
+            AuditRepository(s).add(AT + dt.timedelta(seconds=i), Actor(Role.OPERATOR, name="operator"),
+                                   "work_order.accept", "work_order", f"20261123-{i:04d}", "10.0.0.1",
+                                   {"note": f"第{i}条", "n": i})
+
+
+def verdict(factory):
+    with factory() as s:
+        return AuditRepository(s).verify()
+
+
+def tamper(engine, backend: str, sql: str) -> None:
+    """What someone with the database's keys could do, bypassing the append-only triggers."""
+    with engine.begin() as conn:
+        if backend == "postgresql":
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            conn.execute(text(sql))
+        else:
+            conn.execute(text("DROP TRIGGER audit_log_no_update"))
+            conn.execute(text("DROP TRIGGER audit_log_no_delete"))
+            conn.execute(text(sql))
+
+
+def test_an_intact_chain_verifies(session_factory):
+    append(session_factory, 5)
+    result = verdict(session_factory)
+    assert result.ok and result.checked == 5 and "intact: 5" in result.describe()
+
+
+def test_an_edited_row_is_found(session_factory, engine, backend):
+    append(session_factory, 5)
+    tamper(engine, backend, "UPDATE audit_log SET actor = 'someone' WHERE id = 3")
+    result = verdict(session_factory)
+    assert (result.ok, result.broken_at, result.checked) == (False, 3, 2)
+    assert "changed" in result.describe()
+
+
+def test_a_deleted_row_is_found_at_the_row_after_it(session_factory, engine, backend):
+    append(session_factory, 5)
+    tamper(engine, backend, "DELETE FROM audit_log WHERE id = 2")
+    result = verdict(session_factory)
+    assert (result.ok, result.broken_at) == (False, 3) and "removed" in result.problem
+
+
+def test_rows_cut_from_the_end_are_found(session_factory, engine, backend):
+    append(session_factory, 5)
+    tamper(engine, backend, "DELETE FROM audit_log WHERE id >= 4")
+    result = verdict(session_factory)
+    assert (result.ok, result.broken_at) == (False, 5) and "ends at row 3" in result.problem
+
+
+def test_a_rehashed_edit_still_breaks_the_next_link(session_factory, engine, backend):
+    append(session_factory, 4)
+    with session_factory() as s:
+        row = s.get(AuditRecord, 2)
+        forged = chain.digest(row.prev_hash, row.at, row.user_id, "someone", row.role, row.action, row.object_type,
+                              row.object_id, row.ip, row.details)
+    tamper(engine, backend, f"UPDATE audit_log SET actor = 'someone', row_hash = '{forged}' WHERE id = 2")
+    assert verdict(session_factory).broken_at == 3
+
+
+@pytest.mark.postgres_only
+def test_concurrent_appends_make_one_chain(session_factory):
+    errors: list[Exception] = []
+
+    def worker(k: int) -> None:
+        try:
+            append(session_factory, 3, start=k * 3)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    result = verdict(session_factory)
+    assert result.ok and result.checked == 60
+
+
+@pytest.fixture
+def app_role_url(postgres_url, engine):
+    """An application role that owns nothing, granted by `hotline db grant` as the schema's owner."""
+    with engine.begin() as conn:
+        conn.execute(text(f"DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; "
+                          "END $$"))
+    grant_app_role(postgres_url, APP_ROLE)
+    return make_url(postgres_url).set(username=APP_ROLE).render_as_string(hide_password=False)
+
+
+@pytest.mark.postgres_only
+def test_the_application_role_appends_and_can_neither_truncate_nor_disable_the_guards(
+        app_role_url, session_factory, ctx):
+    app_engine = make_engine(app_role_url)
+    factory = make_session_factory(app_engine)
+    try:
+        with session_scope(factory) as s:  # the application's ordinary work goes through
+            orders = WorkOrderService(s, ctx)
+            order = orders.create(draft(), OPERATOR).order
+            orders.accept(order.id, OPERATOR)
+            orders.dispatch(order.id, OPERATOR)
+            DepartmentService(s, ctx).sign(order.id, staff_of(s, WATER))
+        append(factory, 3)
+        for sql, refused in [
+            ("TRUNCATE audit_log", "permission denied"),
+            ("TRUNCATE work_order_events CASCADE", "permission denied"),
+            ("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only", "must be owner"),
+            ("ALTER TABLE audit_log DISABLE TRIGGER ALL", "must be owner"),
+            ("UPDATE audit_log SET actor = 'x'", "permission denied"),
+            ("DELETE FROM audit_log", "permission denied"),
+            ("DELETE FROM work_order_events", "permission denied"),
+            ("SET session_replication_role = replica", "permission denied"),
+            ("DROP TABLE audit_log", "must be owner"),
+        ]:
+            with pytest.raises(DBAPIError, match=refused), app_engine.begin() as conn:
+                conn.execute(text(sql))
+        with session_factory() as s:
+            assert len(s.scalars(select(AuditRecord)).all()) == 3
+        ok = hotline("audit", "verify", env={"HOTLINE_DATABASE_URL": app_role_url})
+        assert ok.returncode == 0 and "intact: 3" in ok.stdout, ok.stderr
+    finally:
+        app_engine.dispose()
+
+
+@pytest.mark.postgres_only
+def test_even_the_owner_cannot_truncate_the_audit_log(engine):
+    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+        conn.execute(text("TRUNCATE audit_log"))
+
+
+def test_the_grants_never_give_the_audit_tables_away():
+    sql = "\n".join(grant_statements("hotline", "hotline_app"))
+    assert "REVOKE UPDATE, DELETE ON audit_log, work_order_events FROM hotline_app" in sql
+    assert "REVOKE TRUNCATE" in sql
+    with pytest.raises(ValueError):
+        grant_statements("hotline", "app; DROP TABLE x")
+
+
+def test_verify_from_the_command_line_names_the_row(session_factory, engine, backend, db_url):
+    append(session_factory, 4)
+    tamper(engine, backend, "UPDATE audit_log SET details = NULL WHERE id = 2")
+    result = hotline("audit", "verify", env={"HOTLINE_DATABASE_URL": db_url})
+    assert result.returncode == 1 and "broken at row 2" in result.stderr, result.stdout
