@@ -1,7 +1,7 @@
 """audit log: hash chain and its head, TRUNCATE refused on the append-only tables
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 Create Date: 2026-11-30
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0013'
-down_revision = '0010'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
