@@ -1,0 +1,136 @@
+"""Danger to life or property in what a caller says (险情识别), recall before precision.
+
+A call is an emergency when it describes what is happening to whom — a person's state, a
+situation, fire or smoke, gas by sound or smell, a structure giving way — not only when it says a
+listed word. A worry (担心/隐患/万一 …) before the danger makes it a hazard report, and a danger
+that is over (上个月, 赔偿 …) is not an emergency unless the caller is also urgent. Each
+emergency names the service it is handed to (110/119/120, the gas, power or water emergency line)
+from config/catalogue.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from hotline.core.config_catalogue import CatalogueFile
+from hotline.intake.danger_signals import HAZARD, PANIC, PAST, SIGNALS, STRONG, URGENT
+from hotline.text.normalize import join_tokens
+
+EMERGENCY, HAZARD_LEVEL = "emergency", "hazard"
+_WORRY_BEFORE, _WORRY_AFTER = 12, 8  # characters: 「万一烧起来」, 「快塌了是个大隐患」
+_HAZARD_LEAF = "safety.hazard.other"
+
+
+@dataclass(frozen=True)
+class Danger:
+    level: str  # emergency | hazard
+    category: str  # the catalogue leaf
+    category_name: str
+    service: str | None  # key of emergency_services: '110', '119', '120', gas, power, water
+    service_name: str | None
+    phone: str | None
+    evidence: tuple[str, ...]  # the words heard
+    reason: str  # a Chinese sentence for the operator
+
+    def as_dict(self) -> dict:
+        return asdict(self) | {"evidence": list(self.evidence)}
+
+
+@dataclass(frozen=True)
+class _Hit:
+    leaf: str
+    weight: int
+    start: int
+    end: int
+    words: str
+
+
+class DangerDetector:
+    def __init__(self, catalogue: CatalogueFile):
+        self._catalogue = catalogue
+        self._signals = [(leaf, re.compile(pattern), weight)
+                         for leaf, patterns in SIGNALS.items() for pattern, weight in patterns
+                         if catalogue.leaf(leaf) is not None]
+        self._rank = {leaf: i for i, leaf in enumerate(SIGNALS)}
+        self._urgent, self._worry, self._past = re.compile(URGENT), re.compile(HAZARD), re.compile(PAST)
+        self._panic = re.compile(PANIC)
+
+    def detect(self, text: str) -> Danger | None:
+        """The danger the caller describes, or None. `text` may be recogniser tokens or joined text."""
+        text = join_tokens(text)
+        hits = self._hits(text)
+        if not hits:
+            return None
+        worries = list(self._worry.finditer(text))
+        panic = self._panic.search(text)
+        live = hits if panic else [h for h in hits if not _worried(h, worries)]
+        urgent = [m.group(0) for m in self._urgent.finditer(text)]
+        past = self._past.search(text)
+        if live and self._is_emergency(live, urgent, past):
+            return self._emergency(live, urgent)
+        worried = [h for h in hits if h not in live] or (live if worries else [])
+        if worried:
+            marker = next((m.group(0) for m in worries), "")
+            return self._hazard(worried, marker)
+        return None
+
+    def _hits(self, text: str) -> list[_Hit]:
+        found: list[_Hit] = []
+        for leaf, pattern, weight in self._signals:
+            for match in pattern.finditer(text):
+                if match.end() > match.start():
+                    found.append(_Hit(leaf, weight, match.start(), match.end(), match.group(0)))
+        return found
+
+    @staticmethod
+    def _is_emergency(live: list[_Hit], urgent: list[str], past: re.Match | None) -> bool:
+        score = max(h.weight for h in live)
+        if urgent:
+            score += 1
+        if len({(h.start, h.end) for h in live}) >= 2:
+            score += 1
+        if past and not urgent:
+            score -= 1
+        return score >= STRONG
+
+    def _emergency(self, live: list[_Hit], urgent: list[str]) -> Danger:
+        strong = [h for h in live if h.weight >= STRONG] or live
+        leaf = min(strong, key=lambda h: (self._rank[h.leaf], h.start)).leaf
+        leaf = _combine(leaf, {h.leaf for h in live})
+        evidence = tuple(dict.fromkeys(h.words for h in sorted(live, key=lambda h: h.start)))
+        node = self._catalogue.leaf(leaf)
+        assert node is not None
+        service = self._catalogue.emergency_services.get(node.service or "")
+        heard = "、".join(f"“{w}”" for w in evidence[:4])
+        hand_over = ""
+        if service:
+            hand_over = f"，请转{service.name}" + (f"（{service.phone}）" if service.phone else "（号码未配置）")
+        urgency = f"，来电人很急（“{urgent[0]}”）" if urgent and all(h.weight < STRONG for h in live) else ""
+        reason = f"听到{heard}{urgency}，判断为紧急险情：{node.name}{hand_over}"
+        return Danger(EMERGENCY, leaf, node.name, node.service, service.name if service else None,
+                      service.phone if service else None, evidence, reason)
+
+    def _hazard(self, worried: list[_Hit], marker: str) -> Danger:
+        node = self._catalogue.leaf(_HAZARD_LEAF)
+        name = node.name if node else "安全隐患"
+        evidence = tuple(dict.fromkeys(h.words for h in worried))
+        heard = "、".join(f"“{w}”" for w in evidence[:3])
+        said = f"“{marker}”" if marker else "担心的话"
+        reason = f"听到{said}和{heard}：是隐患，还没有发生，不按紧急处理"
+        return Danger(HAZARD_LEVEL, _HAZARD_LEAF, name, None, None, None, evidence, reason)
+
+
+def _worried(hit: _Hit, worries: list[re.Match]) -> bool:
+    return any(hit.start - _WORRY_BEFORE <= m.start() < hit.start or hit.end <= m.start() < hit.end + _WORRY_AFTER
+               for m in worries)
+
+
+def _combine(leaf: str, leaves: set[str]) -> str:
+    """Several dangers in one call: a person hurt by gas or a live wire goes to 120."""
+    person_down = "safety.rescue.injury" in leaves
+    if leaf == "utility.gas.leak" and person_down:
+        return "safety.rescue.poisoning"
+    if leaf == "utility.power.wire_down" and person_down:
+        return "safety.rescue.electric"
+    return leaf
