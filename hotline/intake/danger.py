@@ -18,7 +18,7 @@ from hotline.intake.danger_signals import HAZARD, PANIC, PAST, SIGNALS, STRONG, 
 from hotline.text.normalize import join_tokens
 
 EMERGENCY, HAZARD_LEVEL = "emergency", "hazard"
-_WORRY_BEFORE, _WORRY_AFTER = 12, 8  # characters: 「万一烧起来」, 「快塌了是个大隐患」
+_WORRY_BEFORE, _WORRY_AFTER = 16, 8  # characters: 「万一烧起来」, 「快塌了是个大隐患」
 _HAZARD_LEAF = "safety.hazard.other"
 
 
@@ -67,7 +67,7 @@ class DangerDetector:
         live = hits if panic else [h for h in hits if not _worried(h, worries)]
         urgent = [m.group(0) for m in self._urgent.finditer(text)]
         past = self._past.search(text)
-        if live and self._is_emergency(live, urgent, past):
+        if live and self._is_emergency(live, urgent, bool(panic), past):
             return self._emergency(live, urgent)
         worried = [h for h in hits if h not in live] or (live if worries else [])
         if worried:
@@ -84,20 +84,20 @@ class DangerDetector:
         return found
 
     @staticmethod
-    def _is_emergency(live: list[_Hit], urgent: list[str], past: re.Match | None) -> bool:
+    def _is_emergency(live: list[_Hit], urgent: list[str], panic: bool, past: re.Match | None) -> bool:
+        """A strong sign, or a weak one with urgency or a second sign; a past event (上个月, 理赔) needs
+        the caller's panic, not only 现在."""
         score = max(h.weight for h in live)
-        if urgent:
+        if panic or (urgent and not past):
             score += 1
-        if len({(h.start, h.end) for h in live}) >= 2:
+        if not past and len({(h.start, h.end) for h in live}) >= 2:
             score += 1
-        if past and not urgent:
+        if past and not panic:
             score -= 1
         return score >= STRONG
 
     def _emergency(self, live: list[_Hit], urgent: list[str]) -> Danger:
-        strong = [h for h in live if h.weight >= STRONG] or live
-        leaf = min(strong, key=lambda h: (self._rank[h.leaf], h.start)).leaf
-        leaf = _combine(leaf, {h.leaf for h in live})
+        leaf = _combine(self._first(live), live, self._first)
         evidence = tuple(dict.fromkeys(h.words for h in sorted(live, key=lambda h: h.start)))
         node = self._catalogue.leaf(leaf)
         assert node is not None
@@ -110,6 +110,13 @@ class DangerDetector:
         reason = f"听到{heard}{urgency}，判断为紧急险情：{node.name}{hand_over}"
         return Danger(EMERGENCY, leaf, node.name, node.service, service.name if service else None,
                       service.phone if service else None, evidence, reason)
+
+    def _first(self, hits: list[_Hit]) -> str:
+        """The leaf that comes first in precedence among the strongest specific signs; a bare cry for
+        help (快来人, 救命) only decides when nothing else was heard."""
+        specific = [h for h in hits if h.leaf != _OTHER]
+        pool = [h for h in specific if h.weight >= STRONG] or specific or hits
+        return min(pool, key=lambda h: (self._rank[h.leaf], h.start)).leaf
 
     def _hazard(self, worried: list[_Hit], marker: str) -> Danger:
         node = self._catalogue.leaf(_HAZARD_LEAF)
@@ -126,11 +133,36 @@ def _worried(hit: _Hit, worries: list[re.Match]) -> bool:
                for m in worries)
 
 
-def _combine(leaf: str, leaves: set[str]) -> str:
-    """Several dangers in one call: a person hurt by gas or a live wire goes to 120."""
-    person_down = "safety.rescue.injury" in leaves
-    if leaf == "utility.gas.leak" and person_down:
+def _combine(leaf: str, hits: list[_Hit], first) -> str:
+    """Several dangers in one call. A person down from gas or a live wire goes to 120; sparks and
+    smoke from a wire or a switchboard are the power line's; a bang is only a sign of what else is
+    heard (a main bursting); a worker buried by a collapse is a work accident; people made ill by a
+    chemical cloud are the hazmat team's; water from a burst main is the water line's."""
+    strong = {h.leaf for h in hits if h.weight >= STRONG}
+    leaves = {h.leaf for h in hits}
+    person_down = leaf == _INJURY or _INJURY in strong
+    if person_down and "utility.gas.leak" in leaves:
         return "safety.rescue.poisoning"
-    if leaf == "utility.power.wire_down" and person_down:
+    if person_down and "utility.power.wire_down" in leaves:
         return "safety.rescue.electric"
+    own = [h for h in hits if h.leaf == leaf]
+    if leaf == "safety.fire.fire" and "utility.power.wire_down" in leaves and \
+            all(_ELECTRIC_FIRE.fullmatch(h.words) for h in own):
+        return "utility.power.wire_down"
+    if leaf == "safety.fire.explosion" and all(_BANG.fullmatch(h.words) for h in own) and strong - {leaf, _OTHER}:
+        return _combine(first([h for h in hits if h.leaf != leaf]), hits, first)
+    if leaf == "safety.structure.collapse" and "safety.rescue.work_accident" in strong:
+        return "safety.rescue.work_accident"
+    if leaf == "safety.rescue.poisoning" and "safety.fire.hazmat" in leaves:
+        return "safety.fire.hazmat"
+    if leaf == "safety.structure.flood" and "utility.water.burst" in strong:
+        return "utility.water.burst"
     return leaf
+
+
+_INJURY, _OTHER = "safety.rescue.injury", "safety.other.incident"
+# What a wire or a switchboard does when it shorts: not a fire of its own.
+_ELECTRIC_FIRE = re.compile(r"冒烟了?|冒火|噼里啪啦|噼噼啪啪|火花|火星|往外冒烟|着了|烧焦|焦糊|糊味")
+_BANG = re.compile(r"[嘭砰轰咚]的?一[声下]|巨响|一声响|闷响|崩了|震碎|轰隆|爆开")
+
+
