@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from hotline.core.config_catalogue import CatalogueFile
-from hotline.intake.danger_signals import HAZARD, PANIC, PAST, SIGNALS, STRONG, URGENT
+from hotline.intake.danger_signals import HAZARD, HEATING, PANIC, PAST, SIGNALS, SMOKE_NUISANCE, STRONG, URGENT
 from hotline.text.normalize import join_tokens
 
 EMERGENCY, HAZARD_LEVEL = "emergency", "hazard"
@@ -55,11 +55,12 @@ class DangerDetector:
         self._rank = {leaf: i for i, leaf in enumerate(SIGNALS)}
         self._urgent, self._worry, self._past = re.compile(URGENT), re.compile(HAZARD), re.compile(PAST)
         self._panic = re.compile(PANIC)
+        self._nuisance = {"safety.fire.fire": re.compile(SMOKE_NUISANCE), "utility.water.burst": re.compile(HEATING)}
 
     def detect(self, text: str) -> Danger | None:
         """The danger the caller describes, or None. `text` may be recogniser tokens or joined text."""
         text = join_tokens(text)
-        hits = self._hits(text)
+        hits = self._without_nuisance(text, self._hits(text))
         if not hits:
             return None
         worries = list(self._worry.finditer(text))
@@ -83,6 +84,14 @@ class DangerDetector:
                     found.append(_Hit(leaf, weight, match.start(), match.end(), match.group(0)))
         return found
 
+    def _without_nuisance(self, text: str, hits: list[_Hit]) -> list[_Hit]:
+        """Smoke from a chimney or a grill, water from the heating: only a strong sign still counts."""
+        for leaf, context in self._nuisance.items():
+            if context.search(text) and not any(h.leaf == leaf and h.weight >= STRONG and not _SMOKE.fullmatch(h.words)
+                                                for h in hits):
+                hits = [h for h in hits if h.leaf != leaf]
+        return hits
+
     @staticmethod
     def _is_emergency(live: list[_Hit], urgent: list[str], panic: bool, past: re.Match | None) -> bool:
         """A strong sign, or a weak one with urgency or a second sign; a past event (上个月, 理赔) needs
@@ -90,7 +99,7 @@ class DangerDetector:
         score = max(h.weight for h in live)
         if panic or (urgent and not past):
             score += 1
-        if not past and len({(h.start, h.end) for h in live}) >= 2:
+        if not past and _separate(live) >= 2:
             score += 1
         if past and not panic:
             score -= 1
@@ -161,6 +170,18 @@ def _combine(leaf: str, hits: list[_Hit], first) -> str:
 
 
 _INJURY, _OTHER = "safety.rescue.injury", "safety.other.incident"
+_SMOKE = re.compile(r"冒黑烟|冒烟了?|黑烟|浓烟|全是烟|都是烟|烟很大|往外冒烟|一股烟")
+
+
+def _separate(hits: list[_Hit]) -> int:
+    """How many signs that do not overlap (一股怪味 and 怪味 are one)."""
+    count, end = 0, -1
+    for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
+        if hit.start >= end:
+            count, end = count + 1, hit.end
+        else:
+            end = max(end, hit.end)
+    return count
 # What a wire or a switchboard does when it shorts: not a fire of its own.
 _ELECTRIC_FIRE = re.compile(r"冒烟了?|冒火|噼里啪啦|噼噼啪啪|火花|火星|往外冒烟|着了|烧焦|焦糊|糊味")
 _BANG = re.compile(r"[嘭砰轰咚]的?一[声下]|巨响|一声响|闷响|崩了|震碎|轰隆|爆开")

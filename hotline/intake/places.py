@@ -94,7 +94,8 @@ class Gazetteer:
             if node.kind in _OFFICE_KINDS or (node.kind in ("community", "village") and parent is not None):
                 office = node.code if node.kind in _OFFICE_KINDS else parent.code
                 kind = "village" if node.kind == "village" else "area"
-                self._put(node.name, _Entry(node.name, kind, office, 4 if kind == "village" else 2))
+                rank = 4 if kind == "village" else 2 if node.kind == "community" else 1
+                self._put(node.name, _Entry(node.name, kind, office, rank))
 
     def _add(self, entry: PlaceEntry) -> None:
         rank = _RANK.get(entry.kind) or (2 if entry.name.endswith(("社区", "村")) else
