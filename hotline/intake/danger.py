@@ -176,11 +176,9 @@ _SMOKE = re.compile(r"冒黑烟|冒烟了?|黑烟|浓烟|全是烟|都是烟|烟
 def _separate(hits: list[_Hit]) -> int:
     """How many signs that do not overlap (一股怪味 and 怪味 are one)."""
     count, end = 0, -1
-    for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
+    for hit in sorted(hits, key=lambda h: h.end):  # earliest end first: the most signs that do not overlap
         if hit.start >= end:
             count, end = count + 1, hit.end
-        else:
-            end = max(end, hit.end)
     return count
 # What a wire or a switchboard does when it shorts: not a fire of its own.
 _ELECTRIC_FIRE = re.compile(r"冒烟了?|冒火|噼里啪啦|噼噼啪啪|火花|火星|往外冒烟|着了|烧焦|焦糊|糊味")
