@@ -14,7 +14,19 @@ import re
 from dataclasses import asdict, dataclass
 
 from hotline.core.config_catalogue import CatalogueFile
-from hotline.intake.danger_signals import HAZARD, HEATING, PANIC, PAST, SIGNALS, SMOKE_NUISANCE, STRONG, URGENT
+from hotline.intake.danger_signals import (
+    FILLERS,
+    HAZARD,
+    HAZARD_AFTER,
+    HEATING,
+    PANIC,
+    PAST,
+    SIGNALS,
+    SMOKE_NUISANCE,
+    STRONG,
+    TODAY,
+    URGENT,
+)
 from hotline.text.normalize import join_tokens
 
 EMERGENCY, HAZARD_LEVEL = "emergency", "hazard"
@@ -54,20 +66,22 @@ class DangerDetector:
                          if catalogue.leaf(leaf) is not None]
         self._rank = {leaf: i for i, leaf in enumerate(SIGNALS)}
         self._urgent, self._worry, self._past = re.compile(URGENT), re.compile(HAZARD), re.compile(PAST)
-        self._panic = re.compile(PANIC)
+        self._panic, self._after, self._today = re.compile(PANIC), re.compile(HAZARD_AFTER), re.compile(TODAY)
+        self._fillers = re.compile(FILLERS)
         self._nuisance = {"safety.fire.fire": re.compile(SMOKE_NUISANCE), "utility.water.burst": re.compile(HEATING)}
 
     def detect(self, text: str) -> Danger | None:
         """The danger the caller describes, or None. `text` may be recogniser tokens or joined text."""
-        text = join_tokens(text)
+        text = self._fillers.sub("", join_tokens(text))
         hits = self._without_nuisance(text, self._hits(text))
         if not hits:
             return None
         worries = list(self._worry.finditer(text))
-        panic = self._panic.search(text)
-        live = hits if panic else [h for h in hits if not _worried(h, worries)]
         urgent = [m.group(0) for m in self._urgent.finditer(text)]
-        past = self._past.search(text)
+        after = worries if not urgent else [m for m in worries if self._after.fullmatch(m.group(0))]
+        panic = self._panic.search(text)
+        live = hits if panic else [h for h in hits if not _worried(h, worries, after)]
+        past = None if self._today.search(text) else self._past.search(text)
         if live and self._is_emergency(live, urgent, bool(panic), past):
             return self._emergency(live, urgent)
         worried = [h for h in hits if h not in live] or (live if worries else [])
@@ -137,9 +151,9 @@ class DangerDetector:
         return Danger(HAZARD_LEVEL, _HAZARD_LEAF, name, None, None, None, evidence, reason)
 
 
-def _worried(hit: _Hit, worries: list[re.Match]) -> bool:
-    return any(hit.start - _WORRY_BEFORE <= m.start() < hit.start or hit.end <= m.start() < hit.end + _WORRY_AFTER
-               for m in worries)
+def _worried(hit: _Hit, before: list[re.Match], after: list[re.Match]) -> bool:
+    return any(hit.start - _WORRY_BEFORE <= m.start() < hit.start for m in before) or \
+        any(hit.end <= m.start() < hit.end + _WORRY_AFTER for m in after)
 
 
 def _combine(leaf: str, hits: list[_Hit], first) -> str:
@@ -170,7 +184,7 @@ def _combine(leaf: str, hits: list[_Hit], first) -> str:
 
 
 _INJURY, _OTHER = "safety.rescue.injury", "safety.other.incident"
-_SMOKE = re.compile(r"冒黑烟|冒烟了?|黑烟|浓烟|全是烟|都是烟|烟很大|往外冒烟|一股烟")
+_SMOKE = re.compile(r"[^火]*[烟呛糊焦][^火]*")  # smoke or a smell of burning, no flame
 
 
 def _separate(hits: list[_Hit]) -> int:
