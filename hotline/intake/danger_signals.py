@@ -213,7 +213,7 @@ URGENT = (r"快派|快人来|快(?:点|来)?啊|赶紧来人|你们快|我该怎
           r"现在|正在|还在|刚才|刚刚|一直在|突然|这会|眼看")
 
 # A worry about what might happen (隐患), not something happening: 担心着火 is a hazard, 着火了 is not.
-HAZARD = (r"担心|哪天|将来|随时|危房|隐患|万一|害怕|怕|以防|防止|预防|以免|迟早|早晚|会不会|可能会|容易|说不定|一旦|要是|如果|"
+HAZARD = (r"担心|哪天|将来|随时|危房|是不是|是否|隐患|万一|害怕|怕|以防|防止|预防|以免|迟早|早晚|会不会|可能会|容易|说不定|一旦|要是|如果|"
           r"安全吗|不安全|危险|提醒|检查一下")
 
 # What is over and now a matter of money, blame or information: 上个月着火 is not an emergency now.
