@@ -21,7 +21,6 @@ from hotline.intake.numbers import Numbers, extract_numbers
 from hotline.intake.places import Gazetteer, Place, extract_place
 from hotline.text.normalize import normalise
 
-_CLAUSE = re.compile(r"[，。！？；,.!?;\n]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 EXACT, BY_SOUND = 1.0, 0.8  # a keyword heard by sound weighs a little less than one spelt right
 
@@ -67,7 +66,10 @@ class Analyzer:
         owner = {k: c.code for c in config.categories.categories if c.tier == Tier.EMERGENCY for k in c.keywords}
         self._emergency = KeywordMatcher([(k, owner.get(k, rules.emergency.category))
                                           for k in rules.emergency.keywords], fuzzy)
-        self._hazard = KeywordMatcher([(k, "hazard") for k in rules.hazard.markers], ())
+        # Emergencies are the danger detector's to decide; a keyword of an emergency category alone
+        # (without what is happening to whom) files nothing there.
+        self._urgent = {c.code for c in config.categories.categories if c.tier == Tier.EMERGENCY}
+        self._urgent.add(rules.emergency.category)
         self._complex = KeywordMatcher([(k, "complex") for k in rules.complex.keywords], fuzzy)
         self._kinds = KeywordMatcher([(k, i) for i, rule in enumerate(rules.kinds) for k in rule.keywords], ())
         self._danger = DangerDetector(config.catalogue)
@@ -95,9 +97,11 @@ class Analyzer:
         scores = _Scores()
         incidents = self._emergency.find(text)
         for hit in self._keywords.find(text):
-            if not any(hit.start < e.end and e.start < hit.end for e in incidents):
+            if not any(hit.start < e.end and e.start < hit.end for e in incidents) and hit.payload not in self._urgent:
                 scores.add(hit.payload, hit)
-        self._incidents(text, incidents, scores, reasons)
+        if danger:  # a hazard: the danger words heard count for the hazard category
+            for hit in incidents:
+                scores.add(self.config.intake.hazard.category, hit, weight=2.0)
         kind = self._kind(text)
         category = self._best(text, scores, reasons)
         if kind and kind[1].category and category != kind[1].category:
@@ -134,20 +138,6 @@ class Analyzer:
                         place_detail=place.as_dict() if place else None)
 
     # -- the steps -------------------------------------------------------------------------
-
-    def _incidents(self, text: str, incidents: list[Hit], scores: _Scores, reasons: list[str]) -> None:
-        """Emergency words count for the incident category, or for the hazard category when a hazard
-        marker (担心, 隐患 …) comes before them in the same clause."""
-        rules = self.config.intake
-        markers = self._hazard.find(text)
-        for hit in incidents:
-            clause_start = max((m.end() for m in _CLAUSE.finditer(text, 0, hit.start)), default=0)
-            marker = next((m for m in markers if clause_start <= m.start < hit.start
-                           or hit.end <= m.start < hit.end + 3), None)
-            target = rules.hazard.category if marker else hit.payload
-            scores.add(target, hit, weight=2.0)
-            if marker:
-                reasons.append(f"听到“{marker.keyword}”和{_heard(hit, text)}：是隐患，还没有发生")
 
     def _best(self, text: str, scores: _Scores, reasons: list[str]) -> str | None:
         if not scores.score:
