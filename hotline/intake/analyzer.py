@@ -63,9 +63,8 @@ class Analyzer:
         self.categories = {c.code: c for c in config.categories.categories}
         self._order = {c.code: i for i, c in enumerate(config.categories.categories)}
         self._keywords = KeywordMatcher([(k, c.code) for c in config.categories.categories for k in c.keywords], fuzzy)
-        owner = {k: c.code for c in config.categories.categories if c.tier == Tier.EMERGENCY for k in c.keywords}
-        self._emergency = KeywordMatcher([(k, owner.get(k, rules.emergency.category))
-                                          for k in rules.emergency.keywords], fuzzy)
+        # Danger words (intake.yaml): with a worry they file a hazard report; they never make an emergency.
+        self._emergency = KeywordMatcher([(k, "danger") for k in rules.emergency.keywords], fuzzy)
         # Emergencies are the danger detector's to decide; a keyword of an emergency category alone
         # (without what is happening to whom) files nothing there.
         self._urgent = {c.code for c in config.categories.categories if c.tier == Tier.EMERGENCY}
