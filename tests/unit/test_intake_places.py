@@ -105,3 +105,12 @@ def test_places_import_cli_appends_and_the_analyser_then_knows_the_place(tmp_pat
     place = extract_place("新建 花园 停水 了", Gazetteer.from_config(config))
     assert place is not None and (place.name, place.department) == ("新建小区", "371502001")
     assert (target / "places.yaml").read_text(encoding="utf-8").startswith("# The gazetteer (地名库)")  # comments kept
+
+
+def test_a_matter_led_by_place_goes_to_the_office_of_the_compound_the_tree_does_not_know(config):
+    from hotline.intake.analyzer import Analyzer
+
+    got = Analyzer(config).analyze("闸口 小区 门口 的 垃圾 堆 了 好几 天 没人 管")
+    assert got.place == "闸口小区" and got.place_detail["kind"] == "compound"
+    assert got.department == {"code": "371502001", "name": "古楼街道"}  # 闸口小区 is only in places.yaml
+    assert "地点在古楼街道，由古楼街道属地主办" in got.reasons
