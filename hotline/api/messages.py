@@ -66,6 +66,8 @@ MESSAGES: dict[str, str] = {
     "unknown_category": "没有这个诉求分类",
     "text_required": "请填写必填的文字内容",
     "text_too_long": "内容太长，无法智能识别，请精简后再试",
+    "places_csv_empty": "地名文件是空的",
+    "places_csv_header": "地名文件第一行须是列名：name, kind, department, aliases, ambiguous",
     "no_route": "派单规则无法确定承办单位，请手动选择",
     "reason_required": "所选承办单位与系统建议不同，请填写改派理由",
     "department_repeated": "同一单位不能既是主办又是协办",

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import sys
 
-from hotline.cli import accounts, audit, database, knowledge, ops, processes, speech, telephony
+from hotline.cli import accounts, audit, database, knowledge, ops, places, processes, speech, telephony
 from hotline.cli.common import app
 from hotline.cli.processes import DEMO_ACCOUNTS, DEMO_PASSWORD
 from hotline.core.errors import HotlineError
 
-COMMAND_GROUPS = (accounts, audit, database, knowledge, ops, processes, speech, telephony)
+COMMAND_GROUPS = (accounts, audit, database, knowledge, ops, places, processes, speech, telephony)
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "app", "main"]
 
 

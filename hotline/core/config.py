@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from hotline.core.config_catalogue import CatalogueFile, catalogue_problems
 from hotline.core.config_knowledge import KnowledgeFile
+from hotline.core.config_places import PlacesFile, places_problems
 from hotline.core.enums import State, Tier
 from hotline.core.errors import ConfigError
 from hotline.core.notice_config import NoticesFile, template_problems
@@ -316,6 +317,7 @@ class HotlineConfig(_Strict):
     catalogue: CatalogueFile
     knowledge: KnowledgeFile
     notices: NoticesFile
+    places: PlacesFile = PlacesFile()
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories.categories if c.code == code), None)
@@ -335,6 +337,7 @@ FILES: dict[str, type[BaseModel]] = {
     "catalogue": CatalogueFile,
     "knowledge": KnowledgeFile,
     "notices": NoticesFile,
+    "places": PlacesFile,
 }
 
 
@@ -426,6 +429,7 @@ def _cross_checks(config: HotlineConfig, config_dir: Path) -> list[str]:
         if key != "default" and not any(c == key or c.startswith(key + ".") for c in category_codes):
             problems.append(f"{config_dir / 'desk.yaml'}: scripts.{key}: matches no category in categories.yaml")
     problems.extend(catalogue_problems(config.catalogue, set(seen), str(config_dir / "catalogue.yaml")))
+    problems.extend(places_problems(config.places, set(seen), str(config_dir / "places.yaml")))
     notices = config_dir / "notices.yaml"
     problems += [f"{notices}: {problem}" for problem in template_problems(config.notices)]
     problems += [f"{notices}: staff.departments.{code}: no department with that code in departments.yaml"

@@ -46,8 +46,8 @@ class PlaceIndex:
             return None
         best = max(hits, key=lambda e: (bool(e[3]) and e[3] in place, len(e[0])))
         name, code, office, county = best
-        via = f"「{name}」" if name == office else f"「{name}」 in {office}"
-        return code, f"place names {via}{f' ({county})' if county else ''}"
+        via = f"“{name}”" if name == office else f"“{name}”属{office}"
+        return code, f"地点{via}{f'（{county}）' if county else ''}"
 
 
     def coarse(self, place: str | None) -> str | None:
@@ -68,33 +68,42 @@ class Router:
     def __init__(self, config: HotlineConfig):
         self.config = config
         self.places = PlaceIndex(config.departments.departments)
+        self._names = {node.code: node.name for node, _, _ in walk_departments(config.departments.departments)}
 
-    def route(self, category_code: str | None, place: str | None) -> Route:
+    def route(self, category_code: str | None, place: str | None, *,
+              office: tuple[str, str] | None = None) -> Route:
+        """`office` is (street office / township code, reason) when the caller's place was already placed
+        (the intake gazetteer knows 小区 and roads the department tree does not)."""
         if category_code is None:
-            return Route(None, reasons=["no category yet: the operator chooses"])
-        office = self.places.resolve(place)
+            return Route(None, reasons=["还没有诉求类别，请话务员选择"])
+        office = office or self.places.resolve(place)
         for i, rule in enumerate(self.config.routing.rules):
             if rule.matches(category_code):
                 return self._apply(i, rule, office)
         category = self.config.category(category_code)
+        name = category.name if category else category_code
         if category is None or category.department is None:
-            return Route(None, reasons=[f"category {category_code} names no department: answer directly or choose"])
-        return Route(category.department, reasons=[f"category {category_code} is handled by {category.department}"])
+            return Route(None, reasons=[f"{name} 没有默认承办单位：直接答复，或由话务员选择"])
+        return Route(category.department, reasons=[f"{name} 由 {self._name(category.department)} 主办"])
+
+    def _name(self, code: str | None) -> str:
+        return self._names.get(code, code) if code else ""
 
     def _apply(self, index: int, rule, office: tuple[str, str] | None) -> Route:
-        reasons = [f"routing rule {index + 1} ({rule.category})"]
+        reasons = [f"按派单规则第{index + 1}条（{rule.category}）"]
         if rule.lead == "place":
             if office:
                 lead = office[0]
-                reasons.append(office[1])
+                reasons.append(f"{office[1]}，由{self._name(lead)}属地主办")
             else:
                 lead = rule.fallback
-                reasons.append("place names no street office or township" +
-                               (f": fallback {rule.fallback}" if rule.fallback else ": the operator chooses"))
+                reasons.append("地点不能确定街道或乡镇，" +
+                               (f"由{self._name(rule.fallback)}主办" if rule.fallback else "请话务员选择承办单位"))
         else:
             lead = rule.lead
+            reasons.append(f"由{self._name(lead)}主办")
         co = [c for c in rule.co if c != lead]
         if rule.co_place and office and office[0] not in (lead, *co):
             co.append(office[0])
-            reasons.append(f"co-handler {office[0]}: {office[1]}")
+            reasons.append(f"{office[1]}，{self._name(office[0])}协办")
         return Route(lead, tuple(co), reasons)

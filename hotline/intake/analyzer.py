@@ -1,7 +1,8 @@
-"""Intake analysis: text → tier, category, department, place, numbers; each with the rule behind it.
+"""Intake analysis: text → danger, tier, category, department, place, numbers; each with its reason.
 
 Pure and deterministic (no database): the repeat-caller check, which needs history, lives in
-`hotline.intake.service`.
+`hotline.intake.service`. Danger comes first (`hotline.intake.danger`): an emergency is filed
+under its catalogue leaf and handed over whatever else the caller says.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from hotline.core.config import HotlineConfig, walk_departments
 from hotline.core.enums import Tier
 from hotline.core.errors import InvalidInputError
 from hotline.dispatch.routing import Router
+from hotline.intake import reasons as say
+from hotline.intake.danger import EMERGENCY, Danger, DangerDetector
 from hotline.intake.matcher import Hit, KeywordMatcher
-from hotline.intake.places import PlaceFinder
-from hotline.text.normalize import find_numbers, normalise
+from hotline.intake.numbers import Numbers, extract_numbers
+from hotline.intake.places import Gazetteer, Place, extract_place
+from hotline.text.normalize import normalise
 
-_CLAUSE = re.compile(r"[，。！？；,.!?;\n]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 EXACT, BY_SOUND = 1.0, 0.8  # a keyword heard by sound weighs a little less than one spelt right
 
@@ -34,6 +37,8 @@ class Analysis:
     kind: str | None
     reasons: list[str]
     repeat: dict | None = None
+    danger: dict | None = None  # level, category, service (110/119/120/gas/power/water), evidence, reason
+    place_detail: dict | None = None  # gazetteer name, words said, kind, street office / township
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -58,15 +63,16 @@ class Analyzer:
         self.categories = {c.code: c for c in config.categories.categories}
         self._order = {c.code: i for i, c in enumerate(config.categories.categories)}
         self._keywords = KeywordMatcher([(k, c.code) for c in config.categories.categories for k in c.keywords], fuzzy)
-        owner = {k: c.code for c in config.categories.categories if c.tier == Tier.EMERGENCY for k in c.keywords}
-        self._emergency = KeywordMatcher([(k, owner.get(k, rules.emergency.category))
-                                          for k in rules.emergency.keywords], fuzzy)
-        self._hazard = KeywordMatcher([(k, "hazard") for k in rules.hazard.markers], ())
+        # Danger words (intake.yaml): with a worry they file a hazard report; they never make an emergency.
+        self._emergency = KeywordMatcher([(k, "danger") for k in rules.emergency.keywords], fuzzy)
+        # Emergencies are the danger detector's to decide; a keyword of an emergency category alone
+        # (without what is happening to whom) files nothing there.
+        self._urgent = {c.code for c in config.categories.categories if c.tier == Tier.EMERGENCY}
+        self._urgent.add(rules.emergency.category)
         self._complex = KeywordMatcher([(k, "complex") for k in rules.complex.keywords], fuzzy)
         self._kinds = KeywordMatcher([(k, i) for i, rule in enumerate(rules.kinds) for k in rule.keywords], ())
-        known = [node.name for node, _, _ in walk_departments(config.departments.departments)
-                 if node.kind in ("county", "district", "street", "township", "community", "village")]
-        self._places = PlaceFinder(rules.place_suffixes, rules.place_starts, known)
+        self._danger = DangerDetector(config.catalogue)
+        self._gazetteer = Gazetteer.from_config(config)
         self.departments = {node.code: node.name for node, _, _ in walk_departments(config.departments.departments)}
 
     def analyze(self, raw: str) -> Analysis:
@@ -77,87 +83,93 @@ class Analyzer:
         if len(text) > limit:
             raise InvalidInputError(f"text is {len(text)} characters; intake analyses at most {limit}",
                                     error_id="text_too_long")
+        numbers = extract_numbers(raw)
         if not _CJK.search(text):
-            reason = "no text" if not text else "no Chinese text to analyse"
-            return Analysis(text, Tier.GENERAL.value, None, None, [], None, find_numbers(text).as_dict(), None,
-                            [f"{reason}: the operator fills the order in"])
-        reasons: list[str] = []
+            reason = say.no_text() if not text else say.no_chinese()
+            return Analysis(text, Tier.GENERAL.value, None, None, [], None, numbers.as_dict(), None,
+                            [reason, *_number_reasons(numbers)])
+        danger = self._danger.detect(raw)
+        place = extract_place(raw, self._gazetteer)
+        if danger and danger.level == EMERGENCY:
+            return self._emergency_draft(text, danger, place, numbers)
+        reasons: list[str] = [danger.reason] if danger else []
         scores = _Scores()
         incidents = self._emergency.find(text)
         for hit in self._keywords.find(text):
-            if not any(hit.start < e.end and e.start < hit.end for e in incidents):
+            if not any(hit.start < e.end and e.start < hit.end for e in incidents) and hit.payload not in self._urgent:
                 scores.add(hit.payload, hit)
-        self._incidents(text, incidents, scores, reasons)
+        if danger:  # a hazard: the danger words heard count for the hazard category
+            for hit in incidents:
+                scores.add(self.config.intake.hazard.category, hit, weight=2.0)
         kind = self._kind(text)
         category = self._best(text, scores, reasons)
         if kind and kind[1].category and category != kind[1].category:
             category = kind[1].category
-            reasons.append(f"category {category}: a {kind[1].kind} ({kind[0].describe(text)}) is filed as "
-                           f"{self.categories[category].name} whatever it is about")
+            reasons.append(say.filed_by_kind(kind[1].kind, _heard(kind[0], text), self.categories[category].name))
         tier = self._tier(text, category, reasons)
-        place, place_reason = self._places.find(text)
-        if place_reason:
-            reasons.append(place_reason)
+        if place:
+            reasons.append(place.reason)
         department, co = self._route(category, place, reasons)
         if kind:
-            reasons.append(f"kind {kind[1].kind}: heard {kind[0].describe(text)}")
-        numbers = find_numbers(text)
-        for phone in numbers.phones:
-            reasons.append(f"phone number {phone} mentioned")
-        for ticket in numbers.tickets:
-            reasons.append(f"ticket number {ticket} mentioned")
+            reasons.append(say.kind(kind[1].kind, _heard(kind[0], text)))
+        reasons.extend(_number_reasons(numbers))
         named = {"code": category, "name": self.categories[category].name} if category else None
-        return Analysis(text, tier.value, named, department, co, place, numbers.as_dict(),
-                        kind[1].kind if kind else None, reasons)
+        return Analysis(text, tier.value, named, department, co, place.name if place else None, numbers.as_dict(),
+                        kind[1].kind if kind else None, reasons, danger=danger.as_dict() if danger else None,
+                        place_detail=place.as_dict() if place else None)
+
+    def _emergency_draft(self, text: str, danger: Danger, place: Place | None, numbers: Numbers) -> Analysis:
+        """Danger wins over whatever else was said: the leaf, its department, and the hand-over."""
+        leaf = self.config.catalogue.leaf(danger.category)
+        department = leaf.department if leaf else None
+        named_department = {"code": department, "name": self.departments.get(department, department)} \
+            if department else None
+        reasons = [danger.reason, say.tier_emergency(danger.category_name)]
+        if named_department:
+            reasons.append(say.emergency_department(danger.category_name, named_department["name"]))
+        if place:
+            reasons.append(place.reason)
+        kind = self._kind(text)
+        reasons.extend(_number_reasons(numbers))
+        return Analysis(text, Tier.EMERGENCY.value, {"code": danger.category, "name": danger.category_name},
+                        named_department, [], place.name if place else None, numbers.as_dict(),
+                        kind[1].kind if kind else "求助", reasons, danger=danger.as_dict(),
+                        place_detail=place.as_dict() if place else None)
 
     # -- the steps -------------------------------------------------------------------------
 
-    def _incidents(self, text: str, incidents: list[Hit], scores: _Scores, reasons: list[str]) -> None:
-        """Emergency words count for the incident category, or for the hazard category when a hazard
-        marker (担心, 隐患 …) comes before them in the same clause."""
-        rules = self.config.intake
-        markers = self._hazard.find(text)
-        for hit in incidents:
-            clause_start = max((m.end() for m in _CLAUSE.finditer(text, 0, hit.start)), default=0)
-            marker = next((m for m in markers if clause_start <= m.start < hit.start
-                           or hit.end <= m.start < hit.end + 3), None)
-            target = rules.hazard.category if marker else hit.payload
-            scores.add(target, hit, weight=2.0)
-            if marker:
-                reasons.append(f"「{marker.keyword}」 with {hit.describe(text)}: a hazard, not an incident")
-
     def _best(self, text: str, scores: _Scores, reasons: list[str]) -> str | None:
         if not scores.score:
-            reasons.append("no category keyword heard: the operator chooses the category")
+            reasons.append(say.no_category())
             return None
         code = max(scores.score, key=lambda c: (scores.score[c], -self._order.get(c, 0)))
-        heard = "、".join(h.describe(text) for h in scores.hits[code])
-        reasons.append(f"category {code} ({self.categories[code].name}): heard {heard}")
+        reasons.append(say.category([_heard(h, text) for h in scores.hits[code]], self.categories[code].name))
         return code
 
     def _tier(self, text: str, category: str | None, reasons: list[str]) -> Tier:
         rules = self.config.intake
         if category == rules.emergency.category or (category and self.categories[category].tier == Tier.EMERGENCY):
-            reasons.append(f"tier emergency: category {category} endangers life or property")
+            reasons.append(say.tier_emergency(self.categories[category].name))
             return Tier.EMERGENCY
         if category == rules.hazard.category:
-            reasons.append("tier general: a hazard report (隐患), nothing has happened yet")
+            reasons.append(say.tier_hazard())
             return Tier.GENERAL
         complex_hits = self._complex.find(text)
         if complex_hits:
-            reasons.append(f"tier complex: heard {'、'.join(h.describe(text) for h in complex_hits)}")
+            reasons.append(say.tier_complex([_heard(h, text) for h in complex_hits]))
             return Tier.COMPLEX
         if category:
             tier = self.categories[category].tier
-            reasons.append(f"tier {tier.value}: default of category {category}")
+            reasons.append(say.tier_default(tier.value, self.categories[category].name))
             return tier
-        reasons.append("tier general: nothing urgent heard")
+        reasons.append(say.tier_nothing_urgent())
         return Tier.GENERAL
 
-    def _route(self, category: str | None, place: str | None, reasons: list[str]) -> tuple[dict | None, list[dict]]:
+    def _route(self, category: str | None, place: Place | None, reasons: list[str]) -> tuple[dict | None, list[dict]]:
         if category is None:
             return None, []
-        route = self.router.route(category, place)
+        office = (place.department, f"地点在{place.department_name}") if place and place.department else None
+        route = self.router.route(category, place.name if place else None, office=office)
         reasons.extend(route.reasons)
         lead = {"code": route.lead, "name": self.departments.get(route.lead, route.lead)} if route.lead else None
         return lead, [{"code": c, "name": self.departments.get(c, c)} for c in route.co]
@@ -169,3 +181,12 @@ class Analyzer:
             return None
         first = min(hits, key=lambda h: h.payload)
         return first, self.config.intake.kinds[first.payload]
+
+
+def _heard(hit: Hit, text: str) -> str:
+    return say.heard_as(hit.heard(text), None if hit.exact else hit.keyword)
+
+
+def _number_reasons(numbers: Numbers) -> list[str]:
+    return ([say.phone(p) for p in numbers.phones] + [say.ticket(t) for t in numbers.tickets]
+            + ([say.house(numbers.house)] if numbers.house else []) + [say.id_number(i) for i in numbers.id_numbers])

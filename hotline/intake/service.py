@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from hotline.intake import reasons as say
 from hotline.intake.ports import IntakeEnv
 from hotline.intake.repository import IntakeRepository
 from hotline.text.phones import normalise_phone
@@ -24,12 +25,14 @@ class IntakeService:
         analysis = self.ctx.analyzer.analyze(text)
         phone = normalise_phone(phone)  # the citizen is stored under the canonical number
         if phone and analysis.category:
-            analysis.repeat = self.repeat(phone, analysis.category["code"], analysis.place, exclude_order_id)
+            analysis.repeat = self.repeat(phone, analysis.category["code"], analysis.place, exclude_order_id,
+                                          category_name=analysis.category["name"])
             if analysis.repeat:
                 analysis.reasons.append(analysis.repeat["reason"])
         return analysis
 
-    def repeat(self, phone: str, category: str, place: str | None, exclude_order_id: int | None = None) -> dict | None:
+    def repeat(self, phone: str, category: str, place: str | None, exclude_order_id: int | None = None, *,
+               category_name: str | None = None) -> dict | None:
         """Earlier orders from this phone in the same category and place within the configured window."""
         days = self.ctx.config.intake.repeat_window_days
         since = self.ctx.clock.now() - dt.timedelta(days=days)
@@ -37,10 +40,9 @@ class IntakeService:
         same = [r for r in rows if self._same_place(place, r.place)]
         if not same:
             return None
-        where = f" at 「{place}」" if place else ""
-        return {"tickets": [r.ticket_no for r in same], "open": [r.ticket_no for r in same if r.state != "closed"],
-                "reason": f"repeat caller: {len(same)} earlier order(s) from this phone in {category}{where} "
-                          f"within {days} days ({', '.join(r.ticket_no for r in same[:3])})"}
+        tickets = [r.ticket_no for r in same]
+        return {"tickets": tickets, "open": [r.ticket_no for r in same if r.state != "closed"],
+                "reason": say.repeat(len(same), category_name or category, place, days, tickets)}
 
     def _same_place(self, a: str | None, b: str | None) -> bool:
         if not a or not b:

@@ -22,7 +22,7 @@ def test_operator_gets_a_draft_with_reasons_and_repeat_calls(api, people):
     assert draft["department"]["code"] == "371500-WATER" and draft["tier"] == "livelihood"
     assert draft["place"] == "东关社区"
     assert draft["repeat"]["tickets"] == [ticket]
-    assert any(reason.startswith("repeat caller") for reason in draft["reasons"])
+    assert any(reason.startswith("重复来电") and ticket in reason for reason in draft["reasons"])
 
 
 def test_too_long_text_is_a_clear_422(api, people, config):

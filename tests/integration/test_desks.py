@@ -173,3 +173,17 @@ def test_a_duplicate_an_incident_and_an_invalid_call_each_take_one_click(served,
     s.said("已作为无效件关闭")
     s.text("[data-today=incidents] dd", "1")
     assert s.text("[data-today=duplicates] dd", "1")
+
+
+def test_a_danger_heard_in_the_call_shows_who_to_hand_it_to(served, people, browser):  # noqa: F811
+    ctx, base, listener = served
+    s = Screen(browser, base)
+    s.login("operator", "operator.html")
+    s.keys("#content", "对面 楼 六 楼 窗户 往外 冒 黑 烟 还 有 火苗 里面 好像 有 人")
+    s.text("#danger", "消防救援（119）")
+    assert "火灾" in s.el("#danger").text and "火苗" in s.el("#danger").text
+    assert s.el("#tier").get_attribute("value") == "emergency"
+    s.el("#content").clear()
+    s.keys("#content", "楼道 里 堆 了 好多 纸箱 万一 着火 了 人 都 跑 不 出去")
+    s.wait(lambda b: not b.find_element(By.ID, "danger").is_displayed())  # a worry is no emergency
+    assert "隐患" in browser.find_element(By.ID, "reasons").get_attribute("textContent")

@@ -22,12 +22,12 @@ def test_gas_leak_goes_to_the_gas_company_with_emergency_management_and_the_stre
 def test_place_rule_sends_sanitation_to_the_township_the_village_lies_in():
     route = ROUTER.route("city.sanitation", "冠县贾镇贾镇村村口垃圾堆")
     assert route.lead == "371525101"
-    assert "「贾镇村」 in 贾镇 (冠县)" in route.reasons[-1]
+    assert "地点“贾镇村”属贾镇（冠县）" in route.reasons[-1]
 
 
 def test_place_rule_falls_back_when_the_place_names_no_office():
     route = ROUTER.route("city.vendors", "人民广场东门")
-    assert route.lead == "371500-CGJ" and "fallback 371500-CGJ" in route.reasons[-1]
+    assert route.lead == "371500-CGJ" and "由聊城市城市管理局主办" in route.reasons[-1]
 
 
 def test_county_named_in_the_place_decides_between_same_named_units():

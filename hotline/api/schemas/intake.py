@@ -17,8 +17,40 @@ class IntakeIn(BaseModel):
     phone: str | None = Field(default=None, max_length=32, description="the caller's number: checks repeat calls")
 
 
+class NumbersOut(BaseModel):
+    phones: list[str]
+    tickets: list[str]
+    house: str | None = Field(default=None, description="building, unit and room: 8号楼2单元301")
+    id_numbers: list[str] = Field(default=[], description="ID numbers said, masked: 371502********123X")
+    other: list[str] = Field(default=[], description="digit strings said but not understood")
+
+
+class DangerOut(BaseModel):
+    """Danger heard in the call: an emergency to hand over, or a hazard (隐患) that has not happened."""
+
+    level: str = Field(description="emergency | hazard")
+    category: str
+    category_name: str
+    service: str | None = Field(description="110, 119, 120, gas, power or water (config/catalogue.yaml)")
+    service_name: str | None
+    phone: str | None = Field(description="the number to hand over to; null when the centre has not set it")
+    evidence: list[str]
+    reason: str
+
+
+class PlaceOut(BaseModel):
+    name: str
+    said: str
+    kind: str
+    department: str | None = Field(description="street office / township code; null when the name is ambiguous")
+    department_name: str | None
+    known: bool = Field(description="in the gazetteer (config/places.yaml)")
+    candidates: list[str]
+    reason: str
+
+
 class IntakeOut(BaseModel):
-    """A work-order draft: every suggestion's rule is in `reasons`."""
+    """A work-order draft: every suggestion's reason, in Chinese, is in `reasons`."""
 
     text: str
     tier: str
@@ -26,10 +58,12 @@ class IntakeOut(BaseModel):
     department: Named | None
     co_handlers: list[Named]
     place: str | None
-    numbers: dict[str, list[str]]
+    numbers: NumbersOut
     kind: str | None
     reasons: list[str]
     repeat: dict | None = None
+    danger: DangerOut | None = None
+    place_detail: PlaceOut | None = None
 
 
 class TranscriptOut(BaseModel):

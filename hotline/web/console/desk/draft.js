@@ -35,9 +35,11 @@ function danger(a) {
   const box = $("#danger");
   box.hidden = a.tier !== "emergency";
   if (box.hidden) return;
-  const service = a.danger && a.danger.service ? a.danger.service : "110/119/120";
-  box.innerHTML = `<b>危及生命财产安全</b>：${esc(a.category ? a.category.name : "紧急情况")}。` +
-    `请立即转 ${esc(service)}，并在工单中记录。`;
+  const d = a.danger || {};
+  const line = d.service_name ? `${d.service_name}（${d.phone || "号码未配置，请按本地号码转接"}）` : "110/119/120";
+  const heard = d.evidence && d.evidence.length ? `听到“${d.evidence.slice(0, 3).join("”“")}”。` : "";
+  box.innerHTML = `<b>危及生命财产安全</b>：${esc(a.category ? a.category.name : "紧急情况")}。${esc(heard)}` +
+    `请立即转 ${esc(line)}，并在工单中记录。`;
 }
 
 async function flags(a) {
