@@ -68,28 +68,42 @@ def utterances(engine: Engine, path: Path) -> tuple[list[dict], AudioSource, flo
     timeline = Timeline()
     results: list[dict] = []
     fed = quiet = 0.0
+    speaking = False  # audio fed since the last utterance was closed
     for block in source.blocks(rate):
         seconds = len(block) / rate
         quiet = quiet + seconds if rms(block) < SILENCE_RMS else 0.0
-        if quiet > HANGOVER_S:  # the utterance is closed; more silence carries nothing
+        if quiet > HANGOVER_S:  # the turn is over: close it (a turn is one side's stretch of speech)
+            if speaking:
+                results.append(recognizer.final())
+                speaking = False
             timeline.skipped(fed, seconds)
             continue
+        speaking = True
         fed += seconds
         done = recognizer.accept(block.tobytes())
         if done:
             results.append(done)
-    results.append(recognizer.final())
+    if speaking:
+        results.append(recognizer.final())
     if source.truncated:
         raise AudioError(f"{path}: recording cut off after {source.frames_read / source.info.sample_rate:.1f} s "
                          f"of {source.info.duration_s:.1f} s", error_id="call_recording_incomplete")
     out = []
     for result in results:
-        words = [{"word": w["word"], "start": round(timeline.real(float(w["start"])), 3),
-                  "end": round(timeline.real(float(w["end"])), 3), "conf": round(float(w.get("conf", 1.0)), 3)}
-                 for w in result.get("result", [])]
+        words = [_word(w, timeline) for w in result.get("result", [])]
         if result.get("text") and words:
             out.append({"start": words[0]["start"], "end": words[-1]["end"], "raw": result["text"], "words": words})
     return out, source, fed
+
+
+def _word(w: dict, timeline: Timeline) -> dict:
+    """A word in recording time. Both ends move by the skip before the word's end: Kaldi may start the
+    first word of an utterance a little inside the silence fed before it, which lies before a skip
+    point, and a word is never long enough to straddle a skipped silence."""
+    start, end = float(w["start"]), float(w["end"])
+    shift = timeline.real(end) - end
+    return {"word": w["word"], "start": round(start + shift, 3), "end": round(end + shift, 3),
+            "conf": round(float(w.get("conf", 1.0)), 3)}
 
 
 def transcribe_dialogue(engine: Engine, citizen: Path, operator: Path,

@@ -91,3 +91,32 @@ def test_the_desk_intake_links_the_call_from_the_screen_pop(api, people, session
     refused = api.post("/api/v1/desk/intake", headers=operator.headers, json={
         "outcome": "register", "content": "路灯坏了", "call_linkedid": OTHERS})
     assert refused.status_code == 404
+
+
+def test_the_after_call_draft_is_offered_until_the_calls_order_is_taken(api, people, session_factory, ctx):
+    from hotline.asr.dialogue import Dialogue
+    from hotline.voice.calls import CallRecordings, ClosedRecording
+
+    operator = people["operator"]
+    on_call(session_factory, ctx, operator.user_id, FIRST)
+    said = "我家小区停水了已经两天了，地址是东昌府区古楼街道东关社区"
+    heard = Dialogue(turns=[{"speaker": "operator", "start": 1.0, "end": 2.0, "text": "您好请讲", "words": []},
+                            {"speaker": "citizen", "start": 2.5, "end": 6.0, "text": said, "words": []}],
+                     citizen_text=said, operator_text="您好请讲", duration_s=6.0, elapsed_s=1.0, engine="vosk",
+                     model="test")
+    with session_scope(session_factory) as s:
+        recordings = CallRecordings(s, ctx)
+        recordings.closed(ClosedRecording(FIRST, "13800138000", None, "/r/a-in.wav", "/r/a-out.wav", 0.5))
+        event = recordings.store(FIRST, heard, "13800138000")
+    assert event is not None and event.offered and event.user_ids == (operator.user_id,)
+    work = api.get(f"/api/v1/calls/{FIRST}/work", headers=operator.headers).json()
+    assert work["after_call"] is True
+    draft = work["dialogue"]["draft"]
+    assert draft["text"].startswith("我家小区停水") and "您好" not in draft["text"]  # the citizen's side only
+    assert draft["category"]["code"].startswith("water") and draft["place"]
+    assert [t["speaker"] for t in work["dialogue"]["turns"]] == ["operator", "citizen"]
+    r = api.post("/api/v1/desk/intake", headers=operator.headers, json={
+        "outcome": "dispatch", "content": said, "citizen_phone": "13800138000", "call_linkedid": FIRST,
+        "category_code": draft["category"]["code"], "place": draft["place"]})
+    assert r.status_code == 201, r.text
+    assert api.get(f"/api/v1/calls/{FIRST}/work", headers=operator.headers).json()["after_call"] is False
