@@ -19,6 +19,7 @@ from hotline.api.metrics import install_metrics
 from hotline.api.routers import (
     admin,
     auth,
+    call_live,
     callbacks,
     calls,
     desk,
@@ -66,7 +67,7 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.add_middleware(SecurityHeaders)
     install_metrics(app)
     for module in (health, auth, work_orders, callbacks, stats, telephony, intake, public, submissions, admin,
-                   reference, open311, knowledge, notices, ratings, calls):
+                   reference, open311, knowledge, notices, ratings, calls, call_live):
         app.include_router(module.router)
     app.include_router(work_orders.extensions)
     app.include_router(work_orders.supervisions)

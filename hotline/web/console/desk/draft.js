@@ -10,7 +10,7 @@ import {ask, attempt, say, shortcut} from "../lib/ui.js";
 import {emit, listen} from "./bus.js";
 import {showCode} from "./code.js";
 
-const draft = {ticket: null, linkedid: null, suggested: null, analysed: "", chosen: new Set()};
+const draft = {ticket: null, linkedid: null, suggested: null, analysed: "", chosen: new Set(), heard: ""};
 let picker;
 let typing;
 
@@ -33,7 +33,7 @@ function fill(a) {
 // Danger to life or property first: in red, with who to hand it to.
 function danger(a) {
   const box = $("#danger");
-  box.hidden = a.tier !== "emergency";
+  box.hidden = !(a.tier === "emergency" || a.danger);
   if (box.hidden) return;
   const service = a.danger && a.danger.service ? a.danger.service : "110/119/120";
   box.innerHTML = `<b>危及生命财产安全</b>：${esc(a.category ? a.category.name : "紧急情况")}。` +
@@ -66,7 +66,7 @@ async function analyse() {
 }
 
 export function clearDraft() {
-  Object.assign(draft, {ticket: null, suggested: null, analysed: "", chosen: new Set()});
+  Object.assign(draft, {ticket: null, suggested: null, analysed: "", chosen: new Set(), heard: ""});
   $("#draft").reset();
   $("#tier").value = "general";
   picker.suggested = null;
@@ -178,4 +178,20 @@ export async function mountDraft() {
     $("#content").focus();
   });
   listen("open", (ticket) => attempt(() => openWaiting(ticket)));
+  // The live transcript's draft: the citizen's words so far, analysed on the server as they arrive. The words
+  // go into the text only while the operator has not written their own; a danger shows at once either way.
+  listen("live_draft", (d) => heardSoFar(d.linkedid, d.text, d.draft));
+  listen("after_call_draft", (d) => heardSoFar(d.linkedid, d.text, d.draft, true));
+}
+
+function heardSoFar(linkedid, text, analysis, afterCall = false) {
+  if (draft.ticket || (draft.linkedid && linkedid !== draft.linkedid)) return;  // another order is open
+  draft.linkedid = linkedid;
+  if (text && (!field("content") || field("content") === draft.heard || afterCall)) {
+    if (afterCall && field("content") && field("content") !== draft.heard) return;  // their own text stays
+    $("#content").value = draft.heard = text;
+  }
+  if (!analysis) return;
+  draft.analysed = field("content");
+  fill(analysis);
 }
