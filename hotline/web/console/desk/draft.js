@@ -81,10 +81,9 @@ export function clearDraft() {
 
 function body(outcome, extra = {}) {
   const b = {outcome, tier: $("#tier").value, category_code: $("#category").value || null, place: field("place") || null,
-             content: field("content") || null, ...extra};
-  if (draft.ticket) b.ticket = draft.ticket;
-  else Object.assign(b, {citizen_phone: field("phone") || null, citizen_name: field("citizen-name") || null,
-                         call_linkedid: draft.linkedid});
+             content: field("content") || null, call_linkedid: draft.linkedid, ...extra};
+  if (draft.ticket) b.ticket = draft.ticket;  // a waiting order taken during a call is linked to it too
+  else Object.assign(b, {citizen_phone: field("phone") || null, citizen_name: field("citizen-name") || null});
   return b;
 }
 
@@ -178,6 +177,11 @@ export async function mountDraft() {
     $("#content").focus();
   });
   listen("open", (ticket) => attempt(() => openWaiting(ticket)));
+  // The call an order is taken during: the one on the line, or the one being wrapped up (话后处理); none after.
+  listen("agent", (me) => {
+    if (["ringing", "talking", "wrapup"].includes(me.state)) draft.linkedid = me.linkedid || draft.linkedid;
+    else draft.linkedid = null;
+  });
   // The live transcript's draft: the citizen's words so far, analysed on the server as they arrive. The words
   // go into the text only while the operator has not written their own; a danger shows at once either way.
   listen("live_draft", (d) => heardSoFar(d.linkedid, d.text, d.draft));
