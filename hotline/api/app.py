@@ -22,7 +22,9 @@ from hotline.api.metrics import install_metrics
 from hotline.api.routers import (
     admin,
     auth,
+    call_live,
     callbacks,
+    calls,
     desk,
     health,
     intake,
@@ -91,7 +93,7 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.add_middleware(SecurityHeaders)
     install_metrics(app)
     for module in (health, auth, work_orders, callbacks, stats, telephony, intake, public, submissions, admin,
-                   reference, open311, knowledge, notices, ratings):
+                   reference, open311, knowledge, notices, ratings, calls, call_live):
         app.include_router(module.router)
     app.include_router(work_orders.extensions)
     app.include_router(work_orders.supervisions)

@@ -117,6 +117,9 @@ MESSAGES: dict[str, str] = {
     "recording_not_found": "没有找到这段录音",
     "recording_file_missing": "录音文件不存在或尚未生成",
     "no_phone": "该工单没有市民电话，无法外呼",
+    "call_not_found": "没有找到您接听或拨出的这通电话",
+    "call_recording_incomplete": "通话录音不完整，无法转写",
+    "call_recording_open": "通话录音尚未写完",
     # statistics and citizens
     "invalid_period": "统计时间段不正确",
     "no_department": "请指定单位",

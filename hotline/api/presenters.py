@@ -78,10 +78,10 @@ def events(session: Session, order: WorkOrder, actor: Actor, rows: list[WorkOrde
                      note=shown.text(e.note), data=shown.data(e.data), occurred_at=e.occurred_at) for e in rows]
 
 
-def recordings(session: Session, order_id: int, linkedid: str | None = None) -> list[RecordingOut]:
+def recordings(session: Session, order_id: int | None, linkedids: list[str] | None = None) -> list[RecordingOut]:
     return [RecordingOut(
         id=rec.id, kind=rec.kind, status=rec.status, error=rec.error, created_at=rec.created_at,
         transcript=TranscriptOut(text=t.text, engine=t.engine, model=t.model, duration_s=t.duration_s,
                                  elapsed_s=t.elapsed_s, truncated=t.truncated, words=t.words,
                                  created_at=t.created_at) if t else None,
-        draft=t.draft if t else None) for rec, t in RecordingRepository(session).with_transcripts(order_id, linkedid)]
+        draft=t.draft if t else None) for rec, t in RecordingRepository(session).with_transcripts(order_id, linkedids)]

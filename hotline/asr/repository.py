@@ -50,13 +50,15 @@ class RecordingRepository:
         return dict(self.session.execute(select(Recording.status, func.count()).where(
             Recording.status.in_(statuses)).group_by(Recording.status)).all())
 
-    def with_transcripts(self, work_order_id: int, linkedid: str | None = None
+    def with_transcripts(self, work_order_id: int | None, linkedids: list[str] | None = None
                          ) -> list[tuple[Recording, Transcript | None]]:
-        """The order's recordings (and those of the call it was registered during), with what was heard."""
+        """The order's recordings (and those of the calls it was registered or updated during), with what was
+        heard; with no order, the calls' recordings only."""
         mine = Recording.work_order_id == work_order_id
+        calls = Recording.linkedid.in_(linkedids or [])
         return list(self.session.execute(
             select(Recording, Transcript).outerjoin(Transcript, Transcript.recording_id == Recording.id)
-            .where(or_(mine, Recording.linkedid == linkedid) if linkedid else mine).order_by(Recording.id)).all())
+            .where(or_(mine, calls) if work_order_id is not None else calls).order_by(Recording.id)).all())
 
 
 class TranscriptRepository:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Protocol
 
 from hotline.dispatch.ports import DispatchEnv
+from hotline.intake.ports import IntakeEnv
 from hotline.live.notifier import Notifier
 from hotline.telephony.ports import Pbx
 
 
-class DeskEnv(DispatchEnv, Protocol):
+class DeskEnv(DispatchEnv, IntakeEnv, Protocol):
     @property
     def pbx(self) -> Pbx: ...
 

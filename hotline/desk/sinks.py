@@ -12,6 +12,7 @@ from hotline.desk.agents import AgentDesk
 from hotline.desk.ports import DeskEnv
 from hotline.telephony.service import DatabaseSinks, OriginateFailed
 from hotline.telephony.tracker import CallRecord
+from hotline.voice.calls import CallRecordings, ClosedRecording, sides_of
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +24,31 @@ class DeskSinks(DatabaseSinks):
         self.desk_env = env
 
     def connected(self, call: CallRecord) -> None:
-        super().connected(call)
+        # the operator is on the call before their console hears of it: the console may follow the call at once
         with session_scope(self.session_factory) as session:
             AgentDesk(session, self.env.clock).connected(call.agent_interface, call.linkedid, call.caller)
+        super().connected(call)
+
+    def recording_closed(self, call: CallRecord) -> None:
+        """Register the call's recording for after-call transcription (once, however often Asterisk says so)."""
+        sides = sides_of(call.variables, call.recording)
+        if sides is None:
+            return
+        offset = None
+        if call.answered_at and call.started_at and call.agent:  # before the answer the citizen heard the IVR
+            offset = max(0.0, (call.answered_at - call.started_at).total_seconds())
+        closed = ClosedRecording(call.linkedid, call.caller, call.recording, sides[0], sides[1], offset)
+        try:
+            with session_scope(self.session_factory) as session:
+                CallRecordings(session, self.desk_env).closed(closed)
+        except Exception:  # the call is stored either way; the recording is registered again when the call ends
+            log.exception("recording of call %s not registered", call.linkedid)
 
     def calls(self, records: list[CallRecord]) -> None:
         super().calls(records)
+        for record in records:
+            if record.recording:  # a dialplan without StopMixMonitor: the hang-up closed the files
+                self.recording_closed(record)
         wrapup = self.desk_env.config.desk.wrapup
         for record in records:
             if not record.agent_interface:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from hotline.core.enums import Channel, Tier
 from hotline.text.phones import parse_phone
@@ -23,7 +23,9 @@ class WorkOrderDraft(BaseModel):
     citizen_phone: str | None = None
     citizen_name: str | None = Field(default=None, max_length=100)
     call_linkedid: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[0-9A-Za-z._-]+$",
-                                      description="the call during which the operator registered it")
+                                      validation_alias=AliasChoices("call_linkedid", "linkedid"),
+                                      description="the call during which it was registered (its Linkedid, "
+                                                  "as the screen pop gave it; `linkedid` is accepted too)")
     latitude: float | None = Field(default=None, ge=-90, le=90, description="WGS-84, as a 311 app posts it")
     longitude: float | None = Field(default=None, ge=-180, le=180)
     media_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://\S+$",

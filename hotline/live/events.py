@@ -113,3 +113,22 @@ class AgentStateChanged(LiveEvent):
 
     def body(self) -> dict[str, Any]:
         return {"type": self.type, **self.state}
+
+
+@dataclass(frozen=True)
+class AfterCallDraft(LiveEvent):
+    """A call's recording was transcribed: its operators' consoles offer the draft for 话后处理."""
+
+    linkedid: str
+    user_ids: tuple[int, ...]
+    citizen_text: str
+    draft: dict[str, Any] | None
+    offered: bool
+    type = "after_call"
+
+    def channels(self) -> list[str]:
+        return [agent_channel(u) for u in sorted(set(self.user_ids))] + [f"call:{self.linkedid}"]
+
+    def body(self) -> dict[str, Any]:
+        return {"type": self.type, "linkedid": self.linkedid, "citizen_text": self.citizen_text,
+                "draft": self.draft, "offered": self.offered}

@@ -3,6 +3,7 @@
 from hotline.models.audit import AuditChainHead, AuditRecord
 from hotline.models.base import Base
 from hotline.models.call import AgentSession, Call, CdrCursor, Recording
+from hotline.models.call_work import CallDialogue, CallOrder
 from hotline.models.callback import Callback, CallbackAttempt
 from hotline.models.citizen import Citizen
 from hotline.models.credentials import ApiClient, RefreshToken
@@ -41,6 +42,8 @@ __all__ = [
     "AuditRecord",
     "Base",
     "Call",
+    "CallDialogue",
+    "CallOrder",
     "Callback",
     "CallbackAttempt",
     "CallbackDial",

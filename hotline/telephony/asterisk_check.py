@@ -119,6 +119,8 @@ def _dialplan(conf: ConfFile, ivr: IvrFile) -> list[Finding]:
               f"MixMonitor({ivr.record.dir.rstrip('/')}/": ("error", f"calls are not recorded into {ivr.record.dir}"),
               f"Queue({ivr.queue},": ("error", f"callers never reach {ivr.queue}"),
               "StopMixMonitor(": ("warning", "no MixMonitorStop: a recording is never known to be complete"),
+              "HOTLINE_REC_CITIZEN=": ("warning", "the two directions are not recorded apart (MixMonitor r()/t()): "
+                                                  "calls cannot be transcribed as a dialogue"),
               "CHANNEL(language)=": ("warning", f"prompts are looked up without the '{ivr.language}' language")}
     found += [Finding(level, _at(conf), f"[hotline-in] {why}") for text, (level, why) in wanted.items()
               if inbound and text not in steps]

@@ -46,6 +46,9 @@ class Sinks:
     def agents(self, states: list[AgentState]) -> None: ...
     def connected(self, call: CallRecord) -> None: ...
     def originate_failed(self, callback_id: int, attempt: int, reason: str) -> None: ...
+    def recording_closed(self, call: CallRecord) -> None:
+        """Asterisk closed the call's recording (MixMonitorStop: StopMixMonitor closes the files before it
+        announces the stop); also called when a recorded call ends, for dialplans that never stop it."""
     def backfill(self, in_progress: set[str]) -> int:
         """Calls Asterisk finished while nobody listened (from its CDRs); the calls in progress are left to
         the tracker. Returns how many were stored."""
@@ -228,6 +231,11 @@ class AmiListener:
                 reason = f"自动回访未接通（{packet.get('Reason', '')}）"
                 self.sinks.originate_failed(int(parts[1]), int(parts[2]), reason)
         finished = self.tracker.feed(packet)
+        if name == "MixMonitorStop":
+            linkedid = packet.get("Linkedid", "")
+            call = self.tracker.calls.get(linkedid) or self.tracker.recent.get(linkedid)
+            if call is not None:
+                self.sinks.recording_closed(call)
         if name == "AgentConnect":
             call = self.tracker.calls.get(packet.get("Linkedid", ""))
             if call is not None:

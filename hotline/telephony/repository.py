@@ -10,7 +10,18 @@ from sqlalchemy.orm import Session
 
 from hotline.core.db import dialect_insert
 from hotline.core.enums import CallDirection, Channel, DeadlineStatus, Disposition
-from hotline.models import AgentSession, Call, Callback, CdrCursor, Citizen, Deadline, WorkOrder
+from hotline.models import (
+    AgentSession,
+    AgentStint,
+    Call,
+    Callback,
+    CallbackDial,
+    CallOrder,
+    CdrCursor,
+    Citizen,
+    Deadline,
+    WorkOrder,
+)
 from hotline.telephony.records import AgentState, CallRecord, device_of
 
 CALL_FIELDS = ("caller", "dialled", "direction", "purpose", "started_at", "answered_at", "ended_at", "ivr_path",
@@ -172,3 +183,40 @@ class CallerHistoryRepository:
         return list(self.session.execute(select(Callback.work_order_id, Callback.outcome).where(
             Callback.work_order_id.in_(order_ids), Callback.outcome.is_not(None))
             .order_by(Callback.round)))
+
+
+class CallLinkRepository:
+    """Orders ↔ calls (by Linkedid), and whether a call exists and was someone's."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def link(self, linkedid: str, order_id: int, how: str, user_id: int | None, now: dt.datetime) -> None:
+        """Once per (call, order): the first link (created, or the first update) is kept."""
+        self.session.execute(dialect_insert(self.session, CallOrder).values(
+            linkedid=linkedid, work_order_id=order_id, how=how, user_id=user_id, linked_at=now)
+            .on_conflict_do_nothing(index_elements=[CallOrder.linkedid, CallOrder.work_order_id]))
+
+    def exists(self, linkedid: str) -> bool:
+        """A call Asterisk reported: stored once it ended, or in progress with an operator on it."""
+        stored = select(Call.id).where(Call.linkedid == linkedid)
+        talking = select(AgentStint.id).where(AgentStint.linkedid == linkedid)
+        return self.session.execute(stored.union_all(talking).limit(1)).first() is not None
+
+    def was_on(self, linkedid: str, user_id: int) -> bool:
+        """Did this person take part in the call: answered it at their queue place, or placed it (回访)?"""
+        stint = select(AgentStint.id).where(AgentStint.linkedid == linkedid, AgentStint.user_id == user_id)
+        dial = select(CallbackDial.id).where(CallbackDial.linkedid == linkedid, CallbackDial.user_id == user_id)
+        return self.session.execute(stint.union_all(dial).limit(1)).first() is not None
+
+    def orders_of(self, linkedid: str) -> Sequence[tuple[CallOrder, WorkOrder]]:
+        joined = select(CallOrder, WorkOrder).join(WorkOrder, WorkOrder.id == CallOrder.work_order_id)
+        return self.session.execute(joined.where(CallOrder.linkedid == linkedid).order_by(CallOrder.id)).all()
+
+    def calls_of(self, order_id: int) -> list[str]:
+        """The Linkedids of the calls the order was created or updated during, oldest first."""
+        return list(self.session.scalars(select(CallOrder.linkedid).where(CallOrder.work_order_id == order_id)
+                                         .order_by(CallOrder.id)))
+
+    def call(self, linkedid: str) -> Call | None:
+        return self.session.scalars(select(Call).where(Call.linkedid == linkedid)).first()

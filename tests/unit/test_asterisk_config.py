@@ -41,7 +41,17 @@ def test_dialplan_calls_the_agi_scripts_the_server_serves_and_queues_on_failure(
 
 
 def test_recordings_land_where_the_ivr_and_the_tracker_expect_them():
-    assert f"MixMonitor({IVR.record.dir}/${{UNIQUEID}}.wav)" in read("extensions.conf")
+    dialplan = read("extensions.conf")
+    assert f"MixMonitor({IVR.record.dir}/${{UNIQUEID}}.wav," in dialplan
+
+
+def test_each_direction_of_a_call_is_recorded_apart_in_step_and_named_for_its_speaker():
+    inbound = read("extensions.conf").split("[hotline-in]", 1)[1].split("\n[", 1)[0]
+    assert f"HOTLINE_REC_CITIZEN={IVR.record.dir}/${{UNIQUEID}}-in.wav" in inbound
+    assert f"HOTLINE_REC_OPERATOR={IVR.record.dir}/${{UNIQUEID}}-out.wav" in inbound
+    # on the citizen's channel: receive = the citizen's words, transmit = what they hear; S keeps both in step
+    assert ",Sr(${HOTLINE_REC_CITIZEN})t(${HOTLINE_REC_OPERATOR}))" in inbound
+    assert "StopMixMonitor()" in inbound
 
 
 def test_manager_account_matches_the_settings_and_filters_only_what_tracking_reads():

@@ -45,6 +45,7 @@ from hotline.dispatch.evidence import EvidenceStore
 from hotline.dispatch.repository import CitizenRepository, WorkOrderRepository
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.scope import masks_personal_data
+from hotline.telephony.links import CREATED, UPDATED, CallLinks
 from hotline.telephony.screenpop import caller_history
 
 router = APIRouter(prefix="/api/v1", tags=["desks"], route_class=UnitOfWorkRoute)
@@ -77,6 +78,9 @@ def ready(request: Request, actor: HotlineDesk, session: DbSession, ctx: Ctx):
 @router.post("/desk/intake", response_model=TakenOut, status_code=201, responses=ERRORS,
              summary="受理 and 派单 / 直办 / 重复件 / 并案 / 无效 in one transaction")
 def take(body: TakeIn, request: Request, actor: HotlineDesk, session: DbSession, ctx: Ctx):
+    links = CallLinks(session, ctx.clock.now)
+    if body.call_linkedid:  # the call is checked before anything is written
+        links.require(actor, body.call_linkedid)
     draft = None
     if body.ticket is None and body.content:
         draft = WorkOrderDraft(title=body.title or title_from(body.content), content=body.content,
@@ -88,6 +92,8 @@ def take(body: TakeIn, request: Request, actor: HotlineDesk, session: DbSession,
         category_code=body.category_code, place=body.place, lead=body.lead, co=tuple(body.co), reason=body.reason,
         answer=body.answer, other_ticket=body.other_ticket), actor)
     order = taken.order
+    if body.call_linkedid:
+        links.link(actor, body.call_linkedid, order.id, CREATED if draft is not None else UPDATED)
     audit(session, request, actor, f"desk.{body.outcome.value}", "work_order", order.ticket_no,
           body.model_dump(mode="json", exclude_none=True, include={"lead", "co", "reason", "other_ticket", "tier"}))
     citizen = CitizenRepository(session).get(order.citizen_id)

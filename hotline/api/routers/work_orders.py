@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from sqlalchemy.orm import Session
 
 from hotline.api import presenters
 from hotline.api.audit import audit
+from hotline.api.call_links import during_call, link_during_call
 from hotline.api.deps import Creator, Ctx, DbSession, Routing, Staff, Supervisors
 from hotline.api.schemas.instants import Instant
 from hotline.api.schemas.intake import RecordingOut
@@ -45,6 +46,7 @@ from hotline.dispatch.scope import disclosure, masks_personal_data
 from hotline.dispatch.service import WorkOrderService
 from hotline.knowledge.uses import KnowledgeUses
 from hotline.models import WorkOrder
+from hotline.telephony.links import CallLinks
 
 router = APIRouter(prefix="/api/v1/work-orders", tags=["work orders"], route_class=UnitOfWorkRoute)
 extensions = APIRouter(prefix="/api/v1/extensions", tags=["work orders"], route_class=UnitOfWorkRoute)
@@ -54,7 +56,7 @@ RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such order in your scope"}, 409: {"description": "not allowed in this state"},
     403: {"description": "not allowed for your role"}, 422: {"description": "invalid input"}}
-STEP: dict[str, Any] = {"response_model": StepOut, "responses": ERRORS}
+STEP: dict[str, Any] = {"response_model": StepOut, "responses": ERRORS, "dependencies": [Depends(during_call)]}
 
 
 def visible(session: Session, actor: Actor, ticket: str) -> WorkOrder:
@@ -67,14 +69,21 @@ def visible(session: Session, actor: Actor, ticket: str) -> WorkOrder:
 def stepped(session: Session, request: Request, actor: Actor, order: WorkOrder, action: str,
             details: dict | None = None) -> StepOut:
     audit(session, request, actor, f"work_order.{action}", "work_order", order.ticket_no, details)
+    link_during_call(session, request, actor, order.id, updated=True)
     return presenters.step(order, actor)
 
 
-@router.post("", response_model=CreatedOrder, status_code=201, summary="Register a request (operator, liaison)")
+@router.post("", response_model=CreatedOrder, status_code=201, summary="Register a request (operator, liaison)",
+             dependencies=[Depends(during_call)])
 def create(draft: WorkOrderDraft, request: Request, actor: Creator, session: DbSession, ctx: Ctx):
     if actor.role == Role.LIAISON:  # 民情联络员代办: always recorded as a proxy submission
         draft = draft.model_copy(update={"channel": Channel.LIAISON})
+    linkedid = draft.call_linkedid or request.state.during_call
+    if linkedid:  # checked before anything is written: a call that is not the sender's creates nothing
+        draft = draft.model_copy(update={"call_linkedid": CallLinks(session, ctx.clock.now).require(actor, linkedid)})
+        request.state.during_call = linkedid
     created = WorkOrderService(session, ctx).create(draft, actor)
+    link_during_call(session, request, actor, created.order_id, updated=False)
     audit(session, request, actor, "work_order.create", "work_order", created.ticket_no,
           {"channel": draft.channel.value})
     return CreatedOrder(ticket_no=created.ticket_no, extraction_code=created.extraction_code,
@@ -123,10 +132,11 @@ def route(ticket: Ticket, actor: Routing, session: DbSession, ctx: Ctx):
 
 @router.get("/{ticket}/transcripts", response_model=list[RecordingOut], responses=ERRORS,
             summary="Recordings of the order: what was heard and the intake draft")
-def transcripts(ticket: Ticket, request: Request, actor: Routing, session: DbSession):
+def transcripts(ticket: Ticket, request: Request, actor: Routing, session: DbSession, ctx: Ctx):
     order = visible(session, actor, ticket)
     audit(session, request, actor, "citizen.read", "work_order", order.ticket_no, {"what": "recordings"})
-    return presenters.recordings(session, order.id, order.call_linkedid)
+    calls = CallLinks(session, ctx.clock.now).calls_of(order.id, order.call_linkedid)
+    return presenters.recordings(session, order.id, calls)
 
 
 @router.post("/{ticket}/accept", summary="受理: accept, confirming tier, category and place", **STEP)

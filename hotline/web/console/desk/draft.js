@@ -10,7 +10,7 @@ import {ask, attempt, say, shortcut} from "../lib/ui.js";
 import {emit, listen} from "./bus.js";
 import {showCode} from "./code.js";
 
-const draft = {ticket: null, linkedid: null, suggested: null, analysed: "", chosen: new Set()};
+const draft = {ticket: null, linkedid: null, suggested: null, analysed: "", chosen: new Set(), heard: ""};
 let picker;
 let typing;
 
@@ -33,7 +33,7 @@ function fill(a) {
 // Danger to life or property first: in red, with who to hand it to.
 function danger(a) {
   const box = $("#danger");
-  box.hidden = a.tier !== "emergency";
+  box.hidden = !(a.tier === "emergency" || a.danger);
   if (box.hidden) return;
   const d = a.danger || {};
   const line = d.service_name ? `${d.service_name}（${d.phone || "号码未配置，请按本地号码转接"}）` : "110/119/120";
@@ -68,7 +68,7 @@ async function analyse() {
 }
 
 export function clearDraft() {
-  Object.assign(draft, {ticket: null, suggested: null, analysed: "", chosen: new Set()});
+  Object.assign(draft, {ticket: null, suggested: null, analysed: "", chosen: new Set(), heard: ""});
   $("#draft").reset();
   $("#tier").value = "general";
   picker.suggested = null;
@@ -83,10 +83,9 @@ export function clearDraft() {
 
 function body(outcome, extra = {}) {
   const b = {outcome, tier: $("#tier").value, category_code: $("#category").value || null, place: field("place") || null,
-             content: field("content") || null, ...extra};
-  if (draft.ticket) b.ticket = draft.ticket;
-  else Object.assign(b, {citizen_phone: field("phone") || null, citizen_name: field("citizen-name") || null,
-                         call_linkedid: draft.linkedid});
+             content: field("content") || null, call_linkedid: draft.linkedid, ...extra};
+  if (draft.ticket) b.ticket = draft.ticket;  // a waiting order taken during a call is linked to it too
+  else Object.assign(b, {citizen_phone: field("phone") || null, citizen_name: field("citizen-name") || null});
   return b;
 }
 
@@ -180,4 +179,25 @@ export async function mountDraft() {
     $("#content").focus();
   });
   listen("open", (ticket) => attempt(() => openWaiting(ticket)));
+  // The call an order is taken during: the one on the line, or the one being wrapped up (话后处理); none after.
+  listen("agent", (me) => {
+    if (["ringing", "talking", "wrapup"].includes(me.state)) draft.linkedid = me.linkedid || draft.linkedid;
+    else draft.linkedid = null;
+  });
+  // The live transcript's draft: the citizen's words so far, analysed on the server as they arrive. The words
+  // go into the text only while the operator has not written their own; a danger shows at once either way.
+  listen("live_draft", (d) => heardSoFar(d.linkedid, d.text, d.draft));
+  listen("after_call_draft", (d) => heardSoFar(d.linkedid, d.text, d.draft, true));
+}
+
+function heardSoFar(linkedid, text, analysis, afterCall = false) {
+  if (draft.ticket || (draft.linkedid && linkedid !== draft.linkedid)) return;  // another order is open
+  draft.linkedid = linkedid;
+  if (text && (!field("content") || field("content") === draft.heard || afterCall)) {
+    if (afterCall && field("content") && field("content") !== draft.heard) return;  // their own text stays
+    $("#content").value = draft.heard = text;
+  }
+  if (!analysis) return;
+  draft.analysed = field("content");
+  fill(analysis);
 }

@@ -8,11 +8,13 @@ import {mountAgent} from "./agent.js";
 import {mountDraft} from "./draft.js";
 import {mountPop} from "./pop.js";
 import {mountToday} from "./today.js";
+import {mountTranscript} from "./transcript.js";
 import {mountWorklists} from "./worklists.js";
 
 attempt(async () => {
   if (!await start(["operator", "hotline_admin"])) return;
   mountPop();
+  mountTranscript();
   await mountDraft();
   await Promise.all([mountWorklists(), mountToday("operator")]);
   await mountAgent();

@@ -1,0 +1,80 @@
+"""The live stream of one call: what `hotline listen` hears on it (partial and final results of each
+side, as it hears them) and the intake draft of the citizen's words, updated as they arrive.
+
+Operators open it for the call they took part in (their console does on the screen pop); the centre's
+admins and supervisors for any call. Nothing here holds a database transaction while it streams."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials
+
+from hotline.api.deps import actor_for_token, bearer
+from hotline.api.uow import OutsideEffectsRoute
+from hotline.core.actor import Actor
+from hotline.core.db import session_scope
+from hotline.core.enums import Role
+from hotline.core.errors import AuthenticationError, PermissionDeniedError
+from hotline.desk.live_draft import LiveDraft
+from hotline.telephony.links import CallLinks
+
+router = APIRouter(prefix="/api/v1", tags=["calls"], route_class=OutsideEffectsRoute)
+Linkedid = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z._-]+$")]
+LISTENERS = (Role.OPERATOR, Role.HOTLINE_ADMIN, Role.SUPERVISOR)
+KEEP_ALIVE_S = 15.0
+
+
+def sse(message: dict[str, Any]) -> str:
+    return f"event: {message.get('type', 'message')}\ndata: {json.dumps(message, ensure_ascii=False, default=str)}\n\n"
+
+
+def _may_follow(request: Request, actor: Actor, linkedid: str) -> None:
+    ctx = request.app.state.ctx
+    with session_scope(request.app.state.session_factory) as session:
+        CallLinks(session, ctx.clock.now).require(actor, linkedid)
+
+
+@router.get("/calls/{linkedid}/live", response_class=StreamingResponse,
+            responses={200: {"content": {"text/event-stream": {}}}, 404: {"description": "no such call of yours"}},
+            summary="Server-sent events: the call's live transcript (live_partial, live_final …) and live_draft")
+async def call_live(linkedid: Linkedid, request: Request,
+                    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+                    access_token: Annotated[str | None, Query(max_length=2000, description=(
+                        "for browsers' EventSource, which cannot send headers: the short-lived access token"))] = None):
+    token = credentials.credentials if credentials is not None else access_token
+    if not token:
+        raise AuthenticationError("log in first: send 'Authorization: Bearer <access token>'")
+    actor = await actor_for_token(request, token)
+    if actor.role not in LISTENERS:
+        raise PermissionDeniedError(f"a {actor.role.value} has no live stream", error_id="role_not_allowed")
+    await asyncio.to_thread(_may_follow, request, actor, linkedid)
+    ctx = request.app.state.ctx
+    drafts = LiveDraft(linkedid, lambda text: ctx.analyzer.analyze(text).as_dict(),
+                       max_chars=ctx.config.intake.max_chars)
+
+    async def analysed() -> str | None:
+        found = await asyncio.to_thread(drafts.draft)
+        return sse(found) if found else None
+
+    async def events():
+        async with ctx.live.subscribe(f"call:{linkedid}") as queue:
+            yield ": connected\n\n"
+            while True:  # Starlette cancels this generator when the client goes away
+                wait = drafts.due_in()
+                try:
+                    message = await asyncio.wait_for(queue.get(), KEEP_ALIVE_S if wait is None else wait)
+                except TimeoutError:
+                    yield (await analysed()) or ": keep-alive\n\n"
+                    continue
+                yield sse(message)
+                drafts.heard(message)
+                if drafts.due_in() == 0.0 and (out := await analysed()):
+                    yield out
+
+    return StreamingResponse(events(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
