@@ -21,6 +21,7 @@ from hotline.api.routers import (
     auth,
     callbacks,
     desk,
+    handover,
     health,
     intake,
     knowledge,
@@ -72,6 +73,8 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.include_router(desk.router)
     app.include_router(desk.effects)
     app.include_router(callbacks.dialer)
+    app.include_router(handover.router)
+    app.include_router(handover.effects)
 
     @app.get("/", include_in_schema=False)
     def index():

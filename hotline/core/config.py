@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hotline.core.config_catalogue import CatalogueFile, catalogue_problems
+from hotline.core.config_handover import HandoverFile, handover_problems
 from hotline.core.config_knowledge import KnowledgeFile
 from hotline.core.enums import State, Tier
 from hotline.core.errors import ConfigError
@@ -315,6 +316,7 @@ class HotlineConfig(_Strict):
     catalogue: CatalogueFile
     knowledge: KnowledgeFile
     notices: NoticesFile
+    handover: HandoverFile
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories.categories if c.code == code), None)
@@ -334,6 +336,7 @@ FILES: dict[str, type[BaseModel]] = {
     "catalogue": CatalogueFile,
     "knowledge": KnowledgeFile,
     "notices": NoticesFile,
+    "handover": HandoverFile,
 }
 
 
@@ -425,6 +428,7 @@ def _cross_checks(config: HotlineConfig, config_dir: Path) -> list[str]:
         if key != "default" and not any(c == key or c.startswith(key + ".") for c in category_codes):
             problems.append(f"{config_dir / 'desk.yaml'}: scripts.{key}: matches no category in categories.yaml")
     problems.extend(catalogue_problems(config.catalogue, set(seen), str(config_dir / "catalogue.yaml")))
+    problems.extend(handover_problems(config.handover, set(seen), str(config_dir / "handover.yaml")))
     notices = config_dir / "notices.yaml"
     problems += [f"{notices}: {problem}" for problem in template_problems(config.notices)]
     problems += [f"{notices}: staff.departments.{code}: no department with that code in departments.yaml"

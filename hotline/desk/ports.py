@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from hotline.dispatch.ports import DispatchEnv
+from hotline.intake.ports import IntakeEnv
 from hotline.live.notifier import Notifier
 from hotline.telephony.ports import Pbx
 
@@ -15,3 +16,7 @@ class DeskEnv(DispatchEnv, Protocol):
 
     @property
     def live(self) -> Notifier: ...
+
+
+class EmergencyEnv(DeskEnv, IntakeEnv, Protocol):
+    """The one-key emergency order: the desk's collaborators and the intake analyser."""

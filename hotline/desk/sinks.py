@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.core.db import session_scope
 from hotline.desk.agents import AgentDesk
+from hotline.desk.handover import Handovers
 from hotline.desk.ports import DeskEnv
 from hotline.telephony.service import DatabaseSinks, OriginateFailed
 from hotline.telephony.tracker import CallRecord
@@ -25,7 +26,12 @@ class DeskSinks(DatabaseSinks):
     def connected(self, call: CallRecord) -> None:
         super().connected(call)
         with session_scope(self.session_factory) as session:
-            AgentDesk(session, self.env.clock).connected(call.agent_interface, call.linkedid, call.caller)
+            AgentDesk(session, self.env.clock).connected(call.agent_interface, call.linkedid, call.caller,
+                                                         call.agent_channel)
+
+    def transfer(self, event: dict) -> None:
+        with session_scope(self.session_factory) as session:
+            Handovers(session, self.desk_env).settle(event)
 
     def calls(self, records: list[CallRecord]) -> None:
         super().calls(records)

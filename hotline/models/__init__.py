@@ -11,6 +11,7 @@ from hotline.models.department import Department
 from hotline.models.desk import AgentState, AgentStint, CallbackDial
 from hotline.models.event import WorkOrderEvent
 from hotline.models.evidence import Evidence
+from hotline.models.handover import Handover
 from hotline.models.knowledge import (
     Article,
     ArticleVersion,
@@ -51,6 +52,7 @@ __all__ = [
     "Evidence",
     "ExtensionRequest",
     "Feedback",
+    "Handover",
     "InboundMessage",
     "OutboxMessage",
     "Recording",

@@ -178,4 +178,6 @@ export async function mountDraft() {
     $("#content").focus();
   });
   listen("open", (ticket) => attempt(() => openWaiting(ticket)));
+  listen("need-words", (reply) => reply({content: field("content") || null, phone: field("phone") || null}));
+  listen("emergency", clearDraft);  // the words became the emergency order: nothing left to take
 }
