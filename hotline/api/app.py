@@ -29,6 +29,7 @@ from hotline.api.routers import (
     open311,
     public,
     ratings,
+    recordings,
     reference,
     stats,
     submissions,
@@ -75,6 +76,7 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.include_router(callbacks.dialer)
     app.include_router(handover.router)
     app.include_router(handover.effects)
+    app.include_router(recordings.router)
 
     @app.get("/", include_in_schema=False)
     def index():

@@ -120,6 +120,9 @@ MESSAGES: dict[str, str] = {
     "handover_not_open": "这次转接已经结束，不能再操作",
     "emergency_no_words": "这通电话还没有识别或记录到任何内容，请先在诉求内容中写明情况",
     "recording_file_missing": "录音文件不存在或尚未生成",
+    "recording_deleted": "这段录音已超过保存期限，已按规定删除",
+    "recording_department_denied": "承办单位无权收听录音（本中心未开放收听权限）",
+    "range_not_satisfiable": "请求的录音片段超出了录音范围",
     "no_phone": "该工单没有市民电话，无法外呼",
     # statistics and citizens
     "invalid_period": "统计时间段不正确",

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from hotline.core.config_catalogue import CatalogueFile, catalogue_problems
 from hotline.core.config_handover import HandoverFile, handover_problems
 from hotline.core.config_knowledge import KnowledgeFile
+from hotline.core.config_recordings import RecordingsFile
 from hotline.core.enums import State, Tier
 from hotline.core.errors import ConfigError
 from hotline.core.notice_config import NoticesFile, template_problems
@@ -317,6 +318,7 @@ class HotlineConfig(_Strict):
     knowledge: KnowledgeFile
     notices: NoticesFile
     handover: HandoverFile
+    recordings: RecordingsFile
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories.categories if c.code == code), None)
@@ -337,6 +339,7 @@ FILES: dict[str, type[BaseModel]] = {
     "knowledge": KnowledgeFile,
     "notices": NoticesFile,
     "handover": HandoverFile,
+    "recordings": RecordingsFile,
 }
 
 
