@@ -192,5 +192,7 @@ def test_emergency_order_in_one_key_from_the_calls_transcript(on_call, pbx, sess
     assert order["call_linkedid"] == linkedid
     handed = http.get(f"/api/v1/work-orders/{ticket}/handovers").json()
     assert [(h["target_code"], h["work_order_id"] is not None) for h in handed] == [("119", True)]
+    story = http.get(f"/api/v1/work-orders/{ticket}/story").json()
+    assert [(h["to"], h["mode"], h["by"]) for h in story["handovers"]] == [("消防救援", "blind", "operator")]
     empty = http.post("/api/v1/desk/emergency", json={"linkedid": "1900000999.1", "service": "110"}, headers=ZH)
     assert empty.status_code == 422 and empty.json()["error_id"] == "emergency_no_words"
