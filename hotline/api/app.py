@@ -26,6 +26,7 @@ from hotline.api.routers import (
     callbacks,
     calls,
     desk,
+    handover,
     health,
     intake,
     knowledge,
@@ -34,6 +35,7 @@ from hotline.api.routers import (
     open311,
     public,
     ratings,
+    recordings,
     reference,
     stats,
     submissions,
@@ -101,6 +103,9 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.include_router(desk.effects)
     app.include_router(callbacks.dialer)
     app.include_router(live.router)
+    app.include_router(handover.router)
+    app.include_router(handover.effects)
+    app.include_router(recordings.router)
 
     @app.get("/", include_in_schema=False)
     def index():

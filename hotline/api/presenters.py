@@ -84,4 +84,5 @@ def recordings(session: Session, order_id: int | None, linkedids: list[str] | No
         transcript=TranscriptOut(text=t.text, engine=t.engine, model=t.model, duration_s=t.duration_s,
                                  elapsed_s=t.elapsed_s, truncated=t.truncated, words=t.words,
                                  created_at=t.created_at) if t else None,
-        draft=t.draft if t else None) for rec, t in RecordingRepository(session).with_transcripts(order_id, linkedids)]
+        draft=t.draft if t else None, deleted_at=rec.deleted_at)
+        for rec, t in RecordingRepository(session).with_transcripts(order_id, linkedids)]

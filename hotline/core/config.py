@@ -11,8 +11,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hotline.core.config_catalogue import CatalogueFile, catalogue_problems
+from hotline.core.config_handover import HandoverFile, handover_problems
 from hotline.core.config_knowledge import KnowledgeFile
 from hotline.core.config_places import PlacesFile, places_problems
+from hotline.core.config_recordings import RecordingsFile
 from hotline.core.enums import State, Tier
 from hotline.core.errors import ConfigError
 from hotline.core.notice_config import NoticesFile, template_problems
@@ -318,6 +320,8 @@ class HotlineConfig(_Strict):
     knowledge: KnowledgeFile
     notices: NoticesFile
     places: PlacesFile = PlacesFile()
+    handover: HandoverFile
+    recordings: RecordingsFile
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories.categories if c.code == code), None)
@@ -338,6 +342,8 @@ FILES: dict[str, type[BaseModel]] = {
     "knowledge": KnowledgeFile,
     "notices": NoticesFile,
     "places": PlacesFile,
+    "handover": HandoverFile,
+    "recordings": RecordingsFile,
 }
 
 
@@ -430,6 +436,7 @@ def _cross_checks(config: HotlineConfig, config_dir: Path) -> list[str]:
             problems.append(f"{config_dir / 'desk.yaml'}: scripts.{key}: matches no category in categories.yaml")
     problems.extend(catalogue_problems(config.catalogue, set(seen), str(config_dir / "catalogue.yaml")))
     problems.extend(places_problems(config.places, set(seen), str(config_dir / "places.yaml")))
+    problems.extend(handover_problems(config.handover, set(seen), str(config_dir / "handover.yaml")))
     notices = config_dir / "notices.yaml"
     problems += [f"{notices}: {problem}" for problem in template_problems(config.notices)]
     problems += [f"{notices}: staff.departments.{code}: no department with that code in departments.yaml"

@@ -16,3 +16,7 @@ class DeskEnv(DispatchEnv, IntakeEnv, Protocol):
 
     @property
     def live(self) -> Notifier: ...
+
+
+class EmergencyEnv(DeskEnv, IntakeEnv, Protocol):
+    """The one-key emergency order: the desk's collaborators and the intake analyser."""

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.core.db import session_scope
 from hotline.desk.agents import AgentDesk
+from hotline.desk.handover import Handovers
 from hotline.desk.ports import DeskEnv
 from hotline.telephony.service import DatabaseSinks, OriginateFailed
 from hotline.telephony.tracker import CallRecord
@@ -26,7 +27,8 @@ class DeskSinks(DatabaseSinks):
     def connected(self, call: CallRecord) -> None:
         # the operator is on the call before their console hears of it: the console may follow the call at once
         with session_scope(self.session_factory) as session:
-            AgentDesk(session, self.env.clock).connected(call.agent_interface, call.linkedid, call.caller)
+            AgentDesk(session, self.env.clock).connected(call.agent_interface, call.linkedid, call.caller,
+                                                         call.agent_channel)
         super().connected(call)
 
     def recording_closed(self, call: CallRecord) -> None:
@@ -43,6 +45,10 @@ class DeskSinks(DatabaseSinks):
                 CallRecordings(session, self.desk_env).closed(closed)
         except Exception:  # the call is stored either way; the recording is registered again when the call ends
             log.exception("recording of call %s not registered", call.linkedid)
+
+    def transfer(self, event: dict) -> None:
+        with session_scope(self.session_factory) as session:
+            Handovers(session, self.desk_env).settle(event)
 
     def calls(self, records: list[CallRecord]) -> None:
         super().calls(records)

@@ -1,5 +1,5 @@
 """The whole story of an order (流转记录): every step with who took it, the departments' replies and
-results, the evidence, each callback round with the citizen's words, 督办, extensions and 并案."""
+results, the evidence, each callback round with the citizen's words, 督办, extensions, 并案 and the call's 转接."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from hotline.core.actor import Actor
 from hotline.core.enums import CloseReason
+from hotline.desk.handover_repository import HandoverRepository
 from hotline.desk.repository import IncidentRepository, StoryRepository
 from hotline.dispatch.repository import CitizenRepository, WorkOrderRepository
 from hotline.dispatch.scope import Disclosure, disclosure
@@ -27,8 +28,9 @@ class Story:
         events = WorkOrderRepository(self.session).events(order.id)
         rounds = self.rows.callbacks(order.id)
         evidence = self.rows.evidence(order.id)
+        handovers = HandoverRepository(self.session).of_order(order.id, order.call_linkedid)
         users, departments = self.rows.names(
-            {e.actor_user_id for e in events if e.actor_user_id}
+            {e.actor_user_id for e in events if e.actor_user_id} | {h.requested_by for h in handovers if h.requested_by}
             | {a.user_id for _, attempts in rounds for a in attempts if a.user_id},
             {e.actor_department_id for e in events if e.actor_department_id}
             | {a.department_id for a in order.assignments} | {c.department_id for c, _ in rounds if c.department_id})
@@ -56,6 +58,9 @@ class Story:
             "extensions": [{"days": x.days, "reason": text(x.reason), "status": x.status, "note": text(x.decision_note),
                             "at": x.requested_at} for x in self.rows.extensions(order.id)],
             "incident": self._incident(order, shown),
+            "handovers": [{"to": h.target_name, "number": h.number, "mode": h.mode, "state": h.state,
+                           "by": users.get(h.requested_by or 0), "at": h.requested_at, "settled_at": h.settled_at,
+                           "outcome": h.outcome} for h in handovers],
         }
 
     def _incident(self, order: WorkOrder, shown: Disclosure) -> dict[str, Any] | None:

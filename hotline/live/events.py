@@ -132,3 +132,18 @@ class AfterCallDraft(LiveEvent):
     def body(self) -> dict[str, Any]:
         return {"type": self.type, "linkedid": self.linkedid, "citizen_text": self.citizen_text,
                 "draft": self.draft, "offered": self.offered}
+
+
+@dataclass(frozen=True)
+class HandoverUpdated(LiveEvent):
+    """A hand-over (转接) moved: Asterisk placed, connected or failed it; to the operator who started it."""
+
+    user_id: int
+    handover: dict[str, Any]
+    type = "handover"
+
+    def channels(self) -> list[str]:
+        return [agent_channel(self.user_id), CALLS]
+
+    def body(self) -> dict[str, Any]:
+        return {"type": self.type, **self.handover}

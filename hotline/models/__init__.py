@@ -12,6 +12,7 @@ from hotline.models.department import Department
 from hotline.models.desk import AgentState, AgentStint, CallbackDial
 from hotline.models.event import WorkOrderEvent
 from hotline.models.evidence import Evidence
+from hotline.models.handover import Handover
 from hotline.models.knowledge import (
     Article,
     ArticleVersion,
@@ -57,6 +58,7 @@ __all__ = [
     "Evidence",
     "ExtensionRequest",
     "Feedback",
+    "Handover",
     "InboundMessage",
     "OutboxMessage",
     "RateLimitHit",

@@ -75,6 +75,8 @@ class Recording(Base):
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")  # transcription attempts
     created_at: Mapped[datetime]
+    # the file was deleted when its retention ran out (config/recordings.yaml); the row stays for the record
+    deleted_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class CdrCursor(Base):

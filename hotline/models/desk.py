@@ -25,6 +25,7 @@ class AgentState(Base):
     pause_reason: Mapped[str | None] = mapped_column(String(80))
     linkedid: Mapped[str | None] = mapped_column(String(64))  # the call being talked about or wrapped up
     caller: Mapped[str | None] = mapped_column(String(32))
+    channel: Mapped[str | None] = mapped_column(String(128))  # the operator's own channel in that call (转接)
     updated_at: Mapped[datetime]
 
 

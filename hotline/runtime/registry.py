@@ -14,7 +14,7 @@ from hotline.voice import tasks as voice_tasks
 MODULES = (voice_tasks, call_tasks, callback_tasks, dispatch_tasks, notification_tasks, stats_tasks, knowledge_tasks)
 PERIODIC = ["hotline.sla.sweep", "hotline.notifications.recover", "hotline.callbacks.schedule",
             "hotline.callbacks.dial", "hotline.stats.rollup", "hotline.asr.pending", "hotline.knowledge.review",
-            "hotline.submissions.forget", "hotline.calls.pending"]
+            "hotline.submissions.forget", "hotline.calls.pending", "hotline.recordings.retention"]
 
 
 def job_names() -> frozenset[str]:

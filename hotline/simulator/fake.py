@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hotline.simulator.capture import CAPTURES, SEP, Capture, freshen
+from hotline.simulator.transfers import TRANSFERS, Switchboard
 
 __all__ = ["CAPTURES", "Capture", "FakeAsterisk"]
 BANNER = b"Asterisk Call Manager/11.0.0\r\n"
@@ -53,6 +54,7 @@ class FakeAsterisk:
     answers: dict[str, list[bytes]] = field(default_factory=dict)
     missing_modules: set[str] = field(default_factory=set)  # what ModuleCheck reports as not loaded
     actions: list[dict] = field(default_factory=list)
+    switchboard: Switchboard = field(default_factory=Switchboard)  # channels, bridges, transfers
 
     def __post_init__(self) -> None:
         self._loop = asyncio.new_event_loop()
@@ -117,6 +119,7 @@ class FakeAsterisk:
 
     def send_raw(self, data: bytes) -> None:
         """Bytes to every logged-in session exactly as given (faults: malformed, oversized, not UTF-8)."""
+        self.switchboard.learn(data)
         self._call(self._broadcast(data))
 
     def drop_connections(self) -> None:
@@ -226,6 +229,11 @@ class FakeAsterisk:
             else:
                 reply("Success", "Message: Removed interface from queue")
                 await self._broadcast(_member_event("QueueMemberRemoved", member))  # as it was: paused or not
+        elif name in TRANSFERS:  # the events go out before the response, as a transfer's stasis message can
+            lines, events = self.switchboard.answer(action)
+            for event in events:
+                await self._broadcast(_packet(*event))
+            reply(*lines)
         elif name == "originate":
             reply("Success", "Message: Originate successfully queued")
             reason = "4" if self.originate_result == "Success" else "3"

@@ -14,10 +14,11 @@ from pathlib import Path
 
 from hotline.core.config import IvrFile
 from hotline.telephony.asterisk_conf import ConfFile, read_conf
+from hotline.telephony.listener import TRANSFER_EVENTS
 from hotline.telephony.tracker import CallTracker
 
 FILES = ("asterisk", "modules", "extensions", "manager", "queues", "pjsip", "rtp", "musiconhold", "cdr",
-         "cdr_custom", "cdr_manager")
+         "cdr_custom", "cdr_manager", "features")
 REQUIRED_MODULES = ("chan_pjsip", "res_agi", "app_queue", "app_mixmonitor", "res_musiconhold", "cdr_manager",
                     "cdr_custom", "res_cdrel_custom", "format_pcm", "format_wav")
 LIVE_AUDIO_MODULES = ("res_audiosocket", "app_audiosocket", "chan_audiosocket")
@@ -44,7 +45,8 @@ def check_config(folder: Path, ivr: IvrFile, ami_username: str, ami_secret: str,
     confs = {name: read_conf(folder / f"{name}.conf") for name in FILES if f"{name}.conf" not in absent}
     checks = {"pjsip": _pjsip, "modules": _modules, "queues": lambda c: _queues(c, ivr),
               "extensions": lambda c: _dialplan(c, ivr), "manager": lambda c: _manager(c, ami_username, ami_secret),
-              "cdr": _cdr, "cdr_custom": lambda c: _cdr_custom(c, cdr_file), "cdr_manager": _cdr_manager}
+              "cdr": _cdr, "cdr_custom": lambda c: _cdr_custom(c, cdr_file), "cdr_manager": _cdr_manager,
+              "features": _features}
     for name, conf in confs.items():
         found += _placeholders(conf)
         found += checks.get(name, lambda c: [])(conf)
@@ -140,14 +142,26 @@ def _manager(conf: ConfFile, username: str, secret: str) -> list[Finding]:
             found.append(Finding("error", _at(conf), f"[{username}] {kind} lacks {', '.join(sorted(needed - have))}"))
     filters = set(re.findall(r"Event: (\w+)", " ".join(account.all("eventfilter"))))
     tracker = CallTracker()
-    unseen = sorted(e for e in (*tracker.handlers, *tracker.agent_handlers) if filters and not
-                    any(e.startswith(f) for f in filters))
+    unseen = sorted(e for e in (*tracker.handlers, *tracker.agent_handlers, *TRANSFER_EVENTS, "UserEvent")
+                    if filters and not any(e.startswith(f) for f in filters))
     if unseen:
         found.append(Finding("error", _at(conf), f"[{username}] eventfilter drops {', '.join(unseen)}"))
     if general is None or (general.get("timestampevents") or "no") != "yes":
         found.append(Finding("warning", _at(conf), "timestampevents is off: call times fall back to hotline's clock"))
     if general is None or "MIXMONITOR_FILENAME" not in (general.get("channelvars") or ""):
         found.append(Finding("warning", _at(conf), "channelvars lacks MIXMONITOR_FILENAME: a restart loses recordings"))
+    return found
+
+
+def _features(conf: ConfFile) -> list[Finding]:
+    """Attended hand-over (AMI Atxfer) needs the atxfer key; 三方通话 the three-way key."""
+    featuremap, general = conf.section("featuremap"), conf.section("general")
+    found = []
+    if featuremap is None or not featuremap.get("atxfer"):
+        found.append(Finding("warning", _at(conf), "[featuremap] has no atxfer: attended hand-over is refused "
+                             "(No attended transfer feature code found)"))
+    if general is None or not general.get("atxferthreeway"):
+        found.append(Finding("warning", _at(conf), "[general] has no atxferthreeway: no three-way hand-over"))
     return found
 
 

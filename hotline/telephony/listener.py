@@ -22,6 +22,8 @@ from hotline.telephony.tracker import CallTracker
 log = logging.getLogger(__name__)
 RESYNC = "hotline-resync"
 LOST = "hotline-connection-lost"  # put on the queue by the reader thread when the connection breaks
+TRANSFER_EVENTS = ("BlindTransfer", "AttendedTransfer")
+HANDOVER_USEREVENT = "HotlineHandover"  # extensions.conf [hotline-handover] h: how the far end answered
 
 
 @dataclass
@@ -49,6 +51,8 @@ class Sinks:
     def recording_closed(self, call: CallRecord) -> None:
         """Asterisk closed the call's recording (MixMonitorStop: StopMixMonitor closes the files before it
         announces the stop); also called when a recorded call ends, for dialplans that never stop it."""
+    def transfer(self, event: dict) -> None:
+        """A BlindTransfer, AttendedTransfer or UserEvent(HotlineHandover): what became of a hand-over."""
     def backfill(self, in_progress: set[str]) -> int:
         """Calls Asterisk finished while nobody listened (from its CDRs); the calls in progress are left to
         the tracker. Returns how many were stored."""
@@ -230,6 +234,8 @@ class AmiListener:
             if len(parts) == 3 and parts[0] == "callback" and parts[1].isdigit() and parts[2].isdigit():
                 reason = f"自动回访未接通（{packet.get('Reason', '')}）"
                 self.sinks.originate_failed(int(parts[1]), int(parts[2]), reason)
+        if name in TRANSFER_EVENTS or (name == "UserEvent" and packet.get("UserEvent") == HANDOVER_USEREVENT):
+            self.sinks.transfer(packet)
         finished = self.tracker.feed(packet)
         if name == "MixMonitorStop":
             linkedid = packet.get("Linkedid", "")

@@ -39,6 +39,24 @@ class AmiPbx:
             keys["ChannelId"] = channel_id
         return self.action("Originate", variables=variables, **keys)
 
+    def blind_transfer(self, action_id: str, channel: str, context: str, exten: str) -> dict:
+        """Everyone bridged with `channel` (the operator's leg) goes to exten@context; Asterisk answers once the
+        transfer is done ("Transfer succeeded") and raises a BlindTransfer event."""
+        return self.action("BlindTransfer", ActionID=action_id, Channel=channel, Context=context, Exten=exten)
+
+    def attended_transfer(self, action_id: str, channel: str, context: str, exten: str) -> dict:
+        """Atxfer: the features.conf `atxfer` code and the number are queued on `channel` as if keyed; the
+        citizen waits on hold while the operator talks to the other side ("Atxfer successfully queued")."""
+        return self.action("Atxfer", ActionID=action_id, Channel=channel, Context=context, Exten=exten)
+
+    def cancel_attended_transfer(self, channel: str) -> dict:
+        return self.action("CancelAtxfer", Channel=channel)
+
+    def press(self, channel: str, digits: str) -> None:
+        """Key `digits` as if the phone on `channel` sent them (PlayDTMF with Receive), one session for all."""
+        for digit in digits:
+            self.action("PlayDTMF", Channel=channel, Digit=digit, Receive="true")
+
     def module_loaded(self, module: str) -> bool:
         """Is this module loaded in the running Asterisk (AMI ModuleCheck, write=system)?"""
         try:
@@ -64,7 +82,8 @@ class AmiPbx:
                 raise PbxUnavailableError(f"Asterisk did not answer {name}")
             if response.is_error():
                 raise ConflictError(f"Asterisk refused {name}: {response.keys.get('Message', '')}",
-                                    details={"action": name}, error_id="pbx_refused")
+                                    details={"action": name, "message": response.keys.get("Message", "")},
+                                    error_id="pbx_refused")
             client.action("Logoff")
             return dict(response.keys)
         finally:

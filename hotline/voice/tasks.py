@@ -12,6 +12,7 @@ from hotline.core.enums import RecordingStatus
 from hotline.core.jobs import Runtime, job
 from hotline.voice.messages import TRANSCRIBE_JOB, VoiceMessages
 from hotline.voice.ports import VoiceEnv
+from hotline.voice.retention import RecordingRetention
 
 
 @job(TRANSCRIBE_JOB)
@@ -46,3 +47,16 @@ def pending(runtime: Runtime, batch: int = 100) -> int:
     for recording_id in ids:
         runtime.queue.send(TRANSCRIBE_JOB, (recording_id,))
     return len(ids)
+
+
+@job("hotline.recordings.retention")
+def retention(runtime: Runtime) -> dict:
+    """Delete the recordings whose retention ran out (config/recordings.yaml), one committed batch at a time."""
+    rules = runtime.ctx.config.recordings
+    deleted, failed = 0, 0
+    while True:
+        with session_scope(runtime.session_factory) as session:
+            result = RecordingRetention(session, rules).sweep_batch(runtime.ctx.clock.now())
+        deleted, failed = deleted + len(result.deleted), failed + len(result.failed)
+        if not result.deleted:  # a batch of files that cannot be removed must not spin
+            return {"deleted": deleted, "failed": failed}

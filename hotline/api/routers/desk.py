@@ -1,38 +1,29 @@
 """The operator's and the callback staff's desks: their state at the queue, the one-transaction intake,
-并案, the story of an order with its evidence and recordings, and each person's counts for today."""
+并案, the story of an order with its evidence, and each person's counts for today."""
 
 from __future__ import annotations
 
-import datetime as dt
-import mimetypes
-from pathlib import Path
 from typing import Annotated
-from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 
 from hotline.accounts.repository import UserRepository
-from hotline.api import links
 from hotline.api.audit import audit
-from hotline.api.deps import Centre, Ctx, DbSession, HotlineDesk, Staff, roles
+from hotline.api.deps import Centre, Ctx, DbSession, HotlineDesk, Staff
 from hotline.api.routers.work_orders import ERRORS, RowId, Ticket, visible
 from hotline.api.schemas.desk import (
     AgentMe,
     IncidentCandidate,
     IncidentOut,
     IncidentPage,
-    LinkOut,
     StoryOut,
     TakeIn,
     TakenOut,
     TodayOut,
 )
 from hotline.api.uow import OutsideEffectsRoute, UnitOfWorkRoute
-from hotline.asr.repository import RecordingRepository
-from hotline.core.actor import Actor
-from hotline.core.enums import Role
 from hotline.core.errors import NotFoundError
 from hotline.core.labels import AgentStatus
 from hotline.desk.agents import AgentDesk, as_dict
@@ -51,7 +42,6 @@ from hotline.telephony.screenpop import caller_history
 router = APIRouter(prefix="/api/v1", tags=["desks"], route_class=UnitOfWorkRoute)
 effects = APIRouter(prefix="/api/v1", tags=["desks"], route_class=OutsideEffectsRoute)
 Phone = Annotated[str, PathParam(pattern=r"^\d{5,20}$")]
-Listener = Annotated[Actor, Depends(roles(Role.OPERATOR, Role.HOTLINE_ADMIN, Role.SUPERVISOR, Role.CALLBACK_STAFF))]
 
 
 @router.get("/agents/me", response_model=AgentMe, summary="My state at the queue (the console shows it after a reload)")
@@ -153,33 +143,3 @@ def evidence(ticket: Ticket, evidence_id: RowId, actor: Staff, session: DbSessio
         raise NotFoundError(f"no evidence {evidence_id} on {ticket}", error_id="not_found")
     return FileResponse(path, media_type=found.content_type, filename=found.filename,
                         content_disposition_type="inline")
-
-
-@router.get("/recordings/{recording_id}/link", response_model=LinkOut,
-            summary="A signed link to a recording's audio, valid for ten minutes (for the browser's player)")
-def recording_link(recording_id: RowId, request: Request, actor: Listener, session: DbSession, ctx: Ctx):
-    recording = RecordingRepository(session).require(recording_id)
-    if recording.work_order_id is not None:
-        order = WorkOrderRepository(session).get(recording.work_order_id)
-        if order is not None:
-            visible(session, actor, order.ticket_no)  # 404 outside the listener's scope
-    expires = int(ctx.clock.now().timestamp()) + links.LIFETIME_SECONDS
-    sig = links.signature(ctx.secret, f"recording:{recording_id}", actor.user_id or 0, expires)
-    audit(session, request, actor, "recording.read", "recording", str(recording_id))
-    return LinkOut(url=f"/api/v1/recordings/{recording_id}/audio{query(u=actor.user_id or 0, exp=expires, sig=sig)}",
-                   expires_at=dt.datetime.fromtimestamp(expires, dt.UTC))
-
-
-@router.get("/recordings/{recording_id}/audio", response_class=FileResponse,
-            summary="A recording's audio by its signed link, with range requests (play and seek)")
-def audio(recording_id: RowId, session: DbSession, ctx: Ctx, u: Annotated[int, Query(ge=0)],
-          exp: Annotated[int, Query(ge=0)], sig: Annotated[str, Query(max_length=128)]):
-    links.check(ctx.secret, f"recording:{recording_id}", u, exp, sig, ctx.clock.now().timestamp())
-    path = Path(RecordingRepository(session).require(recording_id).path)
-    if not path.is_file():
-        raise NotFoundError(f"recording {recording_id} has no file at {path}", error_id="recording_file_missing")
-    return FileResponse(path, media_type=mimetypes.guess_type(path.name)[0] or "audio/wav")
-
-
-def query(**params: object) -> str:
-    return "?" + urlencode(params)

@@ -80,6 +80,7 @@ class StoryOut(BaseModel):
     supervisions: list[dict[str, Any]]
     extensions: list[dict[str, Any]]
     incident: dict[str, Any] | None
+    handovers: list[dict[str, Any]] = Field(default=[], description="转接 of the order's call: to whom, how, outcome")
 
 
 class TodayOut(BaseModel):

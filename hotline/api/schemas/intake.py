@@ -85,3 +85,4 @@ class RecordingOut(BaseModel):
     created_at: dt.datetime
     transcript: TranscriptOut | None
     draft: IntakeOut | None
+    deleted_at: dt.datetime | None = Field(default=None, description="the audio was deleted: its retention ran out")

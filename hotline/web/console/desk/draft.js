@@ -188,6 +188,8 @@ export async function mountDraft() {
   // go into the text only while the operator has not written their own; a danger shows at once either way.
   listen("live_draft", (d) => heardSoFar(d.linkedid, d.text, d.draft));
   listen("after_call_draft", (d) => heardSoFar(d.linkedid, d.text, d.draft, true));
+  listen("need-words", (reply) => reply({content: field("content") || null, phone: field("phone") || null}));
+  listen("emergency", clearDraft);  // the words became the emergency order: nothing left to take
 }
 
 function heardSoFar(linkedid, text, analysis, afterCall = false) {

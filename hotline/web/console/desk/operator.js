@@ -6,6 +6,7 @@ import {start} from "../lib/session.js";
 import {attempt} from "../lib/ui.js";
 import {mountAgent} from "./agent.js";
 import {mountDraft} from "./draft.js";
+import {mountHandover} from "./handover.js";
 import {mountPop} from "./pop.js";
 import {mountToday} from "./today.js";
 import {mountTranscript} from "./transcript.js";
@@ -16,6 +17,7 @@ attempt(async () => {
   mountPop();
   mountTranscript();
   await mountDraft();
+  await mountHandover();
   await Promise.all([mountWorklists(), mountToday("operator")]);
   await mountAgent();
   await live.connect();

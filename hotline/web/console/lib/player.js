@@ -8,8 +8,10 @@ export async function renderRecordings(root, ticket) {
   const recordings = await api(`/api/v1/work-orders/${ticket}/transcripts`);
   if (!recordings.length) { root.innerHTML = ""; return recordings; }
   root.innerHTML = recordings.map((r) => `<figure class="recording" data-recording="${r.id}">` +
-    `<figcaption>${r.kind === "message" ? "语音留言" : "通话录音"} · ${esc(label("recording_statuses", r.status))}</figcaption>` +
-    `<audio controls preload="none" aria-label="录音 ${r.id}"></audio>` +
+    `<figcaption>${r.kind === "message" ? "语音留言" : "通话录音"} · ${esc(label("recording_statuses", r.status))}` +
+    `${r.deleted_at ? "" : ` <button type="button" class="small secondary" data-download>下载</button>`}</figcaption>` +
+    (r.deleted_at ? `<p class="muted">录音已超过保存期限，已按规定删除</p>` :
+      `<audio controls preload="none" aria-label="录音 ${r.id}"></audio>`) +
     `<p class="words">${(r.transcript ? r.transcript.words : []).map((w, i) =>
       `<span data-i="${i}" data-start="${w.start}" data-end="${w.end}">${esc(w.word)}</span>`).join("") ||
       esc(r.transcript ? r.transcript.text : "")}</p></figure>`).join("");
@@ -17,8 +19,14 @@ export async function renderRecordings(root, ticket) {
   return recordings;
 }
 
+// Every listen and every download asks for its own link, and the server audits each one.
 function wire(fig) {
   const audio = fig.querySelector("audio");
+  if (!audio) return;
+  fig.querySelector("[data-download]").addEventListener("click", async () => {
+    const {url} = await api(`/api/v1/recordings/${fig.dataset.recording}/link?purpose=download`);
+    window.location.assign(url);
+  });
   const words = [...fig.querySelectorAll("[data-start]")];
   let linked = false;
   const link = async () => {

@@ -28,6 +28,11 @@ export function storyHtml(s, ticket) {
   const redos = s.redos.map((r) => `<li>第 ${r.round} 次重办（${esc(time(r.at))}）：市民不满意：“${esc(r.words)}”</li>`).join("");
   const sups = s.supervisions.map((x) => `<li>${esc(label("supervision_kinds", x.kind))} · ${esc(time(x.at))}` +
     `${x.note ? "：" + esc(x.note) : ""}</li>`).join("");
+  const MODES = {blind: "直接转接", attended: "先通话再转"};
+  const STATES = {requested: "转接中", transferred: "已转出", consulting: "通话中", connected: "已接通", failed: "未成功",
+                  cancelled: "已取消", refused: "被拒绝"};
+  const handed = (s.handovers || []).map((h) => `<li>${esc(time(h.at))} ${esc(h.by || "")} ${esc(MODES[h.mode] || h.mode)}` +
+    `到 ${esc(h.to)}（${esc(h.number)}）：${esc(STATES[h.state] || h.state)}</li>`).join("");
   const incident = s.incident ? (s.incident.master_ticket ? `<p>已并案到工单 ${esc(s.incident.master_ticket)}</p>` :
     `<p>并案来电 ${s.incident.callers.length} 个：${s.incident.callers.map((c) => esc(c.phone || c.ticket_no)).join("、")}</p>`) : "";
   return `${incident}<h3>流转记录</h3><ol class="story">${steps}</ol>` +
@@ -35,7 +40,8 @@ export function storyHtml(s, ticket) {
     (redos ? `<h3>重办</h3><ul>${redos}</ul>` : "") +
     (s.callbacks.length ? `<h3>回访</h3><ul>${s.callbacks.map(round).join("")}</ul>` : "") +
     (files ? `<h3>佐证材料</h3><ul class="evidence">${files}</ul><div class="preview" aria-live="polite"></div>` : "") +
-    (sups ? `<h3>督办</h3><ul>${sups}</ul>` : "");
+    (sups ? `<h3>督办</h3><ul>${sups}</ul>` : "") +
+    (handed ? `<h3>转接</h3><ul>${handed}</ul>` : "");
 }
 
 // Evidence needs the access token: fetched as a blob and shown inline (image) or opened (PDF).
