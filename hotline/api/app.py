@@ -22,6 +22,7 @@ from hotline.api.routers import (
     callbacks,
     desk,
     health,
+    inbox,
     intake,
     knowledge,
     notices,
@@ -65,7 +66,7 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.add_middleware(SecurityHeaders)
     install_metrics(app)
     for module in (health, auth, work_orders, callbacks, stats, telephony, intake, public, submissions, admin,
-                   reference, open311, knowledge, notices, ratings):
+                   reference, open311, knowledge, notices, ratings, inbox):
         app.include_router(module.router)
     app.include_router(work_orders.extensions)
     app.include_router(work_orders.supervisions)

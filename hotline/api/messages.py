@@ -65,6 +65,7 @@ MESSAGES: dict[str, str] = {
     "reason_required": "所选承办单位与系统建议不同，请填写改派理由",
     "department_repeated": "同一单位不能既是主办又是协办",
     "department_not_found": "没有这个承办单位",
+    "unit_not_found": "在您的权限范围内没有这个下级单位",
     "department_retired": "该承办单位已撤销，不能派单",
     "awaits_arbitration": "该工单已两次被回退，须由督查人员裁定承办单位",
     "not_your_department": "该工单不在本单位办理",
