@@ -66,6 +66,8 @@ MESSAGES: dict[str, str] = {
     "department_repeated": "同一单位不能既是主办又是协办",
     "department_not_found": "没有这个承办单位",
     "unit_not_found": "在您的权限范围内没有这个下级单位",
+    "return_reason_unknown": "请从列表中选择回退原因",
+    "evidence_required": "这类诉求办结时必须上传现场照片或 PDF 佐证材料",
     "department_retired": "该承办单位已撤销，不能派单",
     "awaits_arbitration": "该工单已两次被回退，须由督查人员裁定承办单位",
     "not_your_department": "该工单不在本单位办理",

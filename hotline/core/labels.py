@@ -77,6 +77,9 @@ RATES = {"acceptance_rate": "受理率", "reply_on_time_rate": "按时回复率"
 COUNTS = {"received": "来件", "accepted": "受理", "dispatched": "派单", "completed": "办结",
           "answered_directly": "直办", "satisfied": "满意", "unsatisfied": "不满意", "returned": "回退",
           "redone": "重办"}
+INBOX_VIEWS = {"open": "全部在办", "to_sign": "待签收", "in_progress": "办理中", "due_soon": "即将超期",
+               "overdue": "已超期", "extension": "延期审批中", "done": "已办结", "supervised": "被督办"}
+EXTENSION_STATUSES = {"pending": "审批中", "approved": "已批准", "refused": "未批准"}
 
 VOCABULARIES: dict[str, dict] = {
     "states": STATES, "tiers": TIERS, "lights": LIGHTS, "channels": CHANNELS, "roles": ROLES, "actions": ACTIONS,
@@ -84,7 +87,7 @@ VOCABULARIES: dict[str, dict] = {
     "supervision_kinds": SUPERVISION_KINDS, "assignment_roles": ASSIGNMENT_ROLES,
     "assignment_statuses": ASSIGNMENT_STATUSES, "callback_kinds": CALLBACK_KINDS, "attempt_modes": ATTEMPT_MODES,
     "dispositions": DISPOSITIONS, "recording_statuses": RECORDING_STATUSES, "agent_statuses": AGENT_STATUSES,
-    "rates": RATES, "counts": COUNTS,
+    "rates": RATES, "counts": COUNTS, "inbox_views": INBOX_VIEWS, "extension_statuses": EXTENSION_STATUSES,
 }
 
 

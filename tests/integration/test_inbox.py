@@ -22,7 +22,7 @@ def specs() -> list[Spec]:
     out = [Spec(WATER) for _ in range(597)]
     # Emergencies received first and due last: only the rule "emergencies first" brings them to the top.
     out += [Spec(WATER, tier="emergency", title="燃气泄漏", due_in=10 * 24 * H,
-                 received_at=dt.datetime(2026, 11, 1, 8, tzinfo=dt.UTC)) for _ in range(3)]
+                 received_at=dt.datetime(2026, 10, 31, 17, tzinfo=dt.UTC)) for _ in range(3)]  # 1 Nov 01:00 here
     out += [Spec(WATER, status="signed") for _ in range(250)]
     out += [Spec(WATER, status="signed", due_in=6 * H, category="water.pressure") for _ in range(60)]
     out += [Spec(WATER, status="replied", due_in=-2 * H) for _ in range(40)]
@@ -108,6 +108,8 @@ def test_filters_by_tier_category_branch_date_and_words(api, people, volume, ctx
     assert inbox(api, water, view="open", category="wat")["total"] == 0  # a branch, not a prefix of letters
     early = {"received_from": "2026-11-01T00:00:00+08:00", "received_to": "2026-11-02T00:00:00+08:00"}
     assert inbox(api, water, view="open", **early)["total"] == 3
+    assert inbox(api, water, view="open", **{"from": "2026-11-01", "to": "2026-11-01"})["total"] == 3
+    assert inbox(api, water, view="open", **{"from": "2026-11-02"})["total"] == 964
     hit = inbox(api, water, view="done", q=volume[1000])
     assert [o["ticket_no"] for o in hit["items"]] == [volume[1000]]
     assert inbox(api, water, view="open", q="燃气泄漏")["total"] == 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 
@@ -26,10 +27,19 @@ def inbox(actor: Workbench, session: DbSession, ctx: Ctx, view: View = "open",
           category: Annotated[str | None, Query(max_length=32, description="a catalogue code and its branch")] = None,
           light: Light | None = None, unit: Annotated[str | None, Query(max_length=32)] = None,
           received_from: dt.datetime | None = None, received_to: dt.datetime | None = None,
+          date_from: Annotated[dt.date | None, Query(alias="from", description="received on or after this day")] = None,
+          date_to: Annotated[dt.date | None, Query(alias="to", description="received on or before this day")] = None,
           q: Annotated[str | None, Query(max_length=100, description="a ticket number or words")] = None,
           sort: Annotated[str, Query(pattern="^(due|new|old)$")] = "due",
           limit: Annotated[int, Query(ge=1, le=200)] = 20, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0):
     now = ctx.clock.now()
+    zone = ZoneInfo(str(ctx.settings.timezone))  # days are the centre's days, not the browser's
+    if date_from:
+        received_from = max(received_from or dt.datetime.min.replace(tzinfo=dt.UTC),
+                            dt.datetime.combine(date_from, dt.time(), zone))
+    if date_to:
+        received_to = min(received_to or dt.datetime.max.replace(tzinfo=dt.UTC),
+                          dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), zone))
     scoped = InboxRepository(session, actor, now)
     wanted = InboxQuery(view=view, tiers=[t.value for t in tier or []], category=category or None,
                         light=light.value if light else None, received_from=received_from,

@@ -26,6 +26,7 @@ from hotline.api.schemas.orders import (
     ExtensionIn,
     OrderDetail,
     OrderPage,
+    ReturnIn,
     RouteOut,
     StepOut,
     SupervisionOut,
@@ -35,7 +36,7 @@ from hotline.api.uow import UnitOfWorkRoute
 from hotline.core.actor import Actor
 from hotline.core.enums import Channel, Role, State
 from hotline.core.errors import NotFoundError
-from hotline.dispatch.department import DepartmentService
+from hotline.dispatch.department import DepartmentService, evidence_required
 from hotline.dispatch.evidence import MAX_BYTES, EvidenceUpload
 from hotline.dispatch.extensions import ExtensionService
 from hotline.dispatch.filters import OrderFilter
@@ -104,11 +105,11 @@ def list_orders(actor: Staff, session: DbSession, state: Annotated[list[State] |
 
 
 @router.get("/{ticket}", response_model=OrderDetail, responses=ERRORS, summary="One order in full")
-def read(ticket: Ticket, request: Request, actor: Staff, session: DbSession):
+def read(ticket: Ticket, request: Request, actor: Staff, session: DbSession, ctx: Ctx):
     order = visible(session, actor, ticket)
     if order.citizen_id and not masks_personal_data(actor):
         audit(session, request, actor, "citizen.read", "work_order", order.ticket_no)
-    return presenters.detail(session, order, actor)
+    return presenters.detail(session, order, actor, evidence_required=evidence_required(ctx, order))
 
 
 @router.get("/{ticket}/events", response_model=list[EventOut], responses=ERRORS, summary="The audit trail")
@@ -179,9 +180,9 @@ def complete(ticket: Ticket, request: Request, actor: Staff, session: DbSession,
 
 
 @router.post("/{ticket}/return", summary="回退 a mis-routed order", **STEP)
-def return_order(ticket: Ticket, body: TextIn, request: Request, actor: Staff, session: DbSession, ctx: Ctx):
-    order = DepartmentService(session, ctx).return_order(ticket, actor, body.text)
-    return stepped(session, request, actor, order, "return", {"text": body.text})
+def return_order(ticket: Ticket, body: ReturnIn, request: Request, actor: Staff, session: DbSession, ctx: Ctx):
+    order = DepartmentService(session, ctx).return_order(ticket, actor, body.text, body.code)
+    return stepped(session, request, actor, order, "return", {"text": body.text, "code": body.code})
 
 
 @router.post("/{ticket}/extension", summary="延期: ask for more time", **STEP)
