@@ -239,6 +239,22 @@ class ExtensionRepository:
             stmt = stmt.with_for_update().execution_options(populate_existing=True)
         return self.session.scalars(stmt).one_or_none()
 
+    def pending_readable(self, actor: Actor, limit: int, offset: int = 0) -> tuple[list[Row], int]:
+        """(request, ticket, title, tier, department name, completion due) of pending requests on orders
+        `actor` may read, oldest first (a supervisor decides in the order they came); and their number."""
+        due = (select(func.min(Deadline.due_at)).where(
+            Deadline.work_order_id == WorkOrder.id, Deadline.kind == DeadlineKind.COMPLETE,
+            Deadline.status == DeadlineStatus.OPEN).scalar_subquery())
+        stmt = (select(ExtensionRequest, WorkOrder.ticket_no, WorkOrder.title, WorkOrder.tier, Department.name,
+                       due.label("due_at"))
+                .join(WorkOrder, WorkOrder.id == ExtensionRequest.work_order_id)
+                .join(Department, Department.id == ExtensionRequest.department_id)
+                .where(ExtensionRequest.status == ExtensionStatus.PENDING, readable(actor)))
+        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        rows = self.session.execute(stmt.order_by(ExtensionRequest.requested_at, ExtensionRequest.id)
+                                    .limit(limit).offset(offset)).all()
+        return list(rows), total
+
     def pending_for(self, order_id: int) -> ExtensionRequest | None:
         stmt = select(ExtensionRequest).where(
             ExtensionRequest.work_order_id == order_id, ExtensionRequest.status == ExtensionStatus.PENDING

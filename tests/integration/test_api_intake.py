@@ -62,7 +62,7 @@ def test_me_says_role_and_department(api, people):
 def test_event_stream_takes_a_query_token_but_not_a_forged_one(api, people):
     r = api.get("/api/v1/live?access_token=forged.token.value")
     assert r.status_code == 401 and r.json()["error_id"]
-    assert api.get("/api/v1/live?access_token=" + people["water"].headers["Authorization"][7:]).status_code == 403
+    assert api.get("/api/v1/live?access_token=" + people["liaison"].headers["Authorization"][7:]).status_code == 403
 
 
 def test_open_supervisions_list_redo_after_a_second_unsatisfied(api, people, session_factory, ctx):

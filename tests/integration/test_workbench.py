@@ -144,3 +144,40 @@ def test_the_phone_inbox_fits_and_shows_the_emergencies_first(base, people, volu
     with httpx.Client(base_url=base, headers=people["water"].headers) as c:
         assert c.get("/api/v1/inbox", params={"view": "to_sign", "offset": 20}).json()["items"][0]["ticket_no"] \
             == rows(s)[0].get_attribute("data-ticket")
+
+
+def test_a_supervisors_approval_changes_what_the_department_sees(base, people, api, browser):
+    ticket = new_order(api, people["operator"], title="主管道破裂")
+    step(api, people["operator"], ticket, "accept")
+    step(api, people["operator"], ticket, "dispatch")
+    step(api, people["water"], ticket, "sign")
+    s = Screen(browser, base)
+    viewport(browser, 1366, 768)
+    s.login("supervisor", "supervisor.html")
+    s.live()
+    s.text("#ext-count", "0")
+    step(api, people["water"], ticket, "extension", {"days": 3, "reason": "需要更换整段主管道"})
+    s.text("#ext-count", "1")  # heard live: nobody reloaded the page
+    s.text("#extensions", "需要更换整段主管道")
+    s.shot("supervisor-approvals")
+
+    s.login("water", "department.html")
+    s.text('[data-count="extension"]', "1")
+    s.click("#view-extension")
+    s.click(f'tr[data-ticket="{ticket}"]')
+    s.text("#extension-status", "审批中")
+
+    s.login("supervisor", "supervisor.html")
+    s.click('#extensions [data-approve]')
+    s.keys("dialog.ask textarea", "同意，请按期办结")
+    s.click('dialog.ask button[value="ok"]')
+    s.said("已批准")
+    s.text("#ext-count", "0")
+
+    viewport(browser, *PHONE)
+    s.login("water", "department.html")
+    s.text('[data-count="extension"]', "0")
+    s.click(f'tr[data-ticket="{ticket}"]')
+    s.text("#extension-status", "已批准，同意，请按期办结")
+    phone_shot(s, "department-extension")
+    viewport(browser, 1366, 768)

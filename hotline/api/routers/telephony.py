@@ -24,7 +24,8 @@ from hotline.core.enums import CallDirection, CallPurpose, Role
 from hotline.core.errors import AuthenticationError, InvalidInputError, NotFoundError, PermissionDeniedError
 from hotline.core.labels import AgentStatus
 from hotline.desk.agents import AgentDesk
-from hotline.live.events import CALLS, DESK, TRANSCRIPTS, agent_channel
+from hotline.dispatch.scope import DEPARTMENT
+from hotline.live.events import CALLS, DESK, SUPERVISION, TRANSCRIPTS, agent_channel, department_channel
 from hotline.models import AgentSession
 from hotline.stats.formulas import Period
 from hotline.telephony.policy import queue_for
@@ -208,13 +209,16 @@ async def live(request: Request, credentials: Annotated[HTTPAuthorizationCredent
     if not token:
         raise AuthenticationError("log in first: send 'Authorization: Bearer <access token>'")
     actor = await actor_for_token(request, token)
-    if actor.role not in (Role.OPERATOR, Role.HOTLINE_ADMIN, Role.SUPERVISOR):
+    if actor.role not in (Role.OPERATOR, Role.HOTLINE_ADMIN, Role.SUPERVISOR, *DEPARTMENT):
         raise PermissionDeniedError(f"a {actor.role.value} has no live stream", error_id="role_not_allowed")
     # Operators get their screen pops, their own state, transcripts of voice messages and the hotline's work
-    # lists; supervisors every call too.
+    # lists; supervisors every call and what awaits their decision; a department what concerns it.
     desk = [agent_channel(actor.user_id or 0), TRANSCRIPTS, DESK]
-    channels = desk if actor.role == Role.OPERATOR else [*desk, CALLS] if actor.role == Role.HOTLINE_ADMIN \
-        else [CALLS, TRANSCRIPTS]
+    if actor.role in DEPARTMENT:
+        channels = [department_channel(actor.department_id or 0)]
+    else:
+        channels = desk if actor.role == Role.OPERATOR else [*desk, CALLS, SUPERVISION] \
+            if actor.role == Role.HOTLINE_ADMIN else [CALLS, TRANSCRIPTS, SUPERVISION]
     live_notifier = request.app.state.ctx.live
 
     async def events():

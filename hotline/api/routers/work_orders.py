@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from hotline.api import presenters
 from hotline.api.audit import audit
 from hotline.api.deps import Creator, Ctx, DbSession, Routing, Staff, Supervisors
+from hotline.api.schemas.inbox import PendingExtension, PendingExtensions
 from hotline.api.schemas.intake import RecordingOut
 from hotline.api.schemas.orders import (
     AcceptIn,
@@ -40,7 +41,7 @@ from hotline.dispatch.department import DepartmentService, evidence_required
 from hotline.dispatch.evidence import MAX_BYTES, EvidenceUpload
 from hotline.dispatch.extensions import ExtensionService
 from hotline.dispatch.filters import OrderFilter
-from hotline.dispatch.repository import SupervisionRepository, WorkOrderRepository
+from hotline.dispatch.repository import ExtensionRepository, SupervisionRepository, WorkOrderRepository
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.scope import masks_personal_data
 from hotline.dispatch.service import WorkOrderService
@@ -205,6 +206,16 @@ def merge_duplicate(ticket: Ticket, body: DuplicateIn, request: Request, actor: 
                     ctx: Ctx):
     order = WorkOrderService(session, ctx).merge_duplicate(ticket, actor, body.parent_ticket)
     return stepped(session, request, actor, order, "duplicate", body.model_dump())
+
+
+@extensions.get("", response_model=PendingExtensions,
+                summary="延期审批: extension requests waiting for a decision, oldest first (your scope)")
+def pending_extensions(actor: Supervisors, session: DbSession, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                       offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0):
+    rows, total = ExtensionRepository(session).pending_readable(actor, limit, offset)
+    return PendingExtensions(items=[PendingExtension(
+        id=x.id, ticket_no=ticket, title=title, tier=tier, department=department, days=x.days, reason=x.reason,
+        requested_at=x.requested_at, due_at=due) for x, ticket, title, tier, department, due in rows], total=total)
 
 
 @extensions.post("/{request_id}/decision",

@@ -56,3 +56,8 @@ class PendingExtension(BaseModel):
     reason: str
     requested_at: dt.datetime
     due_at: dt.datetime | None = Field(description="the completion deadline it would move")
+
+
+class PendingExtensions(BaseModel):
+    items: list[PendingExtension]
+    total: int

@@ -3,6 +3,7 @@
 import {api} from "../lib/api.js";
 import {$, countdown, esc, time} from "../lib/dom.js";
 import {centreZone, label} from "../lib/labels.js";
+import * as live from "../lib/live.js";
 import {start} from "../lib/session.js";
 import {storyHtml, wireEvidence} from "../lib/story.js";
 import {ask, attempt, light, say} from "../lib/ui.js";
@@ -96,5 +97,7 @@ $("#complete-form").addEventListener("submit", async (e) => {
   $("#return-code").innerHTML = reasons.map((r) => `<option value="${esc(r.code)}">${esc(r.name)}</option>`).join("");
   document.body.dataset.view = "list";
   await mountInbox((ticket) => show(ticket));
+  live.on("extension", () => attempt(() => Promise.all([loadInbox(), current ? show(current) : null])));
+  await live.connect();
   setInterval(() => loadInbox().catch(() => {}), 30000);
 })().catch((err) => say(err.message, "error"));

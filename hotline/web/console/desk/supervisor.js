@@ -6,6 +6,7 @@ import {label} from "../lib/labels.js";
 import * as live from "../lib/live.js";
 import {start} from "../lib/session.js";
 import {light, say} from "../lib/ui.js";
+import {loadApprovals, mountApprovals} from "./approvals.js";
 
 const pct = (v) => v === null || v === undefined ? "—" : `${(v * 100).toFixed(1)}%`;
 
@@ -69,13 +70,14 @@ async function loadHotspots() {
 
 async function loadAll() {
   await loadRates();
-  await Promise.all([loadCalls(), loadRanking(), loadOverdue(), loadHotspots()]);
+  await Promise.all([loadCalls(), loadRanking(), loadOverdue(), loadHotspots(), loadApprovals()]);
 }
 
 $("#period").addEventListener("submit", (e) => { e.preventDefault(); loadAll().catch((err) => say(err.message, "error")); });
 
 (async () => {
   if (!await start(["supervisor", "hotline_admin"])) return;
+  await mountApprovals();
   await loadAll();
   live.on("call", () => loadCalls().catch(() => {}));
   await live.connect();
