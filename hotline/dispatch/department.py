@@ -22,8 +22,12 @@ ARBITRATION_AFTER_RETURNS = 2
 
 
 def evidence_required(ctx: DispatchEnv, order: WorkOrder) -> bool:
-    """The catalogue leaf says a completion report carries photos (道路破损, 井盖 …)."""
-    leaf = ctx.config.catalogue.leaf(order.category_code) if order.category_code else None
+    """The catalogue leaf says a completion report carries photos (道路破损, 井盖 …); an order filed under a
+    category of the older flat list is judged by the leaf that category became (catalogue `legacy`)."""
+    if not order.category_code:
+        return False
+    catalogue = ctx.config.catalogue
+    leaf = catalogue.leaf(order.category_code) or catalogue.leaf(catalogue.legacy.get(order.category_code, ""))
     return bool(leaf and leaf.evidence_required)
 
 
