@@ -82,6 +82,11 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     def favicon():
         return Response(status_code=204)
 
+    @app.get("/status", include_in_schema=False)
+    def citizen_status():
+        """The citizen's own look-up (ticket + extraction code), a page for a phone."""
+        return FileResponse(WEB / "status.html")
+
     @app.get("/docs", include_in_schema=False)
     def docs():
         return FileResponse(WEB / "docs.html")
