@@ -71,6 +71,7 @@ class Duration(_Strict):
 
 class TierPolicy(_Strict):
     label: str
+    sign: Duration = Field(default_factory=lambda: Duration(hours=24))  # 签收时限 from dispatch
     reply: Duration
     complete: Duration
 
@@ -80,6 +81,9 @@ class SlaFile(_Strict):
     return_window: Duration
     extension_limit: Duration
     warn_fraction: float = Field(default=0.8, gt=0, lt=1)
+    # The yellow light N working days before a deadline (the Shandong rules' yellow card: one working day);
+    # a clock too short for that warns at warn_fraction instead.
+    warn_working_days_before: int | None = Field(default=None, ge=1, le=10)
     tiers: dict[Tier, TierPolicy]
 
     @model_validator(mode="after")

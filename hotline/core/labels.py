@@ -50,7 +50,8 @@ ACTIONS = {"create": "登记", "accept": "受理", "answer_directly": "直接答
            "close_unreachable": "回访未接通结案", "redo": "重办", "mark_invalid": "无效件",
            "merge_duplicate": "合并为重复件", "attach_incident": "并案", "transcribe": "录音转写",
            "callback_attempt": "回访未接通", "incident_caller": "并案来电"}
-DEADLINE_KINDS = {DeadlineKind.ACCEPT: "受理时限", DeadlineKind.REPLY: "反馈时限", DeadlineKind.COMPLETE: "办结时限"}
+DEADLINE_KINDS = {DeadlineKind.ACCEPT: "受理时限", DeadlineKind.SIGN: "签收时限",
+                  DeadlineKind.REPLY: "反馈时限", DeadlineKind.COMPLETE: "办结时限"}
 CLOSE_REASONS = {CloseReason.SATISFIED: "回访满意", CloseReason.UNREACHABLE: "回访未接通",
                  CloseReason.INVALID: "无效件", CloseReason.DUPLICATE: "重复件", CloseReason.INCIDENT: "并案"}
 VERDICTS = {Verdict.SATISFIED: "满意", Verdict.BASICALLY_SATISFIED: "基本满意", Verdict.UNSATISFIED: "不满意",
@@ -70,7 +71,8 @@ RECORDING_STATUSES = {RecordingStatus.PENDING: "待转写", RecordingStatus.TRAN
 AGENT_STATUSES = {AgentStatus.OFFLINE: "未签入", AgentStatus.IDLE: "空闲", AgentStatus.RINGING: "振铃",
                   AgentStatus.TALKING: "通话中", AgentStatus.WRAPUP: "话后处理", AgentStatus.PAUSED: "示忙"}
 
-RATES = {"acceptance_rate": "受理率", "reply_on_time_rate": "按时回复率", "completion_rate": "办结率",
+RATES = {"acceptance_rate": "受理率", "sign_on_time_rate": "按时签收率",
+         "reply_on_time_rate": "按时回复率", "completion_rate": "办结率",
          "complete_on_time_rate": "按时办结率", "satisfaction_rate": "满意率",
          "process_satisfaction_rate": "过程满意率",
          "redo_rate": "重办率", "return_rate": "回退率", "avg_handling_hours": "平均办理时长（小时）"}

@@ -15,7 +15,7 @@ from hotline.dispatch.evidence import EvidenceStore, EvidenceUpload, check_uploa
 from hotline.dispatch.lifecycle import Action, plan
 from hotline.dispatch.ports import DispatchEnv
 from hotline.dispatch.repository import OrderRef
-from hotline.dispatch.service import WorkOrderService, active_assignments, require_text
+from hotline.dispatch.service import HANDLING_CLOCKS, WorkOrderService, active_assignments, require_text
 from hotline.models import Assignment, Evidence, WorkOrder
 
 ARBITRATION_AFTER_RETURNS = 2
@@ -89,10 +89,9 @@ class DepartmentService:
             a.active = False
             a.status = AssignmentStatus.RETURNED if a is assignment else AssignmentStatus.WITHDRAWN
         order.return_count += 1
-        self.orders.deadlines.close_open(order.id, [DeadlineKind.REPLY, DeadlineKind.COMPLETE],
-                                         DeadlineStatus.CANCELLED, now)
+        self.orders.deadlines.close_open(order.id, HANDLING_CLOCKS, DeadlineStatus.CANCELLED, now)
         if order.return_count >= ARBITRATION_AFTER_RETURNS:
-            self._arbitrate(order, reason, now)
+            self._arbitrate(order, reason, now, assignment.department_id)
         return order
 
     def _return_reason(self, code: str | None) -> str | None:
@@ -104,8 +103,9 @@ class DepartmentService:
                                     details={"codes": list(names)}, error_id="return_reason_unknown")
         return names[code]
 
-    def _arbitrate(self, order: WorkOrder, reason: str, now: dt.datetime) -> None:
-        self.orders.supervisions.add(order.id, SupervisionKind.ARBITRATION, now, note=reason)
+    def _arbitrate(self, order: WorkOrder, reason: str, now: dt.datetime, department_id: int) -> None:
+        self.orders.supervisions.add(order.id, SupervisionKind.ARBITRATION, now, note=reason,
+                                     department_id=department_id)
         subject, body = notices.arbitration(order, reason)
         self.orders.outbox.post(f"arbitration:{order.id}:{order.return_count}", notices.SUPERVISORS,
                                 subject, body, now, {"ticket_no": order.ticket_no}, order.id)
@@ -131,6 +131,7 @@ class DepartmentService:
         deadlines = self.orders.deadlines
         if action == Action.SIGN:
             a.status, a.signed_at = AssignmentStatus.SIGNED, now
+            deadlines.close_open(order.id, [DeadlineKind.SIGN], DeadlineStatus.MET, now, department_id=a.department_id)
         elif action == Action.REPLY:
             a.status, a.replied_at, a.reply_text = AssignmentStatus.REPLIED, now, text
             if lead:

@@ -31,7 +31,7 @@ from hotline.models import Assignment, Deadline, Department, ExtensionRequest, S
 VIEWS = ("open", "to_sign", "in_progress", "due_soon", "overdue", "extension", "done", "supervised")
 WORKING = (AssignmentStatus.DISPATCHED, AssignmentStatus.SIGNED, AssignmentStatus.REPLIED)
 LIGHTS = ("green", "yellow", "red")
-CLOCKS = (DeadlineKind.REPLY, DeadlineKind.COMPLETE)
+CLOCKS = (DeadlineKind.SIGN, DeadlineKind.REPLY, DeadlineKind.COMPLETE)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Row, case, func, select, update
+from sqlalchemy import Row, case, func, select, true, update
 from sqlalchemy.orm import Session, joinedload, load_only, raiseload
 
 from hotline.core.actor import Actor
@@ -211,10 +211,13 @@ class DeadlineRepository:
         ).order_by(Deadline.id)
         return self.session.scalars(stmt).all()
 
-    def close_open(self, order_id: int, kinds: Iterable[str], status: DeadlineStatus, at: dt.datetime) -> int:
+    def close_open(self, order_id: int, kinds: Iterable[str], status: DeadlineStatus, at: dt.datetime,
+                   department_id: int | None = None) -> int:
+        """Close the open clocks of these kinds (only one department's, when given)."""
+        mine = Deadline.department_id == department_id if department_id is not None else true()
         stmt = update(Deadline).where(
             Deadline.work_order_id == order_id, Deadline.kind.in_(list(kinds)),
-            Deadline.status == DeadlineStatus.OPEN,
+            Deadline.status == DeadlineStatus.OPEN, mine,
         ).values(status=status, met_at=at if status == DeadlineStatus.MET else None)
         return rowcount(self.session.execute(stmt))
 
@@ -266,10 +269,12 @@ class SupervisionRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def add(self, order_id: int, kind: str, at: dt.datetime, note: str | None = None) -> None:
-        """Open a 督办 record that belongs to no deadline (e.g. an arbitration after 退单)."""
+    def add(self, order_id: int, kind: str, at: dt.datetime, note: str | None = None,
+            department_id: int | None = None) -> None:
+        """Open a 督办 record that belongs to no deadline (an arbitration after 退单, a redo), naming the
+        department it concerns."""
         self.session.add(Supervision(work_order_id=order_id, kind=kind, status=SupervisionStatus.OPEN, note=note,
-                                     raised_at=at))
+                                     raised_at=at, department_id=department_id))
 
     def raise_many(self, rows: list[dict], kind: str, at: dt.datetime) -> None:
         """One 督办 record per deadline and kind for a batch of deadlines, however often asked."""

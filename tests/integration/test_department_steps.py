@@ -65,3 +65,23 @@ def test_the_department_reads_the_redo_words_in_the_story(api, people, session_f
     inbox = api.get("/api/v1/inbox", params={"view": "to_sign"}, headers=people["water"].headers).json()
     [row] = [o for o in inbox["items"] if o["ticket_no"] == ticket]
     assert row["redo_count"] == 1 and row["supervised"] is False
+
+
+def test_a_second_unsatisfied_raises_a_supervision_that_names_the_department(api, people, session_factory, ctx):
+    with session_scope(session_factory) as s:
+        order = order_in(State.CALLBACK_PENDING, s, ctx)
+        CallbackService(s, ctx).record(order.id, CALLBACK, 1, Verdict.UNSATISFIED, comment="还是没有水")
+        ticket = order.ticket_no
+    for action, body in (("sign", None), ("reply", {"text": "再次抢修"})):
+        step(api, people["water"], ticket, action, body)
+    assert api.post(f"/api/v1/work-orders/{ticket}/complete", data={"result": "已更换水表"},
+                    headers=people["water"].headers).status_code == 200
+    with session_scope(session_factory) as s:
+        CallbackService(s, ctx).record(order.id, CALLBACK, 1, Verdict.UNSATISFIED, comment="水压还是很低")
+    [redo] = [x for x in api.get("/api/v1/supervisions", headers=people["supervisor"].headers).json()
+              if x["kind"] == "redo"]
+    assert redo["ticket_no"] == ticket and redo["department"] == "聊城市水务集团有限公司"
+    inbox = api.get("/api/v1/inbox", params={"view": "supervised"}, headers=people["water"].headers).json()
+    assert [o["ticket_no"] for o in inbox["items"]] == [ticket]
+    assert api.get("/api/v1/inbox", params={"view": "supervised"},
+                   headers=people["housing"].headers).json()["total"] == 0

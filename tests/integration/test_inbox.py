@@ -128,7 +128,7 @@ def test_a_district_narrows_to_a_street_and_never_beyond_its_tree(api, people, v
     assert api.get("/api/v1/inbox", headers=people["operator"].headers).status_code == 403
 
 
-def test_an_order_walks_through_the_views_as_the_department_works_it(api, people):
+def test_an_order_walks_through_the_views_as_the_department_works_it(api, people, ctx):
     ticket = new_order(api, people["operator"])
     step(api, people["operator"], ticket, "accept")
     step(api, people["operator"], ticket, "dispatch")
@@ -138,7 +138,11 @@ def test_an_order_walks_through_the_views_as_the_department_works_it(api, people
         return {v for v in EXPECTED if ticket in [o["ticket_no"] for o in inbox(api, water, view=v)["items"]]}
 
     assert views() == {"open", "to_sign"}
+    [row] = inbox(api, water, view="to_sign", q=ticket)["items"]
+    assert row["next_kind"] == "sign" and row["light"] == "green"  # 签收时限: 24 hours from dispatch
+    assert dt.datetime.fromisoformat(row["next_due_at"]) == ctx.clock.now() + 24 * H
     step(api, water, ticket, "sign")
+    assert inbox(api, water, view="in_progress", q=ticket)["items"][0]["next_kind"] == "reply"
     assert views() == {"open", "in_progress"}
     step(api, water, ticket, "extension", {"days": 2, "reason": "需要更换主管道"})
     assert views() == {"open", "in_progress", "extension"}
