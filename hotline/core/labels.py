@@ -49,7 +49,8 @@ ACTIONS = {"create": "登记", "accept": "受理", "answer_directly": "直接答
            "decide_extension": "延期审批", "start_callback": "进入回访", "close_satisfied": "回访满意结案",
            "close_unreachable": "回访未接通结案", "redo": "重办", "mark_invalid": "无效件",
            "merge_duplicate": "合并为重复件", "attach_incident": "并案", "transcribe": "录音转写",
-           "callback_attempt": "回访未接通", "incident_caller": "并案来电"}
+           "callback_attempt": "回访未接通", "incident_caller": "并案来电",
+           "urge": "催办", "resolve_supervision": "督办办结"}
 DEADLINE_KINDS = {DeadlineKind.ACCEPT: "受理时限", DeadlineKind.SIGN: "签收时限",
                   DeadlineKind.REPLY: "反馈时限", DeadlineKind.COMPLETE: "办结时限"}
 CLOSE_REASONS = {CloseReason.SATISFIED: "回访满意", CloseReason.UNREACHABLE: "回访未接通",

@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 from hotline.core.actor import Actor
 from hotline.core.enums import AssignmentRole, DeadlineKind, ExtensionStatus
 from hotline.core.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
+from hotline.dispatch.extension_repository import ExtensionRepository
 from hotline.dispatch.lifecycle import Action, plan
 from hotline.dispatch.ports import DispatchEnv
-from hotline.dispatch.repository import ExtensionRepository, OrderRef
+from hotline.dispatch.repository import OrderRef
 from hotline.dispatch.service import WorkOrderService, require_text
 from hotline.live.after_commit import publish_after_commit
 from hotline.live.events import ExtensionChanged

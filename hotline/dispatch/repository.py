@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload, load_only, raiseload
 
 from hotline.core.actor import Actor
 from hotline.core.db import dialect_insert, rowcount
-from hotline.core.enums import AssignmentRole, DeadlineKind, DeadlineStatus, ExtensionStatus, SupervisionStatus
+from hotline.core.enums import AssignmentRole, DeadlineKind, DeadlineStatus, SupervisionStatus
 from hotline.core.errors import NotFoundError
 from hotline.dispatch.filters import OrderFilter
 from hotline.dispatch.scope import readable
@@ -21,7 +21,6 @@ from hotline.models import (
     Citizen,
     Deadline,
     Department,
-    ExtensionRequest,
     Supervision,
     WorkOrder,
     WorkOrderEvent,
@@ -226,45 +225,6 @@ class DeadlineRepository:
         return self.session.scalars(stmt).all()
 
 
-class ExtensionRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
-    def add(self, request: ExtensionRequest) -> ExtensionRequest:
-        self.session.add(request)
-        self.session.flush()
-        return request
-
-    def get(self, request_id: int, *, lock: bool = False) -> ExtensionRequest | None:
-        """The request; with `lock`, read from the locked row itself (never a stale copy in the session)."""
-        stmt = select(ExtensionRequest).where(ExtensionRequest.id == request_id)
-        if lock:
-            stmt = stmt.with_for_update().execution_options(populate_existing=True)
-        return self.session.scalars(stmt).one_or_none()
-
-    def pending_readable(self, actor: Actor, limit: int, offset: int = 0) -> tuple[list[Row], int]:
-        """(request, ticket, title, tier, department name, completion due) of pending requests on orders
-        `actor` may read, oldest first (a supervisor decides in the order they came); and their number."""
-        due = (select(func.min(Deadline.due_at)).where(
-            Deadline.work_order_id == WorkOrder.id, Deadline.kind == DeadlineKind.COMPLETE,
-            Deadline.status == DeadlineStatus.OPEN).scalar_subquery())
-        stmt = (select(ExtensionRequest, WorkOrder.ticket_no, WorkOrder.title, WorkOrder.tier, Department.name,
-                       due.label("due_at"))
-                .join(WorkOrder, WorkOrder.id == ExtensionRequest.work_order_id)
-                .join(Department, Department.id == ExtensionRequest.department_id)
-                .where(ExtensionRequest.status == ExtensionStatus.PENDING, readable(actor)))
-        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-        rows = self.session.execute(stmt.order_by(ExtensionRequest.requested_at, ExtensionRequest.id)
-                                    .limit(limit).offset(offset)).all()
-        return list(rows), total
-
-    def pending_for(self, order_id: int) -> ExtensionRequest | None:
-        stmt = select(ExtensionRequest).where(
-            ExtensionRequest.work_order_id == order_id, ExtensionRequest.status == ExtensionStatus.PENDING
-        )
-        return self.session.scalars(stmt).first()
-
-
 class SupervisionRepository:
     def __init__(self, session: Session):
         self.session = session
@@ -282,6 +242,14 @@ class SupervisionRepository:
             index_elements=[Supervision.deadline_id, Supervision.kind])
         self.session.execute(stmt, [{**row, "kind": kind, "status": SupervisionStatus.OPEN, "note": None,
                                      "raised_at": at} for row in rows])
+
+    def get_readable(self, supervision_id: int, actor: Actor, *, lock: bool = False) -> Supervision | None:
+        """The record, when it concerns an order `actor` may read; with `lock`, read from the locked row."""
+        stmt = (select(Supervision).join(WorkOrder, WorkOrder.id == Supervision.work_order_id)
+                .where(Supervision.id == supervision_id, readable(actor)))
+        if lock:
+            stmt = stmt.with_for_update(of=Supervision).execution_options(populate_existing=True)
+        return self.session.scalars(stmt).one_or_none()
 
     def open_for(self, order_id: int, kind: str) -> Sequence[Supervision]:
         stmt = select(Supervision).where(Supervision.work_order_id == order_id, Supervision.kind == kind,

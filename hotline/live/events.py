@@ -137,3 +137,20 @@ class ExtensionChanged(LiveEvent):
 
     def body(self) -> dict[str, Any]:
         return {"type": self.type, "request_id": self.request_id, "status": self.status}
+
+
+@dataclass(frozen=True)
+class DepartmentNotice(LiveEvent):
+    """Something a supervisor did that the department must see at once: a 催办, a 督办 resolved."""
+
+    department_id: int
+    kind: str  # urge | supervision_resolved
+    ticket: str
+    text: str
+    type = "notice"
+
+    def channels(self) -> list[str]:
+        return [department_channel(self.department_id)]
+
+    def body(self) -> dict[str, Any]:
+        return {"type": self.type, "kind": self.kind, "ticket": self.ticket, "text": self.text}

@@ -39,12 +39,14 @@ from hotline.core.enums import Channel, Role, State
 from hotline.core.errors import NotFoundError
 from hotline.dispatch.department import DepartmentService, evidence_required
 from hotline.dispatch.evidence import MAX_BYTES, EvidenceUpload
+from hotline.dispatch.extension_repository import ExtensionRepository
 from hotline.dispatch.extensions import ExtensionService
 from hotline.dispatch.filters import OrderFilter
-from hotline.dispatch.repository import ExtensionRepository, SupervisionRepository, WorkOrderRepository
+from hotline.dispatch.repository import SupervisionRepository, WorkOrderRepository
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.scope import masks_personal_data
 from hotline.dispatch.service import WorkOrderService
+from hotline.dispatch.supervising import SupervisorActions
 from hotline.knowledge.uses import KnowledgeUses
 from hotline.models import WorkOrder
 from hotline.text.masking import mask_phone
@@ -232,5 +234,22 @@ def decide_extension(request_id: RowId, body: DecisionIn, request: Request, acto
 @supervisions.get("", response_model=list[SupervisionOut], summary="Open 督办: overdue, arbitration, redo")
 def open_supervisions(actor: Supervisors, session: DbSession, limit: Annotated[int, Query(ge=1, le=500)] = 100):
     rows = SupervisionRepository(session).open_readable(actor, limit)
-    return [SupervisionOut(kind=sup.kind, ticket_no=ticket, title=title, department=name, note=sup.note,
-                           raised_at=sup.raised_at) for sup, ticket, title, name in rows]
+    return [SupervisionOut(id=sup.id, kind=sup.kind, ticket_no=ticket, title=title, department=name, note=sup.note,
+                           raised_at=sup.raised_at, status=sup.status) for sup, ticket, title, name in rows]
+
+
+@supervisions.post("/{supervision_id}/resolve", response_model=SupervisionOut, responses=ERRORS,
+                   summary="督办办结: resolve a 督办 with a note (supervisor, hotline admin)")
+def resolve_supervision(supervision_id: RowId, body: TextIn, request: Request, actor: Supervisors,
+                        session: DbSession, ctx: Ctx):
+    sup, order = SupervisorActions(session, ctx).resolve(supervision_id, actor, body.text)
+    audit(session, request, actor, "supervision.resolve", "work_order", order.ticket_no,
+          {"supervision": sup.id, "note": body.text})
+    return SupervisionOut(id=sup.id, kind=sup.kind, ticket_no=order.ticket_no, title=order.title, department=None,
+                          note=sup.note, raised_at=sup.raised_at, status=sup.status)
+
+
+@router.post("/{ticket}/urge", summary="催办: a supervisor's reminder to the department holding the order", **STEP)
+def urge(ticket: Ticket, body: TextIn, request: Request, actor: Supervisors, session: DbSession, ctx: Ctx):
+    order = SupervisorActions(session, ctx).urge(ticket, actor, body.text)
+    return stepped(session, request, actor, order, "urge", {"text": body.text})

@@ -99,6 +99,8 @@ class RouteOut(BaseModel):
 
 
 class SupervisionOut(BaseModel):
+    id: int
+    status: str = Field(default="open", description="open | resolved")
     kind: str = Field(description="overdue | arbitration | redo")
     ticket_no: str
     title: str
