@@ -98,6 +98,10 @@ $("#complete-form").addEventListener("submit", async (e) => {
   document.body.dataset.view = "list";
   await mountInbox((ticket) => show(ticket));
   live.on("extension", () => attempt(() => Promise.all([loadInbox(), current ? show(current) : null])));
+  live.on("notice", (n) => {
+    say(`${n.kind === "urge" ? "催办" : "督办已办结"}：工单 ${n.ticket} ${n.text}`, n.kind === "urge" ? "error" : "info");
+    attempt(() => Promise.all([loadInbox(), current === n.ticket ? show(current) : null]));
+  });
   await live.connect();
   setInterval(() => loadInbox().catch(() => {}), 30000);
 })().catch((err) => say(err.message, "error"));
