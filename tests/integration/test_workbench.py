@@ -181,3 +181,31 @@ def test_a_supervisors_approval_changes_what_the_department_sees(base, people, a
     s.text("#extension-status", "已批准，同意，请按期办结")
     phone_shot(s, "department-extension")
     viewport(browser, 1366, 768)
+
+
+def test_sign_reply_and_complete_with_evidence_on_a_phone(base, people, api, browser, tmp_path):
+    ticket = new_order(api, people["operator"], title="东关社区停水")
+    step(api, people["operator"], ticket, "accept")
+    step(api, people["operator"], ticket, "dispatch")
+    s = Screen(browser, base)
+    viewport(browser, *PHONE)
+    s.login("water", "department.html")
+    s.click(f'tr[data-ticket="{ticket}"]')
+    s.text("#deadlines", "签收时限")
+    s.click("#sign")
+    s.said("已签收")
+    s.keys("#reply-text", "已安排维修人员上门\n预计两小时内恢复")
+    s.click("#reply-form button")
+    s.said("已反馈")
+    s.text("#story", "预计两小时内恢复")
+    s.keys("#result", "管道已修复，恢复供水")
+    evidence = tmp_path / "photo.png"
+    evidence.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    s.b.find_element(By.ID, "files").send_keys(str(evidence))
+    s.click("#complete-form button")
+    s.said("已办结")
+    s.wait(lambda b: b.find_element(By.ID, "inbox").is_displayed())  # back to the list on a phone
+    s.click("#view-done")
+    s.text("#orders", ticket)
+    phone_shot(s, "department-done")
+    viewport(browser, 1366, 768)
