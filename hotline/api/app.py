@@ -28,6 +28,7 @@ from hotline.api.routers import (
     desk,
     handover,
     health,
+    inbox,
     intake,
     knowledge,
     live,
@@ -95,7 +96,7 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.add_middleware(SecurityHeaders)
     install_metrics(app)
     for module in (health, auth, work_orders, callbacks, stats, telephony, intake, public, submissions, admin,
-                   reference, open311, knowledge, notices, ratings, calls, call_live):
+                   reference, open311, knowledge, notices, ratings, calls, call_live, inbox):
         app.include_router(module.router)
     app.include_router(work_orders.extensions)
     app.include_router(work_orders.supervisions)
@@ -114,6 +115,11 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon():
         return Response(status_code=204)
+
+    @app.get("/status", include_in_schema=False)
+    def citizen_status():
+        """The citizen's own look-up (ticket + extraction code), a page for a phone."""
+        return FileResponse(WEB / "status.html")
 
     @app.get("/docs", include_in_schema=False)
     def docs():

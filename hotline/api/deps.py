@@ -85,6 +85,8 @@ Centre = Annotated[Actor, Depends(roles(Role.OPERATOR, Role.HOTLINE_ADMIN, Role.
 Routing = Annotated[Actor, Depends(roles(Role.OPERATOR, Role.HOTLINE_ADMIN, Role.SUPERVISOR))]
 CallbackDesk = Annotated[Actor, Depends(roles(Role.CALLBACK_STAFF, Role.HOTLINE_ADMIN))]
 CallbackReader = Annotated[Actor, Depends(roles(Role.CALLBACK_STAFF, Role.HOTLINE_ADMIN, Role.SUPERVISOR))]
+Workbench = Annotated[Actor, Depends(roles(Role.DEPARTMENT_STAFF, Role.DEPARTMENT_ADMIN, Role.SUPERVISOR,
+                                           Role.HOTLINE_ADMIN))]
 Supervisors = Annotated[Actor, Depends(roles(Role.SUPERVISOR, Role.HOTLINE_ADMIN))]
 StatsReader = Annotated[Actor, Depends(roles(Role.SUPERVISOR, Role.HOTLINE_ADMIN, Role.DEPARTMENT_ADMIN))]
 UserReader = Annotated[Actor, Depends(roles(Role.HOTLINE_ADMIN, Role.SUPERVISOR, Role.DEPARTMENT_ADMIN))]

@@ -42,7 +42,7 @@ def step(order: WorkOrder, actor: Actor) -> StepOut:
                    allowed_actions=[a.value for a in allowed_actions(order.state, actor.role)])
 
 
-def detail(session: Session, order: WorkOrder, actor: Actor) -> OrderDetail:
+def detail(session: Session, order: WorkOrder, actor: Actor, *, evidence_required: bool = False) -> OrderDetail:
     all_deadlines = DeadlineRepository(session).for_order(order.id)
     open_ones = [d for d in all_deadlines if d.status == "open"]
     worst = max((LIGHTS.index(d.light) for d in open_ones), default=None)
@@ -67,6 +67,7 @@ def detail(session: Session, order: WorkOrder, actor: Actor) -> OrderDetail:
         deadlines=[DeadlineOut(kind=d.kind, due_at=d.due_at, light=d.light, status=d.status,
                                provisional=d.provisional) for d in all_deadlines],
         allowed_actions=[a.value for a in allowed_actions(order.state, actor.role)],
+        evidence_required=evidence_required,
     )
 
 

@@ -243,7 +243,8 @@ class CallbackService(SurveyAttempts):
     def _supervise(self, order: WorkOrder, citizen_words: str) -> None:
         now = self.now
         note = f"第{order.redo_count}次不满意：{citizen_words}"
-        self.orders.supervisions.add(order.id, SupervisionKind.REDO, now, note=note)
+        lead = next((a.department_id for a in order.assignments if a.active and a.role == AssignmentRole.LEAD), None)
+        self.orders.supervisions.add(order.id, SupervisionKind.REDO, now, note=note, department_id=lead)
         self.orders.outbox.post(f"redo:{order.id}:{order.redo_count}", notices.SUPERVISORS,
                                 f"督办 {order.ticket_no}（重复不满意）",
                                 f"【12345督办】工单 {order.ticket_no} 经回访第{order.redo_count}次不满意，请督办。"

@@ -75,6 +75,7 @@ class Duration(_Strict):
 
 class TierPolicy(_Strict):
     label: str
+    sign: Duration = Field(default_factory=lambda: Duration(hours=24))  # 签收时限 from dispatch
     reply: Duration
     complete: Duration
 
@@ -84,6 +85,9 @@ class SlaFile(_Strict):
     return_window: Duration
     extension_limit: Duration
     warn_fraction: float = Field(default=0.8, gt=0, lt=1)
+    # The yellow light N working days before a deadline (the Shandong rules' yellow card: one working day);
+    # a clock too short for that warns at warn_fraction instead.
+    warn_working_days_before: int | None = Field(default=None, ge=1, le=10)
     tiers: dict[Tier, TierPolicy]
 
     @model_validator(mode="after")
@@ -291,8 +295,20 @@ class CallbackScript(_Strict):
     closing: str = Field(min_length=1)
 
 
+class ReturnReason(_Strict):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    name: str = Field(min_length=1, max_length=40)
+
+
+DEFAULT_RETURN_REASONS = [ReturnReason(code="not_our_duty", name="不属于本单位职责"),
+                          ReturnReason(code="wrong_place", name="不在本单位辖区"),
+                          ReturnReason(code="info_missing", name="诉求信息不全，无法办理"),
+                          ReturnReason(code="other", name="其他原因")]
+
+
 class DeskFile(_Strict):
     pause_reasons: list[str] = Field(min_length=1, max_length=20)
+    return_reasons: list[ReturnReason] = Field(default=DEFAULT_RETURN_REASONS, min_length=1, max_length=30)
     wrapup: DeskWrapup = DeskWrapup()
     incident: DeskIncident = DeskIncident()
     callback_dial: DeskDial = DeskDial()

@@ -65,6 +65,7 @@ class AssignmentStatus(StrEnum):
 
 class DeadlineKind(StrEnum):
     ACCEPT = "accept"
+    SIGN = "sign"  # 签收时限: each department that was given a share signs for it
     REPLY = "reply"
     COMPLETE = "complete"
 

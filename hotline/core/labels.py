@@ -49,8 +49,10 @@ ACTIONS = {"create": "登记", "accept": "受理", "answer_directly": "直接答
            "decide_extension": "延期审批", "start_callback": "进入回访", "close_satisfied": "回访满意结案",
            "close_unreachable": "回访未接通结案", "redo": "重办", "mark_invalid": "无效件",
            "merge_duplicate": "合并为重复件", "attach_incident": "并案", "transcribe": "录音转写",
-           "callback_attempt": "回访未接通", "incident_caller": "并案来电"}
-DEADLINE_KINDS = {DeadlineKind.ACCEPT: "受理时限", DeadlineKind.REPLY: "反馈时限", DeadlineKind.COMPLETE: "办结时限"}
+           "callback_attempt": "回访未接通", "incident_caller": "并案来电",
+           "urge": "催办", "resolve_supervision": "督办办结"}
+DEADLINE_KINDS = {DeadlineKind.ACCEPT: "受理时限", DeadlineKind.SIGN: "签收时限",
+                  DeadlineKind.REPLY: "反馈时限", DeadlineKind.COMPLETE: "办结时限"}
 CLOSE_REASONS = {CloseReason.SATISFIED: "回访满意", CloseReason.UNREACHABLE: "回访未接通",
                  CloseReason.INVALID: "无效件", CloseReason.DUPLICATE: "重复件", CloseReason.INCIDENT: "并案"}
 VERDICTS = {Verdict.SATISFIED: "满意", Verdict.BASICALLY_SATISFIED: "基本满意", Verdict.UNSATISFIED: "不满意",
@@ -70,13 +72,17 @@ RECORDING_STATUSES = {RecordingStatus.PENDING: "待转写", RecordingStatus.TRAN
 AGENT_STATUSES = {AgentStatus.OFFLINE: "未签入", AgentStatus.IDLE: "空闲", AgentStatus.RINGING: "振铃",
                   AgentStatus.TALKING: "通话中", AgentStatus.WRAPUP: "话后处理", AgentStatus.PAUSED: "示忙"}
 
-RATES = {"acceptance_rate": "受理率", "reply_on_time_rate": "按时回复率", "completion_rate": "办结率",
+RATES = {"acceptance_rate": "受理率", "sign_on_time_rate": "按时签收率",
+         "reply_on_time_rate": "按时回复率", "completion_rate": "办结率",
          "complete_on_time_rate": "按时办结率", "satisfaction_rate": "满意率",
          "process_satisfaction_rate": "过程满意率",
          "redo_rate": "重办率", "return_rate": "回退率", "avg_handling_hours": "平均办理时长（小时）"}
 COUNTS = {"received": "来件", "accepted": "受理", "dispatched": "派单", "completed": "办结",
           "answered_directly": "直办", "satisfied": "满意", "unsatisfied": "不满意", "returned": "回退",
           "redone": "重办"}
+INBOX_VIEWS = {"open": "全部在办", "to_sign": "待签收", "in_progress": "办理中", "due_soon": "即将超期",
+               "overdue": "已超期", "extension": "延期审批中", "done": "已办结", "supervised": "被督办"}
+EXTENSION_STATUSES = {"pending": "审批中", "approved": "已批准", "refused": "未批准"}
 
 VOCABULARIES: dict[str, dict] = {
     "states": STATES, "tiers": TIERS, "lights": LIGHTS, "channels": CHANNELS, "roles": ROLES, "actions": ACTIONS,
@@ -84,7 +90,7 @@ VOCABULARIES: dict[str, dict] = {
     "supervision_kinds": SUPERVISION_KINDS, "assignment_roles": ASSIGNMENT_ROLES,
     "assignment_statuses": ASSIGNMENT_STATUSES, "callback_kinds": CALLBACK_KINDS, "attempt_modes": ATTEMPT_MODES,
     "dispositions": DISPOSITIONS, "recording_statuses": RECORDING_STATUSES, "agent_statuses": AGENT_STATUSES,
-    "rates": RATES, "counts": COUNTS,
+    "rates": RATES, "counts": COUNTS, "inbox_views": INBOX_VIEWS, "extension_statuses": EXTENSION_STATUSES,
 }
 
 

@@ -8,17 +8,27 @@ from sqlalchemy.orm import Session
 
 from hotline.core.actor import Actor
 from hotline.core.enums import AssignmentRole, AssignmentStatus, DeadlineKind, DeadlineStatus, SupervisionKind
-from hotline.core.errors import ConflictError, PermissionDeniedError
+from hotline.core.errors import ConflictError, InvalidInputError, PermissionDeniedError
 from hotline.core.jobs import enqueue
 from hotline.dispatch import notices
 from hotline.dispatch.evidence import EvidenceStore, EvidenceUpload, check_uploads, safe_filename
 from hotline.dispatch.lifecycle import Action, plan
 from hotline.dispatch.ports import DispatchEnv
 from hotline.dispatch.repository import OrderRef
-from hotline.dispatch.service import WorkOrderService, active_assignments, require_text
+from hotline.dispatch.service import HANDLING_CLOCKS, WorkOrderService, active_assignments, require_text
 from hotline.models import Assignment, Evidence, WorkOrder
 
 ARBITRATION_AFTER_RETURNS = 2
+
+
+def evidence_required(ctx: DispatchEnv, order: WorkOrder) -> bool:
+    """The catalogue leaf says a completion report carries photos (道路破损, 井盖 …); an order filed under a
+    category of the older flat list is judged by the leaf that category became (catalogue `legacy`)."""
+    if not order.category_code:
+        return False
+    catalogue = ctx.config.catalogue
+    leaf = catalogue.leaf(order.category_code) or catalogue.leaf(catalogue.legacy.get(order.category_code, ""))
+    return bool(leaf and leaf.evidence_required)
 
 
 class DepartmentService:
@@ -45,6 +55,9 @@ class DepartmentService:
         check_uploads(evidence or [])
         order = self._step(order_id, actor, Action.COMPLETE, text=result)
         assignment = self.orders.assignment_of(order, actor)
+        if not evidence and assignment.role == AssignmentRole.LEAD and evidence_required(self.ctx, order):
+            raise InvalidInputError(f"category {order.category_code} is completed with photos or a PDF as evidence",
+                                    error_id="evidence_required")
         store = EvidenceStore(self.ctx.settings.var_dir / "evidence")
         for upload in evidence or []:
             self.session.add(Evidence(
@@ -54,9 +67,11 @@ class DepartmentService:
             ))
         return order
 
-    def return_order(self, order_id: OrderRef, actor: Actor, reason: str) -> WorkOrder:
-        """回退 within the return window; the second return of an order goes to a supervisor (退单争议)."""
+    def return_order(self, order_id: OrderRef, actor: Actor, reason: str, code: str | None = None) -> WorkOrder:
+        """回退 within the return window, with a reason code from config and the department's own words;
+        the second return of an order goes to a supervisor (退单争议)."""
         require_text(reason, "reason")
+        named = self._return_reason(code)
         order = self.orders.load(order_id, actor)
         assignment = self.orders.assignment_of(order, actor)
         if assignment.role != AssignmentRole.LEAD:
@@ -68,19 +83,29 @@ class DepartmentService:
             closed_at = self.ctx.sla.local_iso(window.at)
             raise ConflictError(f"the return window closed at {closed_at}; ask the hotline centre instead",
                                 details={"window_closed_at": closed_at}, error_id="return_window_closed")
-        self.orders.advance(order, Action.RETURN, actor, note=reason, data={"department": actor.department_id})
+        self.orders.advance(order, Action.RETURN, actor, note=f"【{named}】{reason}" if named else reason,
+                            data={"department": actor.department_id, "code": code, "reason": named})
         for a in active_assignments(order):
             a.active = False
             a.status = AssignmentStatus.RETURNED if a is assignment else AssignmentStatus.WITHDRAWN
         order.return_count += 1
-        self.orders.deadlines.close_open(order.id, [DeadlineKind.REPLY, DeadlineKind.COMPLETE],
-                                         DeadlineStatus.CANCELLED, now)
+        self.orders.deadlines.close_open(order.id, HANDLING_CLOCKS, DeadlineStatus.CANCELLED, now)
         if order.return_count >= ARBITRATION_AFTER_RETURNS:
-            self._arbitrate(order, reason, now)
+            self._arbitrate(order, reason, now, assignment.department_id)
         return order
 
-    def _arbitrate(self, order: WorkOrder, reason: str, now: dt.datetime) -> None:
-        self.orders.supervisions.add(order.id, SupervisionKind.ARBITRATION, now, note=reason)
+    def _return_reason(self, code: str | None) -> str | None:
+        if code is None:
+            return None
+        names = {r.code: r.name for r in self.ctx.config.desk.return_reasons}
+        if code not in names:
+            raise InvalidInputError(f"no return reason {code!r}; choose one of {', '.join(names)}",
+                                    details={"codes": list(names)}, error_id="return_reason_unknown")
+        return names[code]
+
+    def _arbitrate(self, order: WorkOrder, reason: str, now: dt.datetime, department_id: int) -> None:
+        self.orders.supervisions.add(order.id, SupervisionKind.ARBITRATION, now, note=reason,
+                                     department_id=department_id)
         subject, body = notices.arbitration(order, reason)
         self.orders.outbox.post(f"arbitration:{order.id}:{order.return_count}", notices.SUPERVISORS,
                                 subject, body, now, {"ticket_no": order.ticket_no}, order.id)
@@ -106,6 +131,7 @@ class DepartmentService:
         deadlines = self.orders.deadlines
         if action == Action.SIGN:
             a.status, a.signed_at = AssignmentStatus.SIGNED, now
+            deadlines.close_open(order.id, [DeadlineKind.SIGN], DeadlineStatus.MET, now, department_id=a.department_id)
         elif action == Action.REPLY:
             a.status, a.replied_at, a.reply_text = AssignmentStatus.REPLIED, now, text
             if lead:

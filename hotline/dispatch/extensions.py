@@ -9,10 +9,13 @@ from sqlalchemy.orm import Session
 from hotline.core.actor import Actor
 from hotline.core.enums import AssignmentRole, DeadlineKind, ExtensionStatus
 from hotline.core.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
+from hotline.dispatch.extension_repository import ExtensionRepository
 from hotline.dispatch.lifecycle import Action, plan
 from hotline.dispatch.ports import DispatchEnv
-from hotline.dispatch.repository import ExtensionRepository, OrderRef
+from hotline.dispatch.repository import OrderRef
 from hotline.dispatch.service import WorkOrderService, require_text
+from hotline.live.after_commit import publish_after_commit
+from hotline.live.events import ExtensionChanged
 from hotline.models import ExtensionRequest, WorkOrder
 
 MAX_DAYS_PER_REQUEST = 15
@@ -21,6 +24,7 @@ MAX_DAYS_PER_REQUEST = 15
 class ExtensionService:
     def __init__(self, session: Session, ctx: DispatchEnv):
         self.ctx = ctx
+        self.session = session
         self.orders = WorkOrderService(session, ctx)
         self.requests = ExtensionRepository(session)
 
@@ -47,6 +51,7 @@ class ExtensionService:
         ))
         self.orders.advance(order, Action.REQUEST_EXTENSION, actor, note=reason,
                             data={"request": request.id, "days": days})
+        publish_after_commit(self.session, ExtensionChanged(request.id, request.status, request.department_id))
         return request
 
     def decide(self, request_id: int, actor: Actor, approve: bool, note: str | None = None) -> ExtensionRequest:
@@ -74,6 +79,7 @@ class ExtensionService:
         request.decided_by_user_id, request.decided_at, request.decision_note = actor.user_id, now, note
         self.orders.advance(order, Action.DECIDE_EXTENSION, actor, note=note,
                             data={"request": request.id, "approved": approve, "days": request.days})
+        publish_after_commit(self.session, ExtensionChanged(request.id, request.status, request.department_id))
         return request
 
     def _check_limit(self, order: WorkOrder, days: int):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Row, case, func, or_, select, update
+from sqlalchemy import Row, case, func, or_, select, true, update
 from sqlalchemy.orm import Session, load_only, raiseload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hotline.core.actor import Actor
 from hotline.core.db import dialect_insert, rowcount
-from hotline.core.enums import AssignmentRole, DeadlineKind, DeadlineStatus, ExtensionStatus, SupervisionStatus
+from hotline.core.enums import AssignmentRole, DeadlineKind, DeadlineStatus, SupervisionStatus
 from hotline.core.errors import NotFoundError
 from hotline.dispatch.filters import OrderFilter
 from hotline.dispatch.scope import readable
@@ -22,7 +22,6 @@ from hotline.models import (
     Citizen,
     Deadline,
     Department,
-    ExtensionRequest,
     Supervision,
     WorkOrder,
     WorkOrderEvent,
@@ -242,10 +241,13 @@ class DeadlineRepository:
         ).order_by(Deadline.id)
         return self.session.scalars(stmt).all()
 
-    def close_open(self, order_id: int, kinds: Iterable[str], status: DeadlineStatus, at: dt.datetime) -> int:
+    def close_open(self, order_id: int, kinds: Iterable[str], status: DeadlineStatus, at: dt.datetime,
+                   department_id: int | None = None) -> int:
+        """Close the open clocks of these kinds (only one department's, when given)."""
+        mine = Deadline.department_id == department_id if department_id is not None else true()
         stmt = update(Deadline).where(
             Deadline.work_order_id == order_id, Deadline.kind.in_(list(kinds)),
-            Deadline.status == DeadlineStatus.OPEN,
+            Deadline.status == DeadlineStatus.OPEN, mine,
         ).values(status=status, met_at=at if status == DeadlineStatus.MET else None)
         return rowcount(self.session.execute(stmt))
 
@@ -254,37 +256,16 @@ class DeadlineRepository:
         return self.session.scalars(stmt).all()
 
 
-class ExtensionRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
-    def add(self, request: ExtensionRequest) -> ExtensionRequest:
-        self.session.add(request)
-        self.session.flush()
-        return request
-
-    def get(self, request_id: int, *, lock: bool = False) -> ExtensionRequest | None:
-        """The request; with `lock`, read from the locked row itself (never a stale copy in the session)."""
-        stmt = select(ExtensionRequest).where(ExtensionRequest.id == request_id)
-        if lock:
-            stmt = stmt.with_for_update().execution_options(populate_existing=True)
-        return self.session.scalars(stmt).one_or_none()
-
-    def pending_for(self, order_id: int) -> ExtensionRequest | None:
-        stmt = select(ExtensionRequest).where(
-            ExtensionRequest.work_order_id == order_id, ExtensionRequest.status == ExtensionStatus.PENDING
-        )
-        return self.session.scalars(stmt).first()
-
-
 class SupervisionRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def add(self, order_id: int, kind: str, at: dt.datetime, note: str | None = None) -> None:
-        """Open a 督办 record that belongs to no deadline (e.g. an arbitration after 退单)."""
+    def add(self, order_id: int, kind: str, at: dt.datetime, note: str | None = None,
+            department_id: int | None = None) -> None:
+        """Open a 督办 record that belongs to no deadline (an arbitration after 退单, a redo), naming the
+        department it concerns."""
         self.session.add(Supervision(work_order_id=order_id, kind=kind, status=SupervisionStatus.OPEN, note=note,
-                                     raised_at=at))
+                                     raised_at=at, department_id=department_id))
 
     def raise_many(self, rows: list[dict], kind: str, at: dt.datetime) -> None:
         """One 督办 record per deadline and kind for a batch of deadlines, however often asked."""
@@ -292,6 +273,14 @@ class SupervisionRepository:
             index_elements=[Supervision.deadline_id, Supervision.kind])
         self.session.execute(stmt, [{**row, "kind": kind, "status": SupervisionStatus.OPEN, "note": None,
                                      "raised_at": at} for row in rows])
+
+    def get_readable(self, supervision_id: int, actor: Actor, *, lock: bool = False) -> Supervision | None:
+        """The record, when it concerns an order `actor` may read; with `lock`, read from the locked row."""
+        stmt = (select(Supervision).join(WorkOrder, WorkOrder.id == Supervision.work_order_id)
+                .where(Supervision.id == supervision_id, readable(actor)))
+        if lock:
+            stmt = stmt.with_for_update(of=Supervision).execution_options(populate_existing=True)
+        return self.session.scalars(stmt).one_or_none()
 
     def open_for(self, order_id: int, kind: str) -> Sequence[Supervision]:
         stmt = select(Supervision).where(Supervision.work_order_id == order_id, Supervision.kind == kind,

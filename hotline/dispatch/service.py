@@ -192,8 +192,10 @@ class WorkOrderService:
                           dispatched_at=now) for d, role in shares]
         order.assignments.extend(new)
         due = self.ctx.sla.deadlines(Tier(order.tier), now)
-        self.deadlines.close_open(order.id, [DeadlineKind.REPLY, DeadlineKind.COMPLETE],
-                                  DeadlineStatus.CANCELLED, now)
+        self.deadlines.close_open(order.id, HANDLING_CLOCKS, DeadlineStatus.CANCELLED, now)
+        for department, _role in shares:  # 签收时限: every department given a share signs for it
+            if due.sign is not None:
+                self.open_deadline(order, DeadlineKind.SIGN, now, due.sign, department.id)
         self.open_deadline(order, DeadlineKind.REPLY, now, due.reply, lead.id)
         self.open_deadline(order, DeadlineKind.COMPLETE, now, due.complete, lead.id)
         self.session.flush()
@@ -266,6 +268,9 @@ class WorkOrderService:
             raise InvalidInputError(f"no category with code {code}", details={"category_code": code},
                                     error_id="unknown_category")
         return category
+
+
+HANDLING_CLOCKS = (DeadlineKind.SIGN, DeadlineKind.REPLY, DeadlineKind.COMPLETE)
 
 
 def active_assignments(order: WorkOrder) -> list[Assignment]:

@@ -35,6 +35,7 @@ class TierDeadlines:
     starts_at: dt.datetime
     reply: Due
     complete: Due
+    sign: Due | None = None
 
     @property
     def provisional(self) -> bool:
@@ -62,7 +63,8 @@ class SlaPolicy:
         check_instant(starts_at)
         policy = self.sla.tiers[Tier(tier)]
         return TierDeadlines(
-            Tier(tier), starts_at, self.due(starts_at, policy.reply), self.due(starts_at, policy.complete)
+            Tier(tier), starts_at, self.due(starts_at, policy.reply), self.due(starts_at, policy.complete),
+            self.due(starts_at, policy.sign),
         )
 
     def acceptance_due(self, received_at: dt.datetime) -> Due:
@@ -75,7 +77,28 @@ class SlaPolicy:
         return self.due(dispatched_at, self.sla.extension_limit)
 
     def warn_at(self, starts_at: dt.datetime, due_at: dt.datetime) -> dt.datetime:
-        return starts_at + (due_at - starts_at) * self.sla.warn_fraction
+        """When the light turns yellow: N working days before the deadline where configured and there is
+        room for it, else at warn_fraction of the time."""
+        by_fraction = starts_at + (due_at - starts_at) * self.sla.warn_fraction
+        days = self.sla.warn_working_days_before
+        if not days:
+            return by_fraction
+        by_days = self.working_days_before(due_at, days)
+        return by_days if by_days > starts_at else by_fraction
+
+    def working_days_before(self, instant: dt.datetime, count: int) -> dt.datetime:
+        """The same local time `count` working days earlier; a deadline at 24:00 counts from its own day."""
+        local = instant.astimezone(self.tz)
+        day, clock = local.date(), local.timetz().replace(tzinfo=None)
+        at_midnight = clock == dt.time()
+        if at_midnight:
+            day -= dt.timedelta(days=1)  # a period's last day ends at 24:00, the next day's 00:00
+        while count > 0:
+            day -= dt.timedelta(days=1)
+            count -= self.calendar.is_workday(day)[0]
+        if at_midnight:
+            return self._end_of(day)
+        return dt.datetime.combine(day, clock, tzinfo=self.tz).astimezone(dt.UTC)
 
     def due(self, start: dt.datetime, duration: Duration) -> Due:
         """Minutes/hours run on the wall clock; days and working days end at 24:00 local time.

@@ -147,3 +147,44 @@ class HandoverUpdated(LiveEvent):
 
     def body(self) -> dict[str, Any]:
         return {"type": self.type, **self.handover}
+
+
+SUPERVISION = "supervision"  # what awaits a supervisor's decision: extensions (延期审批), 督办
+
+
+def department_channel(department_id: int) -> str:
+    return f"department:{department_id}"
+
+
+@dataclass(frozen=True)
+class ExtensionChanged(LiveEvent):
+    """An extension was asked for or decided: supervisors' approval list and the department's inbox reload.
+    The body names no order, so a supervisor of another district learns nothing from it."""
+
+    request_id: int
+    status: str
+    department_id: int
+    type = "extension"
+
+    def channels(self) -> list[str]:
+        return [SUPERVISION, department_channel(self.department_id)]
+
+    def body(self) -> dict[str, Any]:
+        return {"type": self.type, "request_id": self.request_id, "status": self.status}
+
+
+@dataclass(frozen=True)
+class DepartmentNotice(LiveEvent):
+    """Something a supervisor did that the department must see at once: a 催办, a 督办 resolved."""
+
+    department_id: int
+    kind: str  # urge | supervision_resolved
+    ticket: str
+    text: str
+    type = "notice"
+
+    def channels(self) -> list[str]:
+        return [department_channel(self.department_id)]
+
+    def body(self) -> dict[str, Any]:
+        return {"type": self.type, "kind": self.kind, "ticket": self.ticket, "text": self.text}

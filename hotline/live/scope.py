@@ -7,26 +7,35 @@ from typing import Any
 
 from hotline.core.actor import Actor
 from hotline.core.enums import Role
-from hotline.live.events import CALLS, DESK, TRANSCRIPTS, agent_channel
+from hotline.live.events import CALLS, DESK, SUPERVISION, TRANSCRIPTS, agent_channel, department_channel
 
-LISTENERS = frozenset({Role.OPERATOR, Role.HOTLINE_ADMIN, Role.SUPERVISOR})
+DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT_STAFF, Role.DEPARTMENT_ADMIN})
+LISTENERS = frozenset({Role.OPERATOR, Role.HOTLINE_ADMIN, Role.SUPERVISOR, *DEPARTMENT_ROLES})
 # Events about one work order: delivered only to those who may read that order.
-ABOUT_AN_ORDER = frozenset({"transcript", "worklist"})
-# Calls and screen pops: whoever may read calls (GET /api/v1/calls) — the centre and supervisors.
-ABOUT_A_CALL = frozenset({"call", "screen_pop"})
+ABOUT_AN_ORDER = frozenset({"transcript", "worklist", "notice"})
+# Calls, screen pops, hand-overs and after-call drafts: whoever may read calls (GET /api/v1/calls) — the
+# centre and supervisors, never a department.
+ABOUT_A_CALL = frozenset({"call", "screen_pop", "handover", "after_call"})
 OWN = frozenset({"agent_state"})  # only ever published on the actor's own channel
+# An extension asked for or decided: the body names no order, only that the approval list changed.
+NAMELESS = frozenset({"extension"})
+# What a department's stream may carry: its own channel's extension changes and notices about its orders.
+FOR_DEPARTMENTS = frozenset({"extension", "notice"})
 
 
 def channels_for(actor: Actor) -> list[str]:
     """Operators: their screen pops and state, voice-message transcripts, the hotline's work lists;
-    the hotline admin all that and every call; supervisors every call and transcripts."""
+    the hotline admin all that, every call and what awaits a supervisor; supervisors every call,
+    transcripts and what awaits their decision; a department its own channel (催办, 督办, extensions)."""
     desk = [agent_channel(actor.user_id or 0), TRANSCRIPTS, DESK]
     if actor.role == Role.OPERATOR:
         return desk
     if actor.role == Role.HOTLINE_ADMIN:
-        return [*desk, CALLS]
+        return [*desk, CALLS, SUPERVISION]
     if actor.role == Role.SUPERVISOR:
-        return [CALLS, TRANSCRIPTS]
+        return [CALLS, TRANSCRIPTS, SUPERVISION]
+    if actor.role in DEPARTMENT_ROLES and actor.department_id is not None:
+        return [department_channel(actor.department_id)]
     return []
 
 
@@ -37,6 +46,10 @@ def ticket_to_check(actor: Actor, message: dict[str, Any], sees_everything: bool
     kind = message.get("type")
     if actor.role not in LISTENERS:
         return False, None
+    if actor.role in DEPARTMENT_ROLES and kind not in FOR_DEPARTMENTS:
+        return False, None
+    if kind in NAMELESS:
+        return True, None
     if kind in OWN or kind in ABOUT_A_CALL:
         return True, None
     if kind in ABOUT_AN_ORDER:

@@ -25,3 +25,4 @@ class Supervision(Base):
     raised_at: Mapped[datetime]
     resolved_at: Mapped[datetime | None]
     resolved_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolution_note: Mapped[str | None] = mapped_column(Text)  # what the supervisor found or decided

@@ -83,7 +83,7 @@ def _assignments(d: Dialect) -> list[Select]:
 
 def _deadlines(d: Dialect) -> list[Select]:
     out = []
-    for kind in ("reply", "complete"):
+    for kind in ("sign", "reply", "complete"):
         counted = (Deadline.kind == kind, Deadline.status != DeadlineStatus.CANCELLED.value)
         on_time = and_(Deadline.met_at.is_not(None), Deadline.met_at <= Deadline.due_at)
         out += [

@@ -20,6 +20,8 @@ COUNTERS: dict[str, str] = {
     "answered_directly": "直办量",
     "dispatched": "交办量（主办）",
     "returned": "回退量",
+    "sign_due": "到期签收时限",
+    "sign_on_time": "按时签收",
     "reply_due": "到期反馈时限",
     "reply_on_time": "按时反馈",
     "complete_due": "到期办结时限",
@@ -65,6 +67,7 @@ class Rate:
 
 RATES: tuple[Rate, ...] = (
     Rate("acceptance_rate", "受理率", ("accepted",), ("received",)),
+    Rate("sign_on_time_rate", "按时签收率", ("sign_on_time",), ("sign_due",)),
     Rate("reply_on_time_rate", "按时回复率", ("reply_on_time",), ("reply_due",)),
     Rate("completion_rate", "办结率", ("completed", "answered_directly"), ("dispatched", "answered_directly")),
     Rate("complete_on_time_rate", "按时办结率", ("complete_on_time",), ("complete_due",)),

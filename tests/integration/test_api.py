@@ -142,7 +142,7 @@ def test_embedded_api_runs_the_periodic_sweep_itself(ctx, session_factory, clock
                 break
             _time.sleep(0.2)
     # Thursday 09:00: the reply (due Tuesday) is missed, completion (due Friday 00:00) is near.
-    assert lights == {"reply": "red", "complete": "yellow"}
+    assert lights == {"sign": "green", "reply": "red", "complete": "yellow"}  # signed at once: its clock was met
 
 
 def replace_settings(ctx, **changes):

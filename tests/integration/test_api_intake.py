@@ -64,7 +64,7 @@ def test_event_stream_takes_a_stream_ticket_never_a_token_in_its_address(api, pe
     assert r.status_code == 401 and r.json()["error_id"] == "stream_ticket_invalid"
     token = people["operator"].headers["Authorization"][7:]
     assert api.get("/api/v1/live?access_token=" + token).status_code == 401
-    assert api.get("/api/v1/live", headers=people["water"].headers).status_code == 403
+    assert api.get("/api/v1/live", headers=people["liaison"].headers).status_code == 403
 
 
 def test_open_supervisions_list_redo_after_a_second_unsatisfied(api, people, session_factory, ctx):

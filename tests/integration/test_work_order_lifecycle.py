@@ -287,4 +287,4 @@ def test_deadlines_survive_a_restart_because_they_are_rows(session_factory, ctx)
         order_id = order_in(State.DISPATCHED, s, ctx).id
     with session_factory() as fresh:
         rows = fresh.scalars(select(Deadline).where(Deadline.work_order_id == order_id)).all()
-        assert {(d.kind, d.status) for d in rows} == {("reply", "open"), ("complete", "open")}
+        assert {(d.kind, d.status) for d in rows} == {("sign", "open"), ("reply", "open"), ("complete", "open")}

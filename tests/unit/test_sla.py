@@ -104,3 +104,23 @@ def test_unknown_years_are_reported_for_the_health_check():
     cal = WorkingCalendar(CalendarFile())
     assert cal.unknown_years(dt.date(2026, 11, 21), 60) == [2027]
     assert cal.unknown_years(dt.date(2026, 6, 1), 60) == []
+
+
+def test_sign_deadline_is_minutes_for_an_emergency_and_a_day_for_the_rest():
+    assert local(policy().deadlines(Tier.EMERGENCY, at(2026, 11, 21, 23, 50)).sign.at) == at(2026, 11, 22, 0, 20)
+    assert local(policy().deadlines(Tier.GENERAL, at(2026, 11, 21, 15)).sign.at) == at(2026, 11, 22, 15)
+
+
+def test_the_yellow_card_can_come_one_working_day_before_the_deadline():
+    by_days = SlaPolicy(SLA.model_copy(update={"warn_working_days_before": 1}),
+                        WorkingCalendar(CalendarFile(years={})), "Asia/Shanghai")
+    start = at(2026, 11, 23, 9)  # Monday; 5 working days end Monday 30 November at 24:00
+    due = by_days.deadlines(Tier.GENERAL, start).complete.at
+    assert local(due) == at(2026, 12, 1, 0, 0)
+    # one working day before the end of Monday the 30th is the end of Friday the 27th (the weekend is skipped)
+    assert local(by_days.warn_at(start, due)) == at(2026, 11, 28, 0, 0)
+    assert local(policy().warn_at(start, due)) == local(start + (due - start) * 0.8)  # the fraction, as before
+    two_hours = start + dt.timedelta(hours=2)  # too short a clock for a working day: the fraction
+    assert by_days.warn_at(start, two_hours) == start + dt.timedelta(minutes=96)
+    mid_day = at(2026, 11, 30, 15)  # a deadline at 15:00 Monday warns at 15:00 the Friday before
+    assert local(by_days.working_days_before(mid_day, 1)) == at(2026, 11, 27, 15)

@@ -14,18 +14,19 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
-from hotline.api.deps import actor_for_token, bearer
+from hotline.api.deps import bearer
+from hotline.api.routers.live import stream_actor
 from hotline.api.uow import OutsideEffectsRoute
 from hotline.core.actor import Actor
 from hotline.core.db import session_scope
 from hotline.core.enums import Role
-from hotline.core.errors import AuthenticationError, PermissionDeniedError
 from hotline.desk.live_draft import LiveDraft
 from hotline.telephony.links import CallLinks
 
 router = APIRouter(prefix="/api/v1", tags=["calls"], route_class=OutsideEffectsRoute)
 Linkedid = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z._-]+$")]
-LISTENERS = (Role.OPERATOR, Role.HOTLINE_ADMIN, Role.SUPERVISOR)
+# Never a department: calls are the centre's.
+LISTENERS = frozenset({Role.OPERATOR, Role.HOTLINE_ADMIN, Role.SUPERVISOR})
 KEEP_ALIVE_S = 15.0
 
 
@@ -44,14 +45,9 @@ def _may_follow(request: Request, actor: Actor, linkedid: str) -> None:
             summary="Server-sent events: the call's live transcript (live_partial, live_final …) and live_draft")
 async def call_live(linkedid: Linkedid, request: Request,
                     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-                    access_token: Annotated[str | None, Query(max_length=2000, description=(
-                        "for browsers' EventSource, which cannot send headers: the short-lived access token"))] = None):
-    token = credentials.credentials if credentials is not None else access_token
-    if not token:
-        raise AuthenticationError("log in first: send 'Authorization: Bearer <access token>'")
-    actor = await actor_for_token(request, token)
-    if actor.role not in LISTENERS:
-        raise PermissionDeniedError(f"a {actor.role.value} has no live stream", error_id="role_not_allowed")
+                    ticket: Annotated[str | None, Query(max_length=100, description=(
+                        "from POST /api/v1/live/tickets, for browsers' EventSource (no headers there)"))] = None):
+    actor = await stream_actor(request, credentials, ticket, LISTENERS)
     await asyncio.to_thread(_may_follow, request, actor, linkedid)
     ctx = request.app.state.ctx
     drafts = LiveDraft(linkedid, lambda text: ctx.analyzer.analyze(text).as_dict(),

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from hotline.accounts.service import AccountService
 from hotline.api.deps import actor_for_token, bearer, roles
 from hotline.core.actor import Actor
+from hotline.core.enums import Role
 from hotline.core.errors import AuthenticationError, HotlineError, PermissionDeniedError
 from hotline.dispatch.repository import WorkOrderRepository
 from hotline.dispatch.scope import sees_everything
@@ -50,7 +51,7 @@ async def stream_ticket(request: Request, actor: Listener) -> StreamTicketOut:
 async def live(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
                ticket: Annotated[str | None, Query(max_length=100, description=(
                    "from POST /api/v1/live/tickets, for browsers' EventSource, which cannot send headers"))] = None):
-    actor = await _listener(request, credentials, ticket)
+    actor = await stream_actor(request, credentials, ticket)
     channels = channels_for(actor)
     live_notifier = request.app.state.ctx.live
     loop = asyncio.get_running_loop()
@@ -82,7 +83,9 @@ async def live(request: Request, credentials: Annotated[HTTPAuthorizationCredent
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
-async def _listener(request: Request, credentials: HTTPAuthorizationCredentials | None, ticket: str | None) -> Actor:
+async def stream_actor(request: Request, credentials: HTTPAuthorizationCredentials | None, ticket: str | None,
+                       allowed: frozenset[Role] = LISTENERS) -> Actor:
+    """Who opens a stream: by a single-use stream ticket (browsers) or a bearer header (other clients)."""
     if ticket:
         user_id = await run_in_threadpool(request.app.state.stream_tickets.take, ticket)
         if user_id is None:
@@ -94,7 +97,7 @@ async def _listener(request: Request, credentials: HTTPAuthorizationCredentials 
     else:
         raise AuthenticationError("open the stream with ?ticket= from POST /api/v1/live/tickets, "
                                   "or send 'Authorization: Bearer <access token>'")
-    if actor.role not in LISTENERS:
+    if actor.role not in allowed:
         raise PermissionDeniedError(f"a {actor.role.value} has no live stream", error_id="role_not_allowed")
     return actor
 

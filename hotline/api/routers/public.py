@@ -30,7 +30,13 @@ def status(request: Request, session: DbSession, ctx: Ctx, ticket: str = Query(p
     order = WorkOrderRepository(session).by_ticket(ticket)
     if order is None or not tickets.check_extraction_code(ctx.secret, ticket, code, order.extraction_code_hash):
         raise NotFoundError(NOT_FOUND, error_id="case_not_found")  # the same answer whether the ticket exists or not
-    replies = [mask_numbers_in_text(a.reply_text) for a in order.assignments if a.reply_text]
+    # Only the current round: during a redo (重办) the rejected reply and result are not the answer any more.
+    replies = [mask_numbers_in_text(a.reply_text) for a in order.assignments if a.active and a.reply_text]
+    result = order.result if order.completed_at is not None else None
+    leads, due, _ = WorkOrderRepository(session).public_facts([order.id])
+    deadline = due.get(order.id)
     return PublicStatus(ticket_no=order.ticket_no, state=order.state, state_label=STATE_LABELS[order.state],
-                        received_at=order.received_at, replies=replies, result=mask_numbers_in_text(order.result),
-                        completed_at=order.completed_at)
+                        received_at=order.received_at, replies=replies, result=mask_numbers_in_text(result),
+                        completed_at=order.completed_at, department=leads.get(order.id), due_at=deadline,
+                        due_text=ctx.sla.local_text(deadline) if deadline else None, round=order.redo_count + 1,
+                        timezone=str(ctx.settings.timezone))

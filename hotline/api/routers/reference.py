@@ -36,6 +36,11 @@ class CategoryOut(BaseModel):
     department: str | None
 
 
+class ReturnReasonOut(BaseModel):
+    code: str
+    name: str
+
+
 class DeadlinePreview(BaseModel):
     tier: Tier
     received_at: dt.datetime
@@ -65,6 +70,12 @@ def list_departments(session: DbSession):
 @router.get("/labels", summary="Chinese names of states, tiers, lights, channels, steps … (one copy, for consoles)")
 def labels(ctx: Ctx) -> dict[str, dict[str, str]]:
     return {**all_labels(), "centre": {"timezone": str(ctx.settings.timezone)}}
+
+
+@router.get("/return-reasons", response_model=list[ReturnReasonOut],
+            summary="Reason codes a department picks when it returns (回退) an order")
+def return_reasons(ctx: Ctx):
+    return [ReturnReasonOut(code=r.code, name=r.name) for r in ctx.config.desk.return_reasons]
 
 
 @router.get("/categories", response_model=list[CategoryOut], summary="Request categories and their default tier")

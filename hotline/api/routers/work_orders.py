@@ -14,6 +14,7 @@ from hotline.api import presenters
 from hotline.api.audit import audit
 from hotline.api.call_links import during_call, link_during_call
 from hotline.api.deps import Creator, Ctx, DbSession, Routing, Staff, Supervisors
+from hotline.api.schemas.inbox import PendingExtension, PendingExtensions
 from hotline.api.schemas.instants import Instant
 from hotline.api.schemas.intake import RecordingOut
 from hotline.api.schemas.orders import (
@@ -27,6 +28,7 @@ from hotline.api.schemas.orders import (
     ExtensionIn,
     OrderDetail,
     OrderPage,
+    ReturnIn,
     RouteOut,
     StepOut,
     SupervisionOut,
@@ -36,14 +38,16 @@ from hotline.api.uow import UnitOfWorkRoute
 from hotline.core.actor import Actor
 from hotline.core.enums import Channel, Role, State
 from hotline.core.errors import NotFoundError
-from hotline.dispatch.department import DepartmentService
+from hotline.dispatch.department import DepartmentService, evidence_required
 from hotline.dispatch.evidence import MAX_BYTES, EvidenceUpload
+from hotline.dispatch.extension_repository import ExtensionRepository
 from hotline.dispatch.extensions import ExtensionService
 from hotline.dispatch.filters import OrderFilter
 from hotline.dispatch.repository import SupervisionRepository, WorkOrderRepository
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.scope import disclosure, masks_personal_data
 from hotline.dispatch.service import WorkOrderService
+from hotline.dispatch.supervising import SupervisorActions
 from hotline.knowledge.uses import KnowledgeUses
 from hotline.models import WorkOrder
 from hotline.telephony.links import CallLinks
@@ -111,11 +115,11 @@ def list_orders(actor: Staff, session: DbSession, state: Annotated[list[State] |
 
 
 @router.get("/{ticket}", response_model=OrderDetail, responses=ERRORS, summary="One order in full")
-def read(ticket: Ticket, request: Request, actor: Staff, session: DbSession):
+def read(ticket: Ticket, request: Request, actor: Staff, session: DbSession, ctx: Ctx):
     order = visible(session, actor, ticket)
     if order.citizen_id and not masks_personal_data(actor):
         audit(session, request, actor, "citizen.read", "work_order", order.ticket_no)
-    return presenters.detail(session, order, actor)
+    return presenters.detail(session, order, actor, evidence_required=evidence_required(ctx, order))
 
 
 @router.get("/{ticket}/events", response_model=list[EventOut], responses=ERRORS, summary="The audit trail")
@@ -185,9 +189,9 @@ def complete(ticket: Ticket, request: Request, actor: Staff, session: DbSession,
 
 
 @router.post("/{ticket}/return", summary="回退 a mis-routed order", **STEP)
-def return_order(ticket: Ticket, body: TextIn, request: Request, actor: Staff, session: DbSession, ctx: Ctx):
-    order = DepartmentService(session, ctx).return_order(ticket, actor, body.text)
-    return stepped(session, request, actor, order, "return", {"text": body.text})
+def return_order(ticket: Ticket, body: ReturnIn, request: Request, actor: Staff, session: DbSession, ctx: Ctx):
+    order = DepartmentService(session, ctx).return_order(ticket, actor, body.text, body.code)
+    return stepped(session, request, actor, order, "return", {"text": body.text, "code": body.code})
 
 
 @router.post("/{ticket}/extension", summary="延期: ask for more time", **STEP)
@@ -212,6 +216,16 @@ def merge_duplicate(ticket: Ticket, body: DuplicateIn, request: Request, actor: 
     return stepped(session, request, actor, order, "duplicate", body.model_dump())
 
 
+@extensions.get("", response_model=PendingExtensions,
+                summary="延期审批: extension requests waiting for a decision, oldest first (your scope)")
+def pending_extensions(actor: Supervisors, session: DbSession, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                       offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0):
+    rows, total = ExtensionRepository(session).pending_readable(actor, limit, offset)
+    return PendingExtensions(items=[PendingExtension(
+        id=x.id, ticket_no=ticket, title=title, tier=tier, department=department, days=x.days, reason=x.reason,
+        requested_at=x.requested_at, due_at=due) for x, ticket, title, tier, department, due in rows], total=total)
+
+
 @extensions.post("/{request_id}/decision",
                  summary="延期审批: approve or refuse an extension (hotline admin, supervisor)",
                  **STEP)
@@ -226,5 +240,22 @@ def decide_extension(request_id: RowId, body: DecisionIn, request: Request, acto
 @supervisions.get("", response_model=list[SupervisionOut], summary="Open 督办: overdue, arbitration, redo")
 def open_supervisions(actor: Supervisors, session: DbSession, limit: Annotated[int, Query(ge=1, le=500)] = 100):
     rows = SupervisionRepository(session).open_readable(actor, limit)
-    return [SupervisionOut(kind=sup.kind, ticket_no=ticket, title=title, department=name, note=sup.note,
-                           raised_at=sup.raised_at) for sup, ticket, title, name in rows]
+    return [SupervisionOut(id=sup.id, kind=sup.kind, ticket_no=ticket, title=title, department=name, note=sup.note,
+                           raised_at=sup.raised_at, status=sup.status) for sup, ticket, title, name in rows]
+
+
+@supervisions.post("/{supervision_id}/resolve", response_model=SupervisionOut, responses=ERRORS,
+                   summary="督办办结: resolve a 督办 with a note (supervisor, hotline admin)")
+def resolve_supervision(supervision_id: RowId, body: TextIn, request: Request, actor: Supervisors,
+                        session: DbSession, ctx: Ctx):
+    sup, order = SupervisorActions(session, ctx).resolve(supervision_id, actor, body.text)
+    audit(session, request, actor, "supervision.resolve", "work_order", order.ticket_no,
+          {"supervision": sup.id, "note": body.text})
+    return SupervisionOut(id=sup.id, kind=sup.kind, ticket_no=order.ticket_no, title=order.title, department=None,
+                          note=sup.note, raised_at=sup.raised_at, status=sup.status)
+
+
+@router.post("/{ticket}/urge", summary="催办: a supervisor's reminder to the department holding the order", **STEP)
+def urge(ticket: Ticket, body: TextIn, request: Request, actor: Supervisors, session: DbSession, ctx: Ctx):
+    order = SupervisorActions(session, ctx).urge(ticket, actor, body.text)
+    return stepped(session, request, actor, order, "urge", {"text": body.text})

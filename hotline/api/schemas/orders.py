@@ -66,6 +66,7 @@ class OrderDetail(OrderSummary):
     assignments: list[AssignmentOut]
     deadlines: list[DeadlineOut]
     allowed_actions: list[str]
+    evidence_required: bool = Field(default=False, description="the category asks for photos or a PDF to complete")
 
 
 class OrderPage(BaseModel):
@@ -99,6 +100,8 @@ class RouteOut(BaseModel):
 
 
 class SupervisionOut(BaseModel):
+    id: int
+    status: str = Field(default="open", description="open | resolved")
     kind: str = Field(description="overdue | arbitration | redo")
     ticket_no: str
     title: str
@@ -134,6 +137,10 @@ class DispatchIn(BaseModel):
 
 class TextIn(BaseModel):
     text: str = Field(min_length=1, max_length=20000)
+
+
+class ReturnIn(TextIn):
+    code: str | None = Field(default=None, max_length=32, description="a reason code from GET /api/v1/return-reasons")
 
 
 class AnswerIn(TextIn):

@@ -1,60 +1,80 @@
-// 承办单位收件箱: ported to ES modules; the department workbench and the supervisor's
-// command centre grow from here on the shared lib/ modules.
+// 承办单位工作台: the inbox (desk/inbox.js) and one order with its whole story (流转记录), its deadlines
+// and extension, and the steps the department may take: 签收, 反馈, 办结 with evidence, 延期, 回退.
 import {api} from "../lib/api.js";
-import {$, esc, time} from "../lib/dom.js";
-import {label} from "../lib/labels.js";
+import {$, countdown, esc, time} from "../lib/dom.js";
+import {centreZone, label} from "../lib/labels.js";
+import * as live from "../lib/live.js";
 import {start} from "../lib/session.js";
-import {light, say} from "../lib/ui.js";
+import {storyHtml, wireEvidence} from "../lib/story.js";
+import {ask, attempt, light, say} from "../lib/ui.js";
+import {loadInbox, markCurrent, mountInbox} from "./inbox.js";
 
-const ORDER = {red: 0, yellow: 1, green: 2};
+const DONE = {sign: "签收", reply: "反馈", extension: "申请延期", return: "回退", complete: "办结"};
 let current = null;
+let reasons = [];
 
-async function loadOrders() {
-  const page = await api("/api/v1/work-orders?state=dispatched&state=signed&state=replied&limit=200");
-  const items = page.items.sort((a, b) => (ORDER[a.light] ?? 3) - (ORDER[b.light] ?? 3) ||
-                                          String(a.due_at).localeCompare(String(b.due_at)));
-  $("#orders").innerHTML = items.map((o) =>
-    `<tr class="pick${o.ticket_no === current ? " current" : ""}" tabindex="0" data-ticket="${esc(o.ticket_no)}">` +
-    `<td>${light(o.light)} ${time(o.due_at)}</td><td>${esc(o.ticket_no)}</td><td>${esc(o.title)}</td>` +
-    `<td>${esc(label("states", o.state))}</td></tr>`).join("") || `<tr><td colspan="4" class="muted">没有待办工单</td></tr>`;
+function extensionText(story) {
+  const last = story.extensions[story.extensions.length - 1];
+  if (!last) return "";
+  return `延期申请 ${last.days} 天（${time(last.at)}）：${label("extension_statuses", last.status)}` +
+    `${last.note ? "，" + last.note : ""}`;
 }
 
 async function show(ticket) {
-  const o = await api(`/api/v1/work-orders/${ticket}`);
+  const [o, story] = await Promise.all([api(`/api/v1/work-orders/${ticket}`), api(`/api/v1/work-orders/${ticket}/story`)]);
   current = ticket;
+  markCurrent(ticket);
+  document.body.dataset.view = "detail";
   $("#detail").hidden = false;
   $("#ticket").textContent = `${o.ticket_no} · ${label("states", o.state)}`;
-  $("#summary").innerHTML = `${light(o.light)} ${esc(label("tiers", o.tier))} · ${esc(o.title)} · ` +
-    `${esc(o.place || "")} · 市民 ${esc(o.citizen ? o.citizen.phone || "" : "")}${o.redo_count ? " · 重办 " + o.redo_count + " 次" : ""}`;
+  $("#summary").innerHTML = `${o.tier === "emergency" ? '<span class="badge emergency">紧急</span>' : ""}` +
+    `${light(o.light)} ${esc(label("tiers", o.tier))} · <b>${esc(o.title)}</b> · ${esc(o.place || "")} · ` +
+    `市民 ${esc(o.citizen ? o.citizen.phone || "" : "")}${o.redo_count ? " · 重办 " + o.redo_count + " 次" : ""}`;
   $("#content").textContent = o.content;
   $("#deadlines").innerHTML = o.deadlines.filter((d) => d.status === "open")
-    .map((d) => `${esc(label("deadline_kinds", d.kind))} ${time(d.due_at)} ${light(d.light)}`).join("；");
-  for (const el of $("#actions").querySelectorAll("[data-action]")) {
-    const allowed = o.allowed_actions.includes(el.dataset.action);
-    el.hidden = !allowed;
-  }
-  loadOrders();
+    .map((d) => `${esc(label("deadline_kinds", d.kind))} ${esc(time(d.due_at, "full"))}（${esc(countdown(d.due_at))}）` +
+      ` ${light(d.light)}`).join("；");
+  const extension = extensionText(story);
+  $("#extension-status").hidden = !extension;
+  $("#extension-status").textContent = extension;
+  $("#files-label").textContent = o.evidence_required ? "佐证材料（本类诉求办结时必须上传图片或 PDF）" : "佐证材料（图片或 PDF）";
+  $("#files").required = Boolean(o.evidence_required);
+  for (const el of $("#actions").querySelectorAll("[data-action]")) el.hidden = !o.allowed_actions.includes(el.dataset.action);
+  $("#story").innerHTML = storyHtml(story, ticket);
 }
 
 async function step(action, body) {
   try {
     await api(`/api/v1/work-orders/${current}/${action}`, {method: "POST", body});
-    say(`工单 ${current} 已${{sign: "签收", reply: "反馈", extension: "申请延期", return: "回退"}[action]}`);
-    await show(current).catch(() => { $("#detail").hidden = true; loadOrders(); });
+    say(`工单 ${current} 已${DONE[action]}`);
+    for (const f of $("#actions").querySelectorAll("form")) f.reset();
+    await Promise.all([show(current).catch(() => hide()), loadInbox()]);
   } catch (err) { say(err.message, "error"); }
 }
 
-$("#orders").addEventListener("click", (e) => {
-  const row = e.target.closest("tr[data-ticket]");
-  if (row) show(row.dataset.ticket).catch((err) => say(err.message, "error"));
-});
-$("#orders").addEventListener("keydown", (e) => { if (e.key === "Enter") e.target.click(); });
+function hide() {
+  $("#detail").hidden = true;
+  document.body.dataset.view = "list";
+  current = null;
+  markCurrent(null);
+}
+
+async function returnOrder() {
+  const code = $("#return-code").value;
+  const words = $("#return-reason").value.trim();
+  const reason = reasons.find((r) => r.code === code);
+  const ok = await ask({title: "确认回退", danger: true, confirm: "确认回退",
+    text: `工单 ${current} 将退回热线中心重新派单。回退原因：${reason ? reason.name : code}；说明：${words}`});
+  if (ok) await step("return", {code, text: words});
+}
+
 $("#sign").addEventListener("click", () => step("sign"));
+$("#close-detail").addEventListener("click", hide);
 $("#reply-form").addEventListener("submit", (e) => { e.preventDefault(); step("reply", {text: $("#reply-text").value}); });
 $("#extension-form").addEventListener("submit", (e) => {
   e.preventDefault(); step("extension", {days: Number($("#days").value), reason: $("#extension-reason").value});
 });
-$("#return-form").addEventListener("submit", (e) => { e.preventDefault(); step("return", {text: $("#return-reason").value}); });
+$("#return-form").addEventListener("submit", (e) => { e.preventDefault(); attempt(returnOrder); });
 $("#complete-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   const form = new FormData();
@@ -63,15 +83,25 @@ $("#complete-form").addEventListener("submit", async (e) => {
   try {
     await api(`/api/v1/work-orders/${current}/complete`, {method: "POST", form});
     say(`工单 ${current} 已办结`);
-    $("#detail").hidden = true;
-    current = null;
     $("#complete-form").reset();
-    loadOrders();
+    hide();
+    await loadInbox();
   } catch (err) { say(err.message, "error"); }
 });
 
 (async () => {
   if (!await start(["department_staff", "department_admin"])) return;
-  await loadOrders();
-  setInterval(() => loadOrders().catch(() => {}), 30000);
+  $("#zone").textContent = centreZone() === "Asia/Shanghai" ? "北京" : centreZone();
+  wireEvidence($("#story"));
+  reasons = await api("/api/v1/return-reasons");
+  $("#return-code").innerHTML = reasons.map((r) => `<option value="${esc(r.code)}">${esc(r.name)}</option>`).join("");
+  document.body.dataset.view = "list";
+  await mountInbox((ticket) => show(ticket));
+  live.on("extension", () => attempt(() => Promise.all([loadInbox(), current ? show(current) : null])));
+  live.on("notice", (n) => {
+    say(`${n.kind === "urge" ? "催办" : "督办已办结"}：工单 ${n.ticket} ${n.text}`, n.kind === "urge" ? "error" : "info");
+    attempt(() => Promise.all([loadInbox(), current === n.ticket ? show(current) : null]));
+  });
+  await live.connect();
+  setInterval(() => loadInbox().catch(() => {}), 30000);
 })().catch((err) => say(err.message, "error"));

@@ -1,11 +1,13 @@
 // 监督大屏: ported to ES modules; the department workbench and the supervisor's
 // command centre grow from here on the shared lib/ modules.
 import {api} from "../lib/api.js";
-import {$, esc, time} from "../lib/dom.js";
+import {$, esc} from "../lib/dom.js";
 import {label} from "../lib/labels.js";
 import * as live from "../lib/live.js";
 import {start} from "../lib/session.js";
-import {light, say} from "../lib/ui.js";
+import {say} from "../lib/ui.js";
+import {loadApprovals, mountApprovals} from "./approvals.js";
+import {loadOverdue, loadSupervisions, mountCommand} from "./command.js";
 
 const pct = (v) => v === null || v === undefined ? "—" : `${(v * 100).toFixed(1)}%`;
 
@@ -29,7 +31,9 @@ async function loadRates() {
     `<div class="card" data-rate="${esc(k)}">${esc(label("rates", k))}<b>${k === "avg_handling_hours" ? (v ?? "—") : pct(v)}</b></div>`).join("");
   const shown = ["received", "dispatched", "completed", "satisfied", "unsatisfied"];
   $("#counts").innerHTML = shown.filter((k) => k in r.counts).map((k) =>
-    `<div class="card" data-count="${k}">${esc(label("counts", k))}<b>${r.counts[k]}</b></div>`).join("");
+    `<div class="card" data-count="${k}">${esc(label("counts", k))}<b>${r.counts[k]}</b></div>`).join("") +
+    [["open", "在办工单"], ["overdue", "超期工单"], ["supervised", "被督办工单"]].map(([view, title]) =>
+      `<button type="button" class="card secondary" data-drill="${view}" data-title="${title}">${title}<b>明细</b></button>`).join("");
 }
 
 async function loadCalls() {
@@ -47,18 +51,9 @@ async function loadRanking() {
   const rows = r.rows.filter((x) => x.rank !== null);
   $("#ranking-chart").innerHTML = rows.length ? bars(rows.slice(0, 10).map((x) => [x.department.name, x.score]),
                                                          {format: (v) => (v ?? 0).toFixed(1)}) : "";
-  $("#ranking").innerHTML = r.rows.map((x) => `<tr><td>${x.rank ?? "—"}</td><td>${esc(x.department.name)}</td>` +
+  $("#ranking").innerHTML = r.rows.map((x) => `<tr class="pick" data-unit="${esc(x.department.code)}" data-name="${esc(x.department.name)}">` +
+    `<td>${x.rank ?? "—"}</td><td><button type="button" class="link">${esc(x.department.name)}</button></td>` +
     `<td>${x.score === null || x.score === undefined ? "件数不足" : x.score.toFixed(1)}</td><td>${x.volume ?? ""}</td></tr>`).join("");
-}
-
-async function loadOverdue() {
-  const page = await api("/api/v1/work-orders?state=accepted&state=dispatched&state=signed&state=replied&state=returned&limit=200");
-  const red = page.items.filter((o) => o.light === "red");
-  $("#overdue").innerHTML = red.map((o) => `<tr><td>${esc(o.ticket_no)}</td><td>${esc(o.title)}</td>` +
-    `<td>${light(o.light)} ${time(o.due_at)}</td></tr>`).join("") || `<tr><td colspan="3" class="muted">没有超期工单</td></tr>`;
-  const sups = await api("/api/v1/supervisions");
-  $("#supervisions").innerHTML = sups.map((s) => `<tr><td>${esc(label("supervision_kinds", s.kind))}</td><td>${esc(s.ticket_no)}</td>` +
-    `<td>${esc(s.department || "—")}</td><td>${time(s.raised_at)}</td></tr>`).join("") || `<tr><td colspan="4" class="muted">没有督办</td></tr>`;
 }
 
 async function loadHotspots() {
@@ -69,13 +64,15 @@ async function loadHotspots() {
 
 async function loadAll() {
   await loadRates();
-  await Promise.all([loadCalls(), loadRanking(), loadOverdue(), loadHotspots()]);
+  await Promise.all([loadCalls(), loadRanking(), loadOverdue(), loadSupervisions(), loadHotspots(), loadApprovals()]);
 }
 
 $("#period").addEventListener("submit", (e) => { e.preventDefault(); loadAll().catch((err) => say(err.message, "error")); });
 
 (async () => {
   if (!await start(["supervisor", "hotline_admin"])) return;
+  await mountApprovals();
+  mountCommand();
   await loadAll();
   live.on("call", () => loadCalls().catch(() => {}));
   await live.connect();

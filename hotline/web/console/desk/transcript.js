@@ -2,7 +2,7 @@
 // the intake draft following the citizen's words (the draft panel applies it; a danger shows at once),
 // and after the call the dialogue from the recording with its draft for 话后处理.
 // Fed by GET /api/v1/calls/{linkedid}/live (one EventSource per call) and GET /api/v1/calls/{linkedid}/work.
-import {api, refresh, tokens} from "../lib/api.js";
+import {api, refresh} from "../lib/api.js";
 import {$, esc} from "../lib/dom.js";
 import * as live from "../lib/live.js";
 import {attempt} from "../lib/ui.js";
@@ -23,7 +23,7 @@ function partial(e) {
   box.innerHTML = e.text ? `<b>${esc(WHO[e.direction] || e.direction)}</b> ${esc(e.text)}…` : "";
 }
 
-function follow(linkedid) {
+async function follow(linkedid) {
   if (call.source) call.source.close();
   Object.assign(call, {linkedid, talking: true});
   $("#live").hidden = false;
@@ -31,8 +31,16 @@ function follow(linkedid) {
   $("#live-partial").innerHTML = "";
   $("#after-call").hidden = true;
   state("等待语音……");
-  const source = call.source = new EventSource(
-    `/api/v1/calls/${encodeURIComponent(linkedid)}/live?access_token=${encodeURIComponent(tokens().access || "")}`);
+  let ticket;
+  try {
+    ticket = await live.streamTicket();  // single use: no token ever stands in the address
+  } catch (err) {
+    state("实时转写暂不可用");
+    return;
+  }
+  if (call.linkedid !== linkedid) return;  // another call came while the ticket was on its way
+  if (call.source) call.source.close();
+  const source = call.source = new EventSource(`/api/v1/calls/${encodeURIComponent(linkedid)}/live?ticket=${ticket}`);
   const on = (type, fn) => source.addEventListener(type, (m) => { try { fn(JSON.parse(m.data)); } catch (err) { console.error(type, err); } });
   on("live_started", () => state("转写中"));
   on("live_partial", partial);

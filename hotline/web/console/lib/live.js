@@ -7,9 +7,13 @@ let source = null;
 // The stream's address. EventSource cannot send headers, so the page first asks for a single-use stream
 // ticket (a POST carrying the access token in its header, refreshed on 401 like every call) and puts only
 // that ticket in the address: no token ever appears in a URL or an access log.
-export async function streamUrl() {
+export async function streamTicket() {
   const {ticket} = await api("/api/v1/live/tickets", {method: "POST"});
-  return `/api/v1/live?ticket=${encodeURIComponent(ticket)}`;
+  return encodeURIComponent(ticket);
+}
+
+export async function streamUrl() {
+  return `/api/v1/live?ticket=${await streamTicket()}`;
 }
 
 export function on(type, fn) {

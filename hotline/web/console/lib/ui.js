@@ -33,7 +33,9 @@ export function ask({title, text = "", fields = [], confirm = "确定", danger =
   dialog.className = "ask";
   dialog.setAttribute("aria-labelledby", "ask-title");
   dialog.innerHTML = `<form method="dialog"><h2 id="ask-title">${esc(title)}</h2>${text ? `<p>${esc(text)}</p>` : ""}` +
-    fields.map((f, i) => `<label><span>${esc(f.label)}</span>${f.rows ?
+    fields.map((f, i) => `<label><span>${esc(f.label)}</span>${f.options ?
+      `<select name="${esc(f.name)}" ${f.required ? "required" : ""}>${f.options.map(([v, t]) =>
+        `<option value="${esc(v)}">${esc(t)}</option>`).join("")}</select>` : f.rows ?
       `<textarea name="${esc(f.name)}" rows="${f.rows}" ${f.required ? "required" : ""}>${esc(f.value || "")}</textarea>` :
       `<input name="${esc(f.name)}" value="${esc(f.value || "")}" ${f.required ? "required" : ""} ${i === 0 ? "autofocus" : ""}>`}</label>`).join("") +
     `<p class="actions"><button type="submit" value="ok" class="${danger ? "danger" : ""}">${esc(confirm)}</button>` +
