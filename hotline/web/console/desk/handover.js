@@ -55,9 +55,8 @@ async function emergencyOrder() {
   emit("taken", taken);
 }
 
+// Listeners first (a call may connect while the targets load), then the buttons; never holds up the desk.
 export async function mountHandover() {
-  render(await api("/api/v1/desk/handover-targets"));
-  enable(false);
   $("#handover").addEventListener("click", (e) => {
     const b = e.target.closest("[data-target]");
     if (b) attempt(() => start(b.dataset.target));
@@ -75,4 +74,6 @@ export async function mountHandover() {
     enable(Boolean(linkedid));
   });
   live.on("handover", (h) => { if (h.linkedid === call.linkedid) status(h); });
+  render(await api("/api/v1/desk/handover-targets"));
+  enable(Boolean(call.linkedid));
 }

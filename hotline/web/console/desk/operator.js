@@ -15,8 +15,8 @@ attempt(async () => {
   if (!await start(["operator", "hotline_admin"])) return;
   mountPop();
   await mountDraft();
-  await mountHandover();
   await Promise.all([mountWorklists(), mountToday("operator")]);
   await mountAgent();
+  attempt(mountHandover);  // its listeners are in place before the screen pop's history (one more request) arrives
   await live.connect();
 });
