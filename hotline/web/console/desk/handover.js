@@ -8,7 +8,7 @@ import {attempt, say} from "../lib/ui.js";
 import {emit, listen} from "./bus.js";
 import {showCode} from "./code.js";
 
-const STATES = {requested: "正在转接", transferred: "已转出，等待对方接听", consulting: "正在与对方通话（市民等待中）",
+const STATES = {requested: "正在转接", transferred: "已转出，等待对方接听", consulting: "正在与对方通话（市民等待中），挂机即完成转接",
                 connected: "对方已接通，转接完成", failed: "转接未成功", cancelled: "已取消转接，回到市民通话", refused: "转接被拒绝"};
 const call = {linkedid: null, caller: null, handover: null, emergency: null};
 
