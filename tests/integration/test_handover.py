@@ -115,6 +115,10 @@ def test_a_refused_transfer_is_a_chinese_error_and_nothing_is_recorded_as_done(o
 def test_attended_hand_over_goes_three_way_and_completes_on_attended_transfer(on_call, pbx, session_factory):
     http, linkedid, listener = on_call
     agent = operator_channel(pbx, linkedid)
+    taken = http.post("/api/v1/desk/intake", json={  # the order taken during this call
+        "outcome": "register", "content": "东关社区水管爆了，水漫进楼道", "category_code": "water.outage",
+        "citizen_phone": "13800138000", "call_linkedid": linkedid})
+    assert taken.status_code == 201, taken.text
     r = http.post("/api/v1/desk/handovers", json={"target": "371500-WATER", "mode": "attended"})
     assert r.status_code == 201 and r.json()["state"] == "consulting", r.text
     [atxfer] = [a for a in pbx.actions if a.get("Action") == "Atxfer"]
@@ -129,6 +133,9 @@ def test_attended_hand_over_goes_three_way_and_completes_on_attended_transfer(on
     assert listener.idle()
     [row] = rows(session_factory)
     assert (row.state, row.outcome) == ("connected", "AttendedTransfer Result: Success, DestType: Threeway")
+    on_order = http.get(f"/api/v1/work-orders/{taken.json()['ticket_no']}/handovers").json()
+    assert [(h["target_name"], h["mode"], h["state"], h["work_order_id"] is not None) for h in on_order] == \
+        [("水务集团值班室", "attended", "connected", True)]
     again = http.post(f"/api/v1/desk/handovers/{handover}/cancel", headers=ZH)
     assert again.status_code == 409 and again.json()["message"] == "这次转接已经结束，不能再操作"
 

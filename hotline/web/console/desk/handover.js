@@ -8,7 +8,7 @@ import {attempt, say} from "../lib/ui.js";
 import {emit, listen} from "./bus.js";
 import {showCode} from "./code.js";
 
-const STATES = {requested: "正在转接", transferred: "已转出，等待对方接听", consulting: "正在与对方通话（市民等待中）",
+const STATES = {requested: "正在转接", transferred: "已转出，等待对方接听", consulting: "正在与对方通话（市民等待中），挂机即完成转接",
                 connected: "对方已接通，转接完成", failed: "转接未成功", cancelled: "已取消转接，回到市民通话", refused: "转接被拒绝"};
 const call = {linkedid: null, caller: null, handover: null, emergency: null};
 
@@ -55,9 +55,8 @@ async function emergencyOrder() {
   emit("taken", taken);
 }
 
+// Listeners first (a call may connect while the targets load), then the buttons; never holds up the desk.
 export async function mountHandover() {
-  render(await api("/api/v1/desk/handover-targets"));
-  enable(false);
   $("#handover").addEventListener("click", (e) => {
     const b = e.target.closest("[data-target]");
     if (b) attempt(() => start(b.dataset.target));
@@ -75,4 +74,6 @@ export async function mountHandover() {
     enable(Boolean(linkedid));
   });
   live.on("handover", (h) => { if (h.linkedid === call.linkedid) status(h); });
+  render(await api("/api/v1/desk/handover-targets"));
+  enable(Boolean(call.linkedid));
 }

@@ -17,8 +17,8 @@ attempt(async () => {
   mountPop();
   mountTranscript();
   await mountDraft();
-  await mountHandover();
   await Promise.all([mountWorklists(), mountToday("operator")]);
   await mountAgent();
+  attempt(mountHandover);  // its listeners are in place before the screen pop's history (one more request) arrives
   await live.connect();
 });
