@@ -62,6 +62,8 @@ class Screen:
         self.click("#login button")
         self.wait(EC.url_contains(page))
         self.wait(lambda b: b.find_element(By.ID, "who").text)
+        # Buttons are wired once the page says it is ready; a click before that would go nowhere.
+        self.wait(lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "on", 20)
 
     def el(self, css: str):
         return self.wait(EC.visibility_of_element_located((By.CSS_SELECTOR, css)))

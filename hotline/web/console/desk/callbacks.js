@@ -4,7 +4,7 @@
 import {api, query} from "../lib/api.js";
 import {$, esc, time} from "../lib/dom.js";
 import {entries, label} from "../lib/labels.js";
-import {start} from "../lib/session.js";
+import {ready, start} from "../lib/session.js";
 import {loadStory, storyHtml, wireEvidence} from "../lib/story.js";
 import {attempt, pager, pickable, say, shortcut} from "../lib/ui.js";
 import {refreshToday} from "./today.js";
@@ -91,4 +91,5 @@ attempt(async () => {
   ["satisfied", "basically_satisfied", "unsatisfied", "unreachable"].forEach((v, i) =>
     shortcut(String(i + 1), () => { const r = $(`input[value="${v}"]`); if (r && !$("#case").hidden) r.checked = true; }));
   await Promise.all([loadQueue(0), refreshToday("callbacks")]);
+  ready();
 });

@@ -4,7 +4,7 @@ import {api} from "../lib/api.js";
 import {$, countdown, esc, time} from "../lib/dom.js";
 import {centreZone, label} from "../lib/labels.js";
 import * as live from "../lib/live.js";
-import {start} from "../lib/session.js";
+import {ready, start} from "../lib/session.js";
 import {storyHtml, wireEvidence} from "../lib/story.js";
 import {ask, attempt, light, say} from "../lib/ui.js";
 import {loadInbox, markCurrent, mountInbox} from "./inbox.js";
@@ -102,6 +102,7 @@ $("#complete-form").addEventListener("submit", async (e) => {
     say(`${n.kind === "urge" ? "催办" : "督办已办结"}：工单 ${n.ticket} ${n.text}`, n.kind === "urge" ? "error" : "info");
     attempt(() => Promise.all([loadInbox(), current === n.ticket ? show(current) : null]));
   });
+  ready();
   await live.connect();
   setInterval(() => loadInbox().catch(() => {}), 30000);
 })().catch((err) => say(err.message, "error"));

@@ -2,7 +2,7 @@
 // Panels that later features add (the live transcript, knowledge-base suggestions, transfer) mount here
 // the same way: a module with a mount function, listening on the bus or the live stream.
 import * as live from "../lib/live.js";
-import {start} from "../lib/session.js";
+import {ready, start} from "../lib/session.js";
 import {attempt} from "../lib/ui.js";
 import {mountAgent} from "./agent.js";
 import {mountDraft} from "./draft.js";
@@ -20,5 +20,6 @@ attempt(async () => {
   await Promise.all([mountWorklists(), mountToday("operator")]);
   await mountAgent();
   attempt(mountHandover);  // its listeners are in place before the screen pop's history (one more request) arrives
+  ready();
   await live.connect();
 });

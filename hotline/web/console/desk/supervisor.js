@@ -4,7 +4,7 @@ import {api} from "../lib/api.js";
 import {$, esc} from "../lib/dom.js";
 import {label} from "../lib/labels.js";
 import * as live from "../lib/live.js";
-import {start} from "../lib/session.js";
+import {ready, start} from "../lib/session.js";
 import {say} from "../lib/ui.js";
 import {loadApprovals, mountApprovals} from "./approvals.js";
 import {loadOverdue, loadSupervisions, mountCommand} from "./command.js";
@@ -75,6 +75,7 @@ $("#period").addEventListener("submit", (e) => { e.preventDefault(); loadAll().c
   mountCommand();
   await loadAll();
   live.on("call", () => loadCalls().catch(() => {}));
+  ready();
   await live.connect();
   setInterval(() => loadAll().catch(() => {}), 60000);
 })().catch((err) => say(err.message, "error"));

@@ -37,3 +37,8 @@ export async function start(roles) {
   if (out) out.addEventListener("click", logout);
   return me;
 }
+
+// The page's panels are mounted and its buttons wired: what a person (or a browser test) may act on now.
+export function ready() {
+  document.body.dataset.ready = "on";
+}
