@@ -41,7 +41,8 @@ class RecordingRepository:
         """Recordings whose job was lost (pending since before `cutoff`) or that waited for a model."""
         lost = and_(Recording.status == RecordingStatus.PENDING, Recording.created_at <= cutoff)
         waiting = or_(lost, Recording.status == RecordingStatus.NO_MODEL) if include_no_model else lost
-        return list(self.session.scalars(select(Recording.id).where(waiting, Recording.attempts < MAX_ATTEMPTS)
+        single = Recording.kind != RecordingKind.CALL  # a call's recording is heard as a dialogue (voice.calls)
+        return list(self.session.scalars(select(Recording.id).where(waiting, single, Recording.attempts < MAX_ATTEMPTS)
                                          .order_by(Recording.id).limit(batch)))
 
     def status_counts(self) -> dict[str, int]:

@@ -25,11 +25,10 @@ class DeskSinks(DatabaseSinks):
         self.desk_env = env
 
     def connected(self, call: CallRecord) -> None:
-        # the operator is on the call before their console hears of it: the console may follow the call at once
+        super().connected(call)
         with session_scope(self.session_factory) as session:
             AgentDesk(session, self.env.clock).connected(call.agent_interface, call.linkedid, call.caller,
                                                          call.agent_channel)
-        super().connected(call)
 
     def recording_closed(self, call: CallRecord) -> None:
         """Register the call's recording for after-call transcription (once, however often Asterisk says so)."""

@@ -30,6 +30,12 @@ How Asterisk is asked to stream — the choice, from Asterisk 22's source:
   application holding a websocket, and three resources per stream to create and tear down.
   Worth it only if hotline moves its call control to ARI.
 
+Who sees it: the API's `GET /api/v1/calls/{linkedid}/live` subscribes to the call's channel for the
+operator on the call (their console opens it on the screen pop) or the centre's admins and
+supervisors, passes every event on as it arrives, and adds `live_draft`: the intake analysis of the
+citizen's finals so far (hotline.desk.live_draft). When a stream ends early the call goes on; the
+after-call dialogue from the MixMonitor files (hotline.voice.calls) fills in what was missed.
+
 What reaches the server: `c(slin)` makes chan_audiosocket's format 8 kHz signed linear, so every
 audio frame is kind 0x10, 320 bytes per 20 ms, and ChanSpy's slin needs no transcoding. Without it
 the format is the first codec asked for, and Asterisk 22.0–22.6 sends every format as 0x10 (22.7+

@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 
 from hotline.asr.dialogue import Dialogue
 from hotline.asr.repository import RecordingRepository
-from hotline.core.enums import RecordingKind, State
+from hotline.core.enums import RecordingKind, RecordingStatus, State
 from hotline.core.jobs import enqueue
 from hotline.intake.service import IntakeService
 from hotline.live.events import AfterCallDraft
 from hotline.models import CallDialogue, CallOrder, WorkOrder
 from hotline.voice.messages import local_path
 from hotline.voice.ports import VoiceEnv
-from hotline.voice.repository import CallDialogueRepository
+from hotline.voice.repository import TRANSCRIBED, CallDialogueRepository
 
 log = logging.getLogger(__name__)
 CALL_JOB = "hotline.calls.transcribe"
@@ -84,11 +84,11 @@ class CallRecordings:
         row.turns, row.citizen_text, row.operator_text = heard.turns, heard.citizen_text, heard.operator_text
         row.draft, row.engine, row.model = draft, heard.engine, heard.model
         row.duration_s, row.elapsed_s = heard.duration_s, heard.elapsed_s
-        row.status, row.error, row.transcribed_at = "transcribed", None, self.env.clock.now()
+        row.status, row.error, row.transcribed_at = TRANSCRIBED, None, self.env.clock.now()
         if row.recording_id is not None:
             recording = RecordingRepository(self.session).get(row.recording_id)
             if recording is not None:
-                recording.status, recording.error = "transcribed", None
+                recording.status, recording.error = RecordingStatus.TRANSCRIBED, None
         return AfterCallDraft(linkedid=linkedid, user_ids=tuple(self.dialogues.operators(linkedid)),
                               citizen_text=heard.citizen_text, draft=draft,
                               offered=offered(row, self.dialogues.orders(linkedid)))

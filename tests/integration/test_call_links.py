@@ -120,3 +120,20 @@ def test_the_after_call_draft_is_offered_until_the_calls_order_is_taken(api, peo
         "category_code": draft["category"]["code"], "place": draft["place"]})
     assert r.status_code == 201, r.text
     assert api.get(f"/api/v1/calls/{FIRST}/work", headers=operator.headers).json()["after_call"] is False
+
+
+def test_the_sweeps_leave_a_calls_recording_to_the_dialogue_job_and_resend_a_lost_one(session_factory, ctx):
+    import datetime as dt
+
+    from hotline.models import Recording
+
+    past = ctx.clock.now() - dt.timedelta(hours=2)
+    with session_scope(session_factory) as s:
+        recordings = RecordingRepository(s)
+        message = recordings.register("/rec/msg.wav", RecordingKind.MESSAGE, "x.1", None, past)
+        call = recordings.register("/rec/call.wav", RecordingKind.CALL, "x.2", None, past)
+        CallDialogueRepository(s).add("x.2", call, "/rec/call-in.wav", "/rec/call-out.wav", None, past)
+    with session_factory() as s:
+        assert RecordingRepository(s).waiting(ctx.clock.now(), True, 10) == [message]
+        assert CallDialogueRepository(s).waiting(ctx.clock.now(), True, 10) == ["x.2"]
+        assert s.get(Recording, call).kind == "call"

@@ -57,7 +57,7 @@ async function follow(linkedid) {
     if (call.source !== source || !call.talking) return;
     state("实时转写连接中断，正在重连……");
     await refresh().catch(() => {});
-    setTimeout(() => { if (call.source === source && call.talking) follow(linkedid); }, 2000);
+    setTimeout(() => { if (call.source === source && call.talking) follow(linkedid); }, 1000);
   };
 }
 
