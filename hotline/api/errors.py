@@ -86,6 +86,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(InterfaceError)
     @app.exception_handler(PoolTimeout)
     async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        if str(getattr(getattr(exc, "orig", None), "sqlstate", "") or "").startswith("40"):
+            # Deadlock or serialization failure (SQLSTATE class 40): the database rolled this request back
+            # in favour of another one on the same rows; what it saw has changed.
+            log.warning("transaction rolled back by the database for %s %s: %s", request.method, request.url.path,
+                        getattr(exc, "orig", exc))
+            body = {"error_id": "conflict", "message": "another change to the same records won; reload and retry",
+                    "details": None}
+            return render(request, body, 409, headers={"Retry-After": "1"})
         # The database is down, restarting or out of connections: nobody's mistake, worth a retry.
         log.warning("database unavailable for %s %s: %s", request.method, request.url.path,
                     getattr(exc, "orig", None) or exc)
