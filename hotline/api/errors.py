@@ -79,7 +79,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
-        body = {"error_id": f"http_{exc.status_code}", "message": str(exc.detail), "details": None}
+        error_id = getattr(exc, "error_id", None) or f"http_{exc.status_code}"
+        body = {"error_id": error_id, "message": str(exc.detail), "details": None}
         return render(request, body, exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(OperationalError)
