@@ -30,6 +30,8 @@ class RouteLimit:
 class BodyTooLargeError(HTTPException):
     """Raised from `receive` while the app reads a streamed body; FastAPI passes HTTPExceptions through."""
 
+    error_id = "body_too_large"
+
     def __init__(self, limit: int) -> None:
         super().__init__(413, f"the request body is larger than {limit} bytes")
 
@@ -90,7 +92,7 @@ def _bearer(scope: Scope) -> str:
 
 async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
     request = Request(scope, receive)
-    body = {"error_id": "http_413", "message": f"the request body is larger than {limit} bytes",
+    body = {"error_id": BodyTooLargeError.error_id, "message": f"the request body is larger than {limit} bytes",
             "details": {"max_bytes": limit}}
     response = render(request, body, 413, headers={"Connection": "close"})
     await response(scope, receive, send)

@@ -79,13 +79,22 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
-        body = {"error_id": f"http_{exc.status_code}", "message": str(exc.detail), "details": None}
+        error_id = getattr(exc, "error_id", None) or f"http_{exc.status_code}"
+        body = {"error_id": error_id, "message": str(exc.detail), "details": None}
         return render(request, body, exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
     @app.exception_handler(PoolTimeout)
     async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        if str(getattr(getattr(exc, "orig", None), "sqlstate", "") or "").startswith("40"):
+            # Deadlock or serialization failure (SQLSTATE class 40): the database rolled this request back
+            # in favour of another one on the same rows; what it saw has changed.
+            log.warning("transaction rolled back by the database for %s %s: %s", request.method, request.url.path,
+                        getattr(exc, "orig", exc))
+            body = {"error_id": "conflict", "message": "another change to the same records won; reload and retry",
+                    "details": None}
+            return render(request, body, 409, headers={"Retry-After": "1"})
         # The database is down, restarting or out of connections: nobody's mistake, worth a retry.
         log.warning("database unavailable for %s %s: %s", request.method, request.url.path,
                     getattr(exc, "orig", None) or exc)

@@ -37,6 +37,7 @@ MESSAGES: dict[str, str] = {
     # general
     "bad_request": "请求有误，请检查后重试",
     "invalid_input": "填写的内容不符合要求",
+    "body_too_large": "提交的内容太大，请压缩或拆分后再试",
     "database_unavailable": "系统暂时无法访问数据库，请稍后再试",
     "internal_error": "系统出现内部错误，已记录，请稍后再试",
     "not_found": "没有找到要查看的内容",

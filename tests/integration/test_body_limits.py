@@ -61,7 +61,7 @@ def test_a_declared_huge_body_is_refused_before_a_byte_of_it_is_read(served):
         sock.sendall(b"POST /api/v1/submissions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                      b"Content-Length: 125829120\r\nAccept-Language: zh-CN\r\n\r\n")
         status, body = answer_of(sock)
-    assert status == 413 and body["error_id"] == "http_413" and body["message"] == "上传的内容太大"
+    assert status == 413 and body["error_id"] == "body_too_large" and body["message"] == "提交的内容太大，请压缩或拆分后再试"
 
 
 def test_a_streamed_body_is_cut_off_at_the_limit(served, people, settings):
@@ -77,7 +77,7 @@ def test_a_streamed_body_is_cut_off_at_the_limit(served, people, settings):
         except OSError:  # the server stopped reading and answered: that is the point
             pass
         status, body = answer_of(sock)
-    assert status == 413 and body["error_id"] == "http_413"
+    assert status == 413 and body["error_id"] == "body_too_large"
 
 
 def png(size: int) -> bytes:
@@ -102,5 +102,6 @@ def test_evidence_has_its_own_larger_limit_for_signed_in_staff_only(served, peop
                          headers=people["water"].headers, timeout=30)
 
     assert anonymous.status_code == forged.status_code == as_json.status_code == 413
+    assert {r.json()["error_id"] for r in (anonymous, forged, as_json)} == {"body_too_large"}
     assert done.status_code == 200, done.text
     assert done.json()["state"] == "completed"

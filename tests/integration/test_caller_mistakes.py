@@ -136,6 +136,24 @@ def test_a_database_outage_is_a_json_503_with_retry_after(settings, clock, confi
         app.state.runtime.session_factory.kw["bind"].dispose()
 
 
+def test_a_deadlock_victim_is_told_to_retry_not_that_the_database_is_down(ctx, session_factory):
+    import psycopg
+    from sqlalchemy.exc import OperationalError
+
+    app = create_app(ctx)
+    causes = {"/deadlock": psycopg.errors.DeadlockDetected("deadlock detected"),
+              "/down": psycopg.OperationalError("connection refused")}
+    for path, cause in causes.items():
+        def fail(cause=cause):
+            raise OperationalError("SELECT 1", {}, cause)
+        app.add_api_route(path, fail)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        deadlock, down = client.get("/deadlock", headers=ZH), client.get("/down")
+    assert deadlock.status_code == 409 and deadlock.json()["error_id"] == "conflict"
+    assert deadlock.headers["Retry-After"] == "1" and "刷新后重试" in deadlock.json()["message"]
+    assert down.status_code == 503 and down.json()["error_id"] == "database_unavailable"
+
+
 # -- races on two worker processes -------------------------------------------------------------
 
 ORDER = {"title": "路灯不亮", "content": "小区门口路灯坏了好几天。", "category_code": "water.outage",
@@ -149,21 +167,33 @@ def create(server, headers, n: int) -> list[str]:
     return [r.json()["ticket_no"] for r in answers]
 
 
+CROSSINGS = {  # how an operator closes order a into order b
+    "duplicate": lambda a, b: (f"/api/v1/work-orders/{a}/duplicate", {"parent_ticket": b}),
+    "desk_duplicate": lambda a, b: ("/api/v1/desk/intake", {"outcome": "duplicate", "ticket": a, "other_ticket": b}),
+    "desk_incident": lambda a, b: ("/api/v1/desk/intake", {"outcome": "incident", "ticket": a, "other_ticket": b}),
+}
+
+
 @pytest.mark.postgres_only
-def test_crossed_duplicate_merges_never_deadlock(two_workers, ctx, people, session_factory):  # noqa: F811
+@pytest.mark.parametrize("way", sorted(CROSSINGS))
+def test_crossed_duplicate_merges_never_deadlock(two_workers, ctx, people, session_factory, way):  # noqa: F811
     operator = bearer(ctx, people["operator"].user_id)
     tickets = create(two_workers, operator, 24)
+    if way == "desk_incident":  # an incident's master is an order already taken on
+        accepted = at_once(len(tickets), lambda c, i: c.post(
+            f"{two_workers.url}/api/v1/work-orders/{tickets[i]}/accept", json={}, headers=operator, timeout=60))
+        assert all(r.status_code == 200 for r in accepted), [r.text for r in accepted]
     pairs = [(tickets[i], tickets[i + 1]) for i in range(0, len(tickets), 2)]
     moves = [(a, b) for a, b in pairs] + [(b, a) for a, b in pairs]
+    requests_ = [CROSSINGS[way](a, b) for a, b in moves]
 
     answers = at_once(len(moves), lambda c, i: c.post(
-        f"{two_workers.url}/api/v1/work-orders/{moves[i][0]}/duplicate", json={"parent_ticket": moves[i][1]},
-        headers=operator, timeout=60))
+        two_workers.url + requests_[i][0], json=requests_[i][1], headers=operator, timeout=60))
 
     assert max(r.status_code for r in answers) < 500, two_workers.tail()
-    for a, b in pairs:  # of A→B and B→A exactly one happened; the other was told why not
-        outcome = Counter(r.status_code for (src, _), r in zip(moves, answers, strict=True) if {src} <= {a, b})
-        assert outcome[200] == 1 and sum(outcome.values()) == 2
+    for a, b in pairs:  # of A into B and B into A exactly one happened; the other was told why not
+        outcome = Counter(r.status_code for (src, _), r in zip(moves, answers, strict=True) if src in (a, b))
+        assert outcome[200] + outcome[201] == 1 and sum(outcome.values()) == 2, outcome
     with session_factory() as s:
         merged = s.scalars(select(WorkOrder).where(WorkOrder.parent_id.is_not(None))).all()
         assert len(merged) == len(pairs)
