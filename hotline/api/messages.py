@@ -64,7 +64,6 @@ MESSAGES: dict[str, str] = {
     "no_extension": "您的账号还没有绑定分机，请先设置分机",
     # work orders
     "order_not_found": "在您的权限范围内没有这张工单",
-    "http_413": "上传的内容太大",
     "unknown_category": "没有这个诉求分类",
     "text_required": "请填写必填的文字内容",
     "text_too_long": "内容太长，无法智能识别，请精简后再试",
