@@ -1,5 +1,4 @@
-"""supervision resolution and the inbox: the note a supervisor leaves when resolving a 督办 from the
-screen, and an index for the department inbox's share lookups
+"""supervision resolution: the note a supervisor leaves when resolving a 督办 from the screen
 
 Revision ID: 0018
 Revises: 0010
@@ -19,10 +18,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('supervisions') as batch:
         batch.add_column(sa.Column('resolution_note', sa.Text(), nullable=True))
-    op.create_index('ix_assignments_order_department', 'assignments', ['work_order_id', 'department_id'])
 
 
 def downgrade() -> None:
-    op.drop_index('ix_assignments_order_department', table_name='assignments')
     with op.batch_alter_table('supervisions') as batch:
         batch.drop_column('resolution_note')
