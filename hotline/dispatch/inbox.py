@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_, select, true
 from sqlalchemy.orm import Session
 
 from hotline.core.actor import Actor
@@ -25,13 +25,16 @@ from hotline.core.enums import (
     Tier,
 )
 from hotline.core.errors import NotFoundError
-from hotline.dispatch.scope import departments_readable, readable
+from hotline.dispatch.scope import departments_readable, readable, sees_everything
 from hotline.models import Assignment, Deadline, Department, ExtensionRequest, Supervision, WorkOrder
 
 VIEWS = ("open", "to_sign", "in_progress", "due_soon", "overdue", "extension", "done", "supervised")
 WORKING = (AssignmentStatus.DISPATCHED, AssignmentStatus.SIGNED, AssignmentStatus.REPLIED)
 LIGHTS = ("green", "yellow", "red")
-CLOCKS = (DeadlineKind.SIGN, DeadlineKind.REPLY, DeadlineKind.COMPLETE)
+# The department's clocks (sign, reply, complete): every kind but the hotline's own acceptance. Written as
+# "not accept" rather than a list, so a per-order lookup goes by the order's deadlines, not by the
+# (kind, due_at) index across every order.
+DEPARTMENT_CLOCK = Deadline.kind != DeadlineKind.ACCEPT
 
 
 @dataclass(frozen=True)
@@ -82,20 +85,27 @@ class InboxPage:
 class InboxRepository:
     def __init__(self, session: Session, actor: Actor, now: dt.datetime, unit: Department | None = None):
         self.session, self.actor, self.now, self.unit = session, actor, now, unit
+        self._ids: list[int] | None = None
 
     # -- conditions -------------------------------------------------------------------------------------
 
-    def _ours(self) -> ColumnElement[bool]:
-        """Departments of the actor's subtree (narrowed to a chosen sub-unit)."""
-        mine = departments_readable(self.actor)
-        if self.unit is not None:
-            return and_(mine, Department.path.startswith(self.unit.path, autoescape=True))
-        return mine
+    def _ours(self, column: Any) -> ColumnElement[bool]:
+        """`column` names one of the departments of the actor's subtree (narrowed to a chosen sub-unit).
+        The ids are read once per request, so no per-order condition joins the department tree."""
+        if self._ids is None:
+            if sees_everything(self.actor) and self.unit is None:
+                return true()
+            mine = departments_readable(self.actor)
+            if self.unit is not None:
+                mine = and_(mine, Department.path.startswith(self.unit.path, autoescape=True))
+            self._ids = list(self.session.scalars(select(Department.id).where(mine)))
+        return column.in_(self._ids)
 
     def _share(self, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
         """The order has a share held by one of our departments that meets `conditions`."""
-        return exists(select(Assignment.id).join(Department, Department.id == Assignment.department_id)
-                      .where(Assignment.work_order_id == WorkOrder.id, self._ours(), *conditions))
+        return exists(select(Assignment.id).where(Assignment.work_order_id == WorkOrder.id,
+                                                  self._ours(Assignment.department_id), *conditions)
+                      .correlate_except(Assignment))  # never the row's own share joined in the listing
 
     def _working(self) -> ColumnElement[bool]:
         return self._share(Assignment.active.is_(True), Assignment.status.in_(WORKING))
@@ -103,7 +113,7 @@ class InboxRepository:
     def _clock(self, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
         return exists(select(Deadline.id).where(
             Deadline.work_order_id == WorkOrder.id, Deadline.status == DeadlineStatus.OPEN,
-            Deadline.kind.in_(CLOCKS), *conditions))
+            DEPARTMENT_CLOCK, *conditions))
 
     def _overdue(self) -> ColumnElement[bool]:
         return self._clock(Deadline.due_at <= self.now)
@@ -112,15 +122,15 @@ class InboxRepository:
         return self._clock(Deadline.warn_at <= self.now)
 
     def _extension(self) -> ColumnElement[bool]:
-        return exists(select(ExtensionRequest.id).join(Department, Department.id == ExtensionRequest.department_id)
-                      .where(ExtensionRequest.work_order_id == WorkOrder.id,
-                             ExtensionRequest.status == ExtensionStatus.PENDING, self._ours()))
+        return exists(select(ExtensionRequest.id).where(
+            ExtensionRequest.work_order_id == WorkOrder.id, ExtensionRequest.status == ExtensionStatus.PENDING,
+            self._ours(ExtensionRequest.department_id)))
 
     def _supervised(self) -> ColumnElement[bool]:
         """An open 督办 naming one of our departments, or naming none while we hold the order."""
-        named = exists(select(Supervision.id).join(Department, Department.id == Supervision.department_id)
-                       .where(Supervision.work_order_id == WorkOrder.id,
-                              Supervision.status == SupervisionStatus.OPEN, self._ours()))
+        named = exists(select(Supervision.id).where(
+            Supervision.work_order_id == WorkOrder.id, Supervision.status == SupervisionStatus.OPEN,
+            Supervision.department_id.is_not(None), self._ours(Supervision.department_id)))
         unnamed = exists(select(Supervision.id).where(
             Supervision.work_order_id == WorkOrder.id, Supervision.status == SupervisionStatus.OPEN,
             Supervision.department_id.is_(None)))
@@ -152,7 +162,7 @@ class InboxRepository:
         rank = case((Deadline.due_at <= self.now, 2), (Deadline.warn_at <= self.now, 1), else_=0)
         return (select(func.max(rank)).where(
             Deadline.work_order_id == WorkOrder.id, Deadline.status == DeadlineStatus.OPEN,
-            Deadline.kind.in_(CLOCKS)).scalar_subquery())
+            DEPARTMENT_CLOCK).scalar_subquery())
 
     def _filters(self, q: InboxQuery) -> list[ColumnElement[bool]]:
         out: list[ColumnElement[bool]] = [readable(self.actor)]
@@ -183,48 +193,55 @@ class InboxRepository:
         return {name: int(row._mapping[name]) for name in VIEWS}
 
     def page(self, q: InboxQuery) -> InboxPage:
+        """The page in two reads: the ordered ids of one page, then what is shown of those orders only
+        (a per-order subquery in a join would be asked for every pair of order and share)."""
         where = [*self._filters(q), self.view(q.view)]
         total = self.session.scalar(select(func.count()).select_from(WorkOrder).where(*where)) or 0
-        rows = self.session.execute(self._rows(q).where(*where)).all()
-        return InboxPage(items=[self._row(r) for r in rows], total=total, counts=self.counts(q))
-
-    def _rows(self, q: InboxQuery) -> Select:
-        open_clock = and_(Deadline.work_order_id == WorkOrder.id, Deadline.status == DeadlineStatus.OPEN,
-                          Deadline.kind.in_(CLOCKS))
-        next_due = select(func.min(Deadline.due_at)).where(open_clock).scalar_subquery()
-        next_kind = (select(Deadline.kind).where(open_clock).order_by(Deadline.due_at, Deadline.id).limit(1)
-                     .scalar_subquery())
-        share = (select(Assignment.id).join(Department, Department.id == Assignment.department_id)
-                 .where(Assignment.work_order_id == WorkOrder.id, self._ours())
-                 .order_by(Assignment.active.desc(), Assignment.role.desc(), Assignment.id.desc()).limit(1)
-                 .scalar_subquery())
+        next_due = select(func.min(Deadline.due_at)).where(self._open_clock()).scalar_subquery()
         emergency_last = case((WorkOrder.tier == Tier.EMERGENCY, 0), else_=1)
         sorts: dict[str, list[Any]] = {"due": [next_due.is_(None), next_due, WorkOrder.id],
-              "new": [WorkOrder.received_at.desc(), WorkOrder.id.desc()],
-              "old": [WorkOrder.received_at, WorkOrder.id]}
-        by = sorts[q.sort]
-        return (select(WorkOrder.ticket_no, WorkOrder.state, WorkOrder.tier, WorkOrder.category_code,
-                       WorkOrder.title, WorkOrder.place, WorkOrder.received_at, WorkOrder.redo_count,
-                       self._light_rank().label("light"), next_due.label("next_due_at"),
-                       next_kind.label("next_kind"), Assignment.status.label("share_status"),
-                       Assignment.role.label("share_role"), Department.name.label("department"),
-                       Assignment.dispatched_at.label("dispatched_at"),
-                       self._supervised().label("supervised"), self._extension().label("extension_pending"))
-                .select_from(WorkOrder)
-                .outerjoin(Assignment, Assignment.id == share)
-                .outerjoin(Department, Department.id == Assignment.department_id)
-                .order_by(emergency_last, *by).limit(q.limit).offset(q.offset))
+                                       "new": [WorkOrder.received_at.desc(), WorkOrder.id.desc()],
+                                       "old": [WorkOrder.received_at, WorkOrder.id]}
+        ids = list(self.session.scalars(select(WorkOrder.id).where(*where)
+                                        .order_by(emergency_last, *sorts[q.sort]).limit(q.limit).offset(q.offset)))
+        return InboxPage(items=self._rows(ids), total=total, counts=self.counts(q))
+
+    def _open_clock(self) -> ColumnElement[bool]:
+        return and_(Deadline.work_order_id == WorkOrder.id, Deadline.status == DeadlineStatus.OPEN,
+                    DEPARTMENT_CLOCK)
+
+    def _rows(self, ids: list[int]) -> list[InboxRow]:
+        if not ids:
+            return []
+        next_due = select(func.min(Deadline.due_at)).where(self._open_clock()).scalar_subquery()
+        next_kind = (select(Deadline.kind).where(self._open_clock()).order_by(Deadline.due_at, Deadline.id)
+                     .limit(1).scalar_subquery())
+        orders = {r.id: r for r in self.session.execute(
+            select(WorkOrder.id, WorkOrder.ticket_no, WorkOrder.state, WorkOrder.tier, WorkOrder.category_code,
+                   WorkOrder.title, WorkOrder.place, WorkOrder.received_at, WorkOrder.redo_count,
+                   self._light_rank().label("light"), next_due.label("next_due_at"), next_kind.label("next_kind"),
+                   self._supervised().label("supervised"), self._extension().label("extension_pending"))
+            .where(WorkOrder.id.in_(ids)))}
+        shares: dict[int, Any] = {}
+        # Our share of each: the active one first, the lead before a co-handler, the latest round.
+        for a in self.session.execute(
+                select(Assignment.work_order_id, Assignment.status, Assignment.role, Assignment.dispatched_at,
+                       Department.name).join(Department, Department.id == Assignment.department_id)
+                .where(Assignment.work_order_id.in_(ids), self._ours(Assignment.department_id))
+                .order_by(Assignment.active, Assignment.role, Assignment.id)):
+            shares[a.work_order_id] = a  # the last written wins: active, then lead, then newest
+        return [self._row(orders[i], shares.get(i)) for i in ids]
 
     @staticmethod
-    def _row(r) -> InboxRow:
-        m = r._mapping
+    def _row(m, share) -> InboxRow:
         return InboxRow(
-            ticket_no=m["ticket_no"], state=m["state"], tier=m["tier"], category_code=m["category_code"],
-            title=m["title"], place=m["place"], received_at=m["received_at"], redo_count=m["redo_count"],
-            light=None if m["light"] is None else LIGHTS[int(m["light"])], next_due_at=m["next_due_at"],
-            next_kind=m["next_kind"], share_status=m["share_status"], share_role=m["share_role"],
-            department=m["department"], dispatched_at=m["dispatched_at"], supervised=bool(m["supervised"]),
-            extension_pending=bool(m["extension_pending"]))
+            ticket_no=m.ticket_no, state=m.state, tier=m.tier, category_code=m.category_code,
+            title=m.title, place=m.place, received_at=m.received_at, redo_count=m.redo_count,
+            light=None if m.light is None else LIGHTS[int(m.light)], next_due_at=m.next_due_at,
+            next_kind=m.next_kind, share_status=share.status if share else None,
+            share_role=share.role if share else None, department=share.name if share else None,
+            dispatched_at=share.dispatched_at if share else None, supervised=bool(m.supervised),
+            extension_pending=bool(m.extension_pending))
 
     def unit_in_scope(self, code: str | None) -> Department | None:
         """The sub-unit a view is narrowed to; one outside the actor's subtree does not exist for them."""

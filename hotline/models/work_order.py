@@ -61,6 +61,8 @@ class Assignment(Base):
     __tablename__ = "assignments"
     __table_args__ = (
         Index("ix_assignments_department_active", "department_id", "active"),
+        # an inbox asks, order by order, whether one of a few departments holds a share of it
+        Index("ix_assignments_order_department", "work_order_id", "department_id"),
         # statistics count dispatches and completions by day
         Index("ix_assignments_dispatched_at", "dispatched_at"),
         Index("ix_assignments_completed_at", "completed_at"),

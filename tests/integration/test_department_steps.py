@@ -67,7 +67,7 @@ def test_the_department_reads_the_redo_words_in_the_story(api, people, session_f
     assert row["redo_count"] == 1 and row["supervised"] is False
 
 
-def test_a_second_unsatisfied_raises_a_supervision_that_names_the_department(api, people, session_factory, ctx):
+def test_a_second_unsatisfied_raises_a_supervision_that_names_the_department(api, people, session_factory, ctx, queue):
     with session_scope(session_factory) as s:
         order = order_in(State.CALLBACK_PENDING, s, ctx)
         CallbackService(s, ctx).record(order.id, CALLBACK, 1, Verdict.UNSATISFIED, comment="还是没有水")
@@ -76,6 +76,7 @@ def test_a_second_unsatisfied_raises_a_supervision_that_names_the_department(api
         step(api, people["water"], ticket, action, body)
     assert api.post(f"/api/v1/work-orders/{ticket}/complete", data={"result": "已更换水表"},
                     headers=people["water"].headers).status_code == 200
+    queue.drain()  # the callback is scheduled by a job sent after the completion commits
     with session_scope(session_factory) as s:
         CallbackService(s, ctx).record(order.id, CALLBACK, 1, Verdict.UNSATISFIED, comment="水压还是很低")
     [redo] = [x for x in api.get("/api/v1/supervisions", headers=people["supervisor"].headers).json()
