@@ -34,7 +34,7 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
     "tracker": (["hotline/telephony/tracker.py", "hotline/telephony/kinds.py"], ["tests/unit/test_ami_reader.py"]),
     "ivr": (["hotline/ivr/flow.py"], ["tests/unit/test_ivr_flow.py"]),
     "scope": (["hotline/dispatch/scope.py"], [
-        "tests/unit/test_masking.py", "tests/integration/test_read_scope.py",
+        "tests/unit/test_masking.py", "tests/unit/test_scope_sql.py", "tests/integration/test_read_scope.py",
         "tests/integration/test_personal_data.py", "tests/integration/test_api_scope.py::test_order_list_holds_exactly_the_orders_in_scope"]),
 }
 

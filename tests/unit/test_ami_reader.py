@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from hotline.simulator.fake import CAPTURES as FIXTURES
 from hotline.simulator.fake import Capture
 from hotline.telephony.ami import PacketReader, parse
+from hotline.telephony.kinds import disposition_of
+from hotline.telephony.records import CallRecord
 from hotline.telephony.tracker import CallTracker
 
 
@@ -157,3 +161,15 @@ def test_a_caller_timed_out_of_the_queue_is_abandoned_not_ivr_only():
     assert any(p["Event"] == "QueueCallerLeave" for p in events)
     record = [r for p in events for r in tracker.feed(p)][-1].as_dict()
     assert (record["disposition"], record["queue"], record["agent"]) == ("abandoned", "hotline-queue-noanswer", None)
+
+
+@pytest.mark.parametrize(("fields", "disposition"), [
+    (dict(direction="outbound", answered_at=dt.datetime(2026, 11, 23, tzinfo=dt.UTC)), "answered"),
+    (dict(direction="outbound"), "unanswered"),
+    (dict(direction="inbound"), "ivr_only"),
+    (dict(direction="inbound", message_recording="/msg.wav"), "message_left"),
+    (dict(direction="inbound", queue_joined=True, message_recording="/msg.wav"), "abandoned"),
+    (dict(direction="inbound", queue_joined=True, agent="Agent1001"), "answered"),
+])
+def test_each_disposition_from_what_the_call_went_through(fields, disposition):
+    assert disposition_of(CallRecord("1.1", **fields)) == disposition

@@ -72,3 +72,4 @@ def test_the_centre_sees_in_full(role):
     shown = disclosure(Actor(role), ["王建国"])
     assert shown.text("王建国 13800138000") == "王建国 13800138000" and shown.name("王建国") == "王建国"
     assert shown.phone("13800138000") == "13800138000"
+    assert shown.data({"note": "王建国 13800138000"}) == {"note": "王建国 13800138000"}

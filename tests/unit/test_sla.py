@@ -124,3 +124,52 @@ def test_the_yellow_card_can_come_one_working_day_before_the_deadline():
     assert by_days.warn_at(start, two_hours) == start + dt.timedelta(minutes=96)
     mid_day = at(2026, 11, 30, 15)  # a deadline at 15:00 Monday warns at 15:00 the Friday before
     assert local(by_days.working_days_before(mid_day, 1)) == at(2026, 11, 27, 15)
+
+
+def test_a_guessed_day_keeps_the_deadline_provisional_into_a_known_year():
+    p = policy({2028: CalendarYear(holidays=[], workdays=[])})
+    # Wed 29 Dec 2027 (nobody's schedule): Thu 30, Fri 31 guessed, then Mon 3, Tue 4, Wed 5 Jan 2028 known.
+    due = p.deadlines(Tier.GENERAL, at(2027, 12, 29, 10))
+    assert local(due.complete.at) == at(2028, 1, 6, 0, 0) and due.complete.provisional
+    assert p.calendar.is_known_year(2028) and p.calendar.is_known_year(2026) and not p.calendar.is_known_year(2027)
+    # 15 days after Fri 16 Dec 2033 is Sat 31 Dec (guessed), then Sun 1 and Mon 2 Jan 2034 (known).
+    q = policy({2034: CalendarYear(holidays=[], workdays=[])})
+    late = q.deadlines(Tier.COMPLEX, at(2033, 12, 16, 10))
+    assert local(late.complete.at) == at(2034, 1, 3, 0, 0) and late.complete.provisional
+
+
+def test_deadlines_say_their_tier_and_start_and_are_instants_in_utc():
+    start = at(2026, 11, 23, 7)  # 07:00 in Liaocheng is still Sunday in UTC
+    due = policy().deadlines(Tier.GENERAL, start)
+    assert (due.tier, due.starts_at) == (Tier.GENERAL, start)
+    assert due.complete.at.tzinfo is dt.UTC and due.reply.at.utcoffset() == dt.timedelta(0)
+    assert due.complete.at == policy().deadlines(Tier.GENERAL, at(2026, 11, 23, 23)).complete.at
+    assert policy().deadlines(Tier.EMERGENCY, start).reply.provisional is False
+    complex_ = policy().deadlines(Tier.COMPLEX, at(2026, 9, 16, 11))
+    assert not complex_.complete.provisional
+
+
+def test_a_time_without_offset_or_outside_this_century_is_refused():
+    import pytest
+
+    from hotline.core.errors import InvalidInputError
+
+    p = policy()
+    with pytest.raises(InvalidInputError, match="needs a time zone offset") as naive:
+        p.deadlines(Tier.GENERAL, dt.datetime(2026, 11, 23, 10))
+    assert naive.value.error_id == "naive_datetime"
+    for moment in (dt.datetime(1999, 12, 31, 23, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC)):
+        with pytest.raises(InvalidInputError, match="outside 2000–2099") as far:
+            p.deadlines(Tier.GENERAL, moment)
+        assert far.value.error_id == "datetime_out_of_range"
+    assert p.deadlines(Tier.EMERGENCY, dt.datetime(2000, 1, 1, tzinfo=dt.UTC)).reply.at.year == 2000
+
+
+def test_an_unknown_year_is_warned_about_once_in_words_an_operator_can_act_on(caplog):
+    caplog.set_level(logging.WARNING)
+    p = policy()
+    p.deadlines(Tier.GENERAL, at(2026, 12, 28, 10))
+    p.deadlines(Tier.GENERAL, at(2026, 12, 29, 10))
+    assert [r.getMessage() for r in caplog.records] == [
+        "no holiday schedule for 2027: deadlines in 2027 use Monday–Friday and are provisional; "
+        "add the year to config/calendar.yaml"]
