@@ -23,22 +23,30 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(ctx, redis_url: str | None = None, namespace: str = "served") -> Iterator[str]:
-    """The base URL of one API worker; its rate limits counted in Redis at `redis_url` (or the database)."""
-    app = create_app(ctx)
-    app.state.rate_limiter = make_rate_limiter(redis_url, namespace,
-                                               DatabaseRateLimiter(app.state.session_factory.kw["bind"]))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           **forwarding(ctx.settings)))
+def on_a_port(app, **config) -> Iterator[str]:
+    """`app` served by uvicorn in a thread on a free port of 127.0.0.1, lifespan and all; its base URL."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on",
+                                           **config))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def serving(ctx, redis_url: str | None = None, namespace: str = "served") -> Iterator[str]:
+    """The base URL of one API worker; its rate limits counted in Redis at `redis_url` (or the database)."""
+    app = create_app(ctx)
+    app.state.rate_limiter = make_rate_limiter(redis_url, namespace,
+                                               DatabaseRateLimiter(app.state.session_factory.kw["bind"]))
+    try:
+        with on_a_port(app, **forwarding(ctx.settings)) as base:
+            yield base
+    finally:
         app.state.session_factory.kw["bind"].dispose()

@@ -3,6 +3,7 @@ that none is answered with a 500 or with a response that breaks the documented s
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
@@ -19,16 +20,21 @@ EXAMPLES = 12
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
 
-STREAMS = {"/api/v1/live"}  # an event stream never ends; tests/integration/test_api_telephony.py reads it
+STREAMS = {"/api/v1/live", "/api/v1/calls/{linkedid}/live"}  # an event stream never ends; tests/integration/test_api_telephony.py reads it
 
 
-def test_no_server_errors_and_responses_match_the_schema(ctx, session_factory, people):
+# The hotline admin reaches every operation; a department's clerk meets the refusals and the scoped reads.
+ROLES = [("admin", EXAMPLES), ("water", EXAMPLES // 2)]
+
+
+@pytest.mark.parametrize(("who", "examples"), ROLES)
+def test_no_server_errors_and_responses_match_the_schema(ctx, session_factory, people, who, examples):
     pbx = FakeAsterisk().start()  # agent actions reach a manager that answers like Asterisk
     ctx = build_context(ctx.settings.model_copy(update={"ami_host": "127.0.0.1", "ami_port": pbx.port}),
                         clock=ctx.clock, config=ctx.config)
     app = create_app(ctx, queue=InProcessQueue())
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-    headers = people["admin"].headers
+    headers = people[who].headers
     checked = []
     try:
         for result in schema.get_all_operations():
@@ -37,7 +43,7 @@ def test_no_server_errors_and_responses_match_the_schema(ctx, session_factory, p
                 continue
 
             @given(case=operation.as_strategy())
-            @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+            @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
             def run(case):
                 case.call_and_validate(headers=headers, checks=CHECKS)
 

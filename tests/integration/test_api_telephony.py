@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
-import time
 
 import httpx2 as httpx
 import pytest
-import uvicorn
 from sqlalchemy import select
 
 from hotline.core.jobs import InProcessQueue
@@ -19,6 +16,7 @@ from hotline.runtime.api import create_app
 from hotline.runtime.context import build_context
 from hotline.runtime.processes import ami_listener
 from hotline.simulator.fake import CAPTURES, Capture
+from tests.integration.served import on_a_port
 
 ANSWERED = Capture.load(CAPTURES / "queue-answered.ami")
 ABANDONED = Capture.load(CAPTURES / "queue-abandon.ami")
@@ -32,18 +30,11 @@ def served(pbx, settings, clock, config, session_factory):
     ctx = build_context(settings.model_copy(update={"ami_host": "127.0.0.1", "ami_port": pbx.port}),
                         clock=clock, config=config)
     app = create_app(ctx, queue=InProcessQueue())
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    listener = ami_listener(app.state.runtime, "127.0.0.1", pbx.port).start()
-    assert listener.connected.wait(10)
-    yield ctx, f"http://127.0.0.1:{port}", listener
-    listener.stop()
-    server.should_exit = True
-    thread.join(5)
+    with on_a_port(app) as base:
+        listener = ami_listener(app.state.runtime, "127.0.0.1", pbx.port).start()
+        assert listener.connected.wait(10)
+        yield ctx, base, listener
+        listener.stop()
 
 
 def test_operator_joins_pauses_and_leaves_the_queue_through_ami(served, people, pbx):

@@ -5,25 +5,18 @@ done, and the emergency order is made in one key from the call's transcript."""
 
 from __future__ import annotations
 
-import threading
-import time
-
 import httpx2 as httpx
 import pytest
-import uvicorn
 from sqlalchemy import select
 
 from hotline.asr.repository import RecordingRepository
 from hotline.core.db import session_scope
 from hotline.core.enums import RecordingKind
-from hotline.core.jobs import InProcessQueue
 from hotline.models import AuditRecord, Handover, Transcript
-from hotline.runtime.api import create_app
-from hotline.runtime.context import build_context
-from hotline.runtime.processes import ami_listener
 from hotline.simulator.capture import SEP
 from hotline.simulator.fake import CAPTURES, Capture
 from hotline.simulator.transfers import packet
+from tests.integration.test_api_telephony import served  # noqa: F401 (the fixture)
 
 ANSWERED = Capture.load(CAPTURES / "queue-answered.ami")
 MEMBER = "Local/1001@agent-sim/n"
@@ -31,25 +24,7 @@ ZH = {"Accept-Language": "zh-CN"}
 
 
 @pytest.fixture
-def served(pbx, settings, clock, config, session_factory):
-    ctx = build_context(settings.model_copy(update={"ami_host": "127.0.0.1", "ami_port": pbx.port}),
-                        clock=clock, config=config)
-    app = create_app(ctx, queue=InProcessQueue())
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    listener = ami_listener(app.state.runtime, "127.0.0.1", pbx.port).start()
-    assert listener.connected.wait(10)
-    yield ctx, f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}", listener
-    listener.stop()
-    server.should_exit = True
-    thread.join(5)
-
-
-@pytest.fixture
-def on_call(served, people, pbx):
+def on_call(served, people, pbx):  # noqa: F811
     """The operator at the queue, talking to a citizen: the captured call up to its hang-up."""
     ctx, base, listener = served
     http = httpx.Client(base_url=base, headers=people["operator"].headers, timeout=10)
@@ -164,7 +139,7 @@ def test_attended_hand_over_without_an_atxfer_key_is_refused_in_chinese(on_call,
     assert [row.state for row in rows(session_factory)] == ["refused"]
 
 
-def test_hand_over_needs_a_call_a_number_and_an_operator(served, people, pbx, session_factory):
+def test_hand_over_needs_a_call_a_number_and_an_operator(served, people, pbx, session_factory):  # noqa: F811
     ctx, base, listener = served
     with httpx.Client(base_url=base, headers={**people["operator"].headers, **ZH}, timeout=10) as http:
         targets = {t["code"]: t for t in http.get("/api/v1/desk/handover-targets").json()}

@@ -11,7 +11,6 @@ import time
 
 import httpx2 as httpx
 import pytest
-import uvicorn
 from sqlalchemy import update
 
 from hotline.api.routers import live
@@ -23,19 +22,13 @@ from hotline.live.tickets import MemoryStreamTickets, RedisStreamTickets
 from hotline.models import User
 from hotline.runtime.api import create_app
 from tests.factories import OPERATOR, draft
+from tests.integration.served import on_a_port
 
 
 @pytest.fixture
 def served(ctx):
-    app = create_app(ctx, queue=InProcessQueue())
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
-    server.should_exit = True
-    thread.join(5)
+    with on_a_port(create_app(ctx, queue=InProcessQueue())) as base:
+        yield base
 
 
 def open_stream(base: str, query: str, headers: dict | None = None, timeout: float = 10) -> socket.socket:

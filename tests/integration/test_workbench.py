@@ -5,13 +5,10 @@ approval of an extension changing what the department sees; on a desktop and on 
 from __future__ import annotations
 
 import os
-import threading
-import time
 from pathlib import Path
 
 import httpx2 as httpx
 import pytest
-import uvicorn
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -21,6 +18,7 @@ from hotline.runtime.api import create_app
 from tests.bulk import insert_orders
 from tests.integration.browser import Screen, chromium, viewport
 from tests.integration.conftest import new_order, step
+from tests.integration.served import on_a_port
 from tests.integration.test_inbox import EXPECTED, specs
 
 PHONE = (390, 844)
@@ -35,15 +33,8 @@ def browser():
 
 @pytest.fixture
 def base(ctx, session_factory):
-    app = create_app(ctx, queue=InProcessQueue())
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
-    server.should_exit = True
-    thread.join(5)
+    with on_a_port(create_app(ctx, queue=InProcessQueue())) as base:
+        yield base
 
 
 @pytest.fixture
