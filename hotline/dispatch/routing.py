@@ -60,14 +60,22 @@ class Router:
     def route(self, category_code: str | None, place: str | None) -> Route:
         if category_code is None:
             return Route(None, reasons=["no category yet: the operator chooses"])
+        leaf = self.config.category(category_code)  # a retired code routes as the leaf it maps to
+        code = leaf.code if leaf else category_code
         office = self.places.resolve(place)
         for i, rule in enumerate(self.config.routing.rules):
-            if rule.matches(category_code):
+            if rule.matches(code):
                 return self._apply(i, rule, office)
-        category = self.config.category(category_code)
-        if category is None or category.department is None:
-            return Route(None, reasons=[f"category {category_code} names no department: answer directly or choose"])
-        return Route(category.department, reasons=[f"category {category_code} is handled by {category.department}"])
+        if leaf is None or leaf.department == self.hotline:
+            return Route(None, reasons=[f"category {code} names no department: answer directly or choose"])
+        if leaf.lead_by_place and office:
+            return Route(office[0], reasons=[f"category {code} is led by the place's street office", office[1]])
+        return Route(leaf.department, reasons=[f"category {code} is handled by {leaf.department}"])
+
+    @property
+    def hotline(self) -> str:
+        """The centre itself (the root of the department tree): a leaf of its own is answered or assigned."""
+        return self.config.departments.departments[0].code
 
     def _apply(self, index: int, rule, office: tuple[str, str] | None) -> Route:
         reasons = [f"routing rule {index + 1} ({rule.category})"]
