@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     config_dir: Path = Path("config")
     var_dir: Path = Path("var")
+    intake_model_dir: Path | None = None  # the learned router's model files; default var/intake/models
     timezone: str = "Asia/Shanghai"
     # Names this centre on a shared Redis (live channels, limits); default: derived from the database URL
     deployment: str | None = None
@@ -84,6 +85,10 @@ class Settings(BaseSettings):
             sections.update(loaded if isinstance(loaded, dict) else {})
         sections.update(self.notifications)
         return sections
+
+    @property
+    def intake_models(self) -> Path:
+        return self.intake_model_dir or self.var_dir / "intake" / "models"
 
     def secret(self) -> bytes:
         """The signing secret; embedded mode keeps a generated one in var/secret.key."""

@@ -13,8 +13,10 @@ from hotline.core.config import HotlineConfig, walk_departments
 from hotline.core.enums import Tier
 from hotline.core.errors import InvalidInputError
 from hotline.dispatch.routing import Router
+from hotline.intake.combine import Combined, combine
 from hotline.intake.matcher import Hit, KeywordMatcher
 from hotline.intake.places import PlaceFinder
+from hotline.intake.slot import ModelSlot
 from hotline.text.normalize import find_numbers, normalise
 
 _CLAUSE = re.compile(r"[，。！？；,.!?;\n]")
@@ -34,6 +36,12 @@ class Analysis:
     kind: str | None
     reasons: list[str]
     repeat: dict | None = None
+    confidence: float | None = None  # of the category; None when no model spoke
+    must_choose: bool = False  # below the configured confidence: the operator picks among `choices`
+    choices: list[dict] = field(default_factory=list)  # the top leaves, best first, with confidence and department
+    why: dict | None = None  # the words that weighed most and similar past orders by ticket
+    source: str = "rules"  # danger | keyword | model | rules: what decided the category
+    model: dict | None = None  # the live model's version and measured accuracy, or why there is none
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -50,16 +58,21 @@ class _Scores:
 
 
 class Analyzer:
-    def __init__(self, config: HotlineConfig, router: Router | None = None):
+    def __init__(self, config: HotlineConfig, router: Router | None = None, slot: ModelSlot | None = None):
         self.config = config
         self.router = router or Router(config)
+        self.slot = slot
         rules = config.intake
         fuzzy = rules.fuzzy_pinyin
-        self.categories = {c.code: c for c in config.categories.categories}
-        self._order = {c.code: i for i, c in enumerate(config.categories.categories)}
-        self._keywords = KeywordMatcher([(k, c.code) for c in config.categories.categories for k in c.keywords], fuzzy)
-        owner = {k: c.code for c in config.categories.categories if c.tier == Tier.EMERGENCY for k in c.keywords}
-        self._emergency = KeywordMatcher([(k, owner.get(k, rules.emergency.category))
+        leaves = config.catalogue.leaves()
+        self.categories = {leaf.code: leaf for leaf in leaves}
+        self._order = {leaf.code: i for i, leaf in enumerate(leaves)}
+        # The catalogue's spoken phrases, and the retired categories' keywords for the leaf each became.
+        entries = [(k, leaf.code) for leaf in leaves for k in leaf.keywords]
+        entries += [(k, self._leaf(c.code)) for c in config.categories.categories for k in c.keywords]
+        self._keywords = KeywordMatcher(entries, fuzzy)
+        owner = {k: code for k, code in entries if self.categories[code].tier == Tier.EMERGENCY}
+        self._emergency = KeywordMatcher([(k, owner.get(k, self._leaf(rules.emergency.category)))
                                           for k in rules.emergency.keywords], fuzzy)
         self._hazard = KeywordMatcher([(k, "hazard") for k in rules.hazard.markers], ())
         self._complex = KeywordMatcher([(k, "complex") for k in rules.complex.keywords], fuzzy)
@@ -68,6 +81,11 @@ class Analyzer:
                  if node.kind in ("county", "district", "street", "township", "community", "village")]
         self._places = PlaceFinder(rules.place_suffixes, rules.place_starts, known)
         self.departments = {node.code: node.name for node, _, _ in walk_departments(config.departments.departments)}
+
+    def _leaf(self, code: str) -> str:
+        leaf = self.config.category(code)
+        assert leaf is not None, code  # config cross-checks guarantee it
+        return leaf.code
 
     def analyze(self, raw: str) -> Analysis:
         if raw is None:
@@ -87,18 +105,20 @@ class Analyzer:
         for hit in self._keywords.find(text):
             if not any(hit.start < e.end and e.start < hit.end for e in incidents):
                 scores.add(hit.payload, hit)
-        self._incidents(text, incidents, scores, reasons)
+        danger = self._incidents(text, incidents, scores, reasons)
         kind = self._kind(text)
-        category = self._best(text, scores, reasons)
-        if kind and kind[1].category and category != kind[1].category:
-            category = kind[1].category
+        model = self.slot.get() if self.slot else None
+        decided = combine(text, scores, danger, model, self.config.intake_model, reasons, self._best)
+        category = decided.category
+        if kind and kind[1].category and category != self._leaf(kind[1].category):
+            category = decided.category = self._leaf(kind[1].category)
             reasons.append(f"category {category}: a {kind[1].kind} ({kind[0].describe(text)}) is filed as "
                            f"{self.categories[category].name} whatever it is about")
         tier = self._tier(text, category, reasons)
         place, place_reason = self._places.find(text)
         if place_reason:
             reasons.append(place_reason)
-        department, co = self._route(category, place, reasons)
+        department, co = self._route(category, place, reasons, model)
         if kind:
             reasons.append(f"kind {kind[1].kind}: heard {kind[0].describe(text)}")
         numbers = find_numbers(text)
@@ -108,11 +128,23 @@ class Analyzer:
             reasons.append(f"ticket number {ticket} mentioned")
         named = {"code": category, "name": self.categories[category].name} if category else None
         return Analysis(text, tier.value, named, department, co, place, numbers.as_dict(),
-                        kind[1].kind if kind else None, reasons)
+                        kind[1].kind if kind else None, reasons, None, decided.confidence, decided.must_choose,
+                        self._choices(decided, place, model), decided.why, decided.source,
+                        self.slot.status() if self.slot else None)
+
+    def _choices(self, decided: Combined, place: str | None, model) -> list[dict]:
+        from hotline.intake.learning import department_for
+
+        out = []
+        for code, confidence in decided.choices:
+            lead, _ = department_for(model, self.router, code, place)
+            out.append({"code": code, "name": self.categories[code].name, "confidence": confidence,
+                        "department": {"code": lead, "name": self.departments.get(lead, lead)} if lead else None})
+        return out
 
     # -- the steps -------------------------------------------------------------------------
 
-    def _incidents(self, text: str, incidents: list[Hit], scores: _Scores, reasons: list[str]) -> None:
+    def _incidents(self, text: str, incidents: list[Hit], scores: _Scores, reasons: list[str]) -> str | None:
         """Emergency words count for the incident category, or for the hazard category when a hazard
         marker (担心, 隐患 …) comes before them in the same clause."""
         rules = self.config.intake
@@ -121,12 +153,15 @@ class Analyzer:
             clause_start = max((m.end() for m in _CLAUSE.finditer(text, 0, hit.start)), default=0)
             marker = next((m for m in markers if clause_start <= m.start < hit.start
                            or hit.end <= m.start < hit.end + 3), None)
-            target = rules.hazard.category if marker else hit.payload
+            target = self._leaf(rules.hazard.category) if marker else hit.payload
             scores.add(target, hit, weight=2.0)
             if marker:
                 reasons.append(f"「{marker.keyword}」 with {hit.describe(text)}: a hazard, not an incident")
+        danger = [h for h in incidents if h.payload in scores.score and self.categories[h.payload].tier == Tier.EMERGENCY]
+        return max(danger, key=lambda h: scores.score[h.payload]).payload if danger else None
 
     def _best(self, text: str, scores: _Scores, reasons: list[str]) -> str | None:
+        """The rules' category: the leaf whose keywords were heard most (emergency words weigh double)."""
         if not scores.score:
             reasons.append("no category keyword heard: the operator chooses the category")
             return None
@@ -137,10 +172,10 @@ class Analyzer:
 
     def _tier(self, text: str, category: str | None, reasons: list[str]) -> Tier:
         rules = self.config.intake
-        if category == rules.emergency.category or (category and self.categories[category].tier == Tier.EMERGENCY):
+        if category and self.categories[category].tier == Tier.EMERGENCY:
             reasons.append(f"tier emergency: category {category} endangers life or property")
             return Tier.EMERGENCY
-        if category == rules.hazard.category:
+        if category == self._leaf(rules.hazard.category):
             reasons.append("tier general: a hazard report (隐患), nothing has happened yet")
             return Tier.GENERAL
         complex_hits = self._complex.find(text)
@@ -154,12 +189,16 @@ class Analyzer:
         reasons.append("tier general: nothing urgent heard")
         return Tier.GENERAL
 
-    def _route(self, category: str | None, place: str | None, reasons: list[str]) -> tuple[dict | None, list[dict]]:
+    def _route(self, category: str | None, place: str | None, reasons: list[str],
+               model) -> tuple[dict | None, list[dict]]:
         if category is None:
             return None, []
+        from hotline.intake.learning import department_for
+
         route = self.router.route(category, place)
-        reasons.extend(route.reasons)
-        lead = {"code": route.lead, "name": self.departments.get(route.lead, route.lead)} if route.lead else None
+        code, why = department_for(model, self.router, category, place)
+        reasons.extend(route.reasons if code == route.lead else [why])
+        lead = {"code": code, "name": self.departments.get(code, code)} if code else None
         return lead, [{"code": c, "name": self.departments.get(c, c)} for c in route.co]
 
     def _kind(self, text: str):

@@ -11,6 +11,7 @@ Create Date: 2026-11-30 05:40:00
 
 from alembic import op
 import sqlalchemy as sa
+import hotline.models.base
 
 
 revision = '0015'
@@ -43,6 +44,22 @@ orders = sa.table("work_orders", sa.column("category_code", sa.String), sa.colum
 
 
 def upgrade() -> None:
+    op.create_table('intake_history',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket_no', sa.String(length=40), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('category_code', sa.String(length=32), nullable=False),
+    sa.Column('department_code', sa.String(length=32), nullable=True),
+    sa.Column('place', sa.String(length=200), nullable=True),
+    sa.Column('kind', sa.String(length=16), nullable=True),
+    sa.Column('received_at', hotline.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('source', sa.String(length=200), nullable=False),
+    sa.Column('imported_at', hotline.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_intake_history')),
+    sa.UniqueConstraint('ticket_no', name=op.f('uq_intake_history_ticket_no'))
+    )
+    with op.batch_alter_table('intake_history', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_intake_history_received_at'), ['received_at'], unique=False)
     with op.batch_alter_table('work_orders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('kind', sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column('suggested_category_code', sa.String(length=32), nullable=True))
@@ -63,3 +80,4 @@ def downgrade() -> None:
         batch_op.drop_column('suggestion_confidence')
         batch_op.drop_column('suggested_category_code')
         batch_op.drop_column('kind')
+    op.drop_table('intake_history')
