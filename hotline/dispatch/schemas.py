@@ -35,7 +35,7 @@ class WorkOrderDraft(BaseModel):
     call_linkedid: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[0-9A-Za-z._-]+$",
                                       description="the call during which the operator registered it")
     kind: str | None = Field(default=None, max_length=16,
-                             description="咨询/求助/投诉/举报/建议/表扬: a kind code of catalogue.yaml or its Chinese name")
+                             description="咨询/求助/投诉/举报/建议/表扬: a kind code or its Chinese name")
     suggestion: Suggested | None = Field(default=None, description="what intake suggested when the order was made")
 
     @field_validator("citizen_phone")

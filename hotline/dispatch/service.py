@@ -85,7 +85,8 @@ class WorkOrderService:
         self.advance(order, Action.ACCEPT, actor, note=note,
                       data=_changes(order, tier=tier, category_code=category_code, place=place))
         order.tier = tier or order.tier
-        order.category_code = self._category(category_code).code if category_code else order.category_code
+        leaf = self._category(category_code)
+        order.category_code = leaf.code if leaf else order.category_code
         order.place = place or order.place
         order.accepted_at = self.now
         self.deadlines.close_open(order.id, [DeadlineKind.ACCEPT], DeadlineStatus.MET, self.now)

@@ -157,7 +157,8 @@ class Analyzer:
             scores.add(target, hit, weight=2.0)
             if marker:
                 reasons.append(f"「{marker.keyword}」 with {hit.describe(text)}: a hazard, not an incident")
-        danger = [h for h in incidents if h.payload in scores.score and self.categories[h.payload].tier == Tier.EMERGENCY]
+        danger = [h for h in incidents
+                  if h.payload in scores.score and self.categories[h.payload].tier == Tier.EMERGENCY]
         return max(danger, key=lambda h: scores.score[h.payload]).payload if danger else None
 
     def _best(self, text: str, scores: _Scores, reasons: list[str]) -> str | None:

@@ -31,8 +31,9 @@ def combine(text: str, scores: Any, danger: str | None, model: RoutingModel | No
     suggestion = model.suggest(text, settings.choices) if model is not None else None
     if suggestion is None:
         return Combined(rule, None, rule is None, [(rule, None)] if rule else [], None, "rules")
+    assert model is not None
     why = _why(suggestion, model)
-    offered = [(c.code, c.confidence) for c in suggestion.choices]
+    offered: list[tuple[str, float | None]] = [(c.code, c.confidence) for c in suggestion.choices]
     top = suggestion.choices[0]
     if danger:
         reasons.append(f"听到危及生命财产的情况，按紧急诉求处理（优先于模型建议的「{_name(model, top.code)}」）")
@@ -47,7 +48,8 @@ def combine(text: str, scores: Any, danger: str | None, model: RoutingModel | No
     reasons.append(why["sentence"])
     if must_choose:
         names = "、".join(f"「{_name(model, code)}」{conf:.0%}" for code, conf in offered)
-        reasons.append(f"把握不足（{top.confidence:.0%}，低于 {settings.must_choose_below:.0%}），请话务员在 {names} 中选择")
+        reasons.append(f"把握不足（{top.confidence:.0%}，低于 {settings.must_choose_below:.0%}），"
+                       f"请话务员在 {names} 中选择")
     return Combined(top.code, top.confidence, must_choose, offered, why, "model")
 
 
@@ -62,7 +64,7 @@ def _confidence(offered: list[tuple[str, float | None]], code: str) -> float | N
 
 
 def _first(code: str, offered: list[tuple[str, float | None]], settings: IntakeModelFile) -> list:
-    return [(code, _confidence(offered, code))] + [o for o in offered if o[0] != code][:settings.choices - 1]
+    return [(code, _confidence(offered, code)), *[o for o in offered if o[0] != code][:settings.choices - 1]]
 
 
 def _name(model: RoutingModel, code: str) -> str:

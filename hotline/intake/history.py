@@ -57,8 +57,17 @@ class HistoryRepository:
                 .where(WorkOrder.category_code.is_not(None), Assignment.role == AssignmentRole.LEAD,
                        Assignment.status == AssignmentStatus.RETURNED)
                 .group_by(WorkOrder.category_code, Department.code)):
-            out[category][code] = int(n)
+            out[str(category)][code] = int(n)
         return dict(out)
+
+    def suggestion_outcomes(self, since: dt.datetime) -> list[tuple[dt.datetime, str, str]]:
+        """(received_at, suggested leaf, final leaf) of orders made with a suggestion since `since`."""
+        rows = self.session.execute(
+            select(WorkOrder.received_at, WorkOrder.suggested_category_code, WorkOrder.category_code)
+            .where(WorkOrder.received_at >= since, WorkOrder.suggested_category_code.is_not(None),
+                   WorkOrder.category_code.is_not(None),
+                   WorkOrder.close_reason.is_(None) | WorkOrder.close_reason.not_in(NOT_A_REQUEST)))
+        return [(r[0], str(r[1]), str(r[2])) for r in rows]
 
     def imported(self, limit: int) -> list[Example]:
         rows = self.session.execute(

@@ -76,7 +76,8 @@ class TrainResult:
         verdict = "已上线" if self.live else f"未上线（不如在用的 {self.previous_version}）"
         before = (f"；在用 {self.previous_version}：小类 {self.previous['category']:.1%}"
                   if self.previous and self.previous_version else "")
-        return (f"模型 {self.version}：{self.orders} 张工单 + {self.seed_lines} 条种子语料，用时 {self.seconds:.1f} 秒；"
+        return (f"模型 {self.version}：{self.orders} 张工单 + {self.seed_lines} 条种子语料，"
+                f"用时 {self.seconds:.1f} 秒；"
                 f"留出 {c['orders']} 张检验，小类准确率 {c['category']:.1%}"
                 f"{department}{before}。{verdict}")
 
@@ -95,8 +96,7 @@ class Trainer:
         limit = self.settings.max_training_orders
         history = sorted(repo.final_orders(limit) + repo.imported(limit),
                          key=lambda e: e.received_at or dt.datetime.min, reverse=True)[:limit]
-        history = [self._canonical(e) for e in history]
-        history = [e for e in history if e is not None]
+        history = [c for e in history if (c := self._canonical(e)) is not None]
         seed = list(self._seed) if self._seed is not None else seed_examples(self.config)
         train, held = self._split(history, seed)
         weights = [self.settings.seed_weight if e.source == "seed" else 1.0 for e in train]

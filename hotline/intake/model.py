@@ -196,7 +196,7 @@ def write_model(directory: Path, version: str, arrays: dict[str, np.ndarray], me
     directory.mkdir(parents=True, exist_ok=True)
     npz_path, meta_path = model_paths(directory, version)
     tmp = npz_path.with_suffix(".tmp.npz")
-    np.savez(tmp, **arrays)
+    np.savez(tmp, allow_pickle=False, **arrays)
     tmp.replace(npz_path)
     meta = {**meta, "version": version, "sha256": hashlib.sha256(npz_path.read_bytes()).hexdigest()}
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")

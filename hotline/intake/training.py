@@ -74,7 +74,8 @@ def fit(train: Sequence[Example], weights: Sequence[float], settings: IntakeMode
     arrays["weights"] = np.ascontiguousarray(coef.T.astype(np.float16))
     arrays["intercept"] = intercept.astype(np.float32)
     arrays.update(_examples(train, x, classes, settings.similar_per_leaf))
-    meta = {"classes": classes, "names": names or {}, "temperature": 1.0, "orders": sum(e.source != "seed" for e in train),
+    meta = {"classes": classes, "names": names or {}, "temperature": 1.0,
+            "orders": sum(e.source != "seed" for e in train),
             "seed_lines": sum(e.source == "seed" for e in train), "features": int(x.shape[1]),
             "departments": learned_departments(train, returned or {}, settings, lead_by_place),
             "returned": returned or {}}

@@ -49,7 +49,6 @@ class Context:
     def analyzer(self) -> Analyzer:
         """Built on first use: its pinyin and numeral libraries cost seconds a process may never need."""
         from hotline.intake.analyzer import Analyzer
-        from hotline.intake.slot import ModelSlot
 
         return Analyzer(self.config, self.router, self.intake_model)
 
