@@ -9,7 +9,9 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hotline.core.actor import Actor
 from hotline.core.enums import AssignmentRole, AssignmentStatus, CloseReason
+from hotline.dispatch.scope import readable
 from hotline.intake.training import Example
 from hotline.models import Assignment, Department, IntakeHistory, WorkOrder
 
@@ -60,11 +62,12 @@ class HistoryRepository:
             out[str(category)][code] = int(n)
         return dict(out)
 
-    def suggestion_outcomes(self, since: dt.datetime) -> list[tuple[dt.datetime, str, str]]:
-        """(received_at, suggested leaf, final leaf) of orders made with a suggestion since `since`."""
+    def suggestion_outcomes(self, since: dt.datetime, actor: Actor) -> list[tuple[dt.datetime, str, str]]:
+        """(received_at, suggested leaf, final leaf) of the orders `actor` may read that were made with a
+        suggestion since `since`."""
         rows = self.session.execute(
             select(WorkOrder.received_at, WorkOrder.suggested_category_code, WorkOrder.category_code)
-            .where(WorkOrder.received_at >= since, WorkOrder.suggested_category_code.is_not(None),
+            .where(readable(actor), WorkOrder.received_at >= since, WorkOrder.suggested_category_code.is_not(None),
                    WorkOrder.category_code.is_not(None),
                    WorkOrder.close_reason.is_(None) | WorkOrder.close_reason.not_in(NOT_A_REQUEST)))
         return [(r[0], str(r[1]), str(r[2])) for r in rows]

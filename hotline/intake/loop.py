@@ -9,20 +9,21 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from hotline.core.actor import Actor
 from hotline.core.config import HotlineConfig
 from hotline.intake.history import HistoryRepository
 
 
 def weekly_outcomes(session: Session, config: HotlineConfig, timezone: str, now: dt.datetime,
-                    weeks: int) -> list[dict]:
-    """Rows per (ISO week, final category), newest week first, then by volume."""
+                    weeks: int, actor: Actor) -> list[dict]:
+    """Rows per (ISO week, final category) over the orders `actor` may read, newest week first, then by volume."""
     zone = ZoneInfo(timezone)
     today = now.astimezone(zone).date()
     first = today - dt.timedelta(days=today.weekday() + 7 * (weeks - 1))
     since = dt.datetime.combine(first, dt.time(), tzinfo=zone)
     kept: Counter[tuple[dt.date, str]] = Counter()
     changed: Counter[tuple[dt.date, str]] = Counter()
-    for received_at, suggested, final in HistoryRepository(session).suggestion_outcomes(since):
+    for received_at, suggested, final in HistoryRepository(session).suggestion_outcomes(since, actor):
         day = received_at.astimezone(zone).date()
         key = (day - dt.timedelta(days=day.weekday()), final)
         (kept if suggested == final else changed)[key] += 1

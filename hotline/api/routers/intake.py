@@ -27,4 +27,4 @@ def analyze(body: IntakeIn, actor: HotlineDesk, session: DbSession, ctx: Ctx):
             summary="Per week and category: how often operators kept intake's suggestion or changed it")
 def suggestions_weekly(actor: Supervisors, session: DbSession, ctx: Ctx,
                        weeks: Annotated[int, Query(ge=1, le=53)] = 8):
-    return weekly_outcomes(session, ctx.config, ctx.settings.timezone, ctx.clock.now(), weeks)
+    return weekly_outcomes(session, ctx.config, ctx.settings.timezone, ctx.clock.now(), weeks, actor)
