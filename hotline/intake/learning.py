@@ -49,6 +49,12 @@ def seed_examples(config: HotlineConfig) -> list[Example]:
     return out
 
 
+def catalogue_examples(config: HotlineConfig) -> list[Example]:
+    """Each leaf's name and the phrases catalogue.yaml lists: the words a leaf is known by, even unseen."""
+    return [Example(phrase, leaf.code, source="catalogue")
+            for leaf in config.catalogue.leaves() for phrase in (leaf.name, *leaf.keywords)]
+
+
 def department_for(model: RoutingModel | None, router: Router, leaf: str, place: str | None) -> tuple[str | None, str]:
     """The lead department for a leaf: what this centre's history settled on, else the routing rules."""
     learned = model.meta.get("departments", {}).get(leaf) if model is not None else None
@@ -99,7 +105,9 @@ class Trainer:
         history = [c for e in history if (c := self._canonical(e)) is not None]
         seed = list(self._seed) if self._seed is not None else seed_examples(self.config)
         train, held = self._split(history, seed)
-        weights = [self.settings.seed_weight if e.source == "seed" else 1.0 for e in train]
+        train += catalogue_examples(self.config)
+        weight = {"seed": self.settings.seed_weight, "catalogue": self.settings.phrase_weight}
+        weights = [weight.get(e.source, 1.0) for e in train]
         lead_by_place = frozenset(leaf.code for leaf in self.config.catalogue.leaves() if leaf.lead_by_place)
         names = {leaf.code: leaf.name for leaf in self.config.catalogue.leaves()}
         fitted = fit(train, weights, self.settings, repo.returned(), lead_by_place, names)

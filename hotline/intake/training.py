@@ -75,7 +75,7 @@ def fit(train: Sequence[Example], weights: Sequence[float], settings: IntakeMode
     arrays["intercept"] = intercept.astype(np.float32)
     arrays.update(_examples(train, x, classes, settings.similar_per_leaf))
     meta = {"classes": classes, "names": names or {}, "temperature": 1.0,
-            "orders": sum(e.source != "seed" for e in train),
+            "orders": sum(e.source in ("history", "imported") for e in train),
             "seed_lines": sum(e.source == "seed" for e in train), "features": int(x.shape[1]),
             "departments": learned_departments(train, returned or {}, settings, lead_by_place),
             "returned": returned or {}}
