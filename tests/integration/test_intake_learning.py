@@ -202,3 +202,17 @@ def test_supervisor_sees_per_week_and_category_how_often_suggestions_were_kept(a
     assert api.get("/api/v1/intake/suggestions/weekly", headers=people["operator"].headers).status_code == 403
     # A district supervisor counts only the orders of its district (none of these were dispatched there).
     assert api.get("/api/v1/intake/suggestions/weekly", headers=people["district_supervisor"].headers).json() == []
+
+
+def test_the_desk_records_the_suggestion_and_the_kind_on_the_new_order(api, people):
+    op = people["operator"].headers
+    body = {"outcome": "register", "content": "小区 停水 两 天 了 太 不像话", "category_code": "utility.water.pressure",
+            "kind": "投诉", "suggestion": {"category_code": "water.outage", "confidence": 0.42, "model": "v0007"}}
+    r = api.post("/api/v1/desk/intake", json=body, headers=op)
+    assert r.status_code == 201, r.text
+    order = api.get(f"/api/v1/work-orders/{r.json()['ticket_no']}", headers=op).json()
+    assert (order["category_code"], order["kind"]) == ("utility.water.pressure", "complaint")
+    assert (order["suggested_category_code"], order["suggestion_confidence"], order["suggestion_model"]) == \
+        ("utility.water.outage", 0.42, "v0007")  # a retired code is recorded as its leaf
+    bad = api.post("/api/v1/desk/intake", json={**body, "kind": "抱怨"}, headers={**op, "Accept-Language": "zh-CN"})
+    assert bad.status_code == 422 and bad.json()["error_id"] == "unknown_kind" and "咨询" in bad.json()["message"]
