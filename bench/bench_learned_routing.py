@@ -68,10 +68,10 @@ def dev_split(config) -> tuple[list[Example], list[Example]]:
     return [e for i, e in enumerate(seed) if i % 10], seed[::10]
 
 
-def train_model(config, train: list[Example], directory: Path, version: str = "v0001"):
+def train_model(config, train: list[Example], directory: Path, dev: list[Example], version: str = "v0001"):
     from hotline.intake.learning import catalogue_examples
     from hotline.intake.model import set_live, write_model
-    from hotline.intake.training import fit
+    from hotline.intake.training import calibrate, fit
 
     phrases = catalogue_examples(config)
     weight = {"seed": config.intake_model.seed_weight, "catalogue": config.intake_model.phrase_weight}
@@ -80,7 +80,7 @@ def train_model(config, train: list[Example], directory: Path, version: str = "v
     fitted = fit(rows, [weight.get(e.source, 1.0) for e in rows], config.intake_model,
                  names={leaf.code: leaf.name for leaf in config.catalogue.leaves()})
     seconds = time.perf_counter() - started
-    fitted.meta.update(temperature=8.0, accuracy={})
+    fitted.meta.update(temperature=calibrate(fitted.model, dev), accuracy={})  # as `hotline intake train` does
     write_model(directory, version, fitted.arrays, fitted.meta)
     set_live(directory, version)
     return seconds
@@ -97,7 +97,7 @@ def one(n: int) -> None:
     train, dev = dev_split(config)
     history = simulated_history(train, n) if n else []
     with tempfile.TemporaryDirectory() as tmp:
-        seconds = train_model(config, train + history, Path(tmp))
+        seconds = train_model(config, train + history, Path(tmp), dev)
         model = load_model(Path(tmp), "v0001")
         router = Router(config)
         got = evaluate(model, dev, lambda m, leaf, place: department_for(m, router, leaf, place)[0])
@@ -114,13 +114,13 @@ def curve(sizes: list[int]) -> None:
 
 def heldout() -> None:
     from hotline.intake.analyzer import Analyzer
-    from hotline.intake.learning import seed_examples
     from hotline.intake.slot import ModelSlot
 
     config = load_config(ROOT / "config")
     items = [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines() if line.strip()]
     with tempfile.TemporaryDirectory() as tmp:
-        seconds = train_model(config, seed_examples(config), Path(tmp))
+        train, dev = dev_split(config)  # what `hotline intake train` does without history of its own
+        seconds = train_model(config, train, Path(tmp), dev)
         print(f"cold start: trained on the seed corpus in {seconds:.0f} s")
         rules = Analyzer(config)
         learned = Analyzer(config, slot=ModelSlot(Path(tmp)))

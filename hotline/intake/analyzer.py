@@ -66,6 +66,7 @@ class Analyzer:
         fuzzy = rules.fuzzy_pinyin
         leaves = config.catalogue.leaves()
         self.categories = {leaf.code: leaf for leaf in leaves}
+        self._urgent = frozenset(leaf.code for leaf in leaves if leaf.tier == Tier.EMERGENCY)
         self._order = {leaf.code: i for i, leaf in enumerate(leaves)}
         # The catalogue's spoken phrases, and the retired categories' keywords for the leaf each became.
         entries = [(k, leaf.code) for leaf in leaves for k in leaf.keywords]
@@ -108,7 +109,7 @@ class Analyzer:
         danger = self._incidents(text, incidents, scores, reasons)
         kind = self._kind(text)
         model = self.slot.get() if self.slot else None
-        decided = combine(text, scores, danger, model, self.config.intake_model, reasons, self._best)
+        decided = combine(text, scores, danger, model, self.config.intake_model, reasons, self._best, self._urgent)
         category = decided.category
         if kind and kind[1].category and category != self._leaf(kind[1].category):
             category = decided.category = self._leaf(kind[1].category)

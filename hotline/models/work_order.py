@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.models.base import Base
@@ -23,7 +23,7 @@ class WorkOrder(Base):
     kind: Mapped[str | None] = mapped_column(String(16))  # 咨询/求助/投诉/举报/建议/表扬, by catalogue code
     # What intake suggested when the order was made: kept or changed, it is the live accuracy.
     suggested_category_code: Mapped[str | None] = mapped_column(String(32))
-    suggestion_confidence: Mapped[float | None]
+    suggestion_confidence: Mapped[float | None] = mapped_column(Float)
     suggestion_model: Mapped[str | None] = mapped_column(String(32))
     channel: Mapped[str] = mapped_column(String(16))
     source_id: Mapped[str | None] = mapped_column(String(64))
