@@ -64,6 +64,7 @@ MESSAGES: dict[str, str] = {
     # work orders
     "order_not_found": "在您的权限范围内没有这张工单",
     "unknown_category": "没有这个诉求分类",
+    "unknown_kind": "诉求类型须为 咨询、求助、投诉、举报、建议、表扬 之一",
     "text_required": "请填写必填的文字内容",
     "text_too_long": "内容太长，无法智能识别，请精简后再试",
     "places_csv_empty": "地名文件是空的",

@@ -11,6 +11,7 @@ from hotline.models.department import Department
 from hotline.models.desk import AgentState, AgentStint, CallbackDial
 from hotline.models.event import WorkOrderEvent
 from hotline.models.evidence import Evidence
+from hotline.models.intake_history import IntakeHistory
 from hotline.models.knowledge import (
     Article,
     ArticleVersion,
@@ -55,6 +56,7 @@ __all__ = [
     "ExtensionRequest",
     "Feedback",
     "InboundMessage",
+    "IntakeHistory",
     "OutboxMessage",
     "RateLimitHit",
     "Recording",

@@ -67,10 +67,11 @@ def labels(ctx: Ctx) -> dict[str, dict[str, str]]:
     return {**all_labels(), "centre": {"timezone": str(ctx.settings.timezone)}}
 
 
-@router.get("/categories", response_model=list[CategoryOut], summary="Request categories and their default tier")
+@router.get("/categories", response_model=list[CategoryOut],
+            summary="The catalogue's leaves (小类): code, name, default tier and lead department")
 def list_categories(ctx: Ctx):
     return [CategoryOut(code=c.code, name=c.name, tier=c.tier, department=c.department)
-            for c in ctx.config.categories.categories]
+            for c in ctx.config.catalogue.leaves()]
 
 
 @router.get("/sla/due", response_model=DeadlinePreview, summary="Deadlines a tier would get from an instant")
