@@ -39,6 +39,7 @@ MESSAGES: dict[str, str] = {
     "invalid_input": "填写的内容不符合要求",
     "database_unavailable": "系统暂时无法访问数据库，请稍后再试",
     "internal_error": "系统出现内部错误，已记录，请稍后再试",
+    "http_413": "提交的内容太大，超过了允许的大小",
     "not_found": "没有找到要查看的内容",
     "permission_denied": "您没有进行此操作的权限",
     "conflict": "工单刚被其他人修改过，请刷新后重试",
