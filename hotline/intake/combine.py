@@ -21,7 +21,6 @@ from hotline.intake import reasons as say
 from hotline.intake.model import RoutingModel, Suggestion
 
 EXPLICIT_CHARS = 4  # an exact catalogue phrase at least this long is what the caller asked about
-DANGER_CANDIDATES = 5  # how far down its list the model is asked which emergency it is
 
 
 @dataclass
@@ -63,13 +62,17 @@ def combine(text: str, scores: Any, model: RoutingModel | None, settings: Intake
 
 def refine_emergency(text: str, detected: str, model: RoutingModel | None, settings: IntakeModelFile,
                      emergency: frozenset[str]) -> Combined:
-    """The emergency leaf of a call the detector found an emergency in: the detector's, unless one of the
-    model's best leaves is another emergency leaf (it learnt how this centre's emergencies are told)."""
+    """The emergency leaf of a call the detector found an emergency in: the detector's, unless the model's
+    best leaf is another emergency leaf and the model is sure of it (it learnt how this centre's
+    emergencies are told). On a split of the seed corpus this kept the detector's leaf right where it was
+    and fixed a few; taking an emergency leaf from further down the model's list did more harm than good."""
     if model is None:
         return Combined(detected, None, False, [(detected, None)], None, "danger")
-    suggestion = model.suggest(text, DANGER_CANDIDATES)
+    suggestion = model.suggest(text, settings.choices)
     offered: list[tuple[str, float | None]] = [(c.code, c.confidence) for c in suggestion.choices]
-    leaf = next((code for code, _ in offered if code in emergency), detected)
+    top = suggestion.choices[0]
+    sure = top.code in emergency and top.confidence >= settings.must_choose_below
+    leaf = top.code if sure else detected
     return Combined(leaf, _confidence(offered, leaf), False, _first(leaf, offered, settings),
                     _why(suggestion, model), "danger")
 
