@@ -36,6 +36,8 @@ class Incidents:
         """The open orders this call may be about, nearest place first."""
         if not category:
             return []
+        leaf = self.env.config.category(category)  # a retired code asks for the leaf it became
+        category = leaf.code if leaf else category
         policy = self.env.config.desk.incident
         since = self.env.clock.now() - dt.timedelta(hours=policy.window_hours)
         found = []
