@@ -37,7 +37,8 @@ class Incidents:
         if not category:
             return []
         leaf = self.env.config.category(category)  # a retired code asks for the leaf it became
-        category = leaf.code if leaf else category
+        # One incident is told as several leaves of one 中类 (水管爆了 / 停水 / 水压低): compare the group.
+        category = (leaf.code.rsplit(".", 1)[0] + ".") if leaf else category
         policy = self.env.config.desk.incident
         since = self.env.clock.now() - dt.timedelta(hours=policy.window_hours)
         found = []
