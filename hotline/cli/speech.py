@@ -74,6 +74,7 @@ def asr_transcribe(file: Annotated[Path, typer.Argument(help="WAV (16-bit PCM) o
                            "elapsed_s": result.elapsed_s, "truncated": result.truncated}, ensure_ascii=False))
 
 
+@intake_app.command("analyse", hidden=True)
 @intake_app.command("analyze")
 def intake_analyze(text: Annotated[str, typer.Argument(help="what the citizen said")],
                    phone: Annotated[str | None, typer.Option(help="the caller's number: checks repeat calls")] = None,

@@ -177,7 +177,7 @@ def _build(version: str, meta: dict, a: dict[str, np.ndarray]) -> RoutingModel:
     parts: dict[str, _Part] = {}
     names: list[str] = []
     for key in ANALYZERS:
-        vocab = [str(s) for s in a[f"{key}_vocab"]]
+        vocab = a[f"{key}_vocab"].tolist()
         parts[key] = _Part({g: i for i, g in enumerate(vocab)}, a[f"{key}_idf"], len(names))
         names.extend(vocab)
     weights = a["weights"]
@@ -188,7 +188,7 @@ def _build(version: str, meta: dict, a: dict[str, np.ndarray]) -> RoutingModel:
     has_ex = "ex_leaf" in a
     return RoutingModel(version, meta, classes, parts, weights, a["intercept"].astype(np.float64),
                         float(meta.get("temperature", 1.0)),
-                        [str(t) for t in a["ex_tickets"]] if has_ex else [],
+                        a["ex_tickets"].tolist() if has_ex else [],
                         a.get("ex_leaf"), a.get("ex_indptr"), a.get("ex_indices"), a.get("ex_data"), names)
 
 

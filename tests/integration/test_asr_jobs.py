@@ -74,6 +74,7 @@ def test_a_voice_message_becomes_the_orders_text_with_a_draft(runtime, session_f
     # Vosk writes no punctuation; spoken 两 before a measure word becomes a digit
     assert order.content == "我家小区停水了已经2天了请尽快派人处理" and order.state == "received"
     assert order.title == "语音留言：停水"
+    assert (order.suggested_category_code, order.suggestion_model) == ("utility.water.outage", "rules")
     assert (transcript.engine, transcript.model) == ("fake", "demo-scripted")
     assert transcript.raw_text.split()[:3] == ["我家", "小区", "停水"] and transcript.words[0]["word"] == "我家"
     assert transcript.duration_s == pytest.approx(11.0, abs=0.1)

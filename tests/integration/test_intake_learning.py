@@ -104,11 +104,14 @@ def test_nightly_job_trains_once_in_its_hour(session_factory, ctx, clock, small_
 
     monkeypatch.setattr(learning, "seed_examples", lambda config: small_seed)
     runtime = Runtime(ctx, session_factory)
-    clock.set(dt.datetime(2026, 11, 23, 17, 30, tzinfo=dt.UTC))  # 01:30 in Shanghai: not yet
+    clock.set(dt.datetime(2026, 11, 23, 18, 10, tzinfo=dt.UTC))  # 02:10 in Shanghai
+    assert tasks.nightly(runtime) is None  # no model in use: the centre starts one itself
+    _live_model(session_factory, ctx, small_seed)  # hotline intake train, by hand, that Tuesday night
+    clock.set(dt.datetime(2026, 11, 24, 17, 30, tzinfo=dt.UTC))  # Wednesday 01:30: not yet
     assert tasks.nightly(runtime) is None
-    clock.set(dt.datetime(2026, 11, 23, 18, 10, tzinfo=dt.UTC))  # 02:10
-    assert tasks.nightly(runtime) == "v0001"
-    clock.set(dt.datetime(2026, 11, 23, 18, 50, tzinfo=dt.UTC))
+    clock.set(dt.datetime(2026, 11, 24, 18, 10, tzinfo=dt.UTC))  # 02:10
+    assert tasks.nightly(runtime) == "v0002"
+    clock.set(dt.datetime(2026, 11, 24, 18, 50, tzinfo=dt.UTC))
     assert tasks.nightly(runtime) is None  # once a day
 
 

@@ -31,7 +31,7 @@ function fill(a) {
                                    model: a.model && a.model.version ? a.model.version : "rules"} : null;
   draft.kind = a.kind || null;
   choices(a);
-  $("#model-line").textContent = a.why ? a.why.sentence : (a.model ? a.model.message : "");
+  $("#model-line").textContent = [a.model ? a.model.message : "", a.why ? a.why.sentence : ""].filter(Boolean).join("。");
   danger(a);
   flags(a);
 }
