@@ -24,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from hotline.core.config import load_config  # noqa: E402
 from hotline.intake.training import Example  # noqa: E402
@@ -127,6 +128,7 @@ def heldout() -> None:
         for name, analyzer in (("rules only", rules), ("model + rules", learned)):
             print(f"{name}: {score(analyzer, items)}")
         print(f"model + rules by source: {by_source(learned, items)}")
+        combined_rule_side(learned, items)
         texts = [i["text"] for i in items]
         base, with_model = per_utterance(rules, texts), per_utterance(learned, texts)
         print(f"analysis per utterance: rules {base:.2f} ms, model + rules {with_model:.2f} ms "
@@ -143,6 +145,18 @@ def score(analyzer, items: list[dict]) -> dict:
         hits["department"] += bool(got.department) and got.department["code"] == item["department"]
         hits["must_choose"] += got.must_choose
     return {k: f"{v / len(items):.1%}" for k, v in hits.items()}
+
+
+def combined_rule_side(analyzer, items: list[dict]) -> None:
+    """Danger and places of the combined analyser (rules and model together), as bench_intake_rules counts."""
+    from bench_intake_rules import evaluate, pct
+
+    c = evaluate(analyzer, items, misses=False)
+    emergencies, others = c["tp"] + c["fn"], c["fp"] + c["tn"]
+    print(f"model + rules: emergency recall {pct(c['tp'], emergencies)}, false alarms {pct(c['fp'], others)}, "
+          f"service of found {pct(c['service'], c['tp'])}, place {pct(c['place'], len(items))}, "
+          f"place's street office {pct(c['place_dept'], c['place_dept_n'])}, "
+          f"numbers whole line {pct(c['numbers'], len(items))}")
 
 
 def by_source(analyzer, items: list[dict]) -> dict:
