@@ -37,9 +37,11 @@ def combine(text: str, scores: Any, model: RoutingModel | None, settings: Intake
             best_rule: Callable[[str, Any, list[str]], str | None],
             emergency: frozenset[str] = frozenset()) -> Combined:
     """The leaf of a call the danger detector found no emergency in: its emergency leaves are not offered."""
-    rule = best_rule(text, scores, reasons)
+    said: list[str] = []  # the rules' own reason: given only where the rules' leaf is the one filed
+    rule = best_rule(text, scores, said)
     suggestion = model.suggest(text, settings.choices, exclude=emergency) if model is not None else None
     if suggestion is None or not suggestion.choices:
+        reasons.extend(said)
         return Combined(rule, None, rule is None, [(rule, None)] if rule else [], None, "rules")
     assert model is not None
     why = _why(suggestion, model)
@@ -53,6 +55,8 @@ def combine(text: str, scores: Any, model: RoutingModel | None, settings: Intake
                                                _name(model, top.code)))
         return Combined(explicit, _confidence(offered, explicit), False, _first(explicit, offered, settings),
                         why, "keyword")
+    if rule == top.code:
+        reasons.extend(said)
     reasons.append(why["sentence"])
     if must_choose:
         reasons.append(say.must_choose(top.confidence, settings.must_choose_below,

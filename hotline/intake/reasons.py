@@ -106,7 +106,7 @@ def similar_orders(tickets: list[str]) -> str:
 
 def must_choose(confidence: float, threshold: float, offered: list[tuple[str, float]]) -> str:
     names = "、".join(f"{name}（{conf:.0%}）" for name, conf in offered)
-    return f"把握不足（{confidence:.0%}，低于 {threshold:.0%}），请话务员在 {names} 中选择"
+    return f"把握不足（{confidence:.1%}，低于 {threshold:.0%}），请话务员在 {names} 中选择"
 
 
 def explicit_over_model(heard: list[str], name: str, model_name: str) -> str:

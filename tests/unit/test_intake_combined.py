@@ -69,3 +69,11 @@ def test_without_a_model_danger_and_rules_decide_alone(config):
                                                                             "danger", None)
     assert got.model is None and got.choices == [{"code": "utility.gas.leak", "name": "燃气泄漏", "confidence": None,
                                                    "department": {"code": "371500-GAS", "name": "聊城市燃气有限公司"}}]
+
+
+@pytest.mark.parametrize("text", [FEE, "那个 水 好像 有点 问题", "担心 楼道 电动车 充电 会 着火", "我们 小区 停水 了"])
+def test_a_reason_never_files_the_call_under_a_leaf_it_is_not_filed_under(config, slot, text):
+    got = Analyzer(config, slot=slot).analyze(text)
+    filed = [r.split("归类为 ", 1)[1] for r in got.reasons if "归类为 " in r]
+    assert all(name == got.category["name"] for name in filed), got.reasons
+    assert not any(c.isascii() and c.isalpha() for r in got.reasons for c in r.replace(got.why["model"], ""))
