@@ -33,8 +33,10 @@ def evaluate(analyzer: Analyzer, items: list[dict]) -> tuple[dict, list]:
         got = analyzer.analyze(item["text"])
         found = {"tier": got.tier, "category": got.category and got.category["code"],
                  "department": got.department and got.department["code"]}
+        leaf = analyzer.config.category(item["category"]) if item["category"] else None
+        want = {**item, "category": leaf.code if leaf else item["category"]}  # retired codes name their leaf
         for key in hits:
-            if found[key] == item[key]:
+            if found[key] == want[key]:
                 hits[key] += 1
             else:
                 misses.append((key, item["text"], item[key], found[key]))

@@ -40,6 +40,7 @@ MESSAGES: dict[str, str] = {
     "body_too_large": "提交的内容太大，请压缩或拆分后再试",
     "database_unavailable": "系统暂时无法访问数据库，请稍后再试",
     "internal_error": "系统出现内部错误，已记录，请稍后再试",
+    "http_413": "提交的内容太大，超过了允许的大小",
     "not_found": "没有找到要查看的内容",
     "permission_denied": "您没有进行此操作的权限",
     "conflict": "工单刚被其他人修改过，请刷新后重试",
@@ -65,6 +66,7 @@ MESSAGES: dict[str, str] = {
     # work orders
     "order_not_found": "在您的权限范围内没有这张工单",
     "unknown_category": "没有这个诉求分类",
+    "unknown_kind": "诉求类型须为 咨询、求助、投诉、举报、建议、表扬 之一",
     "text_required": "请填写必填的文字内容",
     "text_too_long": "内容太长，无法智能识别，请精简后再试",
     "places_csv_empty": "地名文件是空的",

@@ -52,7 +52,8 @@ def detail(session: Session, order: WorkOrder, actor: Actor, *, evidence_require
     phone = citizen.phone if citizen else None
     return OrderDetail(
         **summary(order, worst, min((d.due_at for d in open_ones), default=None), phone, shown).model_dump(),
-        call_linkedid=order.call_linkedid,
+        call_linkedid=order.call_linkedid, kind=order.kind, suggested_category_code=order.suggested_category_code,
+        suggestion_confidence=order.suggestion_confidence, suggestion_model=order.suggestion_model,
         content=shown.text(order.content),
         result=shown.text(order.result), accepted_at=order.accepted_at, dispatched_at=order.dispatched_at,
         replied_at=order.replied_at, completed_at=order.completed_at, closed_at=order.closed_at,

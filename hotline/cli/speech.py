@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hotline.cli.common import fail, group
+from hotline.cli.common import fail, group, in_session, usage
 from hotline.core.errors import HotlineError
 
 DEFAULT_MODEL = "vosk-model-small-cn-0.22"
@@ -74,6 +74,7 @@ def asr_transcribe(file: Annotated[Path, typer.Argument(help="WAV (16-bit PCM) o
                            "elapsed_s": result.elapsed_s, "truncated": result.truncated}, ensure_ascii=False))
 
 
+@intake_app.command("analyse", hidden=True)
 @intake_app.command("analyze")
 def intake_analyze(text: Annotated[str, typer.Argument(help="what the citizen said")],
                    phone: Annotated[str | None, typer.Option(help="the caller's number: checks repeat calls")] = None,
@@ -95,3 +96,31 @@ def intake_analyze(text: Annotated[str, typer.Argument(help="what the citizen sa
         fail(exc)
     typer.echo(json.dumps(analysis.as_dict(), ensure_ascii=False))
 
+
+
+@intake_app.command("train")
+def intake_train() -> None:
+    """Train a new model on the seed corpus and this centre's orders; put it live only if it is not worse."""
+    from hotline.intake.tasks import train_now
+
+    result = in_session(lambda session, ctx: train_now(session, ctx))
+    typer.echo(result.summary())
+
+
+@intake_app.command("import")
+def intake_import(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="historical orders, CSV")]
+                  ) -> None:
+    """Load a centre's historical orders (工单编号, 受理时间, 诉求内容, 小类 …) for training."""
+    from hotline.intake.importer import HistoryImporter
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        usage(f"{file} 不是 UTF-8 编码的文本，请另存为 UTF-8 CSV")
+    report = in_session(lambda session, ctx: HistoryImporter(
+        session, ctx.config, ctx.settings.timezone, ctx.clock.now()).run(text, file.name))
+    for problem in report.problems:
+        typer.echo(problem, err=True)
+    typer.echo(report.summary())
+    if report.problems:
+        raise typer.Exit(1)

@@ -10,8 +10,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from hotline.core.config_catalogue import CatalogueFile, catalogue_problems
+from hotline.core.config_catalogue import CatalogueFile, CatalogueLeaf, catalogue_problems
 from hotline.core.config_handover import HandoverFile, handover_problems
+from hotline.core.config_intake_model import IntakeModelFile
 from hotline.core.config_knowledge import KnowledgeFile
 from hotline.core.config_places import PlacesFile, places_problems
 from hotline.core.config_recordings import RecordingsFile
@@ -338,9 +339,11 @@ class HotlineConfig(_Strict):
     places: PlacesFile = PlacesFile()
     handover: HandoverFile
     recordings: RecordingsFile
+    intake_model: IntakeModelFile
 
-    def category(self, code: str) -> Category | None:
-        return next((c for c in self.categories.categories if c.code == code), None)
+    def category(self, code: str) -> CatalogueLeaf | None:
+        """The catalogue leaf (小类) with this code, or the leaf a retired code maps to."""
+        return self.catalogue.leaf(self.catalogue.legacy.get(code, code))
 
 
 FILES: dict[str, type[BaseModel]] = {
@@ -360,6 +363,7 @@ FILES: dict[str, type[BaseModel]] = {
     "places": PlacesFile,
     "handover": HandoverFile,
     "recordings": RecordingsFile,
+    "intake_model": IntakeModelFile,
 }
 
 
@@ -422,18 +426,19 @@ def _cross_checks(config: HotlineConfig, config_dir: Path) -> list[str]:
             problems.append(f"{config_dir / 'departments.yaml'}: {where}.code: '{node.code}' is used twice "
                             f"(first at {seen[node.code]})")
         seen.setdefault(node.code, where)
-    category_codes: set[str] = set()
+    legacy_codes: set[str] = set()
     for i, cat in enumerate(config.categories.categories):
         where = f"{config_dir / 'categories.yaml'}: categories[{i}]"
-        if cat.code in category_codes:
+        if cat.code in legacy_codes:
             problems.append(f"{where}.code: '{cat.code}' is used twice")
-        category_codes.add(cat.code)
+        legacy_codes.add(cat.code)
         if cat.department is not None and cat.department not in seen:
             problems.append(f"{where}.department: no department with code '{cat.department}' in departments.yaml")
+    category_codes = {leaf.code for leaf in config.catalogue.leaves()}
     for i, rule in enumerate(config.routing.rules):
         where = f"{config_dir / 'routing.yaml'}: rules[{i}]"
         if not any(rule.matches(c) for c in category_codes):
-            problems.append(f"{where}.category: '{rule.category}' matches no category in categories.yaml")
+            problems.append(f"{where}.category: '{rule.category}' matches no leaf in catalogue.yaml")
         named = [("lead", rule.lead)] if rule.lead != "place" else []
         named += [("fallback", rule.fallback)] if rule.fallback else []
         named += [(f"co[{j}]", code) for j, code in enumerate(rule.co)]
@@ -441,14 +446,14 @@ def _cross_checks(config: HotlineConfig, config_dir: Path) -> list[str]:
                         for key, code in named if code not in seen)
     for key, code in (("emergency.category", config.intake.emergency.category),
                       ("hazard.category", config.intake.hazard.category)):
-        if code not in category_codes:
-            problems.append(f"{config_dir / 'intake.yaml'}: {key}: no category '{code}' in categories.yaml")
+        if config.category(code) is None:
+            problems.append(f"{config_dir / 'intake.yaml'}: {key}: no leaf '{code}' in catalogue.yaml")
     for i, kind in enumerate(config.intake.kinds):
-        if kind.category and kind.category not in category_codes:
-            problems.append(f"{config_dir / 'intake.yaml'}: kinds[{i}].category: no category '{kind.category}' "
-                            "in categories.yaml")
+        if kind.category and config.category(kind.category) is None:
+            problems.append(f"{config_dir / 'intake.yaml'}: kinds[{i}].category: no leaf '{kind.category}' "
+                            "in catalogue.yaml")
     for key in config.desk.scripts:
-        if key != "default" and not any(c == key or c.startswith(key + ".") for c in category_codes):
+        if key != "default" and not any(c == key or c.startswith(key + ".") for c in category_codes | legacy_codes):
             problems.append(f"{config_dir / 'desk.yaml'}: scripts.{key}: matches no category in categories.yaml")
     problems.extend(catalogue_problems(config.catalogue, set(seen), str(config_dir / "catalogue.yaml")))
     problems.extend(places_problems(config.places, set(seen), str(config_dir / "places.yaml")))

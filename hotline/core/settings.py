@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     config_dir: Path = Path("config")
     var_dir: Path = Path("var")
+    intake_model_dir: Path | None = None  # the learned router's model files; default var/intake/models
     timezone: str = "Asia/Shanghai"
     # Names this centre on a shared Redis (live channels, limits); default: derived from the database URL
     deployment: str | None = None
@@ -129,6 +130,10 @@ class Settings(BaseSettings):
     def is_embedded(self) -> bool:
         """SQLite and no Redis: one machine, one set of processes sharing var/."""
         return self.is_sqlite and not self.redis_url
+
+    @property
+    def intake_models(self) -> Path:
+        return self.intake_model_dir or self.var_dir / "intake" / "models"
 
     def secret(self) -> bytes:
         """The signing secret: HOTLINE_SECRET_KEY, which must be real (ConfigError otherwise, and always when a

@@ -36,6 +36,9 @@ class Incidents:
         """The open orders this call may be about, nearest place first."""
         if not category:
             return []
+        leaf = self.env.config.category(category)  # a retired code asks for the leaf it became
+        # One incident is told as several leaves of one 中类 (水管爆了 / 停水 / 水压低): compare the group.
+        category = (leaf.code.rsplit(".", 1)[0] + ".") if leaf else category
         policy = self.env.config.desk.incident
         since = self.env.clock.now() - dt.timedelta(hours=policy.window_hours)
         found = []

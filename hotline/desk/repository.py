@@ -73,8 +73,11 @@ class IncidentRepository:
 
     def open_same_category(self, category: str, since: dt.datetime, exclude: Sequence[int],
                            limit: int = 200) -> Sequence[WorkOrder]:
-        """Open orders of a category received since `since` that are not themselves merged into another."""
-        stmt = select(WorkOrder).where(WorkOrder.category_code == category, WorkOrder.received_at >= since,
+        """Open orders of a category (or, for a code ending in '.', of any leaf under it) received since `since`
+        that are not themselves merged into another."""
+        same = (WorkOrder.category_code.startswith(category, autoescape=True) if category.endswith(".")
+                else WorkOrder.category_code == category)
+        stmt = select(WorkOrder).where(same, WorkOrder.received_at >= since,
                                        WorkOrder.state.in_(OPEN_STATES), WorkOrder.parent_id.is_(None))
         if exclude:
             stmt = stmt.where(WorkOrder.id.not_in(list(exclude)))

@@ -70,7 +70,11 @@ class OrderCreator:
         return ticket_no, code, tickets.hash_extraction_code(self.ctx.secret, ticket_no, code)
 
     def _columns(self, draft: WorkOrderDraft, actor: Actor, tier: Tier) -> dict:
+        suggested = draft.suggestion
         return dict(state=State.RECEIVED, tier=draft.tier or tier, category_code=draft.category_code,
+                    kind=draft.kind, suggested_category_code=suggested.category_code if suggested else None,
+                    suggestion_confidence=suggested.confidence if suggested else None,
+                    suggestion_model=suggested.model if suggested else None,
                     channel=draft.channel, source_id=draft.source_id, created_by_user_id=actor.user_id,
                     title=draft.title, content=draft.content, place=draft.place, received_at=self.ctx.clock.now(),
                     call_linkedid=draft.call_linkedid, latitude=draft.latitude, longitude=draft.longitude,

@@ -76,15 +76,26 @@ class Router:
         (the intake gazetteer knows 小区 and roads the department tree does not)."""
         if category_code is None:
             return Route(None, reasons=["还没有诉求类别，请话务员选择"])
+        leaf = self.config.category(category_code)  # a retired code routes as the leaf it maps to
+        code = leaf.code if leaf else category_code
         office = office or self.places.resolve(place)
         for i, rule in enumerate(self.config.routing.rules):
-            if rule.matches(category_code):
+            if rule.matches(code):
                 return self._apply(i, rule, office)
-        category = self.config.category(category_code)
-        name = category.name if category else category_code
-        if category is None or category.department is None:
+        name = leaf.name if leaf else code
+        if leaf is None or leaf.department == self.hotline:
             return Route(None, reasons=[f"{name} 没有默认承办单位：直接答复，或由话务员选择"])
-        return Route(category.department, reasons=[f"{name} 由 {self._name(category.department)} 主办"])
+        if leaf.lead_by_place and office:
+            return Route(office[0], reasons=[f"{office[1]}，{name} 由{self._name(office[0])}属地主办"])
+        return Route(leaf.department, reasons=[f"{name} 由 {self._name(leaf.department)} 主办"])
+
+    @property
+    def hotline(self) -> str:
+        """The centre itself (the root of the department tree): a leaf of its own is answered or assigned."""
+        return self.config.departments.departments[0].code
+
+    def department_name(self, code: str) -> str:
+        return self._names.get(code, code)
 
     def _name(self, code: str | None) -> str:
         return self._names.get(code, code) if code else ""

@@ -8,6 +8,16 @@ from hotline.core.enums import Channel, Tier
 from hotline.text.phones import parse_phone
 
 
+class Suggested(BaseModel):
+    """Intake's suggestion as the operator saw it; recorded on the order to measure kept vs changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    category_code: str = Field(min_length=1, max_length=32)
+    confidence: float | None = Field(default=None, ge=0, le=1)
+    model: str | None = Field(default=None, max_length=32, description="model version, or 'rules'")
+
+
 class WorkOrderDraft(BaseModel):
     """What a citizen asked for, as an operator, a channel or a liaison hands it in."""
 
@@ -30,6 +40,9 @@ class WorkOrderDraft(BaseModel):
     longitude: float | None = Field(default=None, ge=-180, le=180)
     media_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://\S+$",
                                   description="a link to the citizen's photo")
+    kind: str | None = Field(default=None, max_length=16,
+                             description="咨询/求助/投诉/举报/建议/表扬: a kind code or its Chinese name")
+    suggestion: Suggested | None = Field(default=None, description="what intake suggested when the order was made")
 
     @field_validator("citizen_phone")
     @classmethod

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from hotline.core.actor import Actor
+from hotline.core.config_catalogue import CatalogueLeaf
 from hotline.core.enums import (
     AssignmentRole,
     AssignmentStatus,
@@ -68,6 +69,8 @@ class WorkOrderService:
             raise PermissionDeniedError(f"a {actor.role.value} may not create work orders", error_id="role_not_allowed")
         category = self._category(draft.category_code)
         tier = category.tier if category else Tier.GENERAL
+        draft = draft.model_copy(update={"category_code": category.code if category else None,
+                                         "kind": self._kind(draft.kind), "suggestion": self._suggested(draft)})
         created = OrderCreator(self.session, self.ctx).create(draft, actor, tier)
         if created.extraction_code is not None:  # the code exists only now: the 受理 notice is written and held
             self.notices.created(created.order_id, created.ticket_no, created.extraction_code, draft.citizen_phone,
@@ -83,7 +86,8 @@ class WorkOrderService:
         self.advance(order, Action.ACCEPT, actor, note=note,
                       data=_changes(order, tier=tier, category_code=category_code, place=place))
         order.tier = tier or order.tier
-        order.category_code = category_code or order.category_code
+        leaf = self._category(category_code)
+        order.category_code = leaf.code if leaf else order.category_code
         order.place = place or order.place
         order.accepted_at = self.now
         self.deadlines.close_open(order.id, [DeadlineKind.ACCEPT], DeadlineStatus.MET, self.now)
@@ -260,7 +264,8 @@ class WorkOrderService:
                                         details={"department": code}, error_id="department_retired")
         return found[lead_code], [found[c] for c in co_codes]
 
-    def _category(self, code: str | None):
+    def _category(self, code: str | None) -> CatalogueLeaf | None:
+        """The leaf of a code; a retired code (categories.yaml) is filed as the leaf it maps to."""
         if code is None:
             return None
         category = self.ctx.config.category(code)
@@ -268,6 +273,24 @@ class WorkOrderService:
             raise InvalidInputError(f"no category with code {code}", details={"category_code": code},
                                     error_id="unknown_category")
         return category
+
+    def _kind(self, kind: str | None) -> str | None:
+        """A kind of request by its code (complaint) or Chinese name (投诉); stored by code."""
+        if kind is None:
+            return None
+        for known in self.ctx.config.catalogue.kinds:
+            if kind in (known.code, known.name):
+                return known.code
+        names = "、".join(k.name for k in self.ctx.config.catalogue.kinds)
+        raise InvalidInputError(f"no kind of request {kind}; one of {names}", details={"kind": kind},
+                                error_id="unknown_kind")
+
+    def _suggested(self, draft: WorkOrderDraft):
+        """The suggestion as recorded: a retired code becomes its leaf; an unknown one is refused."""
+        if draft.suggestion is None:
+            return None
+        leaf = self._category(draft.suggestion.category_code)
+        return draft.suggestion.model_copy(update={"category_code": leaf.code if leaf else None})
 
 
 HANDLING_CLOCKS = (DeadlineKind.SIGN, DeadlineKind.REPLY, DeadlineKind.COMPLETE)

@@ -1,79 +1,66 @@
-"""Intake analysis: text → danger, tier, category, department, place, numbers; each with its reason.
+"""Intake analysis: text → danger, tier, catalogue leaf, department, place, numbers; each with its reason.
 
-Pure and deterministic (no database): the repeat-caller check, which needs history, lives in
-`hotline.intake.service`. Danger comes first (`hotline.intake.danger`): an emergency is filed
-under its catalogue leaf and handed over whatever else the caller says.
+Pure (no database): the repeat-caller check, which needs history, lives in `hotline.intake.service`.
+Danger comes first (`hotline.intake.danger`): an emergency is filed under its catalogue leaf and
+handed over whatever else the caller says; the learned model may only say which emergency leaf it is.
+Otherwise the rules and the learned model together (`hotline.intake.combine`) choose the leaf, with a
+confidence and, when unsure, the top choices for the operator.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
 
 from hotline.core.config import HotlineConfig, walk_departments
 from hotline.core.enums import Tier
 from hotline.core.errors import InvalidInputError
 from hotline.dispatch.routing import Router
 from hotline.intake import reasons as say
-from hotline.intake.danger import EMERGENCY, Danger, DangerDetector
-from hotline.intake.matcher import Hit, KeywordMatcher
+from hotline.intake.combine import Combined, combine, department_for, refine_emergency
+from hotline.intake.danger import EMERGENCY, HAZARD_LEVEL, Danger, DangerDetector
+from hotline.intake.draft import Analysis, Scores, heard, number_reasons
+from hotline.intake.matcher import KeywordMatcher
+from hotline.intake.model import RoutingModel
 from hotline.intake.numbers import Numbers, extract_numbers
 from hotline.intake.places import Gazetteer, Place, extract_place
+from hotline.intake.slot import ModelSlot
 from hotline.text.normalize import normalise
 
+__all__ = ["Analysis", "Analyzer"]
+
 _CJK = re.compile(r"[\u3400-\u9fff]")
-EXACT, BY_SOUND = 1.0, 0.8  # a keyword heard by sound weighs a little less than one spelt right
-
-
-@dataclass
-class Analysis:
-    text: str
-    tier: str
-    category: dict | None
-    department: dict | None
-    co_handlers: list[dict]
-    place: str | None
-    numbers: dict
-    kind: str | None
-    reasons: list[str]
-    repeat: dict | None = None
-    danger: dict | None = None  # level, category, service (110/119/120/gas/power/water), evidence, reason
-    place_detail: dict | None = None  # gazetteer name, words said, kind, street office / township
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
-class _Scores:
-    score: dict[str, float] = field(default_factory=dict)
-    hits: dict[str, list[Hit]] = field(default_factory=dict)
-
-    def add(self, code: str, hit: Hit, weight: float = 1.0) -> None:
-        self.score[code] = self.score.get(code, 0.0) + hit.length * (EXACT if hit.exact else BY_SOUND) * weight
-        self.hits.setdefault(code, []).append(hit)
 
 
 class Analyzer:
-    def __init__(self, config: HotlineConfig, router: Router | None = None):
+    def __init__(self, config: HotlineConfig, router: Router | None = None, slot: ModelSlot | None = None):
         self.config = config
         self.router = router or Router(config)
+        self.slot = slot
         rules = config.intake
         fuzzy = rules.fuzzy_pinyin
-        self.categories = {c.code: c for c in config.categories.categories}
-        self._order = {c.code: i for i, c in enumerate(config.categories.categories)}
-        self._keywords = KeywordMatcher([(k, c.code) for c in config.categories.categories for k in c.keywords], fuzzy)
+        leaves = config.catalogue.leaves()
+        self.categories = {leaf.code: leaf for leaf in leaves}
+        self._order = {leaf.code: i for i, leaf in enumerate(leaves)}
+        # Emergencies are the danger detector's to decide: a phrase of an emergency leaf alone (without
+        # what is happening to whom) files nothing there, and the model offers no emergency leaf then.
+        self._urgent = frozenset(leaf.code for leaf in leaves if leaf.tier == Tier.EMERGENCY)
+        # The catalogue's spoken phrases, and the retired categories' keywords for the leaf each became.
+        entries = [(k, leaf.code) for leaf in leaves for k in leaf.keywords]
+        entries += [(k, self._leaf(c.code)) for c in config.categories.categories for k in c.keywords]
+        self._keywords = KeywordMatcher(entries, fuzzy)
         # Danger words (intake.yaml): with a worry they file a hazard report; they never make an emergency.
         self._emergency = KeywordMatcher([(k, "danger") for k in rules.emergency.keywords], fuzzy)
-        # Emergencies are the danger detector's to decide; a keyword of an emergency category alone
-        # (without what is happening to whom) files nothing there.
-        self._urgent = {c.code for c in config.categories.categories if c.tier == Tier.EMERGENCY}
-        self._urgent.add(rules.emergency.category)
+        self._hazard_leaf = self._leaf(rules.hazard.category)
         self._complex = KeywordMatcher([(k, "complex") for k in rules.complex.keywords], fuzzy)
         self._kinds = KeywordMatcher([(k, i) for i, rule in enumerate(rules.kinds) for k in rule.keywords], ())
         self._danger = DangerDetector(config.catalogue)
         self._gazetteer = Gazetteer.from_config(config)
         self.departments = {node.code: node.name for node, _, _ in walk_departments(config.departments.departments)}
+
+    def _leaf(self, code: str) -> str:
+        leaf = self.config.category(code)
+        assert leaf is not None, code  # config cross-checks guarantee it
+        return leaf.code
 
     def analyze(self, raw: str) -> Analysis:
         if raw is None:
@@ -84,95 +71,118 @@ class Analyzer:
             raise InvalidInputError(f"text is {len(text)} characters; intake analyses at most {limit}",
                                     error_id="text_too_long")
         numbers = extract_numbers(raw)
+        status = self.slot.status() if self.slot else None
         if not _CJK.search(text):
             reason = say.no_text() if not text else say.no_chinese()
             return Analysis(text, Tier.GENERAL.value, None, None, [], None, numbers.as_dict(), None,
-                            [reason, *_number_reasons(numbers)])
+                            [reason, *number_reasons(numbers)], model=status)
         danger = self._danger.detect(raw)
         place = extract_place(raw, self._gazetteer)
+        model = self.slot.get() if self.slot else None
         if danger and danger.level == EMERGENCY:
-            return self._emergency_draft(text, danger, place, numbers)
+            return self._emergency_draft(text, danger, place, numbers, model, status)
         reasons: list[str] = [danger.reason] if danger else []
-        scores = _Scores()
+        scores = Scores()
         incidents = self._emergency.find(text)
         for hit in self._keywords.find(text):
             if not any(hit.start < e.end and e.start < hit.end for e in incidents) and hit.payload not in self._urgent:
                 scores.add(hit.payload, hit)
-        if danger:  # a hazard: the danger words heard count for the hazard category
+        if danger:  # a hazard: the danger words heard count for the hazard leaf
             for hit in incidents:
-                scores.add(self.config.intake.hazard.category, hit, weight=2.0)
+                scores.add(self._hazard_leaf, hit, weight=2.0)
         kind = self._kind(text)
-        category = self._best(text, scores, reasons)
-        if kind and kind[1].category and category != kind[1].category:
-            category = kind[1].category
-            reasons.append(say.filed_by_kind(kind[1].kind, _heard(kind[0], text), self.categories[category].name))
-        tier = self._tier(text, category, reasons)
+        decided = combine(text, scores, model, self.config.intake_model, reasons, self._best, self._urgent)
+        if kind and kind[1].category and decided.category != self._leaf(kind[1].category):
+            decided.category = self._leaf(kind[1].category)
+            decided.source = "keyword"
+            reasons.append(say.filed_by_kind(kind[1].kind, heard(kind[0], text),
+                                             self.categories[decided.category].name))
+        category = decided.category
+        tier = self._tier(text, category, danger, reasons)
         if place:
             reasons.append(place.reason)
-        department, co = self._route(category, place, reasons)
+        department, co = self._route(category, place, reasons, model)
         if kind:
-            reasons.append(say.kind(kind[1].kind, _heard(kind[0], text)))
-        reasons.extend(_number_reasons(numbers))
+            reasons.append(say.kind(kind[1].kind, heard(kind[0], text)))
+        reasons.extend(number_reasons(numbers))
         named = {"code": category, "name": self.categories[category].name} if category else None
         return Analysis(text, tier.value, named, department, co, place.name if place else None, numbers.as_dict(),
                         kind[1].kind if kind else None, reasons, danger=danger.as_dict() if danger else None,
-                        place_detail=place.as_dict() if place else None)
+                        place_detail=place.as_dict() if place else None, confidence=decided.confidence,
+                        must_choose=decided.must_choose, choices=self._choices(decided, place, model),
+                        why=decided.why, source=decided.source, model=status)
 
-    def _emergency_draft(self, text: str, danger: Danger, place: Place | None, numbers: Numbers) -> Analysis:
+    def _emergency_draft(self, text: str, danger: Danger, place: Place | None, numbers: Numbers,
+                         model: RoutingModel | None, status: dict | None) -> Analysis:
         """Danger wins over whatever else was said: the leaf, its department, and the hand-over."""
+        decided = refine_emergency(text, danger.category, model, self.config.intake_model, self._urgent)
+        detected, danger = danger, self._danger.refile(danger, decided.category or danger.category)
         leaf = self.config.catalogue.leaf(danger.category)
         department = leaf.department if leaf else None
         named_department = {"code": department, "name": self.departments.get(department, department)} \
             if department else None
-        reasons = [danger.reason, say.tier_emergency(danger.category_name)]
+        reasons = [danger.reason]
+        if danger.category != detected.category:
+            reasons.append(say.emergency_refined(danger.category_name, detected.category_name))
+        reasons.append(say.tier_emergency(danger.category_name))
         if named_department:
             reasons.append(say.emergency_department(danger.category_name, named_department["name"]))
         if place:
             reasons.append(place.reason)
         kind = self._kind(text)
-        reasons.extend(_number_reasons(numbers))
+        reasons.extend(number_reasons(numbers))
         return Analysis(text, Tier.EMERGENCY.value, {"code": danger.category, "name": danger.category_name},
                         named_department, [], place.name if place else None, numbers.as_dict(),
                         kind[1].kind if kind else "求助", reasons, danger=danger.as_dict(),
-                        place_detail=place.as_dict() if place else None)
+                        place_detail=place.as_dict() if place else None, confidence=decided.confidence,
+                        choices=self._choices(decided, place, model), why=decided.why, source="danger",
+                        model=status)
 
     # -- the steps -------------------------------------------------------------------------
 
-    def _best(self, text: str, scores: _Scores, reasons: list[str]) -> str | None:
+    def _best(self, text: str, scores: Scores, reasons: list[str]) -> str | None:
+        """The rules' leaf: the one whose phrases were heard most (danger words of a hazard weigh double)."""
         if not scores.score:
             reasons.append(say.no_category())
             return None
         code = max(scores.score, key=lambda c: (scores.score[c], -self._order.get(c, 0)))
-        reasons.append(say.category([_heard(h, text) for h in scores.hits[code]], self.categories[code].name))
+        reasons.append(say.category([heard(h, text) for h in scores.hits[code]], self.categories[code].name))
         return code
 
-    def _tier(self, text: str, category: str | None, reasons: list[str]) -> Tier:
-        rules = self.config.intake
-        if category == rules.emergency.category or (category and self.categories[category].tier == Tier.EMERGENCY):
-            reasons.append(say.tier_emergency(self.categories[category].name))
-            return Tier.EMERGENCY
-        if category == rules.hazard.category:
+    def _tier(self, text: str, category: str | None, danger: Danger | None, reasons: list[str]) -> Tier:
+        """No emergency here (the detector heard none): a hazard is general, else as heard or the leaf's."""
+        if (danger and danger.level == HAZARD_LEVEL) or category == self._hazard_leaf:
             reasons.append(say.tier_hazard())
             return Tier.GENERAL
         complex_hits = self._complex.find(text)
         if complex_hits:
-            reasons.append(say.tier_complex([_heard(h, text) for h in complex_hits]))
+            reasons.append(say.tier_complex([heard(h, text) for h in complex_hits]))
             return Tier.COMPLEX
-        if category:
+        if category and self.categories[category].tier != Tier.EMERGENCY:
             tier = self.categories[category].tier
             reasons.append(say.tier_default(tier.value, self.categories[category].name))
             return tier
         reasons.append(say.tier_nothing_urgent())
         return Tier.GENERAL
 
-    def _route(self, category: str | None, place: Place | None, reasons: list[str]) -> tuple[dict | None, list[dict]]:
+    def _route(self, category: str | None, place: Place | None, reasons: list[str],
+               model: RoutingModel | None) -> tuple[dict | None, list[dict]]:
         if category is None:
             return None, []
-        office = (place.department, f"地点在{place.department_name}") if place and place.department else None
+        office = _office(place)
         route = self.router.route(category, place.name if place else None, office=office)
-        reasons.extend(route.reasons)
-        lead = {"code": route.lead, "name": self.departments.get(route.lead, route.lead)} if route.lead else None
+        code, why = department_for(model, self.router, category, place.name if place else None, office)
+        reasons.extend(route.reasons if code == route.lead else why)
+        lead = {"code": code, "name": self.departments.get(code, code)} if code else None
         return lead, [{"code": c, "name": self.departments.get(c, c)} for c in route.co]
+
+    def _choices(self, decided: Combined, place: Place | None, model: RoutingModel | None) -> list[dict]:
+        out = []
+        for code, confidence in decided.choices:
+            lead, _ = department_for(model, self.router, code, place.name if place else None, _office(place))
+            out.append({"code": code, "name": self.categories[code].name, "confidence": confidence,
+                        "department": {"code": lead, "name": self.departments.get(lead, lead)} if lead else None})
+        return out
 
     def _kind(self, text: str):
         """(hit, rule) of the first kind rule heard (rules are in priority order), or None."""
@@ -183,10 +193,6 @@ class Analyzer:
         return first, self.config.intake.kinds[first.payload]
 
 
-def _heard(hit: Hit, text: str) -> str:
-    return say.heard_as(hit.heard(text), None if hit.exact else hit.keyword)
-
-
-def _number_reasons(numbers: Numbers) -> list[str]:
-    return ([say.phone(p) for p in numbers.phones] + [say.ticket(t) for t in numbers.tickets]
-            + ([say.house(numbers.house)] if numbers.house else []) + [say.id_number(i) for i in numbers.id_numbers])
+def _office(place: Place | None) -> tuple[str, str] | None:
+    """(street office / township, reason) when the gazetteer placed the caller's place."""
+    return (place.department, f"地点在{place.department_name}") if place and place.department else None

@@ -122,6 +122,16 @@ class DangerDetector:
     def _emergency(self, live: list[_Hit], urgent: list[str]) -> Danger:
         leaf = _combine(self._first(live), live, self._first)
         evidence = tuple(dict.fromkeys(h.words for h in sorted(live, key=lambda h: h.start)))
+        urgency = f"，来电人很急（“{urgent[0]}”）" if urgent and all(h.weight < STRONG for h in live) else ""
+        return self._emergency_under(leaf, evidence, urgency)
+
+    def refile(self, danger: Danger, leaf: str) -> Danger:
+        """The same emergency under another emergency leaf (its own service and hand-over)."""
+        if leaf == danger.category or self._catalogue.leaf(leaf) is None:
+            return danger
+        return self._emergency_under(leaf, danger.evidence, "")
+
+    def _emergency_under(self, leaf: str, evidence: tuple[str, ...], urgency: str) -> Danger:
         node = self._catalogue.leaf(leaf)
         assert node is not None
         service = self._catalogue.emergency_services.get(node.service or "")
@@ -129,7 +139,6 @@ class DangerDetector:
         hand_over = ""
         if service:
             hand_over = f"，请转{service.name}" + (f"（{service.phone}）" if service.phone else "（号码未配置）")
-        urgency = f"，来电人很急（“{urgent[0]}”）" if urgent and all(h.weight < STRONG for h in live) else ""
         reason = f"听到{heard}{urgency}，判断为紧急险情：{node.name}{hand_over}"
         return Danger(EMERGENCY, leaf, node.name, node.service, service.name if service else None,
                       service.phone if service else None, evidence, reason)

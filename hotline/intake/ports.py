@@ -10,11 +10,15 @@ from hotline.dispatch.routing import Router
 
 if TYPE_CHECKING:
     from hotline.intake.analyzer import Analyzer
+    from hotline.intake.slot import ModelSlot
 
 
 class IntakeEnv(Protocol):
     @property
     def analyzer(self) -> Analyzer: ...
+
+    @property
+    def intake_model(self) -> ModelSlot: ...
 
     @property
     def clock(self) -> Clock: ...

@@ -88,3 +88,34 @@ def repeat(count: int, category_name: str, place: str | None, days: int, tickets
     where = f"“{place}”的" if place else ""
     return (f"重复来电：这个号码{days}天内已就{where}{category_name}反映过{count}次"
             f"（{'、'.join(tickets[:3])}）")
+
+
+# -- the learned model ---------------------------------------------------------------------
+
+
+def model_why(words: list[str], name: str, version: str, confidence: float) -> str:
+    if words:
+        return (f"听到{quoted(words)}等词，与本中心以往「{name}」工单最相近"
+                f"（模型 {version}，把握 {confidence:.0%}）")
+    return f"模型 {version} 建议归入 {name}（把握 {confidence:.0%}）"
+
+
+def similar_orders(tickets: list[str]) -> str:
+    return f"；相似的以往工单：{'、'.join(tickets)}"
+
+
+def must_choose(confidence: float, threshold: float, offered: list[tuple[str, float]]) -> str:
+    names = "、".join(f"{name}（{conf:.0%}）" for name, conf in offered)
+    return f"把握不足（{confidence:.1%}，低于 {threshold:.0%}），请话务员在 {names} 中选择"
+
+
+def explicit_over_model(heard: list[str], name: str, model_name: str) -> str:
+    return f"模型把握不足；听到{'、'.join(heard)}，明确归类为 {name}，不按模型建议的 {model_name}"
+
+
+def emergency_refined(name: str, detected: str) -> str:
+    return f"按本中心以往同类险情，细分为 {name}（险情识别初判为 {detected}）"
+
+
+def learned_department(orders: int, department: str, share: float) -> str:
+    return f"本中心以往 {orders} 张此类工单最终由 {department} 主办（占 {share:.0%}）"

@@ -13,6 +13,7 @@ from hotline.models.desk import AgentState, AgentStint, CallbackDial
 from hotline.models.event import WorkOrderEvent
 from hotline.models.evidence import Evidence
 from hotline.models.handover import Handover
+from hotline.models.intake_history import IntakeHistory
 from hotline.models.knowledge import (
     Article,
     ArticleVersion,
@@ -60,6 +61,7 @@ __all__ = [
     "Feedback",
     "Handover",
     "InboundMessage",
+    "IntakeHistory",
     "OutboxMessage",
     "RateLimitHit",
     "Recording",

@@ -19,7 +19,12 @@ class WorkOrder(Base):
     extraction_code_hash: Mapped[str] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(20), index=True)
     tier: Mapped[str] = mapped_column(String(16))
-    category_code: Mapped[str | None] = mapped_column(String(32))
+    category_code: Mapped[str | None] = mapped_column(String(32))  # a catalogue leaf (小类)
+    kind: Mapped[str | None] = mapped_column(String(16))  # 咨询/求助/投诉/举报/建议/表扬, by catalogue code
+    # What intake suggested when the order was made: kept or changed, it is the live accuracy.
+    suggested_category_code: Mapped[str | None] = mapped_column(String(32))
+    suggestion_confidence: Mapped[float | None] = mapped_column(Float)
+    suggestion_model: Mapped[str | None] = mapped_column(String(32))
     channel: Mapped[str] = mapped_column(String(16))
     source_id: Mapped[str | None] = mapped_column(String(64))
     citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizens.id"), index=True)

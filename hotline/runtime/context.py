@@ -27,6 +27,7 @@ from hotline.telephony.pbx import AmiPbx
 
 if TYPE_CHECKING:
     from hotline.intake.analyzer import Analyzer
+    from hotline.intake.slot import ModelSlot
     from hotline.knowledge.ports import Segmenter
     from hotline.knowledge.vocabulary import Vocabulary
 
@@ -49,7 +50,14 @@ class Context:
         """Built on first use: its pinyin and numeral libraries cost seconds a process may never need."""
         from hotline.intake.analyzer import Analyzer
 
-        return Analyzer(self.config, self.router)
+        return Analyzer(self.config, self.router, self.intake_model)
+
+    @cached_property
+    def intake_model(self) -> ModelSlot:
+        """The learned router's live model (read on first use, re-read when a new version goes live)."""
+        from hotline.intake.slot import ModelSlot
+
+        return ModelSlot(self.settings.intake_models)
 
     @cached_property
     def vocabulary(self) -> Vocabulary:

@@ -107,3 +107,7 @@ class VoiceMessages:
                                      place=draft.get("place"), data={
                                          "recording_id": transcript.recording_id, "engine": transcript.engine,
                                          "model": transcript.model, "suggested": suggested})
+        if draft.get("category") and order.suggested_category_code is None:  # kept or changed: the live accuracy
+            order.suggested_category_code = draft["category"]["code"]
+            order.suggestion_confidence = draft.get("confidence")
+            order.suggestion_model = (draft.get("model") or {}).get("version") or "rules"

@@ -1,7 +1,7 @@
 """calls to work: orders linked to the calls they were created or updated during; call dialogues
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-11-30 05:20:00.000000
 """
 
@@ -11,7 +11,7 @@ import hotline.models.base
 
 
 revision = '0016'
-down_revision = '0013'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

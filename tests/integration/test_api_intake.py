@@ -18,7 +18,7 @@ def test_operator_gets_a_draft_with_reasons_and_repeat_calls(api, people):
     assert r.status_code == 200, r.text
     draft = r.json()
     assert draft["text"] == "东关社区又停水了暖器也不热"
-    assert draft["category"] == {"code": "water.outage", "name": "停水/水压低"}
+    assert draft["category"] == {"code": "utility.water.outage", "name": "停水"}
     assert draft["department"]["code"] == "371500-WATER" and draft["tier"] == "livelihood"
     assert draft["place"] == "东关社区"
     assert draft["repeat"]["tickets"] == [ticket]
@@ -47,7 +47,7 @@ def test_message_orders_show_their_transcript_and_draft(api, people, ctx, queue,
     [recording] = r.json()
     assert recording["status"] == "transcribed" and recording["kind"] == "message"
     assert recording["transcript"]["text"].startswith("我家小区停水了") and recording["transcript"]["words"]
-    assert recording["draft"]["category"]["code"] == "water.outage"
+    assert recording["draft"]["category"]["code"] == "utility.water.outage"
     order = api.get(f"/api/v1/work-orders/{ticket}", headers=people["operator"].headers).json()
     assert order["content"] == recording["transcript"]["text"]
     assert api.get(f"/api/v1/work-orders/{ticket}/transcripts", headers=people["water"].headers).status_code == 403

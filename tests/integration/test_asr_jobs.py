@@ -73,13 +73,14 @@ def test_a_voice_message_becomes_the_orders_text_with_a_draft(runtime, session_f
     assert rec.status == "transcribed" and rec.error is None and rec.attempts == 1
     # Vosk writes no punctuation; spoken 两 before a measure word becomes a digit
     assert order.content == "我家小区停水了已经2天了请尽快派人处理" and order.state == "received"
-    assert order.title == "语音留言：停水/水压低"
+    assert order.title == "语音留言：停水"
+    assert (order.suggested_category_code, order.suggestion_model) == ("utility.water.outage", "rules")
     assert (transcript.engine, transcript.model) == ("fake", "demo-scripted")
     assert transcript.raw_text.split()[:3] == ["我家", "小区", "停水"] and transcript.words[0]["word"] == "我家"
     assert transcript.duration_s == pytest.approx(11.0, abs=0.1)
-    assert transcript.draft["category"]["code"] == "water.outage" and transcript.draft["tier"] == "livelihood"
+    assert transcript.draft["category"]["code"] == "utility.water.outage" and transcript.draft["tier"] == "livelihood"
     assert transcript.draft["department"]["code"] == "371500-WATER"
-    assert event.data["suggested"]["category"]["code"] == "water.outage" and event.to_state == "received"
+    assert event.data["suggested"]["category"]["code"] == "utility.water.outage" and event.to_state == "received"
 
 
 def test_the_job_is_idempotent(runtime, session_factory):

@@ -50,7 +50,7 @@ def test_a_call_goes_round_the_whole_centre(served, people, pbx, browser, tmp_pa
     pbx.play(ANSWERED, at=ctx.clock.now())
     s.text("#pop-body", "13800138000")
     s.keys("#content", "东关社区停水了，已经两天了，请尽快派人处理")
-    s.wait(lambda b: b.find_element(By.ID, "category").get_attribute("value") == "water.outage")
+    s.wait(lambda b: b.find_element(By.ID, "category").get_attribute("value") == "utility.water.outage")
     s.click("#dispatch")
     ticket = s.said("已受理并派单").split()[1]
 

@@ -56,7 +56,7 @@ def test_a_new_operator_takes_a_call_dispatches_it_in_one_step_and_wraps_up(serv
     assert pbx.members[("hotline-queue", "PJSIP/1001")].paused  # no call rings during wrap-up
     assert s.el("#phone").get_attribute("value") == CALLER
     s.keys("#content", WATER)
-    s.wait(lambda b: b.find_element(By.ID, "category").get_attribute("value") == "water.outage")
+    s.wait(lambda b: b.find_element(By.ID, "category").get_attribute("value") == "utility.water.outage")
     assert s.el("#department").get_attribute("value") == "聊城市水务集团有限公司"
     assert "停水" in browser.find_element(By.ID, "reasons").get_attribute("textContent")
     assert s.fits() and s.visible_in_viewport("#dispatch")

@@ -190,9 +190,9 @@ def test_hotspot_is_a_category_jumping_against_its_own_baseline(session_factory,
     with session_factory() as s:
         spots = StatsService(s, ctx).hotspots(FRI)
     keys = {(h["kind"], h["key"]) for h in spots}
-    assert ("category", "heating") in keys and ("place", "东关社区") in keys
-    assert ("category", "water.outage") not in keys and ("place", "建设路") not in keys
-    heating = next(h for h in spots if h["key"] == "heating")
+    assert ("category", "utility.heat.cold") in keys and ("place", "东关社区") in keys  # filed under leaves
+    assert ("category", "utility.water.outage") not in keys and ("place", "建设路") not in keys
+    heating = next(h for h in spots if h["key"] == "utility.heat.cold")
     assert heating["count"] == 6 and heating["baseline"] == 0.25 and len(heating["examples"]) == 3
 
 

@@ -80,17 +80,18 @@ def test_fuzzy_initials_fold_when_configured():
     ("担心燃气泄漏", "general", "safety.hazard", "371500-YJJ"),
     ("村里征地的补偿款一直没发", "complex", "land.planning", "371500-ZRJ"),
 ])
-def test_tier_category_department(analyzer, text, tier, category, department):
+def test_tier_category_department(analyzer, config, text, tier, category, department):
     got = analyzer.analyze(text)
-    assert (got.tier, got.category["code"], got.department["code"]) == (tier, category, department), got.reasons
+    leaf = config.category(category).code  # written with the retired codes: each is filed as its leaf
+    assert (got.tier, got.category["code"], got.department["code"]) == (tier, leaf, department), got.reasons
 
 
 def test_every_suggestion_carries_its_reason(analyzer):
     got = analyzer.analyze("东昌府区古楼街道东关社区幸福小区三号楼暖器不热，电话幺三八零六三五一二三四")
     reasons = "\n".join(got.reasons)
-    assert "听到“暖器不热”（音同“暖气不热”），归类为 供暖/暖气不热" in reasons
-    assert "时限按 供暖/暖气不热 的默认：民生" in reasons
-    assert "供暖/暖气不热 由 聊城市热力有限公司 主办" in reasons
+    assert "听到“暖器不热”（音同“暖气不热”），归类为 暖气不热" in reasons
+    assert "时限按 暖气不热 的默认：民生" in reasons
+    assert "暖气不热 由 聊城市热力有限公司 主办" in reasons
     assert "听到电话号码 13806351234" in reasons and "听到门牌 3号楼" in reasons
     assert got.place == "幸福小区" and got.numbers["house"] == "3号楼"
     assert not any(c.isascii() and c.isalpha() for c in reasons)  # no rule names or codes, only Chinese
@@ -113,9 +114,10 @@ def test_places(analyzer, text, place):
     assert analyzer.analyze(text).place == place
 
 
-def test_praise_is_filed_as_praise_whatever_it_is_about(analyzer):
+def test_praise_is_a_kind_filed_under_the_matter_praised(analyzer):
     got = analyzer.analyze("感谢燃气公司的师傅上门修好了燃气灶")
-    assert got.category["code"] == "praise" and got.kind == "表扬" and got.department is None
+    assert got.category["code"].startswith("utility.gas.") and got.kind == "表扬"
+    assert got.department == {"code": "371500-GAS", "name": "聊城市燃气有限公司"}
 
 
 @pytest.mark.parametrize("text,reason", [("", "没有内容"), ("   ", "没有内容"), ("hello world 123", "没有中文内容")])
@@ -143,9 +145,10 @@ def test_labelled_set_is_big_and_varied():
 
 
 def test_tier_accuracy_holds_on_the_labelled_set(analyzer):
+    # Labelled with the 32 retired categories: at the catalogue's 305 leaves only the tier still compares;
+    # categories and departments are measured on bench/data/intake_heldout.jsonl (bench/README.md).
     accuracy, misses = evaluate(analyzer, load())
     assert accuracy["tier"] >= 0.95, misses
-    assert accuracy["category"] >= 0.9 and accuracy["department"] >= 0.9, misses
 
 
 def test_tier_accuracy_holds_on_utterances_the_rules_were_not_tuned_on(analyzer):
@@ -162,5 +165,5 @@ def test_cli_analyze_prints_the_draft_as_json(tmp_path):
                          capture_output=True, text=True, check=True,
                          env={**os.environ, "HOTLINE_VAR_DIR": str(tmp_path), "HOTLINE_LOG_LEVEL": "WARNING"})
     got = json.loads(out.stdout)
-    assert got["category"]["code"] == "power.outage" and got["department"]["code"] == "371500-POWER"
+    assert got["category"]["code"] == "utility.power.outage" and got["department"]["code"] == "371500-POWER"
     assert got["numbers"]["phones"] == ["13800138000"] and got["text"] == "家里停店了电话13800138000"

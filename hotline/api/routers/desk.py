@@ -76,7 +76,7 @@ def take(body: TakeIn, request: Request, actor: HotlineDesk, session: DbSession,
         draft = WorkOrderDraft(title=body.title or title_from(body.content), content=body.content,
                                category_code=body.category_code, tier=body.tier, place=body.place,
                                citizen_phone=body.citizen_phone, citizen_name=body.citizen_name,
-                               call_linkedid=body.call_linkedid)
+                               call_linkedid=body.call_linkedid, kind=body.kind, suggestion=body.suggestion)
     taken = DeskIntake(session, ctx).take(Taking(
         outcome=body.outcome, ticket=body.ticket, draft=draft, content=body.content, tier=body.tier,
         category_code=body.category_code, place=body.place, lead=body.lead, co=tuple(body.co), reason=body.reason,

@@ -42,7 +42,9 @@ def healthz(request: Request):
         **({"message": f"no holiday schedule for {', '.join(map(str, unknown))}: deadlines there are "
                        "provisional (Monday–Friday); add the year to config/calendar.yaml"} if unknown else {}),
     }
-    degraded = unknown or checks["ami"]["status"] == "down" or checks["prompts"]["status"] == "missing"
+    checks["intake_model"] = ctx.intake_model.status()  # a missing or damaged model: rules only, degraded
+    degraded = (unknown or checks["ami"]["status"] == "down" or checks["prompts"]["status"] == "missing"
+                or checks["intake_model"]["status"] == "fallback")
     overall = "down" if status_code != 200 else ("degraded" if degraded else "ok")
     return JSONResponse({"status": overall, "checks": checks}, status_code=status_code)
 

@@ -61,7 +61,7 @@ def spec_error(fmt: str, exc: HotlineError) -> Response:
 def services(fmt: Fmt, ctx: Ctx):
     rows = [{"service_code": c.code, "service_name": c.name, "description": f"{c.name}（{TIER_NOTICE[c.tier]}）",
              "metadata": False, "type": "realtime", "keywords": ",".join(c.keywords), "group": c.code.split(".")[0]}
-            for c in ctx.config.categories.categories]
+            for c in ctx.config.catalogue.leaves()]
     return render(fmt, "services", "service", rows)
 
 
@@ -126,8 +126,9 @@ def list_requests(fmt: Fmt, session: DbSession, ctx: Ctx, api_key: str | None = 
     statuses = set(status.split(",")) if status else {"open", "closed"}
     closed = None if statuses == {"open", "closed"} else statuses == {"closed"}
     own_only = reader if not ctx.settings.open311_public_reads else None
-    orders = WorkOrderRepository(session).listing(categories=service_code.split(",") if service_code else (),
-                                                  closed=closed, api_client_id=own_only, **window)
+    codes = [(leaf.code if (leaf := ctx.config.category(c)) else c) for c in service_code.split(",")] \
+        if service_code else []  # a retired code asks for the leaf it became
+    orders = WorkOrderRepository(session).listing(categories=codes, closed=closed, api_client_id=own_only, **window)
     return render(fmt, "service_requests", "request", _requests(session, ctx, orders, reader))
 
 

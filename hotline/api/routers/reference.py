@@ -78,10 +78,11 @@ def return_reasons(ctx: Ctx):
     return [ReturnReasonOut(code=r.code, name=r.name) for r in ctx.config.desk.return_reasons]
 
 
-@router.get("/categories", response_model=list[CategoryOut], summary="Request categories and their default tier")
+@router.get("/categories", response_model=list[CategoryOut],
+            summary="The catalogue's leaves (小类): code, name, default tier and lead department")
 def list_categories(ctx: Ctx):
     return [CategoryOut(code=c.code, name=c.name, tier=c.tier, department=c.department)
-            for c in ctx.config.categories.categories]
+            for c in ctx.config.catalogue.leaves()]
 
 
 @router.get("/sla/due", response_model=DeadlinePreview, summary="Deadlines a tier would get from an instant")

@@ -95,7 +95,7 @@ def create(draft: WorkOrderDraft, request: Request, actor: Creator, session: DbS
 
 
 @router.get("", response_model=OrderPage, summary="Orders in your scope, newest first (or nearest deadline first)")
-def list_orders(actor: Staff, session: DbSession, state: Annotated[list[State] | None, Query()] = None,
+def list_orders(actor: Staff, session: DbSession, ctx: Ctx, state: Annotated[list[State] | None, Query()] = None,
                 channel: Annotated[list[Channel] | None, Query()] = None,
                 category: str | None = None, received_from: Instant | None = None,
                 received_to: Instant | None = None,
@@ -105,8 +105,9 @@ def list_orders(actor: Staff, session: DbSession, state: Annotated[list[State] |
                 sort: Annotated[str, Query(pattern="^(new|due)$")] = "new",
                 limit: Annotated[int, Query(ge=1, le=200)] = 50,
                 offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0):
+    leaf = ctx.config.category(category) if category else None  # a retired code lists its leaf's orders
     wanted = OrderFilter(states=[s.value for s in state or []], channels=[c.value for c in channel or []],
-                         category=category, received_from=received_from, received_to=received_to,
+                         category=leaf.code if leaf else category, received_from=received_from, received_to=received_to,
                          words=q.strip() if q and q.strip() else None, phone=phone,
                          created_by=actor.user_id if mine else None, sort=sort)
     rows, total = WorkOrderRepository(session).page(actor, wanted, limit=limit, offset=offset)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from hotline.core.enums import Tier
 from hotline.desk.intake import Outcome
+from hotline.dispatch.schemas import Suggested
 
 TICKET = r"^\d{8}-\d{4,}$"
 
@@ -32,6 +33,8 @@ class TakeIn(BaseModel):
     reason: str | None = Field(default=None, max_length=2000, description="another department than suggested; 无效")
     answer: str | None = Field(default=None, max_length=20000, description="直办: the answer given")
     other_ticket: str | None = Field(default=None, pattern=TICKET, description="重复件's original or 并案's master")
+    kind: str | None = Field(default=None, max_length=16, description="咨询/求助/投诉/举报/建议/表扬 (code or name)")
+    suggestion: Suggested | None = Field(default=None, description="intake's suggestion as shown (a new order)")
 
 
 class TakenOut(BaseModel):

@@ -12,6 +12,13 @@ class Named(BaseModel):
     name: str
 
 
+class Choice(BaseModel):
+    code: str
+    name: str
+    confidence: float | None
+    department: Named | None
+
+
 class IntakeIn(BaseModel):
     text: str = Field(max_length=100_000, description="what the citizen said (a transcript or typed)")
     phone: str | None = Field(default=None, max_length=32, description="the caller's number: checks repeat calls")
@@ -64,6 +71,23 @@ class IntakeOut(BaseModel):
     repeat: dict | None = None
     danger: DangerOut | None = None
     place_detail: PlaceOut | None = None
+    confidence: float | None = Field(default=None, description="of the category; null when no model spoke")
+    must_choose: bool = Field(default=False, description="below the configured confidence: the operator picks "
+                                                         "among `choices`")
+    choices: list[Choice] = Field(default_factory=list, description="the best leaves, best first")
+    why: dict | None = Field(default=None, description="words that weighed most, similar past orders by ticket")
+    source: str = Field(default="rules", description="danger | keyword | model | rules: what decided the category")
+    model: dict | None = Field(default=None, description="the live model's version and accuracy, or why none")
+
+
+class SuggestionWeek(BaseModel):
+    week: str = Field(description="ISO week, e.g. 2026-W48")
+    week_start: dt.date
+    category_code: str
+    category_name: str
+    kept: int = Field(description="orders whose final category is the one suggested at creation")
+    changed: int = Field(description="orders an operator filed under another category")
+    kept_rate: float
 
 
 class TranscriptOut(BaseModel):

@@ -52,6 +52,10 @@ class OrderSummary(BaseModel):
 
 class OrderDetail(OrderSummary):
     content: str
+    kind: str | None = Field(default=None, description="consult | help | complaint | report | suggestion | praise")
+    suggested_category_code: str | None = Field(default=None, description="what intake suggested at creation")
+    suggestion_confidence: float | None = None
+    suggestion_model: str | None = None
     call_linkedid: str | None = Field(description="the call it was registered during (its recording, transcript)")
     result: str | None
     accepted_at: dt.datetime | None

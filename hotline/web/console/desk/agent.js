@@ -56,6 +56,7 @@ export async function mountAgent() {
     const ext = await extension();
     if (ext) { await act("login", {}); say(`已在分机 ${ext} 签入，等待来电`); }
   }));
+  $("#join").disabled = false;  // enabled once it works: a click before the desk is ready would do nothing
   $("#pause").addEventListener("click", () => attempt(() => act("pause", {reason: $("#pause-reason").value})));
   $("#unpause").addEventListener("click", () => attempt(() => act("unpause")));
   $("#leave").addEventListener("click", () => attempt(() => act("logout")));

@@ -10,7 +10,8 @@ import {ask, attempt, say, shortcut} from "../lib/ui.js";
 import {emit, listen} from "./bus.js";
 import {showCode} from "./code.js";
 
-const draft = {ticket: null, linkedid: null, suggested: null, analysed: "", chosen: new Set(), heard: ""};
+const draft = {ticket: null, linkedid: null, suggested: null, suggestion: null, kind: null, analysed: "",
+               chosen: new Set(), heard: ""};
 let picker;
 let typing;
 
@@ -26,8 +27,25 @@ function fill(a) {
   if (!draft.chosen.has("department")) picker.set(draft.suggested);
   $("#reason-box").hidden = !(picker.value && draft.suggested && picker.value !== draft.suggested);
   $("#reasons").innerHTML = a.reasons.map((r) => `<li>${esc(r)}</li>`).join("");
+  draft.suggestion = a.category ? {category_code: a.category.code, confidence: a.confidence ?? null,
+                                   model: a.model && a.model.version ? a.model.version : "rules"} : null;
+  draft.kind = a.kind || null;
+  choices(a);
+  $("#model-line").textContent = [a.model ? a.model.message : "", a.why ? a.why.sentence : ""].filter(Boolean).join("。");
   danger(a);
   flags(a);
+}
+
+// Unsure: the operator picks one of the top leaves; the pick counts as the operator's own choice.
+function choices(a) {
+  const box = $("#choices");
+  box.hidden = !(a.must_choose && a.choices && a.choices.length);
+  if (box.hidden) { box.innerHTML = ""; return; }
+  box.innerHTML = `<p class="flag">系统把握不足，请选择诉求分类：</p>` + a.choices.map((c) =>
+    `<button type="button" class="small secondary" data-choice="${esc(c.code)}" data-department="${esc(c.department ? c.department.code : "")}">` +
+    `${esc(c.name)}${c.confidence === null ? "" : `（${Math.round(c.confidence * 100)}%）`}` +
+    `${c.department ? ` → ${esc(c.department.name)}` : ""}</button>`).join(" ");
+  if (!draft.chosen.has("category")) $("#category").value = "";
 }
 
 // Danger to life or property first: in red, with who to hand it to.
@@ -68,7 +86,8 @@ async function analyse() {
 }
 
 export function clearDraft() {
-  Object.assign(draft, {ticket: null, suggested: null, analysed: "", chosen: new Set(), heard: ""});
+  Object.assign(draft, {ticket: null, suggested: null, suggestion: null, kind: null, analysed: "", chosen: new Set(),
+                        heard: ""});
   $("#draft").reset();
   $("#tier").value = "general";
   picker.suggested = null;
@@ -76,6 +95,9 @@ export function clearDraft() {
   $("#draft-ticket").textContent = "";
   $("#reasons").innerHTML = "";
   $("#flags").innerHTML = "";
+  $("#choices").innerHTML = "";
+  $("#choices").hidden = true;
+  $("#model-line").textContent = "";
   $("#danger").hidden = true;
   $("#recordings").innerHTML = "";
   $("#reason-box").hidden = true;
@@ -85,7 +107,8 @@ function body(outcome, extra = {}) {
   const b = {outcome, tier: $("#tier").value, category_code: $("#category").value || null, place: field("place") || null,
              content: field("content") || null, call_linkedid: draft.linkedid, ...extra};
   if (draft.ticket) b.ticket = draft.ticket;  // a waiting order taken during a call is linked to it too
-  else Object.assign(b, {citizen_phone: field("phone") || null, citizen_name: field("citizen-name") || null});
+  else Object.assign(b, {citizen_phone: field("phone") || null, citizen_name: field("citizen-name") || null,
+                         kind: draft.kind, suggestion: draft.suggestion});
   return b;
 }
 
@@ -157,6 +180,18 @@ export async function mountDraft() {
     const dup = e.target.closest("[data-duplicate]"), inc = e.target.closest("[data-incident]");
     if (dup) attempt(() => take("duplicate", {other_ticket: dup.dataset.duplicate}));
     if (inc) attempt(() => take("incident", {other_ticket: inc.dataset.incident}));
+  });
+  $("#choices").addEventListener("click", (e) => {
+    const pick = e.target.closest("[data-choice]");
+    if (!pick) return;
+    $("#category").value = pick.dataset.choice;
+    draft.chosen.add("category");
+    if (pick.dataset.department) {
+      draft.suggested = pick.dataset.department;
+      picker.suggested = draft.suggested;
+      if (!draft.chosen.has("department")) picker.set(draft.suggested);
+    }
+    $("#choices").hidden = true;
   });
   $("#analyze").addEventListener("click", () => attempt(analyse));
   $("#clear").addEventListener("click", clearDraft);

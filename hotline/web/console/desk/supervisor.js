@@ -62,9 +62,22 @@ async function loadHotspots() {
     {format: (v) => `${v} 件`}) : `<p class="muted">本周没有明显上升的热点</p>`;
 }
 
+// The loop made visible: how often operators kept the category intake suggested, per week and category.
+async function loadSuggestions() {
+  const [rows, health] = await Promise.all([api("/api/v1/intake/suggestions/weekly?weeks=8"),
+                                            api("/healthz").catch(() => null)]);
+  const model = health && health.checks ? health.checks.intake_model : null;
+  $("#model-status").textContent = model ? model.message : "";
+  $("#suggestions").innerHTML = rows.length ? rows.slice(0, 60).map((r) =>
+    `<tr data-week="${esc(r.week)}" data-category="${esc(r.category_code)}"><td>${esc(r.week)}</td>` +
+    `<td>${esc(r.category_name)}</td><td>${r.kept}</td><td>${r.changed}</td><td>${pct(r.kept_rate)}</td></tr>`).join("")
+    : `<tr><td colspan="5" class="muted">近八周没有带系统建议的工单</td></tr>`;
+}
+
 async function loadAll() {
   await loadRates();
-  await Promise.all([loadCalls(), loadRanking(), loadOverdue(), loadSupervisions(), loadHotspots(), loadApprovals()]);
+  await Promise.all([loadCalls(), loadRanking(), loadOverdue(), loadSupervisions(), loadHotspots(), loadApprovals(),
+                     loadSuggestions()]);
 }
 
 $("#period").addEventListener("submit", (e) => { e.preventDefault(); loadAll().catch((err) => say(err.message, "error")); });

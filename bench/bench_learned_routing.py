@@ -1,0 +1,210 @@
+"""Learned routing (issue 16): held-out accuracy, a learning curve, training cost, analysis and CLI time.
+
+    python bench/bench_learned_routing.py heldout        # cold start on the seed corpus, measured once on
+                                                          # bench/data/intake_heldout.jsonl (never trained on)
+    python bench/bench_learned_routing.py curve          # 0 / 1k / 10k / 100k simulated history orders
+    python bench/bench_learned_routing.py one N          # one point of the curve (run in its own process)
+
+Tuning used only the seed corpus, split by situation: every tenth line (the corpus renders each
+situation of a leaf at a fixed stride, so these lines hold situations the rest never says).
+Simulated history is drawn from the other nine tenths with noise (slips by same-sound characters,
+dropped and inserted words, 3 % of labels wrong as operators sometimes file them).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from hotline.core.config import load_config  # noqa: E402
+from hotline.intake.training import Example  # noqa: E402
+
+HELDOUT = ROOT / "bench" / "data" / "intake_heldout.jsonl"
+FILLERS = ["喂", "那个", "就是", "嗯", "然后", "我跟你说", "这个"]
+
+
+def simulated_history(train: list[Example], n: int, seed: int = 16) -> list[Example]:
+    """n orders said again by other callers: same-sound slips, words lost and added, a few mislabelled."""
+    from pypinyin import lazy_pinyin
+
+    rng = random.Random(seed)
+    by_sound: dict[str, list[str]] = {}
+    for ch in sorted({c for e in train for c in e.text if "\u4e00" <= c <= "\u9fff"}):
+        by_sound.setdefault(lazy_pinyin(ch)[0], []).append(ch)
+    leaves = sorted({e.leaf for e in train})
+    out = []
+    for i in range(n):
+        base = rng.choice(train)
+        words = base.text.split()
+        for _ in range(rng.choice((0, 0, 1, 2))):  # a same-sound slip
+            w = rng.randrange(len(words))
+            chars = list(words[w])
+            c = rng.randrange(len(chars))
+            mates = by_sound.get(lazy_pinyin(chars[c])[0], [chars[c]])
+            chars[c] = rng.choice(mates)
+            words[w] = "".join(chars)
+        if len(words) > 4 and rng.random() < 0.3:
+            del words[rng.randrange(len(words))]
+        if rng.random() < 0.4:
+            words.insert(rng.randrange(len(words) + 1), rng.choice(FILLERS))
+        leaf = rng.choice(leaves) if rng.random() < 0.03 else base.leaf
+        out.append(Example(" ".join(words), leaf, base.department, base.place, f"S{i:07d}", source="history"))
+    return out
+
+
+def dev_split(config) -> tuple[list[Example], list[Example]]:
+    from hotline.intake.learning import seed_examples
+
+    seed = seed_examples(config)
+    return [e for i, e in enumerate(seed) if i % 10], seed[::10]
+
+
+def train_model(config, train: list[Example], directory: Path, dev: list[Example], version: str = "v0001"):
+    from hotline.intake.learning import catalogue_examples
+    from hotline.intake.model import set_live, write_model
+    from hotline.intake.training import calibrate, fit
+
+    phrases = catalogue_examples(config)
+    weight = {"seed": config.intake_model.seed_weight, "catalogue": config.intake_model.phrase_weight}
+    rows = train + phrases
+    started = time.perf_counter()
+    fitted = fit(rows, [weight.get(e.source, 1.0) for e in rows], config.intake_model,
+                 names={leaf.code: leaf.name for leaf in config.catalogue.leaves()})
+    seconds = time.perf_counter() - started
+    fitted.meta.update(temperature=calibrate(fitted.model, dev), accuracy={})  # as `hotline intake train` does
+    write_model(directory, version, fitted.arrays, fitted.meta)
+    set_live(directory, version)
+    return seconds
+
+
+def one(n: int) -> None:
+    """One point of the learning curve, in a process of its own so its peak memory is its own."""
+    from hotline.dispatch.routing import Router
+    from hotline.intake.learning import department_for
+    from hotline.intake.model import load_model
+    from hotline.intake.training import evaluate
+
+    config = load_config(ROOT / "config")
+    train, dev = dev_split(config)
+    history = simulated_history(train, n) if n else []
+    with tempfile.TemporaryDirectory() as tmp:
+        seconds = train_model(config, train + history, Path(tmp), dev)
+        model = load_model(Path(tmp), "v0001")
+        router = Router(config)
+        got = evaluate(model, dev, lambda m, leaf, place: department_for(m, router, leaf, place)[0])
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"history": n, "train_rows": len(train) + n, "seconds": round(seconds, 1),
+                      "peak_mb": round(peak_mb), "dev_category": got["category"],
+                      "dev_department": got["department"]}), flush=True)
+
+
+def curve(sizes: list[int]) -> None:
+    for n in sizes:
+        subprocess.run([sys.executable, __file__, "one", str(n)], check=True)
+
+
+def heldout() -> None:
+    from hotline.intake.analyzer import Analyzer
+    from hotline.intake.slot import ModelSlot
+
+    config = load_config(ROOT / "config")
+    items = [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        train, dev = dev_split(config)  # what `hotline intake train` does without history of its own
+        seconds = train_model(config, train, Path(tmp), dev)
+        print(f"cold start: trained on the seed corpus in {seconds:.0f} s")
+        rules = Analyzer(config)
+        learned = Analyzer(config, slot=ModelSlot(Path(tmp)))
+        for name, analyzer in (("rules only", rules), ("model + rules", learned)):
+            print(f"{name}: {score(analyzer, items)}")
+        print(f"model + rules by source: {by_source(learned, items)}")
+        combined_rule_side(learned, items)
+        texts = [i["text"] for i in items]
+        base, with_model = per_utterance(rules, texts), per_utterance(learned, texts)
+        print(f"analysis per utterance: rules {base:.2f} ms, model + rules {with_model:.2f} ms "
+              f"(x{with_model / base:.2f})")
+        cli(Path(tmp))
+
+
+def score(analyzer, items: list[dict]) -> dict:
+    hits = {"tier": 0, "department": 0, "category": 0, "must_choose": 0}
+    for item in items:
+        got = analyzer.analyze(item["text"])
+        hits["tier"] += got.tier == item["tier"]
+        hits["category"] += bool(got.category) and got.category["code"] == item["category"]
+        hits["department"] += bool(got.department) and got.department["code"] == item["department"]
+        hits["must_choose"] += got.must_choose
+    return {k: f"{v / len(items):.1%}" for k, v in hits.items()}
+
+
+def combined_rule_side(analyzer, items: list[dict]) -> None:
+    """Danger and places of the combined analyser (rules and model together), as bench_intake_rules counts."""
+    from bench_intake_rules import evaluate, pct
+
+    c = evaluate(analyzer, items, misses=False)
+    emergencies, others = c["tp"] + c["fn"], c["fp"] + c["tn"]
+    print(f"model + rules: emergency recall {pct(c['tp'], emergencies)}, false alarms {pct(c['fp'], others)}, "
+          f"service of found {pct(c['service'], c['tp'])}, place {pct(c['place'], len(items))}, "
+          f"place's street office {pct(c['place_dept'], c['place_dept_n'])}, "
+          f"numbers whole line {pct(c['numbers'], len(items))}")
+
+
+def by_source(analyzer, items: list[dict]) -> dict:
+    out: dict[str, list[int]] = {}
+    for item in items:
+        got = analyzer.analyze(item["text"])
+        row = out.setdefault(got.source, [0, 0])
+        row[0] += 1
+        row[1] += bool(got.category) and got.category["code"] == item["category"]
+    return {k: f"{n} lines, category {ok / n:.1%}" for k, (n, ok) in out.items()}
+
+
+def per_utterance(analyzer, texts: list[str], rounds: int = 3) -> float:
+    for text in texts[:20]:
+        analyzer.analyze(text)
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for text in texts:
+            analyzer.analyze(text)
+    return (time.perf_counter() - started) * 1000 / (rounds * len(texts))
+
+
+def cli(models: Path) -> None:
+    import os
+
+    env = {**os.environ, "HOTLINE_INTAKE_MODEL_DIR": str(models), "HOTLINE_LOG_LEVEL": "WARNING",
+           "PYTHONPATH": str(ROOT)}
+    runs = {"python -c pass": [sys.executable, "-c", "pass"],
+            "hotline intake analyze": [sys.executable, "-m", "hotline.cli", "intake", "analyze", "小区 停水 了"]}
+    times = {}
+    for name, argv in runs.items():
+        best = min(_timed(argv, env) for _ in range(3))
+        times[name] = best
+    ratio = times["hotline intake analyze"] / times["python -c pass"]
+    print(f"CLI: {times['hotline intake analyze']:.2f} s (python start {times['python -c pass']:.2f} s, x{ratio:.1f})")
+
+
+def _timed(argv: list[str], env: dict) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, env=env, check=True, capture_output=True, cwd=ROOT)
+    return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    what = sys.argv[1] if len(sys.argv) > 1 else "heldout"
+    if what == "one":
+        one(int(sys.argv[2]))
+    elif what == "curve":
+        curve([int(n) for n in sys.argv[2:]] or [0, 1000, 10000, 100000])
+    else:
+        heldout()

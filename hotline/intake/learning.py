@@ -1,0 +1,170 @@
+"""Building a new model from the centre's history and putting it live only if it is not worse.
+
+The most recent orders (a configured share) are held out: the candidate never sees them, and both the
+candidate and the live model are measured on them. While a centre has too few orders of its own, the
+held-out orders are every tenth line of the seed corpus instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from hotline.core.config import HotlineConfig
+from hotline.dispatch.routing import Router
+from hotline.intake.combine import department_for
+from hotline.intake.history import HistoryRepository
+from hotline.intake.model import (
+    ModelError,
+    RoutingModel,
+    live_version,
+    load_model,
+    model_paths,
+    next_version,
+    set_live,
+    versions,
+    write_model,
+)
+from hotline.intake.training import Example, calibrate, evaluate, fit
+
+LAST_RUN = "last_run.json"
+
+
+def seed_examples(config: HotlineConfig) -> list[Example]:
+    """The seed corpus shipped with hotline: a new centre's start."""
+    text = files("hotline.intake").joinpath("seed/corpus.jsonl").read_text(encoding="utf-8")
+    out = []
+    for line in text.splitlines():
+        if line.strip():
+            row = json.loads(line)
+            leaf = config.category(row["category"])
+            if leaf is not None:
+                out.append(Example(row["text"], leaf.code, row.get("department"), row.get("place"), source="seed"))
+    return out
+
+
+def catalogue_examples(config: HotlineConfig) -> list[Example]:
+    """Each leaf's name and the phrases catalogue.yaml lists: the words a leaf is known by, even unseen."""
+    return [Example(phrase, leaf.code, source="catalogue")
+            for leaf in config.catalogue.leaves() for phrase in (leaf.name, *leaf.keywords)]
+
+
+@dataclass
+class TrainResult:
+    version: str
+    live: bool
+    candidate: dict
+    previous: dict | None
+    previous_version: str | None
+    orders: int
+    seed_lines: int
+    seconds: float
+
+    def summary(self) -> str:
+        c = self.candidate
+        department = "" if c.get("department") is None else f"，主办单位 {c['department']:.1%}"
+        verdict = "已上线" if self.live else f"未上线（不如在用的 {self.previous_version}）"
+        before = (f"；在用 {self.previous_version}：小类 {self.previous['category']:.1%}"
+                  if self.previous and self.previous_version else "")
+        return (f"模型 {self.version}：{self.orders} 张工单 + {self.seed_lines} 条种子语料，"
+                f"用时 {self.seconds:.1f} 秒；"
+                f"留出 {c['orders']} 张检验，小类准确率 {c['category']:.1%}"
+                f"{department}{before}。{verdict}")
+
+
+class Trainer:
+    def __init__(self, session: Session, config: HotlineConfig, router: Router, directory: Path,
+                 now: dt.datetime, seed: Sequence[Example] | None = None) -> None:
+        self.session, self.config, self.router = session, config, router
+        self.directory, self.now = directory, now
+        self.settings = config.intake_model
+        self._seed = seed
+
+    def run(self) -> TrainResult:
+        started = time.perf_counter()
+        repo = HistoryRepository(self.session)
+        limit = self.settings.max_training_orders
+        history = sorted(repo.final_orders(limit) + repo.imported(limit),
+                         key=lambda e: e.received_at or dt.datetime.min, reverse=True)[:limit]
+        history = [c for e in history if (c := self._canonical(e)) is not None]
+        seed = list(self._seed) if self._seed is not None else seed_examples(self.config)
+        train, held = self._split(history, seed)
+        train += catalogue_examples(self.config)
+        weight = {"seed": self.settings.seed_weight, "catalogue": self.settings.phrase_weight}
+        weights = [weight.get(e.source, 1.0) for e in train]
+        lead_by_place = frozenset(leaf.code for leaf in self.config.catalogue.leaves() if leaf.lead_by_place)
+        names = {leaf.code: leaf.name for leaf in self.config.catalogue.leaves()}
+        fitted = fit(train, weights, self.settings, repo.returned(), lead_by_place, names)
+        fitted.meta["temperature"] = fitted.model.temperature = calibrate(fitted.model, held)
+        candidate = evaluate(fitted.model, held, self._department)
+        previous_version, previous = self._live_on(held)
+        live = previous is None or candidate["category"] >= previous["category"]
+        version = next_version(self.directory)
+        fitted.meta.update(accuracy=candidate, trained_at=self.now.isoformat(), live=live,
+                           compared_with={"version": previous_version, "accuracy": previous} if previous else None)
+        write_model(self.directory, version, fitted.arrays, fitted.meta)
+        if live:
+            set_live(self.directory, version)
+        self._prune()
+        self._note_run(version, live)
+        return TrainResult(version, live, candidate, previous, previous_version, fitted.meta["orders"],
+                           fitted.meta["seed_lines"], time.perf_counter() - started)
+
+    def _canonical(self, e: Example) -> Example | None:
+        leaf = self.config.category(e.leaf)
+        if leaf is None or not e.text.strip():
+            return None
+        return e if leaf.code == e.leaf else Example(e.text, leaf.code, e.department, e.place, e.ticket,
+                                                     e.received_at, e.source)
+
+    def _split(self, history: list[Example], seed: list[Example]) -> tuple[list[Example], list[Example]]:
+        """History newest first: the newest share is held out once there are enough orders."""
+        n_held = int(len(history) * self.settings.holdout_fraction)
+        if n_held >= self.settings.holdout_min:
+            return history[n_held:] + seed, history[:n_held]
+        held = seed[::10]
+        kept = [e for i, e in enumerate(seed) if i % 10]
+        return history + kept, held
+
+    def _department(self, model: RoutingModel, leaf: str, place: str | None) -> str | None:
+        return department_for(model, self.router, leaf, place)[0]
+
+    def _live_on(self, held: list[Example]) -> tuple[str | None, dict | None]:
+        """The live model measured on the same held-out orders; a live model that cannot be read counts as none."""
+        try:
+            version = live_version(self.directory)
+            if version is None:
+                return None, None
+            return version, evaluate(load_model(self.directory, version), held, self._department)
+        except ModelError:
+            return None, None
+
+    def _prune(self) -> None:
+        """Keep the newest versions and the live one."""
+        keep = set(versions(self.directory)[-self.settings.keep_versions:])
+        try:
+            keep.add(live_version(self.directory) or "")
+        except ModelError:
+            pass
+        for version in versions(self.directory):
+            if version not in keep:
+                for path in model_paths(self.directory, version):
+                    path.unlink(missing_ok=True)
+
+    def _note_run(self, version: str, live: bool) -> None:
+        (self.directory / LAST_RUN).write_text(json.dumps({"at": self.now.isoformat(), "version": version,
+                                                           "live": live}), encoding="utf-8")
+
+
+def last_run(directory: Path) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(json.loads((directory / LAST_RUN).read_text(encoding="utf-8"))["at"])
+    except (OSError, ValueError, KeyError):
+        return None
