@@ -113,7 +113,7 @@ def test_the_after_call_draft_is_offered_until_the_calls_order_is_taken(api, peo
     assert work["after_call"] is True
     draft = work["dialogue"]["draft"]
     assert draft["text"].startswith("我家小区停水") and "您好" not in draft["text"]  # the citizen's side only
-    assert draft["category"]["code"].startswith("water") and draft["place"]
+    assert draft["category"]["code"] == "utility.water.outage" and draft["place"]
     assert [t["speaker"] for t in work["dialogue"]["turns"]] == ["operator", "citizen"]
     r = api.post("/api/v1/desk/intake", headers=operator.headers, json={
         "outcome": "dispatch", "content": said, "citizen_phone": "13800138000", "call_linkedid": FIRST,

@@ -153,7 +153,7 @@ def test_the_draft_follows_the_citizens_words_and_a_danger_is_flagged_at_once(se
     try:
         publish(ctx, 1, "我家小区停水了已经两天了")
         first = stream.until(lambda e, d: e == "live_draft")[-1][2]
-        assert first["draft"]["category"]["code"] == "water.outage" and first["danger"] is False
+        assert first["draft"]["category"]["code"] == "utility.water.outage" and first["danger"] is False
         publish(ctx, 1, "请问您家的地址是哪里", Direction.OPERATOR)  # the operator's words are not the matter
         publish(ctx, 2, "楼下着火了，有人被困")
         drafts = [d for _, e, d in stream.until(lambda e, d: e == "live_draft" and d["danger"])]

@@ -61,7 +61,7 @@ def test_the_operator_sees_the_call_transcribed_live_with_the_draft_and_a_danger
     s.wait(partial_shown)
     say(ctx, linkedid, LiveFinal(**common, seq=2, text="我家小区停水了已经两天了", raw="", audio_s=3.0))
     s.text("#live-lines", "我家小区停水了已经两天了")
-    s.wait(lambda b: b.find_element(By.ID, "category").get_attribute("value") == "water.outage")
+    s.wait(lambda b: b.find_element(By.ID, "category").get_attribute("value") == "utility.water.outage")
     assert s.el("#content").get_attribute("value") == "我家小区停水了已经两天了"
     assert not browser.find_element(By.ID, "danger").is_displayed()
     say(ctx, linkedid, LiveFinal(linkedid=linkedid, stream="s-operator", direction="operator", seq=1,
