@@ -51,7 +51,8 @@ function choices(a) {
 // Danger to life or property first: in red, with who to hand it to.
 function danger(a) {
   const box = $("#danger");
-  box.hidden = !(a.tier === "emergency" || a.danger);
+  // a hazard (担心/万一: not happening yet) is said among the reasons, not in red
+  box.hidden = !(a.tier === "emergency" || (a.danger && a.danger.level === "emergency"));
   if (box.hidden) return;
   const d = a.danger || {};
   const line = d.service_name ? `${d.service_name}（${d.phone || "号码未配置，请按本地号码转接"}）` : "110/119/120";
