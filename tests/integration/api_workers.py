@@ -70,11 +70,16 @@ class ApiWorkers:
         return "".join(self.log[-60:])
 
 
+def secret_of(settings) -> str:
+    """The test settings' secret: the workers sign and check tokens with the key the test signs with."""
+    return settings.secret_key.get_secret_value() if settings.secret_key is not None else ""
+
+
 def worker_env(settings, **extra: str) -> dict[str, str]:
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("HOTLINE_")}
     return {**env, "HOTLINE_DATABASE_URL": settings.database_url, "HOTLINE_CONFIG_DIR": str(settings.config_dir),
-            "HOTLINE_VAR_DIR": str(settings.var_dir), "HOTLINE_SECRET_KEY": "test-secret",
+            "HOTLINE_VAR_DIR": str(settings.var_dir), "HOTLINE_SECRET_KEY": secret_of(settings),
             "HOTLINE_LOG_LEVEL": "INFO", **extra}
 
 
