@@ -51,6 +51,8 @@ def pytest_generate_tests(metafunc):
         backends = ["sqlite", "postgresql"] if choice == "both" else [choice]
         if metafunc.definition.get_closest_marker("postgres_only"):
             backends = ["postgresql"]  # deselected under --db sqlite (see below)
+        elif choice == "both" and metafunc.definition.get_closest_marker("one_backend"):
+            backends = ["postgresql"]  # the production database; the API beneath has tests on both
         metafunc.parametrize("backend", backends, scope="session")
 
 

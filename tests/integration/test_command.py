@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 import httpx2 as httpx
+import pytest
 from selenium.webdriver.support.ui import Select
 from sqlalchemy import select
 
@@ -15,6 +16,8 @@ from tests.integration.browser import Screen, viewport
 from tests.integration.conftest import new_order, step
 from tests.integration.test_api_telephony import sse_events
 from tests.integration.test_workbench import base, browser, rows, volume  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.one_backend  # a page or speech test: the API beneath is tested on both databases
 
 ZH = {"Accept-Language": "zh-CN"}
 

@@ -15,6 +15,8 @@ from hotline.simulator.fake import SEP
 from tests.integration.browser import Screen, chromium
 from tests.integration.test_api_telephony import ANSWERED, served  # noqa: F401 (the fixture)
 
+pytestmark = pytest.mark.one_backend  # a page or speech test: the API beneath is tested on both databases
+
 CALLER = "13800138000"
 
 

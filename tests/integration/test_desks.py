@@ -14,6 +14,8 @@ from selenium.webdriver.common.keys import Keys
 from tests.integration.browser import Screen, chromium
 from tests.integration.test_api_telephony import ANSWERED, served  # noqa: F401 (the fixture)
 
+pytestmark = pytest.mark.one_backend  # a page or speech test: the API beneath is tested on both databases
+
 CALLER = "13800138000"  # the caller in the captured call
 WATER = "东关社区停水了，已经两天了，请尽快派人处理"
 

@@ -5,6 +5,7 @@ words on the screen."""
 from __future__ import annotations
 
 import httpx2 as httpx
+import pytest
 from selenium.webdriver.common.by import By
 
 from hotline.simulator.capture import SEP
@@ -12,6 +13,8 @@ from hotline.simulator.transfers import packet
 from tests.integration.browser import Screen
 from tests.integration.test_api_telephony import ANSWERED, served  # noqa: F401 (the fixture)
 from tests.integration.test_consoles import bind, browser  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.one_backend  # a page or speech test: the API beneath is tested on both databases
 
 
 def test_operator_hands_the_caller_to_110_and_makes_the_emergency_order(served, people, pbx, browser):  # noqa: F811

@@ -21,6 +21,8 @@ from tests.integration.conftest import new_order, step
 from tests.integration.served import on_a_port
 from tests.integration.test_inbox import EXPECTED, specs
 
+pytestmark = pytest.mark.one_backend  # a page or speech test: the API beneath is tested on both databases
+
 PHONE = (390, 844)
 
 
