@@ -73,6 +73,20 @@ def recreate_postgres_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{parsed.database}"')
 
 
+def require_redis(url: str, client=None):
+    """A client on the Redis at `url`, or the test skipped with the reason (a failure when CI requires it)."""
+    import redis
+
+    client = client or redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.ConnectionError as exc:
+        if REQUIRE_SERVICES:
+            pytest.fail(f"Redis is required but unreachable at {url}: {exc}")
+        pytest.skip(f"Redis not reachable at {url} (set HOTLINE_TEST_REDIS_URL): {exc}")
+    return client
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     try:

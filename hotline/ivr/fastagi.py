@@ -1,6 +1,6 @@
 """`hotline agi`: the FastAGI server (asyncio, port 4573) that runs ivr/flow.py for each call.
 
-Asterisk 22 answers as the lab recorded (/work/lab-captures b-fastagi, c-sound-formats, res_agi.c 22.10.1):
+Asterisk 22 answers as recorded in hotline/simulator/captures/fastagi-*.txt (and res_agi.c of 22.10.1):
 a hang-up during RECORD FILE is `200 result=-1 (hangup) endpos=N` with the speech already in the file;
 STREAM FILE and GET DATA answer `200 result=-1` both when the caller hung up and when the prompt does
 not exist. Only the `HANGUP` line Asterisk sends after a real hang-up tells them apart: it comes before

@@ -84,10 +84,9 @@ def worker_env(settings, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def two_workers(settings, session_factory, backend):
-    """Two API worker processes on the test database (PostgreSQL: SQLite serialises every writer anyway)."""
-    if backend != "postgresql":
-        pytest.skip("races across worker processes are tested on PostgreSQL")
+def two_workers(settings, session_factory):
+    """Two API worker processes on the test database; the tests using it are `postgres_only` (SQLite
+    serialises every writer anyway)."""
     server = ApiWorkers(worker_env(settings)).start()
     yield server
     server.stop()

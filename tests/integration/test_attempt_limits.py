@@ -13,7 +13,6 @@ from dataclasses import replace
 
 import httpx2 as httpx
 import pytest
-import redis
 from sqlalchemy import select
 
 from hotline.accounts.attempt_repository import DatabaseRateLimiter
@@ -24,7 +23,7 @@ from hotline.dispatch import tickets
 from hotline.ivr.services import DatabaseServices
 from hotline.models import AuditRecord
 from hotline.runtime.processes import forwarding
-from tests.conftest import REQUIRE_SERVICES
+from tests.conftest import require_redis
 from tests.integration.conftest import PASSWORD, new_order
 from tests.integration.served import free_port, serving
 
@@ -33,12 +32,7 @@ ADDRESSES = (f"198.51.100.{i}" for i in itertools.count(1))  # every guess from 
 
 
 def live_redis() -> str:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.ConnectionError as exc:
-        if REQUIRE_SERVICES:
-            pytest.fail(f"Redis is required but unreachable at {REDIS_URL}: {exc}")
-        pytest.skip(f"Redis not reachable at {REDIS_URL}: {exc}")
+    require_redis(REDIS_URL)
     return REDIS_URL
 
 

@@ -175,6 +175,7 @@ CROSSINGS = {  # how an operator closes order a into order b
 
 
 @pytest.mark.postgres_only
+@pytest.mark.postgres_only
 @pytest.mark.parametrize("way", sorted(CROSSINGS))
 def test_crossed_duplicate_merges_never_deadlock(two_workers, ctx, people, session_factory, way):  # noqa: F811
     operator = bearer(ctx, people["operator"].user_id)
@@ -205,6 +206,7 @@ def png(seed: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + bytes([seed % 256]) * 200_000
 
 
+@pytest.mark.postgres_only
 @pytest.mark.postgres_only
 def test_completions_uploading_the_same_new_file_at_once_all_succeed(two_workers, ctx, people, session_factory,  # noqa: F811
                                                                      settings):

@@ -24,7 +24,7 @@ from hotline.models import OutboxMessage
 from hotline.notifications.outbox import DELIVER, Outbox
 from hotline.runtime.boot import open_runtime
 from hotline.runtime.celery import celery_app
-from tests.conftest import REQUIRE_SERVICES, ROOT, TEST_SECRET
+from tests.conftest import ROOT, TEST_SECRET, require_redis
 from tests.factories import OPERATOR, WATER, order_in
 
 pytestmark = pytest.mark.postgres_only
@@ -35,12 +35,7 @@ VISIBILITY = 2
 @pytest.fixture
 def redis_url():
     client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError as exc:
-        if REQUIRE_SERVICES:
-            pytest.fail(f"Redis is required but unreachable at {REDIS_URL}: {exc}")
-        pytest.skip(f"Redis not reachable at {REDIS_URL} (set HOTLINE_TEST_REDIS_URL): {exc}")
+    require_redis(REDIS_URL, client)
     client.flushdb()
     yield REDIS_URL
     client.flushdb()

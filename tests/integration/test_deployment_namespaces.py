@@ -18,7 +18,7 @@ from hotline.core.settings import Settings
 from hotline.live.bus import RedisBus
 from hotline.live.events import CALLS
 from hotline.runtime.celery import celery_app
-from tests.conftest import REQUIRE_SERVICES
+from tests.conftest import require_redis
 
 REDIS_URL = os.environ.get("HOTLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 COMPOSE_DATABASE = "postgresql+psycopg://hotline:hotline@postgres:5432/hotline"  # every stack has the same string
@@ -26,12 +26,7 @@ COMPOSE_DATABASE = "postgresql+psycopg://hotline:hotline@postgres:5432/hotline" 
 
 @pytest.fixture
 def redis_url() -> str:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.ConnectionError as exc:
-        if REQUIRE_SERVICES:
-            pytest.fail(f"Redis is required but unreachable at {REDIS_URL}: {exc}")
-        pytest.skip(f"Redis not reachable at {REDIS_URL}: {exc}")
+    require_redis(REDIS_URL)
     return REDIS_URL
 
 

