@@ -4,25 +4,14 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from hotline.core.clock import Clock
-from hotline.core.config import HotlineConfig
-from hotline.core.settings import Settings
+from hotline.core.env import BaseEnv
 from hotline.dispatch.calendar import WorkingCalendar
 from hotline.dispatch.routing import Router
 from hotline.dispatch.sla import SlaPolicy
 
 
-class DispatchEnv(Protocol):
+class DispatchEnv(BaseEnv, Protocol):
     """Clock, calendar, deadlines, routing, the signing secret and the operator's configuration."""
-
-    @property
-    def settings(self) -> Settings: ...
-
-    @property
-    def config(self) -> HotlineConfig: ...
-
-    @property
-    def clock(self) -> Clock: ...
 
     @property
     def calendar(self) -> WorkingCalendar: ...

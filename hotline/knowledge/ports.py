@@ -6,9 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
-from hotline.core.clock import Clock
-from hotline.core.config import HotlineConfig
-from hotline.core.settings import Settings
+from hotline.core.env import BaseEnv
 
 if TYPE_CHECKING:
     from hotline.knowledge.vocabulary import Vocabulary
@@ -28,15 +26,6 @@ class Segmenter(Protocol):
         """Toneless pinyin, one syllable per Chinese character."""
 
 
-class KnowledgeEnv(Protocol):
-    @property
-    def settings(self) -> Settings: ...
-
-    @property
-    def config(self) -> HotlineConfig: ...
-
-    @property
-    def clock(self) -> Clock: ...
-
+class KnowledgeEnv(BaseEnv, Protocol):
     @property
     def vocabulary(self) -> Vocabulary: ...

@@ -6,27 +6,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
-from hotline.core.clock import Clock
-from hotline.core.config import HotlineConfig
-from hotline.core.settings import Settings
+from hotline.core.env import BaseEnv
 from hotline.notifications.providers.base import Provider
 
 
-class NoticesEnv(Protocol):
+class NoticesEnv(BaseEnv, Protocol):
     """Enough to write notices: which templates, which time zone, which secret seals the extraction code."""
 
     @property
-    def settings(self) -> Settings: ...
-
-    @property
-    def config(self) -> HotlineConfig: ...
-
-    @property
-    def clock(self) -> Clock: ...
-
-    @property
     def secret(self) -> bytes: ...
-
 
 class DeliveryEnv(NoticesEnv, Protocol):
     """Delivering needs the providers: sms, wechat, email, wecom, dingtalk and log."""

@@ -4,21 +4,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from hotline.core.clock import Clock
-from hotline.core.config import HotlineConfig
-from hotline.core.settings import Settings
+from hotline.core.env import BaseEnv
 from hotline.dispatch.sla import SlaPolicy
 
 
-class StatsEnv(Protocol):
-    @property
-    def settings(self) -> Settings: ...
-
-    @property
-    def config(self) -> HotlineConfig: ...
-
-    @property
-    def clock(self) -> Clock: ...
-
+class StatsEnv(BaseEnv, Protocol):
     @property
     def sla(self) -> SlaPolicy: ...
