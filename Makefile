@@ -26,8 +26,12 @@ $(VENV)/.system:
 	if command -v espeak-ng >/dev/null && command -v sox >/dev/null && command -v chromedriver >/dev/null; then \
 		mkdir -p $(VENV) && touch $@; fi
 
+# Several pytest workers (pytest-xdist): the suite waits on browsers, servers and sockets far more than on the
+# CPU, so three workers on two cores finish it in about half the time. Each has its own PostgreSQL and Redis
+# database (tests/conftest.py). `make test TEST_WORKERS=0` runs it in one process.
+TEST_WORKERS ?= 3
 test: $(BIN)/.installed $(VENV)/.system
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The gates: ruff (style, imports, likely bugs) and mypy (types), configured in pyproject.toml.
 lint: $(BIN)/.installed

@@ -1,6 +1,9 @@
 """Test wiring: every database test runs on SQLite and on real PostgreSQL.
 
-PostgreSQL comes from HOTLINE_TEST_POSTGRES_URL (default: the local server on 127.0.0.1:5432).
+PostgreSQL comes from HOTLINE_TEST_POSTGRES_URL (default: the local server on 127.0.0.1:5432), Redis from
+HOTLINE_TEST_REDIS_URL (default: database 15 of the local server). Under pytest-xdist (`make test` runs
+several workers) each worker gets a database of its own: the PostgreSQL name takes the worker's suffix
+(`hotline_test_gw1`) and the Redis database number counts down from the one given.
 When it is unreachable the PostgreSQL half is skipped with the reason, unless
 HOTLINE_TEST_REQUIRE_SERVICES=1 (set by CI), which turns that into a failure.
 `pytest --db sqlite` or `--db postgresql` runs one backend only.
@@ -29,9 +32,30 @@ from hotline.runtime.context import Context, build_context
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = ROOT / "config"
-POSTGRES_URL = os.environ.get(
-    "HOTLINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/hotline_test"
-)
+# "gw0", "gw1" … under pytest-xdist; empty when the suite runs in one process.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def per_worker_database(url: str) -> str:
+    """A PostgreSQL URL whose database is this worker's own."""
+    if not WORKER:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{WORKER}").render_as_string(hide_password=False)
+
+
+def per_worker_redis(url: str) -> str:
+    """A Redis URL whose database number is this worker's own (counting down from the one given)."""
+    if not WORKER:
+        return url
+    base, _, number = url.rpartition("/")
+    index = int(WORKER.removeprefix("gw"))
+    return f"{base}/{(int(number or 0) - index) % 16}"
+
+
+POSTGRES_URL = per_worker_database(os.environ.get(
+    "HOTLINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/hotline_test"))
+REDIS_URL = per_worker_redis(os.environ.get("HOTLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
 REQUIRE_SERVICES = os.environ.get("HOTLINE_TEST_REQUIRE_SERVICES") == "1"
 # Monday 23 November 2026, 09:00 in Liaocheng: a plain working day.
 CST = dt.timezone(dt.timedelta(hours=8))

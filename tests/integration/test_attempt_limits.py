@@ -4,7 +4,6 @@ or absent; forwarded addresses are believed only from configured proxies; window
 from __future__ import annotations
 
 import itertools
-import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -23,11 +22,10 @@ from hotline.dispatch import tickets
 from hotline.ivr.services import DatabaseServices
 from hotline.models import AuditRecord
 from hotline.runtime.processes import forwarding
-from tests.conftest import require_redis
+from tests.conftest import REDIS_URL, require_redis
 from tests.integration.conftest import PASSWORD, new_order
 from tests.integration.served import free_port, serving
 
-REDIS_URL = os.environ.get("HOTLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ADDRESSES = (f"198.51.100.{i}" for i in itertools.count(1))  # every guess from a "new" address
 
 

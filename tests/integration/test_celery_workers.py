@@ -24,11 +24,10 @@ from hotline.models import OutboxMessage
 from hotline.notifications.outbox import DELIVER, Outbox
 from hotline.runtime.boot import open_runtime
 from hotline.runtime.celery import celery_app
-from tests.conftest import ROOT, TEST_SECRET, require_redis
+from tests.conftest import REDIS_URL, ROOT, TEST_SECRET, require_redis
 from tests.factories import OPERATOR, WATER, order_in
 
 pytestmark = pytest.mark.postgres_only
-REDIS_URL = os.environ.get("HOTLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 VISIBILITY = 2
 
 

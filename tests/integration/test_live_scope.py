@@ -4,7 +4,6 @@ every event checked against what the listener may read; a disabled account's str
 from __future__ import annotations
 
 import json
-import os
 import socket
 import threading
 import time
@@ -21,6 +20,7 @@ from hotline.live.events import OrderChanged, TranscriptReady
 from hotline.live.tickets import MemoryStreamTickets, RedisStreamTickets
 from hotline.models import User
 from hotline.runtime.api import create_app
+from tests.conftest import REDIS_URL
 from tests.factories import OPERATOR, draft
 from tests.integration.served import on_a_port
 
@@ -141,7 +141,7 @@ def test_a_disabled_accounts_stream_ends(served, people, session_factory, monkey
 @pytest.mark.parametrize("where", ["memory", "redis"])
 def test_a_ticket_is_taken_once_whichever_worker_takes_it(where):
     if where == "redis":
-        url = os.environ.get("HOTLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+        url = REDIS_URL
         first, second = RedisStreamTickets(url, "t15"), RedisStreamTickets(url, "t15")
     else:
         first = second = MemoryStreamTickets()

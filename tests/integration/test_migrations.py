@@ -18,7 +18,7 @@ def empty_url(backend, tmp_path, request):
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'empty.db'}"
     request.getfixturevalue("postgres_url")  # skips or fails exactly as the other PostgreSQL tests
-    url = POSTGRES_URL.rsplit("/", 1)[0] + "/hotline_test_migrations"
+    url = f"{POSTGRES_URL}_migrations"
     recreate_postgres_database(url)
     return url
 
