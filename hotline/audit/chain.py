@@ -1,9 +1,12 @@
-"""The audit log as a hash chain: each row carries the hash of the one before it, so an edited, removed
+"""The audit log as a hash chain: each row's seal carries the hash of the one before it, so an edited, removed
 or reordered row shows where it happened (useful when a department disputes its 考核 figures).
 
-Appends are serialized through the one-row `audit_chain_head` table: an append locks its row (a row
-lock on PostgreSQL, the write lock on SQLite) until the transaction commits, reads the last hash from it
-and moves it on. The head also names the last row, so rows cut from the end are noticed too.
+Writers only insert rows; they never wait for one another. The sealer (a periodic job, and every
+`hotline audit verify`) links the rows that have become final, in the order they did, through the one-row
+`audit_chain_head` it alone locks: on PostgreSQL a row is final once every transaction that started before
+its own has ended (so no row can still appear behind it), on SQLite — where writes take turns — once it is
+visible. Until sealed, a row is guarded like every other by the database's append-only triggers. The head
+names the last seal and its row, so seals cut from the end are noticed too.
 """
 
 from __future__ import annotations
@@ -28,44 +31,44 @@ def digest(prev_hash: str, at: dt.datetime, user_id: int | None, actor: str, rol
 
 
 @dataclass(frozen=True)
-class ChainRow:
-    id: int
-    prev_hash: str | None
-    row_hash: str | None
-    fields: tuple  # (at, user_id, actor, role, action, object_type, object_id, ip, details)
+class SealedRow:
+    seq: int
+    audit_id: int
+    prev_hash: str
+    row_hash: str
+    fields: tuple | None  # (at, user_id, actor, role, action, object_type, object_id, ip, details); None: row gone
 
 
 @dataclass(frozen=True)
 class Verdict:
     ok: bool
     checked: int
-    unchained: int  # rows written before the chain began (no hash), at the start of the log
-    broken_at: int | None = None  # the first row whose link does not hold
+    unchained: int  # rows written before the chain began (no seal), at the start of the log
+    broken_at: int | None = None  # the first row where the chain does not hold
     problem: str | None = None
+    waiting: int = 0  # rows written but not sealed yet (their transactions' elders still running)
 
     def describe(self) -> str:
         if self.ok:
-            return f"audit log intact: {self.checked} chained rows" + (
-                f" ({self.unchained} earlier rows carry no hash)" if self.unchained else "")
+            notes = [f"{self.unchained} earlier rows carry no hash"] if self.unchained else []
+            notes += [f"{self.waiting} newer rows not sealed yet"] if self.waiting else []
+            return f"audit log intact: {self.checked} chained rows" + (f" ({'; '.join(notes)})" if notes else "")
         return f"audit log broken at row {self.broken_at}: {self.problem} ({self.checked} rows held before it)"
 
 
-def verify(rows: Iterable[ChainRow], head_id: int | None, head_hash: str) -> Verdict:
-    """Walk the rows in id order; the first break is reported, with the row where it shows."""
-    expected, checked, unchained, last_id = GENESIS, 0, 0, None
-    for row in rows:
-        if row.row_hash is None:
-            if checked:
-                return Verdict(False, checked, unchained, row.id, "the row carries no hash")
-            unchained += 1
-            continue
-        if row.prev_hash != expected:
+def verify(seals: Iterable[SealedRow], head_seq: int | None, head_id: int | None, head_hash: str) -> Verdict:
+    """Walk the seals in order; the first break is reported, with the row where it shows."""
+    expected, checked, last_seq, last_id = GENESIS, 0, None, None
+    for seal in seals:
+        if seal.fields is None:
+            return Verdict(False, checked, 0, seal.audit_id, "the row was removed")
+        if seal.prev_hash != expected:
             what = "a row before it was removed or changed" if checked else "the chain does not start here"
-            return Verdict(False, checked, unchained, row.id, what)
-        if digest(row.prev_hash, *row.fields) != row.row_hash:
-            return Verdict(False, checked, unchained, row.id, "the row was changed after it was written")
-        expected, last_id, checked = row.row_hash, row.id, checked + 1
-    if (head_id, head_hash) != (last_id, expected):
-        return Verdict(False, checked, unchained, head_id,
-                       f"the log ends at row {last_id} but row {head_id} was written: rows were removed")
-    return Verdict(True, checked, unchained)
+            return Verdict(False, checked, 0, seal.audit_id, what)
+        if digest(seal.prev_hash, *seal.fields) != seal.row_hash:
+            return Verdict(False, checked, 0, seal.audit_id, "the row was changed after it was written")
+        expected, last_seq, last_id, checked = seal.row_hash, seal.seq, seal.audit_id, checked + 1
+    if (head_seq, head_hash) != (last_seq, expected):
+        return Verdict(False, checked, 0, head_id,
+                       f"the log ends at row {last_id} but row {head_id} was sealed: rows were removed")
+    return Verdict(True, checked, 0)

@@ -6,13 +6,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, not_, or_, select
+from sqlalchemy import and_, func, not_, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from hotline.audit import chain
 from hotline.core.actor import Actor
 from hotline.dispatch.scope import departments_readable, readable, sees_everything
-from hotline.models import AuditChainHead, AuditRecord, Department, User, WorkOrder
+from hotline.models import AuditChainHead, AuditRecord, AuditSeal, Department, User, WorkOrder
 
 
 def _fields(r: AuditRecord) -> tuple:
@@ -22,28 +22,88 @@ def _fields(r: AuditRecord) -> tuple:
 class AuditRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.postgres = session.get_bind().dialect.name == "postgresql"
 
     def add(self, at: dt.datetime, actor: Actor, action: str, object_type: str, object_id: str | int | None,
             ip: str | None, details: dict[str, Any] | None = None) -> None:
-        """Append a row to the chain: the head is locked until this transaction ends, so appends queue."""
-        head = self.session.scalars(select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()
-                                    .execution_options(populate_existing=True)).one()
-        record = AuditRecord(
+        """Append a row; the sealer links it into the chain once it is final (writers never queue)."""
+        self.session.add(AuditRecord(
             at=at, user_id=actor.user_id, actor=actor.name or actor.role.value, role=actor.role.value,
             action=action, object_type=object_type, object_id=None if object_id is None else str(object_id),
-            ip=ip, details=details, prev_hash=head.last_hash)
-        record.row_hash = chain.digest(head.last_hash, *_fields(record))
-        self.session.add(record)
+            ip=ip, details=details))
+
+    def seal(self, batch: int = 5000) -> int:
+        """Link the rows that have become final into the chain, in the order they did; how many were sealed.
+        Sealers take turns on the chain head; the caller commits."""
+        head = self.session.scalars(select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()
+                                    .execution_options(populate_existing=True)).one()
+        stmt = select(AuditRecord)
+        if self.postgres:
+            # Every transaction older than the oldest one still running has ended: their rows are all here.
+            horizon = self.session.scalar(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
+            stmt = stmt.where(AuditRecord.tx.is_not(None), AuditRecord.tx < horizon)
+            if head.last_tx is not None:
+                stmt = stmt.where(tuple_(AuditRecord.tx, AuditRecord.id) > tuple_(head.last_tx, head.last_id))
+            stmt = stmt.order_by(AuditRecord.tx, AuditRecord.id)
+        else:
+            if head.last_id is not None:
+                stmt = stmt.where(AuditRecord.id > head.last_id)
+            stmt = stmt.order_by(AuditRecord.id)
+        rows = self.session.scalars(stmt.limit(batch)).all()
+        seq = head.last_seq or 0
+        for row in rows:
+            seq += 1
+            row_hash = chain.digest(head.last_hash, *_fields(row))
+            self.session.add(AuditSeal(seq=seq, audit_id=row.id, prev_hash=head.last_hash, row_hash=row_hash))
+            head.last_seq, head.last_id, head.last_tx, head.last_hash = seq, row.id, row.tx, row_hash
         self.session.flush()
-        head.last_id, head.last_hash = record.id, record.row_hash
-        self.session.flush()
+        return len(rows)
+
+    def seal_all(self, batch: int = 5000) -> int:
+        """Seal batch after batch, each committed, until nothing final is left unsealed."""
+        total = 0
+        while True:
+            sealed = self.seal(batch)
+            self.session.commit()
+            total += sealed
+            if sealed < batch:
+                return total
 
     def verify(self) -> chain.Verdict:
-        """Walk the whole chain (read only, in batches) and say where it first breaks."""
+        """Walk the whole chain (read only, in batches) and say where it first breaks; then look for rows the
+        sealer passed that carry no seal (written around the application)."""
         head = self.session.get(AuditChainHead, 1)
-        rows = self.session.scalars(select(AuditRecord).order_by(AuditRecord.id).execution_options(yield_per=1000))
-        walked = (chain.ChainRow(r.id, r.prev_hash, r.row_hash, _fields(r)) for r in rows)
-        return chain.verify(walked, head.last_id if head else None, head.last_hash if head else chain.GENESIS)
+        seals = self.session.execute(select(AuditSeal, AuditRecord)
+                                     .outerjoin(AuditRecord, AuditRecord.id == AuditSeal.audit_id)
+                                     .order_by(AuditSeal.seq).execution_options(yield_per=1000))
+        walked = (chain.SealedRow(seal.seq, seal.audit_id, seal.prev_hash, seal.row_hash,
+                                  None if row is None else _fields(row)) for seal, row in seals)
+        verdict = chain.verify(walked, head.last_seq if head else None, head.last_id if head else None,
+                               head.last_hash if head else chain.GENESIS)
+        if not verdict.ok or head is None:
+            return verdict
+        first = self.session.scalar(select(func.min(AuditSeal.audit_id)))
+        unsealed = (select(AuditRecord.id, AuditRecord.tx)
+                    .outerjoin(AuditSeal, AuditSeal.audit_id == AuditRecord.id).where(AuditSeal.seq.is_(None)))
+        older = 0 if first is None else self.session.scalar(
+            select(func.count()).select_from(unsealed.where(AuditRecord.id < first).subquery())) or 0
+        waiting = 0
+        for audit_id, tx in self.session.execute(unsealed.where(AuditRecord.id > (first or 0))
+                                                 .order_by(AuditRecord.id)):
+            if self._passed(head, audit_id, tx):
+                return chain.Verdict(False, verdict.checked, older, audit_id,
+                                     "the row carries no seal though the sealer has passed it")
+            waiting += 1
+        return chain.Verdict(True, verdict.checked, older, waiting=waiting)
+
+    def _passed(self, head: AuditChainHead, audit_id: int, tx: int | None) -> bool:
+        if head.last_id is None:
+            return False
+        if not self.postgres:
+            return audit_id <= head.last_id
+        if tx is None:  # the database gives every row written since the chain began its transaction
+            return True
+        return head.last_tx is not None and (tx, audit_id) <= (head.last_tx, head.last_id)
 
     def recent(self, reader: Actor, *, user: str | None = None, object_id: str | None = None,
                action: str | None = None, since: dt.datetime | None = None, limit: int = 100

@@ -2,8 +2,8 @@
 
 A migration role owns the schema (`hotline db upgrade` runs as it); the API, workers and listeners
 connect as an application role granted only what they need. Owning no table, the application role
-cannot ALTER a table, disable its triggers or TRUNCATE it; the audit log and the work-order events
-are granted to it for SELECT and INSERT only, so even a compromised application cannot rewrite them.
+cannot ALTER a table, disable its triggers or TRUNCATE it; the audit log, its seals and the work-order
+events are granted to it for SELECT and INSERT only, so even a compromised application cannot rewrite them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from hotline.core.db import make_engine
 
-APPEND_ONLY = ("audit_log", "work_order_events")
+APPEND_ONLY = ("audit_log", "audit_seals", "work_order_events")
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 

@@ -1,6 +1,6 @@
 """SQLAlchemy tables, one concern per file; importing this package registers them all."""
 
-from hotline.models.audit import AuditChainHead, AuditRecord
+from hotline.models.audit import AuditChainHead, AuditRecord, AuditSeal
 from hotline.models.base import Base
 from hotline.models.call import AgentSession, Call, CdrCursor, Recording
 from hotline.models.call_work import CallDialogue, CallOrder
@@ -42,6 +42,7 @@ __all__ = [
     "Assignment",
     "AuditChainHead",
     "AuditRecord",
+    "AuditSeal",
     "Base",
     "Call",
     "CallDialogue",

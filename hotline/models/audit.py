@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, FetchedValue, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.models.base import Base
@@ -24,16 +24,31 @@ class AuditRecord(Base):
     object_id: Mapped[str | None] = mapped_column(String(64))
     ip: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    # The hash chain (hotline/audit/chain.py); empty on rows written before it began.
-    prev_hash: Mapped[str | None] = mapped_column(String(64))
-    row_hash: Mapped[str | None] = mapped_column(String(64))
+    # The writing transaction's id on PostgreSQL (set by the database): the sealer chains a row once every
+    # transaction that could still write one before it has ended. Empty on SQLite, where writes take turns.
+    tx: Mapped[int | None] = mapped_column(BigInteger, server_default=FetchedValue(), index=True)
+
+
+class AuditSeal(Base):
+    """A row's link in the hash chain (hotline/audit/chain.py), written after the row by the sealer, in the order
+    the rows became final. Append-only like the log itself."""
+
+    __tablename__ = "audit_seals"
+
+    seq: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audit_log.id"), unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
 
 
 class AuditChainHead(Base):
-    """One row: the last chained audit row and its hash. Appends lock it, so the chain never forks."""
+    """One row: where the sealer stands (the last seal, its hash, and the last row sealed). Only the sealer locks
+    it, so writers of audit rows never wait for one another."""
 
     __tablename__ = "audit_chain_head"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    last_id: Mapped[int | None]
+    last_id: Mapped[int | None]  # the audit row sealed last
     last_hash: Mapped[str] = mapped_column(String(64))
+    last_seq: Mapped[int | None]
+    last_tx: Mapped[int | None] = mapped_column(BigInteger)  # that row's transaction (PostgreSQL)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hotline.audit import tasks as audit_tasks
 from hotline.callbacks import tasks as callback_tasks
 from hotline.core.jobs import REGISTRY
 from hotline.dispatch import tasks as dispatch_tasks
@@ -13,11 +14,11 @@ from hotline.voice import call_tasks
 from hotline.voice import tasks as voice_tasks
 
 MODULES = (voice_tasks, call_tasks, callback_tasks, dispatch_tasks, notification_tasks, stats_tasks, knowledge_tasks,
-           intake_tasks)
+           intake_tasks, audit_tasks)
 PERIODIC = ["hotline.sla.sweep", "hotline.notifications.recover", "hotline.callbacks.schedule",
             "hotline.callbacks.dial", "hotline.stats.rollup", "hotline.asr.pending", "hotline.knowledge.review",
             "hotline.submissions.forget", "hotline.calls.pending", "hotline.recordings.retention",
-            "hotline.intake.train"]
+            "hotline.intake.train", "hotline.audit.seal"]
 
 
 def job_names() -> frozenset[str]:

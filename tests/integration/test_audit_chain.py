@@ -1,9 +1,11 @@
-"""The audit log against its own application: a hash chain that shows where it was edited or cut, and
-on PostgreSQL an application role that can append to it and nothing else."""
+"""The audit log against its own application: a hash chain that shows where it was edited or cut, sealed
+after the rows are written so writers never queue, and on PostgreSQL an application role that can append to
+it and nothing else."""
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import threading
 
 import pytest
@@ -19,7 +21,7 @@ from hotline.core.db_roles import grant_app_role, grant_statements
 from hotline.core.enums import Role
 from hotline.dispatch.department import DepartmentService
 from hotline.dispatch.service import WorkOrderService
-from hotline.models import AuditRecord
+from hotline.models import AuditRecord, AuditSeal
 from tests.factories import OPERATOR, WATER, draft, staff_of
 from tests.integration.test_cli import hotline
 
@@ -27,12 +29,23 @@ APP_ROLE = "hotline_app_i15privacy"
 AT = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.UTC)
 
 
-def append(factory, n: int, start: int = 0) -> None:
+def write(factory, n: int, start: int = 0) -> None:
     for i in range(start, start + n):
         with session_scope(factory) as s:
             AuditRepository(s).add(AT + dt.timedelta(seconds=i), Actor(Role.OPERATOR, name="operator"),
                                    "work_order.accept", "work_order", f"20261123-{i:04d}", "10.0.0.1",
                                    {"note": f"第{i}条", "n": i})
+
+
+def seal(factory) -> int:
+    with factory() as s:
+        return AuditRepository(s).seal_all()
+
+
+def append(factory, n: int, start: int = 0) -> None:
+    """Rows written, then sealed by the periodic job."""
+    write(factory, n, start)
+    seal(factory)
 
 
 def verdict(factory):
@@ -42,14 +55,16 @@ def verdict(factory):
 
 def tamper(engine, backend: str, sql: str) -> None:
     """What someone with the database's keys could do, bypassing the append-only triggers."""
-    with engine.begin() as conn:
-        if backend == "postgresql":
+    if backend == "postgresql":
+        with engine.begin() as conn:
             conn.execute(text("SET LOCAL session_replication_role = replica"))
             conn.execute(text(sql))
-        else:
-            conn.execute(text("DROP TRIGGER audit_log_no_update"))
-            conn.execute(text("DROP TRIGGER audit_log_no_delete"))
-            conn.execute(text(sql))
+        return
+    with sqlite3.connect(engine.url.database) as conn:  # a plain connection: foreign keys not enforced
+        for table in ("audit_log", "audit_seals"):
+            conn.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
+            conn.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+        conn.execute(sql)
 
 
 def test_an_intact_chain_verifies(session_factory):
@@ -66,15 +81,24 @@ def test_an_edited_row_is_found(session_factory, engine, backend):
     assert "changed" in result.describe()
 
 
-def test_a_deleted_row_is_found_at_the_row_after_it(session_factory, engine, backend):
+def test_a_deleted_row_is_found_where_it_was(session_factory, engine, backend):
     append(session_factory, 5)
     tamper(engine, backend, "DELETE FROM audit_log WHERE id = 2")
     result = verdict(session_factory)
-    assert (result.ok, result.broken_at) == (False, 3) and "removed" in result.problem
+    assert (result.ok, result.broken_at, result.checked) == (False, 2, 1) and "removed" in result.problem
+
+
+def test_a_deleted_row_and_its_seal_break_the_next_link(session_factory, engine, backend):
+    append(session_factory, 5)
+    tamper(engine, backend, "DELETE FROM audit_seals WHERE audit_id = 2")
+    tamper(engine, backend, "DELETE FROM audit_log WHERE id = 2")
+    result = verdict(session_factory)
+    assert (result.ok, result.broken_at) == (False, 3) and "removed or changed" in result.problem
 
 
 def test_rows_cut_from_the_end_are_found(session_factory, engine, backend):
     append(session_factory, 5)
+    tamper(engine, backend, "DELETE FROM audit_seals WHERE audit_id >= 4")
     tamper(engine, backend, "DELETE FROM audit_log WHERE id >= 4")
     result = verdict(session_factory)
     assert (result.ok, result.broken_at) == (False, 5) and "ends at row 3" in result.problem
@@ -83,11 +107,63 @@ def test_rows_cut_from_the_end_are_found(session_factory, engine, backend):
 def test_a_rehashed_edit_still_breaks_the_next_link(session_factory, engine, backend):
     append(session_factory, 4)
     with session_factory() as s:
-        row = s.get(AuditRecord, 2)
-        forged = chain.digest(row.prev_hash, row.at, row.user_id, "someone", row.role, row.action, row.object_type,
+        row, link = s.get(AuditRecord, 2), s.scalars(select(AuditSeal).where(AuditSeal.audit_id == 2)).one()
+        forged = chain.digest(link.prev_hash, row.at, row.user_id, "someone", row.role, row.action, row.object_type,
                               row.object_id, row.ip, row.details)
-    tamper(engine, backend, f"UPDATE audit_log SET actor = 'someone', row_hash = '{forged}' WHERE id = 2")
+    tamper(engine, backend, "UPDATE audit_log SET actor = 'someone' WHERE id = 2")
+    tamper(engine, backend, f"UPDATE audit_seals SET row_hash = '{forged}' WHERE audit_id = 2")
     assert verdict(session_factory).broken_at == 3
+
+
+def test_rows_are_sealed_once_in_the_order_written_and_waiting_rows_are_told_apart(session_factory):
+    write(session_factory, 3)
+    waiting = verdict(session_factory)
+    assert (waiting.ok, waiting.checked, waiting.waiting) == (True, 0, 3) and "3 newer rows" in waiting.describe()
+    assert seal(session_factory) == 3
+    assert seal(session_factory) == 0  # nothing is sealed twice
+    append(session_factory, 2, start=3)
+    with session_factory() as s:
+        order = s.scalars(select(AuditSeal.audit_id).order_by(AuditSeal.seq)).all()
+    assert order == [1, 2, 3, 4, 5]
+    result = verdict(session_factory)
+    assert (result.ok, result.checked, result.waiting) == (True, 5, 0)
+
+
+@pytest.mark.postgres_only
+def test_a_writer_never_waits_and_a_row_is_sealed_only_when_none_can_appear_before_it(session_factory):
+    """An open transaction's row holds back the sealing of rows written after it began — they are chained after
+    it, in the order the transactions started — while other writers go on without waiting."""
+    early = session_factory()
+    try:
+        AuditRepository(early).add(AT, Actor(Role.OPERATOR, name="early"), "work_order.accept", "work_order", "A",
+                                   None)
+        early.flush()  # the row exists, its transaction is open
+        writer = threading.Thread(target=write, args=(session_factory, 2))
+        writer.start()
+        writer.join(timeout=10)
+        assert not writer.is_alive()  # nothing to wait for: the other writer committed while this one is open
+        assert seal(session_factory) == 0  # both rows are newer than the open transaction
+        assert verdict(session_factory).waiting == 2
+        early.commit()
+    finally:
+        early.close()
+    assert seal(session_factory) == 3
+    with session_factory() as s:
+        first = s.scalars(select(AuditRecord.actor).join(AuditSeal, AuditSeal.audit_id == AuditRecord.id)
+                          .order_by(AuditSeal.seq)).first()
+    assert first == "early"
+    assert verdict(session_factory).ok
+
+
+@pytest.mark.postgres_only
+def test_a_row_slipped_in_behind_the_sealer_is_named(session_factory, engine):
+    append(session_factory, 3)
+    with engine.begin() as conn:  # written with the application's rights, but claiming an old transaction
+        conn.execute(text("INSERT INTO audit_log (at, actor, role, action, object_type, tx) "
+                          "VALUES (now(), 'someone', 'operator', 'work_order.accept', 'work_order', 1)"))
+    seal(session_factory)
+    result = verdict(session_factory)
+    assert (result.ok, result.broken_at) == (False, 4) and "no seal" in result.problem
 
 
 @pytest.mark.postgres_only
@@ -100,12 +176,17 @@ def test_concurrent_appends_make_one_chain(session_factory):
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=worker, args=(k,)) for k in range(20)]
+    def sealer() -> None:
+        for _ in range(10):
+            seal(session_factory)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(20)] + [threading.Thread(target=sealer)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert errors == []
+    seal(session_factory)
     result = verdict(session_factory)
     assert result.ok and result.checked == 60
 
@@ -139,6 +220,9 @@ def test_the_application_role_appends_and_can_neither_truncate_nor_disable_the_g
             ("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only", "must be owner"),
             ("ALTER TABLE audit_log DISABLE TRIGGER ALL", "must be owner"),
             ("UPDATE audit_log SET actor = 'x'", "permission denied"),
+            ("UPDATE audit_seals SET row_hash = 'x'", "permission denied"),
+            ("DELETE FROM audit_seals", "permission denied"),
+            ("TRUNCATE audit_seals CASCADE", "permission denied"),
             ("DELETE FROM audit_log", "permission denied"),
             ("DELETE FROM work_order_events", "permission denied"),
             ("SET session_replication_role = replica", "permission denied"),
@@ -156,13 +240,14 @@ def test_the_application_role_appends_and_can_neither_truncate_nor_disable_the_g
 
 @pytest.mark.postgres_only
 def test_even_the_owner_cannot_truncate_the_audit_log(engine):
-    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
-        conn.execute(text("TRUNCATE audit_log"))
+    for table in ("audit_log", "audit_seals"):
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {table} CASCADE"))
 
 
 def test_the_grants_never_give_the_audit_tables_away():
     sql = "\n".join(grant_statements("hotline", "hotline_app"))
-    assert "REVOKE UPDATE, DELETE ON audit_log, work_order_events FROM hotline_app" in sql
+    assert "REVOKE UPDATE, DELETE ON audit_log, audit_seals, work_order_events FROM hotline_app" in sql
     assert "REVOKE TRUNCATE" in sql
     with pytest.raises(ValueError):
         grant_statements("hotline", "app; DROP TABLE x")

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from itertools import pairwise
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import text
 
-from hotline.core.db import make_engine
+from hotline.audit.repository import AuditRepository
+from hotline.core.actor import Actor
+from hotline.core.db import make_engine, make_session_factory, session_scope
+from hotline.core.enums import Role
 from hotline.core.migrate import current_tables, downgrade_database, upgrade_database
 from hotline.models import Base
 from hotline.models.knowledge import mapped_only
@@ -39,3 +46,32 @@ def test_downgrade_to_base_and_upgrade_again(empty_url):
     assert current_tables(empty_url) <= {"alembic_version"}
     upgrade_database(empty_url)
     assert "work_orders" in current_tables(empty_url)
+
+
+def test_the_audit_chain_survives_going_down_to_row_hashes_and_back_to_seals(empty_url):
+    """0021 moved the chain from the rows into seals: down rebuilds the rows' own hashes in id order, up takes
+    them back as seals, and the chain verifies on the way."""
+    upgrade_database(empty_url)
+    engine = make_engine(empty_url)
+    factory = make_session_factory(engine)
+    for i in range(4):
+        with session_scope(factory) as session:
+            AuditRepository(session).add(dt.datetime(2026, 11, 30, 9, i, tzinfo=dt.UTC), Actor(Role.OPERATOR, name="o"),
+                                         "work_order.accept", "work_order", f"T{i}", "10.0.0.1", {"第": i})
+    with factory() as session:
+        assert AuditRepository(session).seal_all() == 4
+    engine.dispose()
+    downgrade_database(empty_url, "0020")
+    engine = make_engine(empty_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, prev_hash, row_hash FROM audit_log ORDER BY id")).all()
+        head = conn.execute(text("SELECT last_id, last_hash FROM audit_chain_head")).one()
+    assert rows[0].prev_hash == "0" * 64 and all(b.prev_hash == a.row_hash for a, b in pairwise(rows))
+    assert tuple(head) == (rows[-1].id, rows[-1].row_hash)
+    engine.dispose()
+    upgrade_database(empty_url)
+    engine = make_engine(empty_url)
+    with make_session_factory(engine)() as session:
+        verdict = AuditRepository(session).verify()
+    engine.dispose()
+    assert (verdict.ok, verdict.checked, verdict.waiting) == (True, 4, 0)
