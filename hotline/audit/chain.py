@@ -2,11 +2,13 @@
 or reordered row shows where it happened (useful when a department disputes its 考核 figures).
 
 Writers only insert rows; they never wait for one another. The sealer (a periodic job, and every
-`hotline audit verify`) links the rows that have become final, in the order they did, through the one-row
-`audit_chain_head` it alone locks: on PostgreSQL a row is final once every transaction that started before
-its own has ended (so no row can still appear behind it), on SQLite — where writes take turns — once it is
-visible. Until sealed, a row is guarded like every other by the database's append-only triggers. The head
-names the last seal and its row, so seals cut from the end are noticed too.
+`hotline audit verify`) links the rows that have become final, in id order, through the one-row
+`audit_chain_head` it alone locks. A row is final when no row with a lower id can still appear: on SQLite,
+where writes take turns, every visible row is; on PostgreSQL every insert into the log holds the advisory lock
+GATE_KEY shared until its transaction ends (a statement trigger takes it before ids are drawn), and the sealer
+takes it exclusively for a moment — then no row is in flight, and every row up to the highest visible id is
+final. Until sealed, a row is guarded like every other by the database's append-only triggers. The head names
+the last seal and its row, so seals cut from the end are noticed too.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 GENESIS = "0" * 64
+GATE_KEY = 4_815_162_342  # the advisory lock of migration 0021's audit_log_gate trigger
 
 
 def digest(prev_hash: str, at: dt.datetime, user_id: int | None, actor: str, role: str, action: str,

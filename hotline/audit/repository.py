@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, not_, or_, select, text, tuple_
+from sqlalchemy import and_, func, not_, or_, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from hotline.audit import chain
@@ -33,31 +34,46 @@ class AuditRepository:
             ip=ip, details=details))
 
     def seal(self, batch: int = 5000) -> int:
-        """Link the rows that have become final into the chain, in the order they did; how many were sealed.
-        Sealers take turns on the chain head; the caller commits."""
+        """Link the rows that have become final into the chain, in id order; how many were sealed. Sealers take
+        turns on the chain head; the caller commits."""
         head = self.session.scalars(select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()
                                     .execution_options(populate_existing=True)).one()
-        stmt = select(AuditRecord)
+        stmt = select(AuditRecord).order_by(AuditRecord.id)
+        if head.last_id is not None:
+            stmt = stmt.where(AuditRecord.id > head.last_id)
         if self.postgres:
-            # Every transaction older than the oldest one still running has ended: their rows are all here.
-            horizon = self.session.scalar(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
-            stmt = stmt.where(AuditRecord.tx.is_not(None), AuditRecord.tx < horizon)
-            if head.last_tx is not None:
-                stmt = stmt.where(tuple_(AuditRecord.tx, AuditRecord.id) > tuple_(head.last_tx, head.last_id))
-            stmt = stmt.order_by(AuditRecord.tx, AuditRecord.id)
-        else:
-            if head.last_id is not None:
-                stmt = stmt.where(AuditRecord.id > head.last_id)
-            stmt = stmt.order_by(AuditRecord.id)
+            final_up_to = self._final_up_to()
+            if final_up_to is None:  # a writer kept the gate: nothing is sealed this time, no writer waited long
+                return 0
+            stmt = stmt.where(AuditRecord.id <= final_up_to)
         rows = self.session.scalars(stmt.limit(batch)).all()
         seq = head.last_seq or 0
         for row in rows:
             seq += 1
             row_hash = chain.digest(head.last_hash, *_fields(row))
             self.session.add(AuditSeal(seq=seq, audit_id=row.id, prev_hash=head.last_hash, row_hash=row_hash))
-            head.last_seq, head.last_id, head.last_tx, head.last_hash = seq, row.id, row.tx, row_hash
+            head.last_seq, head.last_id, head.last_hash = seq, row.id, row_hash
         self.session.flush()
         return len(rows)
+
+    def _final_up_to(self, wait_ms: int = 500) -> int | None:
+        """The highest id below which no audit row can still appear (PostgreSQL): taken while holding the gate
+        exclusively, so no insert is in flight. The gate is asked for at once, then waited for at most `wait_ms`
+        (new writers queue behind the request meanwhile); None when it could not be had."""
+        key = {"key": chain.GATE_KEY}
+        if not self.session.scalar(text("SELECT pg_try_advisory_lock(:key)"), key):
+            try:
+                with self.session.begin_nested():
+                    self.session.execute(text(f"SET LOCAL lock_timeout = '{int(wait_ms)}ms'"))
+                    self.session.execute(text("SELECT pg_advisory_lock(:key)"), key)
+            except OperationalError:
+                return None
+            finally:
+                self.session.execute(text("SET LOCAL lock_timeout = DEFAULT"))
+        try:
+            return self.session.scalar(select(func.coalesce(func.max(AuditRecord.id), 0)))
+        finally:
+            self.session.execute(text("SELECT pg_advisory_unlock(:key)"), key)
 
     def seal_all(self, batch: int = 5000) -> int:
         """Seal batch after batch, each committed, until nothing final is left unsealed."""
@@ -83,27 +99,17 @@ class AuditRepository:
         if not verdict.ok or head is None:
             return verdict
         first = self.session.scalar(select(func.min(AuditSeal.audit_id)))
-        unsealed = (select(AuditRecord.id, AuditRecord.tx)
+        unsealed = (select(AuditRecord.id)
                     .outerjoin(AuditSeal, AuditSeal.audit_id == AuditRecord.id).where(AuditSeal.seq.is_(None)))
         older = 0 if first is None else self.session.scalar(
             select(func.count()).select_from(unsealed.where(AuditRecord.id < first).subquery())) or 0
         waiting = 0
-        for audit_id, tx in self.session.execute(unsealed.where(AuditRecord.id > (first or 0))
-                                                 .order_by(AuditRecord.id)):
-            if self._passed(head, audit_id, tx):
+        for audit_id in self.session.scalars(unsealed.where(AuditRecord.id > (first or 0)).order_by(AuditRecord.id)):
+            if head.last_id is not None and audit_id <= head.last_id:
                 return chain.Verdict(False, verdict.checked, older, audit_id,
                                      "the row carries no seal though the sealer has passed it")
             waiting += 1
         return chain.Verdict(True, verdict.checked, older, waiting=waiting)
-
-    def _passed(self, head: AuditChainHead, audit_id: int, tx: int | None) -> bool:
-        if head.last_id is None:
-            return False
-        if not self.postgres:
-            return audit_id <= head.last_id
-        if tx is None:  # the database gives every row written since the chain began its transaction
-            return True
-        return head.last_tx is not None and (tx, audit_id) <= (head.last_tx, head.last_id)
 
     def recent(self, reader: Actor, *, user: str | None = None, object_id: str | None = None,
                action: str | None = None, since: dt.datetime | None = None, limit: int = 100

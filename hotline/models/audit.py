@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, FetchedValue, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.models.base import Base
@@ -24,14 +24,11 @@ class AuditRecord(Base):
     object_id: Mapped[str | None] = mapped_column(String(64))
     ip: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    # The writing transaction's id on PostgreSQL (set by the database): the sealer chains a row once every
-    # transaction that could still write one before it has ended. Empty on SQLite, where writes take turns.
-    tx: Mapped[int | None] = mapped_column(BigInteger, server_default=FetchedValue(), index=True)
 
 
 class AuditSeal(Base):
-    """A row's link in the hash chain (hotline/audit/chain.py), written after the row by the sealer, in the order
-    the rows became final. Append-only like the log itself."""
+    """A row's link in the hash chain (hotline/audit/chain.py), written after the row by the sealer, in id order.
+    Append-only like the log itself."""
 
     __tablename__ = "audit_seals"
 
@@ -51,4 +48,3 @@ class AuditChainHead(Base):
     last_id: Mapped[int | None]  # the audit row sealed last
     last_hash: Mapped[str] = mapped_column(String(64))
     last_seq: Mapped[int | None]
-    last_tx: Mapped[int | None] = mapped_column(BigInteger)  # that row's transaction (PostgreSQL)

@@ -1,5 +1,6 @@
 """audit seals: writers of audit rows no longer queue on the chain head; a sealer links the rows into the hash
-chain once they are final, in the order they became so
+chain, in id order, once they are final (on PostgreSQL a shared advisory lock taken by every insert into the log
+tells the sealer when no row is in flight)
 
 Revision ID: 0021
 Revises: 0020
@@ -10,9 +11,8 @@ import datetime as dt
 import hashlib
 import json
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0021'
 down_revision = '0020'
@@ -20,7 +20,7 @@ branch_labels = None
 depends_on = None
 
 GENESIS = "0" * 64
-XACT = "(pg_current_xact_id()::text)::bigint"
+GATE_KEY = 4_815_162_342  # hotline.audit.chain.GATE_KEY as of this revision
 
 
 def upgrade() -> None:
@@ -42,25 +42,29 @@ def upgrade() -> None:
         op.execute("SELECT setval(pg_get_serial_sequence('audit_seals', 'seq'), COALESCE(max(seq), 0) + 1, false) "
                    "FROM audit_seals")
     op.add_column('audit_chain_head', sa.Column('last_seq', sa.Integer(), nullable=True))
-    op.add_column('audit_chain_head', sa.Column('last_tx', sa.BigInteger(), nullable=True))
     op.execute("UPDATE audit_chain_head SET last_seq = (SELECT max(seq) FROM audit_seals)")
-    op.add_column('audit_log', sa.Column('tx', sa.BigInteger(), nullable=True,
-                                         server_default=sa.text(XACT) if postgres else None))
-    op.create_index(op.f('ix_audit_log_tx'), 'audit_log', ['tx'])
     op.drop_column('audit_log', 'row_hash')
     op.drop_column('audit_log', 'prev_hash')
     _protect_seals(postgres)
+    if postgres:
+        # Every statement that inserts into the log holds this lock (shared) until its transaction ends, taken
+        # before the statement draws its ids; the sealer takes it exclusively for a moment to learn the highest id
+        # below which no row can still appear. Writers never wait for one another.
+        op.execute("CREATE FUNCTION hotline_audit_gate() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                   f"BEGIN PERFORM pg_advisory_xact_lock_shared({GATE_KEY}); RETURN NULL; END $$")
+        op.execute("CREATE TRIGGER audit_log_gate BEFORE INSERT ON audit_log "
+                   "FOR EACH STATEMENT EXECUTE FUNCTION hotline_audit_gate()")
 
 
 def downgrade() -> None:
-    """Back to hashes on the rows themselves, chained again in id order (the order that version walks)."""
+    """Back to hashes on the rows themselves (the seals' chain, which is in id order)."""
     postgres = op.get_bind().dialect.name == "postgresql"
     op.add_column('audit_log', sa.Column('prev_hash', sa.String(length=64), nullable=True))
     op.add_column('audit_log', sa.Column('row_hash', sa.String(length=64), nullable=True))
     _rechain_rows_in_id_order(postgres)
-    op.drop_index(op.f('ix_audit_log_tx'), table_name='audit_log')
-    op.drop_column('audit_log', 'tx')
-    op.drop_column('audit_chain_head', 'last_tx')
+    if postgres:
+        op.execute("DROP TRIGGER IF EXISTS audit_log_gate ON audit_log")
+        op.execute("DROP FUNCTION IF EXISTS hotline_audit_gate()")
     op.drop_column('audit_chain_head', 'last_seq')
     _unprotect_seals(postgres)
     op.drop_table('audit_seals')
