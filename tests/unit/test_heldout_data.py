@@ -1,4 +1,4 @@
-"""The held-out intake set is well formed and labelled only with codes the shipped config knows."""
+"""The held-out intake sets are well formed and labelled only with codes the shipped config knows."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-HELDOUT = ROOT / "bench" / "data" / "intake_heldout.jsonl"
+DATA = ROOT / "bench" / "data"
+# Each held-out set with the letter its ids start with.
+HELDOUT_SETS = {"intake_heldout.jsonl": "H", "intake_heldout2.jsonl": "N"}
 CONFIG = ROOT / "config"
 FIELDS = {
     "id", "text", "emergency", "service", "tier", "category", "department", "place", "place_department",
@@ -33,9 +36,15 @@ def config(name: str) -> Any:
 
 
 @cache
-def rows() -> list[Row]:
-    lines = HELDOUT.read_text(encoding="utf-8").splitlines()
+def rows(name: str) -> list[Row]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
+
+
+@pytest.fixture(params=sorted(HELDOUT_SETS))
+def heldout(request: pytest.FixtureRequest) -> str:
+    """The file name of one held-out set; every check below runs over each set."""
+    return str(request.param)
 
 
 @cache
@@ -64,60 +73,60 @@ def gazetteer() -> dict[str, set[str]]:
     return found
 
 
-def test_every_line_is_a_json_object_with_the_label_fields() -> None:
-    for line in HELDOUT.read_text(encoding="utf-8").splitlines():
+def test_every_line_is_a_json_object_with_the_label_fields(heldout: str) -> None:
+    for line in (DATA / heldout).read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         assert FIELDS <= row.keys() <= FIELDS | OPTIONAL, row.get("id")
 
 
-def test_ids_are_unique_and_numbered_in_order() -> None:
-    ids = [row["id"] for row in rows()]
-    assert ids == [f"H{n:04d}" for n in range(1, len(ids) + 1)]
+def test_ids_are_unique_and_numbered_in_order(heldout: str) -> None:
+    ids = [row["id"] for row in rows(heldout)]
+    assert ids == [f"{HELDOUT_SETS[heldout]}{n:04d}" for n in range(1, len(ids) + 1)]
 
 
-def test_no_text_appears_twice() -> None:
-    repeated = [text for text, n in Counter(row["text"] for row in rows()).items() if n > 1]
+def test_no_text_appears_twice(heldout: str) -> None:
+    repeated = [text for text, n in Counter(row["text"] for row in rows(heldout)).items() if n > 1]
     assert repeated == []
 
 
-def test_texts_look_like_recogniser_output() -> None:
-    for row in rows():
+def test_texts_look_like_recogniser_output(heldout: str) -> None:
+    for row in rows(heldout):
         tokens = row["text"].split(" ")
         assert all(tokens), row["id"]
         assert 5 <= len(tokens) <= 80, row["id"]
         assert not PUNCTUATION.search(row["text"]), row["id"]
 
 
-def test_categories_departments_and_places_exist_in_config() -> None:
-    for row in rows():
+def test_categories_departments_and_places_exist_in_config(heldout: str) -> None:
+    for row in rows(heldout):
         assert row["category"] in leaves(), row["id"]
         assert row["department"] in departments(), row["id"]
         assert row["place_department"] is None or row["place_department"] in departments(), row["id"]
         assert row["kind"] in KINDS and row["tier"] in TIERS, row["id"]
 
 
-def test_emergencies_carry_the_service_and_tier_of_an_emergency_leaf() -> None:
-    for row in rows():
+def test_emergencies_carry_the_service_and_tier_of_an_emergency_leaf(heldout: str) -> None:
+    for row in rows(heldout):
         leaf = leaves()[row["category"]]
         assert row["emergency"] == ("service" in leaf), row["id"]
         assert row["service"] == leaf.get("service"), row["id"]
         assert (row["tier"] == "emergency") == row["emergency"], row["id"]
 
 
-def test_hard_negatives_are_not_emergencies() -> None:
-    assert not [row["id"] for row in rows() if row["hard_negative"] and row["emergency"]]
+def test_hard_negatives_are_not_emergencies(heldout: str) -> None:
+    assert not [row["id"] for row in rows(heldout) if row["hard_negative"] and row["emergency"]]
 
 
-def test_department_is_the_leaf_default_or_the_place_for_place_led_leaves() -> None:
-    for row in rows():
+def test_department_is_the_leaf_default_or_the_place_for_place_led_leaves(heldout: str) -> None:
+    for row in rows(heldout):
         leaf = leaves()[row["category"]]
         led_by_place = leaf.get("lead_by_place") and not row["emergency"] and row["place_department"]
         expected = row["place_department"] if led_by_place else leaf["department"]
         assert row["department"] == expected, row["id"]
 
 
-def test_gazetteer_places_map_to_one_of_their_street_offices() -> None:
-    for row in rows():
+def test_gazetteer_places_map_to_one_of_their_street_offices(heldout: str) -> None:
+    for row in rows(heldout):
         filed_under = gazetteer().get(row["place"] or "")
         if filed_under is None:
             assert row["place_department"] is None, row["id"]
@@ -127,8 +136,8 @@ def test_gazetteer_places_map_to_one_of_their_street_offices() -> None:
             assert row["place_department"] in filed_under, row["id"]
 
 
-def test_numbers_are_digit_strings() -> None:
-    for row in rows():
+def test_numbers_are_digit_strings(heldout: str) -> None:
+    for row in rows(heldout):
         numbers = row["numbers"]
         assert numbers.keys() == NUMBER_FIELDS, row["id"]
         for field in ("phones", "tickets", "id_numbers"):
@@ -137,8 +146,8 @@ def test_numbers_are_digit_strings() -> None:
         assert numbers["house"] is None or re.search(r"\d", numbers["house"]), row["id"]
 
 
-def test_the_set_is_large_and_varied_enough_to_measure_with() -> None:
-    data = rows()
+def test_the_set_is_large_and_varied_enough_to_measure_with(heldout: str) -> None:
+    data = rows(heldout)
     emergencies = [row for row in data if row["emergency"]]
     assert len(data) >= 500
     assert len(emergencies) >= 130
@@ -147,3 +156,8 @@ def test_the_set_is_large_and_varied_enough_to_measure_with() -> None:
     assert len({row["category"] for row in data}) >= 120
     assert sum(row["slip"] for row in data) >= len(data) * 0.3
     assert sum(row["place"] in gazetteer() for row in data) >= len(data) * 0.7
+
+
+def test_the_sets_share_no_utterance() -> None:
+    texts = [{row["text"] for row in rows(name)} for name in sorted(HELDOUT_SETS)]
+    assert set.intersection(*texts) == set()
