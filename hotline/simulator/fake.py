@@ -1,10 +1,10 @@
 """A simulated Asterisk manager for the demo and the tests: the real protocol over TCP.
 
 It greets with the banner of the captured Asterisk 22, answers Login (with ActionID), Ping,
-CoreShowChannels, QueueStatus, QueueAdd/QueuePause/QueueRemove, Originate, the transfers, Redirect and
-Bridge (hold) and Logoff the way Asterisk does, and replays captured event streams (`../shared/fixtures/ami/*.ami`) byte for byte —
-with fresh Uniqueids/Linkedids, channel numbers and times when asked, so one capture makes many
-distinct calls.
+CoreShowChannels, QueueStatus, QueueAdd/QueuePause/QueueRemove, Originate, the transfers, Redirect
+and Bridge (hold) and Logoff the way Asterisk does, and replays captured event streams
+(`../shared/fixtures/ami/*.ami`) byte for byte — with fresh Uniqueids/Linkedids, channel numbers and
+times when asked, so one capture makes many distinct calls.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hotline.simulator.capture import CAPTURES, SEP, Capture, freshen
 from hotline.simulator import holds
+from hotline.simulator.capture import CAPTURES, SEP, Capture, freshen
 from hotline.simulator.transfers import TRANSFERS, Switchboard
 
 __all__ = ["CAPTURES", "Capture", "FakeAsterisk"]

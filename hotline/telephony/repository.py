@@ -88,7 +88,7 @@ class CallRepository:
         rows = self.session.execute(select(AgentStint.linkedid, func.sum(AgentStint.seconds))
                                     .where(AgentStint.linkedid.in_(list(linkedids)), AgentStint.state == "held")
                                     .group_by(AgentStint.linkedid)).all()
-        return {linkedid: int(total or 0) for linkedid, total in rows}
+        return {str(linkedid): int(total or 0) for linkedid, total in rows}
 
     def counts(self, lo: dt.datetime, hi: dt.datetime, service_level_seconds: int) -> tuple:
         """Citizens' calls to the hotline only (surveys and click-to-call are the centre calling out):

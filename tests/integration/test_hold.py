@@ -12,7 +12,7 @@ from sqlalchemy import select
 from hotline.models import AgentStint, AuditRecord
 from hotline.simulator.capture import SEP
 from tests.integration.test_api_telephony import served  # noqa: F401 (the fixture)
-from tests.integration.test_handover import ANSWERED, MEMBER, ZH, on_call, operator_channel  # noqa: F401 (fixture)
+from tests.integration.test_handover import ANSWERED, MEMBER, ZH, operator_channel
 
 CITIZEN = "Local/play@citizen-sim"
 
@@ -90,9 +90,9 @@ def test_hold_is_a_dual_redirect_and_take_back_a_bridge_with_the_time_on_hold_co
     assert actions == ["call.hold", "call.take_back", "call.hold"]
 
 
-def test_hold_is_refused_without_a_call_on_another_call_and_when_the_citizen_is_gone(on_call, pbx, session_factory,
-                                                                                     people, served):  # noqa: F811
-    http, linkedid, listener = on_call
+def test_hold_is_refused_without_a_call_on_another_call_and_when_the_citizen_is_gone(call_with_end, pbx, people,
+                                                                                     session_factory, served):  # noqa: F811
+    http, linkedid, listener, _hangup = call_with_end
     other = http.post("/api/v1/desk/hold", json={"linkedid": "1900000999.1"}, headers=ZH)
     assert other.status_code == 409 and other.json()["error_id"] == "hold_not_your_call"
     assert other.json()["message"] == "这通电话不是您正在接听的电话，不能保持或取回"
