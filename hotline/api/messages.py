@@ -166,9 +166,9 @@ FIELDS = {"text": "内容", "reason": "理由", "title": "标题", "content": "�
           "verdict": "满意度", "comment": "市民意见", "attempt": "回访次数", "username": "用户名",
           "password": "密码", "parent_ticket": "原工单号", "master_ticket": "并案主单号", "answer": "答复内容",
           "ticket": "工单号", "code": "提取码", "q": "搜索内容", "limit": "每页条数", "offset": "页码",
-          "received_from": "受理时间（起）", "received_to": "受理时间（止）", "since": "起始时间",
-          "start_date": "开始时间", "end_date": "结束时间", "at": "时间", "month": "月份", "from": "开始日期",
-          "to": "结束日期", "as_of": "日期"}
+          "received_from": "受理时间（起）", "received_to": "受理时间（止）", "received_on": "受理日期",
+          "since": "起始时间", "start_date": "开始时间", "end_date": "结束时间", "at": "时间", "month": "月份",
+          "from": "开始日期", "to": "结束日期", "as_of": "日期"}
 
 PROBLEMS = {"missing": "必须填写", "string_too_short": "不能为空或太短", "string_too_long": "太长",
             "string_pattern_mismatch": "格式不正确", "greater_than_equal": "太小", "less_than_equal": "太大",
