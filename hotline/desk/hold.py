@@ -20,11 +20,10 @@ from hotline.core.errors import ConflictError
 from hotline.core.labels import AgentStatus
 from hotline.desk.agents import AgentDesk
 from hotline.models import AgentState
-from hotline.telephony.pbx import PbxUnavailableError
+from hotline.telephony.pbx import HOLD_CONTEXT, HOLDING_CONTEXT, PbxUnavailableError
 from hotline.telephony.ports import Pbx
 
-CITIZEN_CONTEXT = "hotline-hold"  # MusicOnHold for the citizen (extensions.conf)
-OPERATOR_CONTEXT = "hotline-holding"  # the operator's leg waits, and hangs up when the call ends there
+CITIZEN_CONTEXT, OPERATOR_CONTEXT = HOLD_CONTEXT, HOLDING_CONTEXT
 # What Asterisk 22 answers when it will not (main/manager.c action_redirect, main/features.c action_bridge).
 REFUSALS = {
     "Channel does not exist": "hold_call_gone",

@@ -5,6 +5,9 @@ from __future__ import annotations
 from hotline.core.errors import ConflictError, HotlineError
 from hotline.telephony.ami import AmiClient, login_action
 
+HOLD_CONTEXT = "hotline-hold"  # extensions.conf: music on hold for the citizen (保持)
+HOLDING_CONTEXT = "hotline-holding"  # extensions.conf: the operator's leg waits meanwhile
+
 
 class PbxUnavailableError(HotlineError):
     status_code = 503
