@@ -37,6 +37,8 @@ def test_operator_puts_the_caller_on_hold_and_takes_them_back_by_key(served, peo
     assert (redirect["Context"], redirect["ExtraContext"]) == ("hotline-hold", "hotline-holding")
     assert s.el("#take-back").is_displayed() and not s.all("#hold")[0].is_displayed()
     s.wait(lambda b: b.find_element(By.ID, "agent-timer").text not in ("", "00:00"), 5)  # the hold's own timer
+    assert s.el('[data-target="110"]').get_attribute("disabled") is not None  # no transfer of a held citizen
+    s.shot("operator-hold")
     call_timer = s.el("#call-timer").text
     ctx.clock.advance(seconds=20)
     ActionChains(browser).key_down(Keys.ALT).send_keys("h").key_up(Keys.ALT).perform()
@@ -44,6 +46,7 @@ def test_operator_puts_the_caller_on_hold_and_takes_them_back_by_key(served, peo
     [bridge] = [a for a in pbx.actions if a.get("Action") == "Bridge"]
     assert bridge["Channel2"].startswith("Local/play@citizen-sim")
     s.said("已取回")
+    s.wait(lambda b: b.find_element(By.CSS_SELECTOR, '[data-target="110"]').is_enabled())
     assert s.el("#call-timer").text >= call_timer  # the call's timer went on through the hold
     pbx.send_raw(b"".join(p + SEP for p in packets[cut:]))  # the citizen hangs up
     s.text("#agent-state", "话后处理")

@@ -13,7 +13,7 @@ from selenium.webdriver.common.keys import Keys
 
 from hotline.asr.repository import RecordingRepository
 from hotline.core.db import session_scope
-from hotline.core.enums import RecordingKind
+from hotline.core.enums import RecordingKind, RecordingStatus
 from hotline.dispatch.repository import WorkOrderRepository
 from hotline.voice.repository import TRANSCRIBED, CallDialogueRepository
 from tests.integration.browser import Screen
@@ -55,10 +55,12 @@ def test_the_word_being_spoken_is_highlighted_as_a_call_recording_plays(served, 
         dialogues.add(LINKEDID, recording, str(tmp_path / "in.wav"), str(tmp_path / "out.wav"), 0.0, ctx.clock.now())
         row = dialogues.get(LINKEDID)
         row.turns, row.status, row.citizen_text = turns, TRANSCRIBED, "东关停水"
+        RecordingRepository(s).get(recording).status = RecordingStatus.TRANSCRIBED
     s = Screen(browser, base)
     s.login("operator", "operator.html")
     s.keys("#content", Keys.ALT, "3")  # 我的工单
     s.click(f'#list tr[data-ticket="{ticket}"]')
+    s.text("dialog.drawer figure.recording", "通话录音 · 已转写")
     s.text("dialog.drawer figure.recording", "市民")
     assert [w.text for w in s.all("figure.recording [data-start]")] == ["东关", "停水", "马上", "派人"]
     assert now_word(s) == ""
@@ -73,4 +75,5 @@ def test_the_word_being_spoken_is_highlighted_as_a_call_recording_plays(served, 
     browser.execute_script("arguments[0].currentTime = 0.5", audio)
     s.wait(lambda b: now_word(s) == "东关")
     assert len(s.all("figure.recording [data-start].now")) == 1
+    s.shot("operator-recording")
     assert s.axe() == [] and s.console_errors() == []
