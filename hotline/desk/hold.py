@@ -64,7 +64,7 @@ class Holds:
         return self.desk.move(actor.user_id or 0, AgentStatus.TALKING, linkedid=linkedid)
 
     def _mine(self, actor: Actor, linkedid: str) -> AgentState:
-        state = AgentDesk(self.session, self.clock).states.get(actor.user_id or 0, lock=True)
+        state = self.desk.states.get(actor.user_id or 0, lock=True)
         if state is None or not state.linkedid or state.state not in (AgentStatus.TALKING, AgentStatus.HELD):
             raise ConflictError("you are not talking to a caller", error_id="hold_no_call")
         if state.linkedid != linkedid:
