@@ -57,7 +57,8 @@ mutate: $(BIN)/.installed
 # Screenshots of every console at 1366×768 and 1920×1080 into docs/screenshots/ (SQLite run).
 screenshots: $(BIN)/.installed $(VENV)/.system
 	HOTLINE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest --db sqlite -q \
-		tests/integration/test_desks.py tests/integration/test_consoles.py
+		tests/integration/test_desks.py tests/integration/test_consoles.py \
+		tests/integration/test_hold_console.py tests/integration/test_player_console.py
 
 # Third-party browser files are committed as taken from their npm packages (no build step):
 # Swagger UI for /docs, axe-core for the accessibility tests. This refreshes them at these versions.

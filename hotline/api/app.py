@@ -28,6 +28,7 @@ from hotline.api.routers import (
     desk,
     handover,
     health,
+    hold,
     inbox,
     intake,
     knowledge,
@@ -106,6 +107,7 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.include_router(live.router)
     app.include_router(handover.router)
     app.include_router(handover.effects)
+    app.include_router(hold.router)
     app.include_router(recordings.router)
 
     @app.get("/", include_in_schema=False)

@@ -124,6 +124,12 @@ MESSAGES: dict[str, str] = {
     "pbx_unavailable": "电话系统暂时无法连接，请稍后再试",
     "pbx_refused": "电话系统拒绝了该操作",
     "recording_not_found": "没有找到这段录音",
+    "hold_no_call": "您当前没有接通的来电，无法保持或取回",
+    "hold_not_your_call": "这通电话不是您正在接听的电话，不能保持或取回",
+    "hold_already": "市民已在保持中",
+    "hold_not_held": "市民当前不在保持中，无需取回",
+    "hold_call_gone": "操作失败：这通电话已不存在（市民可能已挂断）",
+    "hold_refused": "电话系统拒绝了保持或取回操作，请稍后重试",
     "handover_call_gone": "转接失败：这通电话已不存在（市民可能已挂断），未做任何转接",
     "handover_not_permitted": "转接失败：电话系统不允许转接这通电话，未做任何转接",
     "handover_not_bridged": "转接失败：这通电话当前不在通话中，无法转接",
@@ -160,9 +166,9 @@ FIELDS = {"text": "内容", "reason": "理由", "title": "标题", "content": "�
           "verdict": "满意度", "comment": "市民意见", "attempt": "回访次数", "username": "用户名",
           "password": "密码", "parent_ticket": "原工单号", "master_ticket": "并案主单号", "answer": "答复内容",
           "ticket": "工单号", "code": "提取码", "q": "搜索内容", "limit": "每页条数", "offset": "页码",
-          "received_from": "受理时间（起）", "received_to": "受理时间（止）", "since": "起始时间",
-          "start_date": "开始时间", "end_date": "结束时间", "at": "时间", "month": "月份", "from": "开始日期",
-          "to": "结束日期", "as_of": "日期"}
+          "received_from": "受理时间（起）", "received_to": "受理时间（止）", "received_on": "受理日期",
+          "since": "起始时间", "start_date": "开始时间", "end_date": "结束时间", "at": "时间", "month": "月份",
+          "from": "开始日期", "to": "结束日期", "as_of": "日期"}
 
 PROBLEMS = {"missing": "必须填写", "string_too_short": "不能为空或太短", "string_too_long": "太长",
             "string_pattern_mismatch": "格式不正确", "greater_than_equal": "太小", "less_than_equal": "太大",

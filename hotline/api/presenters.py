@@ -16,10 +16,12 @@ from hotline.api.schemas.orders import (
 )
 from hotline.asr.repository import RecordingRepository
 from hotline.core.actor import Actor
+from hotline.core.enums import RecordingKind
 from hotline.dispatch.lifecycle import allowed_actions
 from hotline.dispatch.repository import CitizenRepository, DeadlineRepository, DepartmentRepository
 from hotline.dispatch.scope import Disclosure, disclosure
 from hotline.models import WorkOrder, WorkOrderEvent
+from hotline.voice.repository import CallDialogueRepository
 
 LIGHTS = ("green", "yellow", "red")
 IN_FULL = Disclosure(False)
@@ -81,10 +83,16 @@ def events(session: Session, order: WorkOrder, actor: Actor, rows: list[WorkOrde
 
 
 def recordings(session: Session, order_id: int | None, linkedids: list[str] | None = None) -> list[RecordingOut]:
+    """Each recording with what was heard: a message's transcript, a call's dialogue (words timed for the player)."""
+    found = RecordingRepository(session).with_transcripts(order_id, linkedids)
+    dialogues = CallDialogueRepository(session)
+    turns = {rec.linkedid: (d.turns or []) if (d := dialogues.get(rec.linkedid)) else []
+             for rec, _ in found if rec.kind == RecordingKind.CALL and rec.linkedid}
     return [RecordingOut(
         id=rec.id, kind=rec.kind, status=rec.status, error=rec.error, created_at=rec.created_at,
         transcript=TranscriptOut(text=t.text, engine=t.engine, model=t.model, duration_s=t.duration_s,
                                  elapsed_s=t.elapsed_s, truncated=t.truncated, words=t.words,
                                  created_at=t.created_at) if t else None,
-        draft=t.draft if t else None, deleted_at=rec.deleted_at)
-        for rec, t in RecordingRepository(session).with_transcripts(order_id, linkedids)]
+        draft=t.draft if t else None, deleted_at=rec.deleted_at, linkedid=rec.linkedid,
+        turns=turns.get(rec.linkedid or "", []) if rec.kind == RecordingKind.CALL else [])
+        for rec, t in found]

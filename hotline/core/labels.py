@@ -30,6 +30,7 @@ class AgentStatus(StrEnum):
     IDLE = "idle"
     RINGING = "ringing"
     TALKING = "talking"
+    HELD = "held"  # the citizen on hold (保持), the operator still on the call
     WRAPUP = "wrapup"
     PAUSED = "paused"
 
@@ -70,7 +71,8 @@ DISPOSITIONS = {Disposition.ANSWERED: "接通", Disposition.ABANDONED: "放弃",
 RECORDING_STATUSES = {RecordingStatus.PENDING: "待转写", RecordingStatus.TRANSCRIBED: "已转写",
                       RecordingStatus.FAILED: "转写失败", RecordingStatus.NO_MODEL: "等待语音模型"}
 AGENT_STATUSES = {AgentStatus.OFFLINE: "未签入", AgentStatus.IDLE: "空闲", AgentStatus.RINGING: "振铃",
-                  AgentStatus.TALKING: "通话中", AgentStatus.WRAPUP: "话后处理", AgentStatus.PAUSED: "示忙"}
+                  AgentStatus.TALKING: "通话中", AgentStatus.HELD: "保持中",
+                  AgentStatus.WRAPUP: "话后处理", AgentStatus.PAUSED: "示忙"}
 
 RATES = {"acceptance_rate": "受理率", "sign_on_time_rate": "按时签收率",
          "reply_on_time_rate": "按时回复率", "completion_rate": "办结率",

@@ -38,7 +38,8 @@ class AgentDesk:
 
     def move(self, user_id: int, state: AgentStatus, *, queue: str | None = None, interface: str | None = None,
              reason: str | None = None, linkedid: str | None = None, caller: str | None = None,
-             at: dt.datetime | None = None, channel: str | None = None) -> AgentState:
+             at: dt.datetime | None = None, channel: str | None = None,
+             peer_channel: str | None = None) -> AgentState:
         """Close the current stretch, open the next (none while offline) and tell the operator's console."""
         now = at or self.clock.now()
         row = self.states.get(user_id, lock=True)
@@ -52,20 +53,24 @@ class AgentDesk:
         row.state, row.since, row.updated_at = state.value, now, now
         row.queue, row.interface = queue or row.queue, interface or row.interface
         row.pause_reason = reason if state in (AgentStatus.PAUSED, AgentStatus.WRAPUP) else None
-        keeps_call = state in (AgentStatus.RINGING, AgentStatus.TALKING, AgentStatus.WRAPUP)
+        keeps_call = state in (AgentStatus.RINGING, AgentStatus.TALKING, AgentStatus.HELD, AgentStatus.WRAPUP)
         row.linkedid = (linkedid or row.linkedid) if keeps_call else None
         row.caller = (caller or row.caller) if keeps_call else None
-        row.channel = (channel or row.channel) if state == AgentStatus.TALKING else None
+        on_line = state in (AgentStatus.TALKING, AgentStatus.HELD)
+        row.channel = (channel or row.channel) if on_line else None
+        row.peer_channel = (peer_channel or row.peer_channel) if on_line else None
         self.session.flush()
         publish_after_commit(self.session, AgentStateChanged(user_id, as_dict(row, now)))
         return row
 
     def connected(self, interface: str | None, linkedid: str, caller: str | None,
-                  channel: str | None = None) -> list[int]:
-        """A call connected at this interface: whoever is signed in there is talking (on `channel`)."""
+                  channel: str | None = None, peer_channel: str | None = None) -> list[int]:
+        """A call connected at this interface: whoever is signed in there is talking (on `channel`, with the
+        citizen on `peer_channel`)."""
         users = list(self.states.at_interface(interface)) if interface else []
         for user_id in users:
-            self.move(user_id, AgentStatus.TALKING, linkedid=linkedid, caller=caller, channel=channel)
+            self.move(user_id, AgentStatus.TALKING, linkedid=linkedid, caller=caller, channel=channel,
+                      peer_channel=peer_channel)
         return users
 
     def ended(self, linkedid: str, reason: str, at: dt.datetime | None = None) -> list[AgentState]:

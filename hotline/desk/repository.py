@@ -56,7 +56,13 @@ class AgentStateRepository:
 
     def on_call(self, linkedid: str) -> Sequence[int]:
         return self.session.scalars(select(AgentState.user_id).where(
-            AgentState.linkedid == linkedid, AgentState.state.in_(["ringing", "talking"]))).all()
+            AgentState.linkedid == linkedid, AgentState.state.in_(["ringing", "talking", "held"]))).all()
+
+    def calls_taken(self, user_id: int, lo: dt.datetime, hi: dt.datetime) -> int:
+        """Calls talked on that started in [lo, hi): one however often the citizen was put on hold."""
+        return int(self.session.scalar(select(func.count(func.distinct(AgentStint.linkedid)))
+                                       .where(AgentStint.user_id == user_id, AgentStint.state == "talking",
+                                              AgentStint.started_at >= lo, AgentStint.started_at < hi)) or 0)
 
     def seconds_by_state(self, user_id: int, lo: dt.datetime, hi: dt.datetime) -> dict[str, tuple[int, int]]:
         """state → (stints started in [lo, hi), their closed seconds)."""

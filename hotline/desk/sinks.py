@@ -28,7 +28,7 @@ class DeskSinks(DatabaseSinks):
         super().connected(call)
         with session_scope(self.session_factory) as session:
             AgentDesk(session, self.env.clock).connected(call.agent_interface, call.linkedid, call.caller,
-                                                         call.agent_channel)
+                                                         call.agent_channel, call.caller_channel)
 
     def recording_closed(self, call: CallRecord) -> None:
         """Register the call's recording for after-call transcription (once, however often Asterisk says so)."""

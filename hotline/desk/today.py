@@ -20,11 +20,13 @@ def today_counts(session: Session, sla: SlaPolicy, actor: Actor, now: dt.datetim
     steps = DeskCountRepository(session).steps_by(user_id, lo, hi)
     callbacks = CallbackQueueRepository(session)
     verdicts = callbacks.attempts_today(user_id, lo, hi)
-    calls, talk = stints.get("talking", (0, 0))
+    talk = stints.get("talking", (0, 0))[1]
+    calls = AgentStateRepository(session).calls_taken(user_id, lo, hi)
     wrapups, wrapup = stints.get("wrapup", (0, 0))
     return {
         "day": day.isoformat(),
         "calls": calls, "talk_seconds": talk, "wrapups": wrapups, "wrapup_seconds": wrapup,
+        "hold_seconds": stints.get("held", (0, 0))[1],
         "average_wrapup_seconds": round(wrapup / wrapups) if wrapups else None,
         "pause_seconds": stints.get("paused", (0, 0))[1],
         "registered": steps.get("create", 0), "accepted": steps.get("accept", 0),

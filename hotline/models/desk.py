@@ -19,13 +19,14 @@ class AgentState(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     queue: Mapped[str | None] = mapped_column(String(64))
     interface: Mapped[str | None] = mapped_column(String(128))
-    # offline | idle | ringing | talking | wrapup | paused
+    # offline | idle | ringing | talking | held | wrapup | paused
     state: Mapped[str] = mapped_column(String(16))
     since: Mapped[datetime]
     pause_reason: Mapped[str | None] = mapped_column(String(80))
     linkedid: Mapped[str | None] = mapped_column(String(64))  # the call being talked about or wrapped up
     caller: Mapped[str | None] = mapped_column(String(32))
     channel: Mapped[str | None] = mapped_column(String(128))  # the operator's own channel in that call (转接)
+    peer_channel: Mapped[str | None] = mapped_column(String(128))  # the citizen's channel (保持: bridged back)
     updated_at: Mapped[datetime]
 
 

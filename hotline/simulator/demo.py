@@ -15,6 +15,7 @@ from pathlib import Path
 from hotline.ivr.fastagi import AgiServer
 from hotline.simulator.caller import SimulatedCaller
 from hotline.simulator.fake import CAPTURES, Capture, FakeAsterisk
+from hotline.simulator.recording import recording_name, with_recording_events, write_call
 from hotline.telephony.ami import parse
 
 log = logging.getLogger(__name__)
@@ -68,9 +69,19 @@ class SimulatedPbx:
             simulated = SimulatedCaller(caller=caller, uniqueid=linkedid, operators_ready=0,
                                         recordings_dir=self._recordings_dir)
             asyncio.run_coroutine_threadsafe(simulated.call("127.0.0.1", self.agi_port), self._loop).result(30)
+        packets = self._recorded(packets)
         packets = self.pbx.answered_by_members(packets)  # the operator signed in at the queue takes the call
         self.pbx.send_raw(b"".join(p + b"\r\n\r\n" for p in packets))
         log.info("demo: a %s call from %s", name, caller)
+
+    def _recorded(self, packets: list[bytes]) -> list[bytes]:
+        """A recorded call leaves its files, as MixMonitor would, before MixMonitorStop says they are closed."""
+        mixed = recording_name(packets)
+        if mixed is None:
+            return packets
+        before, stop, after = with_recording_events(packets)
+        write_call(self._recordings_dir, mixed)
+        return before + stop + after
 
     def stop(self) -> None:
         self.stop_event.set()

@@ -1,10 +1,10 @@
 """A simulated Asterisk manager for the demo and the tests: the real protocol over TCP.
 
 It greets with the banner of the captured Asterisk 22, answers Login (with ActionID), Ping,
-CoreShowChannels, QueueStatus, QueueAdd/QueuePause/QueueRemove, Originate and Logoff the way
-Asterisk does, and replays captured event streams (`../shared/fixtures/ami/*.ami`) byte for byte —
-with fresh Uniqueids/Linkedids, channel numbers and times when asked, so one capture makes many
-distinct calls.
+CoreShowChannels, QueueStatus, QueueAdd/QueuePause/QueueRemove, Originate, the transfers, Redirect
+and Bridge (hold) and Logoff the way Asterisk does, and replays captured event streams
+(`../shared/fixtures/ami/*.ami`) byte for byte — with fresh Uniqueids/Linkedids, channel numbers and
+times when asked, so one capture makes many distinct calls.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hotline.simulator import holds
 from hotline.simulator.capture import CAPTURES, SEP, Capture, freshen
 from hotline.simulator.transfers import TRANSFERS, Switchboard
 
@@ -54,6 +55,7 @@ class FakeAsterisk:
     answers: dict[str, list[bytes]] = field(default_factory=dict)
     missing_modules: set[str] = field(default_factory=set)  # what ModuleCheck reports as not loaded
     actions: list[dict] = field(default_factory=list)
+    received: list[bytes] = field(default_factory=list)  # each action's bytes as they came over the socket
     switchboard: Switchboard = field(default_factory=Switchboard)  # channels, bridges, transfers
 
     def __post_init__(self) -> None:
@@ -161,6 +163,7 @@ class FakeAsterisk:
             while True:
                 raw = await reader.readuntil(SEP)
                 action = _headers(raw)
+                self.received.append(raw)
                 self.actions.append(action)
                 if not await self._answer(session, action):
                     break
@@ -229,8 +232,8 @@ class FakeAsterisk:
             else:
                 reply("Success", "Message: Removed interface from queue")
                 await self._broadcast(_member_event("QueueMemberRemoved", member))  # as it was: paused or not
-        elif name in TRANSFERS:  # the events go out before the response, as a transfer's stasis message can
-            lines, events = self.switchboard.answer(action)
+        elif name in TRANSFERS + holds.HOLDS:  # the events go out before the response, as stasis messages can
+            lines, events = (holds.answer if name in holds.HOLDS else Switchboard.answer)(self.switchboard, action)
             for event in events:
                 await self._broadcast(_packet(*event))
             reply(*lines)

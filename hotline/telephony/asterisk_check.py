@@ -15,6 +15,7 @@ from pathlib import Path
 from hotline.core.config import IvrFile
 from hotline.telephony.asterisk_conf import ConfFile, read_conf
 from hotline.telephony.listener import TRANSFER_EVENTS
+from hotline.telephony.pbx import HOLD_CONTEXT, HOLDING_CONTEXT
 from hotline.telephony.tracker import CallTracker
 
 FILES = ("asterisk", "modules", "extensions", "manager", "queues", "pjsip", "rtp", "musiconhold", "cdr",
@@ -126,6 +127,11 @@ def _dialplan(conf: ConfFile, ivr: IvrFile) -> list[Finding]:
               "CHANNEL(language)=": ("warning", f"prompts are looked up without the '{ivr.language}' language")}
     found += [Finding(level, _at(conf), f"[hotline-in] {why}") for text, (level, why) in wanted.items()
               if inbound and text not in steps]
+    hold, holding = conf.section(HOLD_CONTEXT), conf.section(HOLDING_CONTEXT)
+    hold_steps = " ".join(hold.all("exten") + hold.all("same")) if hold else ""
+    if hold is None or holding is None or "MusicOnHold(" not in hold_steps:
+        found.append(Finding("warning", _at(conf), f"[{HOLD_CONTEXT}] with MusicOnHold and [{HOLDING_CONTEXT}] are "
+                                                   "needed for 保持 (hold) from the operator's desk"))
     return found
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from hotline.core.errors import ConflictError, HotlineError
 from hotline.telephony.ami import AmiClient, login_action
 
+HOLD_CONTEXT = "hotline-hold"  # extensions.conf: music on hold for the citizen (保持)
+HOLDING_CONTEXT = "hotline-holding"  # extensions.conf: the operator's leg waits meanwhile
+
 
 class PbxUnavailableError(HotlineError):
     status_code = 503
@@ -51,6 +54,21 @@ class AmiPbx:
 
     def cancel_attended_transfer(self, channel: str) -> dict:
         return self.action("CancelAtxfer", Channel=channel)
+
+    def hold(self, action_id: str, citizen: str, operator: str, citizen_context: str, operator_context: str) -> dict:
+        """保持: a dual Redirect takes both legs out of the queue's bridge at once — the citizen to a context
+        that plays music on hold, the operator's leg to one that waits — so neither is hung up (a single
+        Redirect or Park of the citizen leaves the operator alone in a basic bridge, which dissolves and
+        hangs the operator's leg up: main/bridge.c bridge_dissolve_check_stolen). Both keep their Linkedid.
+        `citizen` may be the Uniqueid (Redirect looks channels up by name or Uniqueid)."""
+        return self.action("Redirect", ActionID=action_id, Channel=citizen, Context=citizen_context, Exten="s",
+                           Priority=1, ExtraChannel=operator, ExtraContext=operator_context, ExtraExten="s",
+                           ExtraPriority=1)
+
+    def take_back(self, action_id: str, operator: str, citizen: str) -> dict:
+        """取回: AMI Bridge puts both legs in a new basic bridge ("Channels have been bridged"); Bridge finds
+        channels by name prefix only, so `citizen` is the channel's name."""
+        return self.action("Bridge", ActionID=action_id, Channel1=operator, Channel2=citizen, Tone="no")
 
     def press(self, channel: str, digits: str) -> None:
         """Key `digits` as if the phone on `channel` sent them (PlayDTMF with Receive), one session for all."""

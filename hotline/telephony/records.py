@@ -44,9 +44,10 @@ class CallRecord:
     variables: dict[str, str] = field(default_factory=dict, repr=False)  # HOTLINE_* set on the root channel
     bridged: dict[str, tuple[str, str, int]] = field(default_factory=dict, repr=False)  # resync: uid → chan, bridge, s
     agent_channel: str | None = field(default=None, repr=False)  # AgentConnect's DestChannel: the operator's leg
+    caller_channel: str | None = field(default=None, repr=False)  # AgentConnect's Channel: the citizen's leg
 
     PRIVATE = ("open_channels", "channel_ids", "cdr_start", "cdr_end", "last_stamp", "contexts", "variables", "bridged",
-               "agent_channel")
+               "agent_channel", "caller_channel")
 
     def as_dict(self) -> dict:
         out = asdict(self)

@@ -81,6 +81,15 @@ class CallRepository:
             stmt = stmt.where(Call.direction == direction)
         return self.session.scalars(stmt).all()
 
+    def hold_seconds(self, linkedids: Sequence[str]) -> dict[str, int]:
+        """Time each call's citizen spent on hold (保持): the operators' closed `held` stints on it."""
+        if not linkedids:
+            return {}
+        rows = self.session.execute(select(AgentStint.linkedid, func.sum(AgentStint.seconds))
+                                    .where(AgentStint.linkedid.in_(list(linkedids)), AgentStint.state == "held")
+                                    .group_by(AgentStint.linkedid)).all()
+        return {str(linkedid): int(total or 0) for linkedid, total in rows}
+
     def counts(self, lo: dt.datetime, hi: dt.datetime, service_level_seconds: int) -> tuple:
         """Citizens' calls to the hotline only (surveys and click-to-call are the centre calling out):
         (calls, answered, abandoned, message left, ivr only, average wait, queued, answered in time)."""

@@ -220,6 +220,7 @@ class CallTracker:
     def _agent_connect(self, call: CallRecord, e: dict) -> None:
         call.agent, call.agent_interface = e.get("MemberName"), e.get("Interface")
         call.agent_channel = e.get("DestChannel") or call.agent_channel
+        call.caller_channel = e.get("Channel") or call.caller_channel
         call.wait_seconds = as_int(e.get("HoldTime"))
         call.answered_at = call.answered_at or event_time(e) or self.clock()
 

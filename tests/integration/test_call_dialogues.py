@@ -28,6 +28,7 @@ from hotline.desk.sinks import DeskSinks
 from hotline.models import CallDialogue, Recording
 from hotline.runtime.context import build_context
 from hotline.simulator.fake import CAPTURES, SEP, Capture
+from hotline.simulator.recording import with_recording_events
 from hotline.voice.call_tasks import transcribe_call_with
 from hotline.voice.calls import CallRecordings, ClosedRecording
 from tests.integration.test_ami_listener import listen
@@ -157,27 +158,10 @@ def vosk_runtime(settings, clock, config, session_factory, tmp_path):
     engines.forget_engine()
 
 
-def with_recording_events(capture: Capture) -> tuple[list[bytes], list[bytes], list[bytes]]:
-    """The captured call as the shipped dialplan runs it: HOTLINE_REC_* set before MixMonitor, and
-    StopMixMonitor in `h` announcing MixMonitorStop before the caller's channel is gone. (Events in the
-    shapes Asterisk 22 sends: a VarSet and the MixMonitorStart channel event with the other name.)"""
-    events = list(capture.events)
-    varset = next(i for i, p in enumerate(events) if b"Variable: MIXMONITOR_FILENAME" in p)
-    named = [events[varset].replace(b"Variable: MIXMONITOR_FILENAME", f"Variable: {var}".encode())
-             .replace(b".4.wav", f".4-{side}.wav".encode())
-             for var, side in (("HOTLINE_REC_CITIZEN", "in"), ("HOTLINE_REC_OPERATOR", "out"))]
-    start = next(p for p in events if p.startswith(b"Event: MixMonitorStart"))
-    stop = start.replace(b"Event: MixMonitorStart", b"Event: MixMonitorStop")
-    hangup = next(i for i, p in enumerate(events)
-                  if p.startswith(b"Event: Hangup\r\n") and f"Uniqueid: {LINKEDID}\r\n".encode() in p)
-    before = events[:varset + 1] + named + events[varset + 1:hangup]
-    return before, [stop], events[hangup:]
-
-
 def test_the_job_starts_when_asterisk_says_the_recording_is_closed(vosk_runtime, voices, pbx):
     folder = vosk_runtime.ctx.settings.recordings_dir
     citizen, operator, _ = call_pair(voices, folder, LINKEDID)
-    before, stop, after = with_recording_events(Capture.load(CAPTURES / "queue-answered.ami"))
+    before, stop, after = with_recording_events(Capture.load(CAPTURES / "queue-answered.ami").events)
     factory = vosk_runtime.session_factory
     listener = listen(pbx, DeskSinks(vosk_runtime.ctx, factory))
 

@@ -83,6 +83,24 @@ def test_the_shipped_files_pass_the_check_with_only_placeholders_to_fill():
     assert all("placeholder" in f.message for f in findings)
 
 
+def test_hold_has_music_for_the_citizen_a_wait_for_the_operator_and_both_hang_up_after_the_call(tmp_path):
+    conf = read_conf(ASTERISK / "extensions.conf")
+    hold, holding = conf.section("hotline-hold"), conf.section("hotline-holding")
+    assert hold.all("exten")[0].startswith("s,1,MusicOnHold(") and holding.all("exten")[0].startswith("s,1,Wait(")
+    # AMI Bridge sends each leg on to the priority after the one it waited in once the call ends: a hang-up
+    assert hold.all("same")[0] == holding.all("same")[0] == "n,Hangup()"
+    assert "h,1,StopMixMonitor()" in hold.all("exten")  # the recording is closed however the call ends
+    without = tmp_path / "asterisk"
+    without.mkdir()
+    for f in ASTERISK.iterdir():
+        text = f.read_text()
+        (without / f.name).write_text(text.replace("[hotline-hold]", "[hotline-hold-gone]") if
+                                      f.name == "extensions.conf" else text)
+    settings = Settings()
+    findings = check_config(without, IVR, settings.ami_username, settings.ami_secret.get_secret_value())
+    assert [f.level for f in findings if "保持" in f.message] == ["warning"]
+
+
 def test_the_hang_up_extension_closes_the_recording_so_asterisk_announces_it():
     hangup = read_conf(ASTERISK / "extensions.conf").section("hotline-in").all("same")
     assert "n,StopMixMonitor()" in hangup  # MixMonitorStop is sent by StopMixMonitor only (lab i-mixmonitor)

@@ -50,7 +50,8 @@ class CallOut(BaseModel):
     queue: str | None
     wait_seconds: int | None
     agent: str | None
-    talk_seconds: int | None
+    talk_seconds: int | None = Field(description="Asterisk's talk time (AgentComplete), time on hold included")
+    hold_seconds: int = Field(default=0, description="time the citizen spent on hold (保持) during the call")
     hangup_cause: str | None
     disposition: str
     recording: str | None
@@ -96,8 +97,11 @@ def calls(actor: CallReaders, session: DbSession,
               default=None, pattern="^(answered|abandoned|message_left|ivr_only|unanswered)$"),
           direction: CallDirection | None = None,
           limit: Annotated[int, Query(ge=1, le=500)] = 50):
-    recent = CallRepository(session).recent(disposition, limit, direction.value if direction else None)
-    return [CallOut.model_validate(c, from_attributes=True) for c in recent]
+    repository = CallRepository(session)
+    recent = repository.recent(disposition, limit, direction.value if direction else None)
+    held = repository.hold_seconds([c.linkedid for c in recent])
+    return [CallOut.model_validate(c, from_attributes=True).model_copy(update={"hold_seconds": held.get(c.linkedid, 0)})
+            for c in recent]
 
 
 @router.get("/calls/stats", response_model=CallStats, summary="Answered, abandoned, average wait, service level")

@@ -5,6 +5,7 @@ up in the actor's scope — so someone who may not see an order learns nothing o
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
@@ -99,6 +100,9 @@ def list_orders(actor: Staff, session: DbSession, ctx: Ctx, state: Annotated[lis
                 channel: Annotated[list[Channel] | None, Query()] = None,
                 category: str | None = None, received_from: Instant | None = None,
                 received_to: Instant | None = None,
+                received_on: Annotated[dt.date | None, Query(
+                    description="a day in the centre's time zone (settings.timezone): received from its local "
+                                "midnight to the next")] = None,
                 q: Annotated[str | None, Query(max_length=100, description="a ticket number or words")] = None,
                 phone: Annotated[str | None, Query(pattern=r"^\d{4,20}$", description="the number or its end")] = None,
                 mine: Annotated[bool, Query(description="only orders I registered")] = False,
@@ -106,6 +110,10 @@ def list_orders(actor: Staff, session: DbSession, ctx: Ctx, state: Annotated[lis
                 limit: Annotated[int, Query(ge=1, le=200)] = 50,
                 offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0):
     leaf = ctx.config.category(category) if category else None  # a retired code lists its leaf's orders
+    if received_on is not None:  # the day as the centre lives it, whatever zone the browser is in
+        lo, hi = (dt.datetime.combine(d, dt.time(), tzinfo=ctx.sla.tz).astimezone(dt.UTC)
+                  for d in (received_on, received_on + dt.timedelta(days=1)))
+        received_from, received_to = max(received_from or lo, lo), min(received_to or hi, hi)
     wanted = OrderFilter(states=[s.value for s in state or []], channels=[c.value for c in channel or []],
                          category=leaf.code if leaf else category, received_from=received_from, received_to=received_to,
                          words=q.strip() if q and q.strip() else None, phone=phone,

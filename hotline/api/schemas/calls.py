@@ -6,7 +6,9 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from hotline.api.schemas.intake import IntakeOut, RecordingOut
+from hotline.api.schemas.intake import IntakeOut, RecordingOut, TurnOut, WordOut
+
+__all__ = ["CallWorkOut", "DialogueOut", "LinkedOrderOut", "TurnOut", "WordOut"]
 
 
 class LinkedOrderOut(BaseModel):
@@ -15,21 +17,6 @@ class LinkedOrderOut(BaseModel):
     state: str
     how: str = Field(description="created | updated: what was done to the order during the call")
     linked_at: dt.datetime
-
-
-class WordOut(BaseModel):
-    word: str
-    start: float
-    end: float
-    conf: float
-
-
-class TurnOut(BaseModel):
-    speaker: str = Field(description="citizen | operator | ivr (prompts the citizen heard before an operator)")
-    start: float = Field(description="seconds from the start of the recording")
-    end: float
-    text: str
-    words: list[WordOut]
 
 
 class DialogueOut(BaseModel):

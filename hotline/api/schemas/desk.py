@@ -92,6 +92,7 @@ class TodayOut(BaseModel):
     talk_seconds: int
     wrapups: int
     wrapup_seconds: int
+    hold_seconds: int = Field(description="time citizens spent on hold (保持) today")
     average_wrapup_seconds: int | None
     pause_seconds: int
     registered: int

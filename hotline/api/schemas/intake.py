@@ -101,6 +101,21 @@ class TranscriptOut(BaseModel):
     created_at: dt.datetime
 
 
+class WordOut(BaseModel):
+    word: str
+    start: float
+    end: float
+    conf: float
+
+
+class TurnOut(BaseModel):
+    speaker: str = Field(description="citizen | operator | ivr (prompts the citizen heard before an operator)")
+    start: float = Field(description="seconds from the start of the recording")
+    end: float
+    text: str
+    words: list[WordOut]
+
+
 class RecordingOut(BaseModel):
     id: int
     kind: str
@@ -110,3 +125,6 @@ class RecordingOut(BaseModel):
     transcript: TranscriptOut | None
     draft: IntakeOut | None
     deleted_at: dt.datetime | None = Field(default=None, description="the audio was deleted: its retention ran out")
+    linkedid: str | None = Field(default=None, description="the call it was recorded in")
+    turns: list[TurnOut] = Field(default_factory=list, description="a call's recording: the dialogue heard in it, "
+                                 "each word timed from the start of the recording (empty until transcribed)")

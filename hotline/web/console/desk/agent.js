@@ -1,4 +1,4 @@
-// The queue state bar: 签入/示忙/示闲/签出 and 完成话后处理, with the state's timer on the server's clock.
+// The queue state bar: 签入/示忙/示闲/签出, 完成话后处理 and 保持/取回, with the state's timer on the server's clock.
 // Fed by GET /api/v1/agents/me and the "agent_state" live event; survives a reload.
 import {api} from "../lib/api.js";
 import {$, duration, esc} from "../lib/dom.js";
@@ -24,6 +24,8 @@ function render(me) {
   $("#pause-reason").hidden = !on || me.state === "paused";
   $("#unpause").hidden = me.state !== "paused";
   $("#ready").hidden = me.state !== "wrapup";
+  $("#hold").hidden = me.state !== "talking";
+  $("#take-back").hidden = me.state !== "held";
   tick();
   emit("agent", me);
 }
@@ -63,6 +65,17 @@ export async function mountAgent() {
   const ready = () => attempt(async () => { render(await api("/api/v1/agents/ready", {method: "POST"})); });
   $("#ready").addEventListener("click", ready);
   shortcut("r", () => { if (current && current.state === "wrapup") ready(); });
+  // 保持 / 取回 (Alt+H both ways): the call on this screen, so a stale screen never holds another call
+  const hold = (path) => attempt(async () => {
+    render(await api(`/api/v1/desk/${path}`, {method: "POST", body: {linkedid: current.linkedid}}));
+    say(path === "hold" ? "市民已进入保持，正在听等待音乐" : "已取回，继续与市民通话");
+  });
+  $("#hold").addEventListener("click", () => hold("hold"));
+  $("#take-back").addEventListener("click", () => hold("hold/take-back"));
+  shortcut("h", () => {
+    if (current && current.state === "talking") hold("hold");
+    else if (current && current.state === "held") hold("hold/take-back");
+  });
   live.on("agent_state", (state) => render({...current, ...state}));
   return me;
 }

@@ -217,7 +217,7 @@ export async function mountDraft() {
   listen("open", (ticket) => attempt(() => openWaiting(ticket)));
   // The call an order is taken during: the one on the line, or the one being wrapped up (话后处理); none after.
   listen("agent", (me) => {
-    if (["ringing", "talking", "wrapup"].includes(me.state)) draft.linkedid = me.linkedid || draft.linkedid;
+    if (["ringing", "talking", "held", "wrapup"].includes(me.state)) draft.linkedid = me.linkedid || draft.linkedid;
     else draft.linkedid = null;
   });
   // The live transcript's draft: the citizen's words so far, analysed on the server as they arrive. The words

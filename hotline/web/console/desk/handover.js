@@ -10,7 +10,7 @@ import {showCode} from "./code.js";
 
 const STATES = {requested: "正在转接", transferred: "已转出，等待对方接听", consulting: "正在与对方通话（市民等待中），挂机即完成转接",
                 connected: "对方已接通，转接完成", failed: "转接未成功", cancelled: "已取消转接，回到市民通话", refused: "转接被拒绝"};
-const call = {linkedid: null, caller: null, handover: null, emergency: null};
+const call = {linkedid: null, caller: null, handover: null, emergency: null, held: false};
 
 function status(h) {
   call.handover = h;
@@ -30,9 +30,11 @@ function render(targets) {
   $("#handover-departments").innerHTML = targets.filter((t) => t.kind === "department").map(button).join("");
 }
 
+// Transfers need the citizen bridged with the operator: not while they are on hold (保持); the emergency
+// order needs only the call.
 function enable(on) {
   for (const b of $("#handover").querySelectorAll("button[data-target], #emergency-order")) {
-    if (!b.title) b.disabled = !on;
+    if (!b.title) b.disabled = !on || (call.held && b.id !== "emergency-order");
   }
 }
 
@@ -73,6 +75,7 @@ export async function mountHandover() {
     }
     enable(Boolean(linkedid));
   });
+  listen("agent", (me) => { call.held = me.state === "held"; enable(Boolean(call.linkedid)); });
   live.on("handover", (h) => { if (h.linkedid === call.linkedid) status(h); });
   render(await api("/api/v1/desk/handover-targets"));
   enable(Boolean(call.linkedid));

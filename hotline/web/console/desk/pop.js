@@ -9,6 +9,7 @@ import {emit, listen} from "./bus.js";
 import {openOrder} from "./orderview.js";
 
 let callStart = null;
+let callOf = null;  // the call the timer is of: a hold (保持) and taking back go on timing the same call
 
 function item(o) {
   return `<li><button type="button" class="link" data-ticket="${esc(o.ticket_no)}">${light(o.light)} ` +
@@ -33,11 +34,16 @@ export function mountPop() {
   });
   live.on("screen_pop", (pop) => {
     callStart = Date.now();
+    callOf = pop.linkedid;
     showCaller(pop.history, {linkedid: pop.linkedid, wait: pop.wait_seconds ?? 0});
   });
   listen("agent", (me) => {
-    if (me.state === "talking" && me.since) callStart = new Date(me.since).getTime() - (new Date(me.now) - Date.now());
-    if (me.state !== "talking") callStart = null;
+    const onCall = me.state === "talking" || me.state === "held";
+    if (onCall && me.since && (me.linkedid !== callOf || !callStart)) {
+      callStart = new Date(me.since).getTime() - (new Date(me.now) - Date.now());
+    }
+    callOf = onCall ? me.linkedid : null;
+    if (!onCall) callStart = null;
     if ((me.state === "talking" || me.state === "wrapup") && me.caller && !$("#pop").classList.contains("ringing")) {
       attempt(async () => showCaller(await api(`/api/v1/desk/callers/${encodeURIComponent(me.caller)}`), {linkedid: me.linkedid}));
     }

@@ -3,7 +3,8 @@ import {api} from "../lib/api.js";
 import {$, duration, esc} from "../lib/dom.js";
 import {listen} from "./bus.js";
 
-const OPERATOR = [["calls", "接听"], ["talk_seconds", "通话时长", duration], ["average_wrapup_seconds", "平均话后", duration],
+const OPERATOR = [["calls", "接听"], ["talk_seconds", "通话时长", duration], ["hold_seconds", "保持时长", duration],
+                  ["average_wrapup_seconds", "平均话后", duration],
                   ["registered", "登记"], ["dispatched", "派单"], ["answered_directly", "直办"],
                   ["incidents", "并案"], ["duplicates", "重复件"], ["invalid", "无效"]];
 const CALLBACKS = [["callbacks", "已回访"], ["callback_dials", "外呼"], ["satisfied", "满意"], ["unsatisfied", "不满意"],

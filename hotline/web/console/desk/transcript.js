@@ -87,8 +87,9 @@ async function afterCall(linkedid) {
 export function mountTranscript() {
   listen("call", ({linkedid}) => { if (linkedid && linkedid !== call.linkedid) follow(linkedid); });
   listen("agent", (me) => {
-    if (me.state !== "talking") stop();
-    if (me.state === "talking" && me.linkedid && me.linkedid !== call.linkedid) follow(me.linkedid);
+    const onCall = me.state === "talking" || me.state === "held";  // on hold the call (and its words) go on
+    if (!onCall) stop();
+    if (onCall && me.linkedid && (me.linkedid !== call.linkedid || !call.talking)) follow(me.linkedid);
     if (me.state === "wrapup" && me.linkedid) attempt(() => afterCall(me.linkedid));
   });
   live.on("after_call", (e) => attempt(() => afterCall(e.linkedid)));

@@ -29,10 +29,9 @@ function row(o) {
 
 function search() {
   if (current !== "mine") return {};
-  const day = $("#search-day").value;
-  const next = day ? new Date(new Date(day).getTime() + 86400000).toISOString().slice(0, 10) : null;
+  // A plain date: the server reads it as a day in the centre's own time zone, not the browser's.
   return {q: $("#search-q").value.trim(), phone: $("#search-phone").value.trim(),
-          received_from: day ? `${day}T00:00:00+08:00` : null, received_to: next ? `${next}T00:00:00+08:00` : null};
+          received_on: $("#search-day").value || null};
 }
 
 export async function loadList(to = offset) {

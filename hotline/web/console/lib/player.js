@@ -1,8 +1,22 @@
-// A recording beside its transcript: the audio streams from a short-lived signed link (so the browser's
-// own range requests work), and the word being spoken is highlighted; clicking a word plays from there.
+// A recording beside what was heard in it — a message's transcript, a call's dialogue turn by turn: the
+// audio streams from a short-lived signed link (so the browser's own range requests work), the word being
+// spoken is highlighted as it plays (start <= t < end), and clicking a word plays from there.
 import {api} from "./api.js";
 import {esc} from "./dom.js";
 import {label} from "./labels.js";
+
+const WHO = {citizen: "市民", operator: "话务员", ivr: "语音导航"};
+
+const timed = (words) => words.map((w) =>
+  `<span data-start="${Number(w.start)}" data-end="${Number(w.end)}">${esc(w.word)}</span>`).join("");
+
+function heard(r) {
+  if (r.turns && r.turns.length) {
+    return `<ol class="dialogue words">${r.turns.map((t) => `<li data-speaker="${esc(t.speaker)}">` +
+      `<b>${esc(WHO[t.speaker] || t.speaker)}</b> ${t.words.length ? timed(t.words) : esc(t.text)}</li>`).join("")}</ol>`;
+  }
+  return `<p class="words">${timed(r.transcript ? r.transcript.words : []) || esc(r.transcript ? r.transcript.text : "")}</p>`;
+}
 
 export async function renderRecordings(root, ticket) {
   const recordings = await api(`/api/v1/work-orders/${ticket}/transcripts`);
@@ -11,10 +25,7 @@ export async function renderRecordings(root, ticket) {
     `<figcaption>${r.kind === "message" ? "语音留言" : "通话录音"} · ${esc(label("recording_statuses", r.status))}` +
     `${r.deleted_at ? "" : ` <button type="button" class="small secondary" data-download>下载</button>`}</figcaption>` +
     (r.deleted_at ? `<p class="muted">录音已超过保存期限，已按规定删除</p>` :
-      `<audio controls preload="none" aria-label="录音 ${r.id}"></audio>`) +
-    `<p class="words">${(r.transcript ? r.transcript.words : []).map((w, i) =>
-      `<span data-i="${i}" data-start="${w.start}" data-end="${w.end}">${esc(w.word)}</span>`).join("") ||
-      esc(r.transcript ? r.transcript.text : "")}</p></figure>`).join("");
+      `<audio controls preload="none" aria-label="录音 ${r.id}"></audio>`) + heard(r) + `</figure>`).join("");
   for (const fig of root.querySelectorAll("[data-recording]")) wire(fig);
   return recordings;
 }
@@ -37,10 +48,17 @@ function wire(fig) {
   };
   audio.addEventListener("play", () => { if (!linked) { audio.pause(); link().then(() => audio.play()); } });
   fig.addEventListener("focusin", link, {once: true});
-  audio.addEventListener("timeupdate", () => {
+  let now = null;
+  const follow = () => {
     const t = audio.currentTime;
-    for (const w of words) w.classList.toggle("now", t >= Number(w.dataset.start) && t < Number(w.dataset.end));
-  });
+    const at = words.find((w) => t >= Number(w.dataset.start) && t < Number(w.dataset.end)) || null;
+    if (at === now) return;
+    if (now) { now.classList.remove("now"); now.removeAttribute("aria-current"); }
+    now = at;
+    if (now) { now.classList.add("now"); now.setAttribute("aria-current", "true"); now.scrollIntoView({block: "nearest"}); }
+  };
+  audio.addEventListener("timeupdate", follow);
+  audio.addEventListener("seeked", follow);
   fig.querySelector(".words").addEventListener("click", async (e) => {
     const w = e.target.closest("[data-start]");
     if (!w) return;
