@@ -1,8 +1,8 @@
 """agent peer channel: the citizen's channel of the operator's call, so a call put on hold (保持) can be
 bridged back to the operator (AMI Bridge finds channels by name, not by Uniqueid)
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-11-30 08:40:00.000000
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0020'
-down_revision = '0019'
+revision = '0022'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
