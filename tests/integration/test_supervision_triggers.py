@@ -8,6 +8,7 @@ import datetime as dt
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import httpx2 as httpx
 import pytest
 from sqlalchemy import delete, func, select, update
 
@@ -16,6 +17,8 @@ from hotline.dispatch.repository import DepartmentRepository
 from hotline.dispatch.triggers import SupervisionTriggers
 from hotline.models import OutboxMessage, Supervision, WorkOrder, WorkOrderEvent
 from tests.integration.conftest import new_order, step
+from tests.integration.test_api_telephony import sse_events
+from tests.integration.test_workbench import base  # noqa: F401 (fixture)
 
 ZH = {"Accept-Language": "zh-CN"}
 PARALLEL = 8
@@ -183,3 +186,23 @@ def test_parallel_triggers_for_one_order_open_one_supervision(api, people, ctx, 
     with session_scope(session_factory) as s:
         assert s.scalar(select(func.count()).where(WorkOrderEvent.action == "supervise")) == 2  # dispatch's + one
         assert s.scalar(select(func.count()).where(OutboxMessage.subject == f"督办 {ticket}")) == 2
+
+
+@pytest.mark.one_backend
+def test_the_department_and_the_supervisor_hear_a_new_supervision_live(base, api, people):  # noqa: F811
+    def dispatch_emergency() -> None:
+        def post() -> None:
+            with httpx.Client(base_url=base, headers=people["operator"].headers, timeout=10) as c:
+                r = c.post("/api/v1/work-orders", json={"title": "主管道爆裂", "content": "路面冒水",
+                                                        "category_code": "utility.water.burst",
+                                                        "citizen_phone": "13800138000"})
+                ticket = r.json()["ticket_no"]
+                assert c.post(f"/api/v1/work-orders/{ticket}/accept").status_code == 200
+                assert c.post(f"/api/v1/work-orders/{ticket}/dispatch", json={"lead": "371500-WATER"}).status_code == 200
+        threading.Timer(0.1, post).start()
+
+    for person in ("water", "supervisor"):
+        heard = sse_events(base, people[person].headers, dispatch_emergency)
+        [(event, data)] = heard
+        assert (event, data["kind"], data["supervision_kind"]) == ("notice", "supervision", "emergency")
+        assert "紧急工单全程跟踪督办" in data["text"]

@@ -88,6 +88,7 @@ $("#period").addEventListener("submit", (e) => { e.preventDefault(); loadAll().c
   mountCommand();
   await loadAll();
   live.on("call", () => loadCalls().catch(() => {}));
+  live.on("notice", (n) => { if (n.kind === "supervision") loadSupervisions().catch(() => {}); });
   ready();
   await live.connect();
   setInterval(() => loadAll().catch(() => {}), 60000);
