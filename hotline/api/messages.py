@@ -26,6 +26,7 @@ MESSAGES: dict[str, str] = {
     "speech_synthesis_failed": "语音提示生成失败，请检查 espeak-ng 和 sox 后重试",
     "speech_tools_missing": "缺少生成语音提示的工具（espeak-ng、sox），请先安装",
     "already_rated": "这件工单已经评价过了，感谢您的反馈",
+    "rating_not_open": "工单办结后才能评价；正在重新办理的工单，待再次办结后再评价",
     "no_citizen": "这件工单没有登记市民的联系方式，无法发送通知",
     "no_push_source": "该服务商不会推送这类消息",
     "push_too_large": "推送的内容过大，已拒绝",
