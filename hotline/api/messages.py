@@ -79,6 +79,7 @@ MESSAGES: dict[str, str] = {
     "unit_not_found": "在您的权限范围内没有这个下级单位",
     "supervision_not_found": "在您的权限范围内没有这条督办",
     "supervision_already_resolved": "这条督办已经办结",
+    "unknown_rate": "没有这项考核指标",
     "interview_source_required": "请说明约谈的来由：某条督办，或某月的考核排名（二者选一）",
     "interview_department_required": "请选择要约谈的单位",
     "interview_department_not_found": "在您的权限范围内没有这个单位",

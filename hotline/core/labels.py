@@ -85,6 +85,8 @@ COUNTS = {"received": "来件", "accepted": "受理", "dispatched": "派单", "c
 INBOX_VIEWS = {"open": "全部在办", "to_sign": "待签收", "in_progress": "办理中", "due_soon": "即将超期",
                "overdue": "已超期", "extension": "延期审批中", "done": "已办结", "supervised": "被督办"}
 EXTENSION_STATUSES = {"pending": "审批中", "approved": "已批准", "refused": "未批准"}
+# 明细 of a rate: the orders counted above the line, under it, or under it but not above (late, unsatisfied …).
+STAT_PARTS = {"numerator": "分子", "denominator": "分母", "rest": "分母减分子"}
 
 VOCABULARIES: dict[str, dict] = {
     "states": STATES, "tiers": TIERS, "lights": LIGHTS, "channels": CHANNELS, "roles": ROLES, "actions": ACTIONS,
@@ -93,6 +95,7 @@ VOCABULARIES: dict[str, dict] = {
     "assignment_statuses": ASSIGNMENT_STATUSES, "callback_kinds": CALLBACK_KINDS, "attempt_modes": ATTEMPT_MODES,
     "dispositions": DISPOSITIONS, "recording_statuses": RECORDING_STATUSES, "agent_statuses": AGENT_STATUSES,
     "rates": RATES, "counts": COUNTS, "inbox_views": INBOX_VIEWS, "extension_statuses": EXTENSION_STATUSES,
+    "stat_parts": STAT_PARTS,
 }
 
 

@@ -3,6 +3,8 @@ the citizen's one rating of it (the same step as the signed link's)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
@@ -13,7 +15,7 @@ from hotline.api.schemas.public import OwnRatingIn, PublicStatus
 from hotline.api.schemas.ratings import RatingOut
 from hotline.api.uow import UnitOfWorkRoute
 from hotline.callbacks.messages import MessageRatings
-from hotline.core.enums import REACHED, CallbackStatus
+from hotline.core.enums import REACHED, CallbackStatus, Verdict
 from hotline.core.errors import NotFoundError
 from hotline.core.labels import VERDICTS
 from hotline.dispatch import tickets
@@ -27,7 +29,7 @@ STATE_LABELS = {"received": "已登记", "accepted": "已受理", "dispatched": 
                 "replied": "已答复", "completed": "已办结", "callback_pending": "待回访", "returned": "重新派单中",
                 "closed": "已办结归档"}
 NOT_FOUND = "no case with that ticket number and extraction code"
-LOOKUP = {404: {"description": NOT_FOUND}, 429: {"description": "too many look-ups"}}
+LOOKUP: dict[int | str, dict[str, Any]] = {404: {"description": NOT_FOUND}, 429: {"description": "too many look-ups"}}
 
 
 def own_case(request: Request, session: Session, ctx: DispatchEnv, ticket: str, code: str) -> WorkOrder:
@@ -60,7 +62,7 @@ def status(request: Request, session: DbSession, ctx: Ctx, ticket: str = Query(p
                         completed_at=order.completed_at, department=leads.get(order.id), due_at=deadline,
                         due_text=ctx.sla.local_text(deadline) if deadline else None, round=order.redo_count + 1,
                         timezone=str(ctx.settings.timezone), can_rate=pending,
-                        rated=rated, rated_label=VERDICTS.get(rated) if rated else None)
+                        rated=rated, rated_label=VERDICTS[Verdict(rated)] if rated else None)
 
 
 @router.post("/rating", response_model=RatingOut, summary="Rate one's own completed case once (ticket + code)",
