@@ -12,10 +12,13 @@ import httpx2 as httpx
 import pytest
 from sqlalchemy import delete, func, select, update
 
+from hotline.callbacks.service import CallbackService
 from hotline.core.db import session_scope
+from hotline.core.enums import Verdict
 from hotline.dispatch.repository import DepartmentRepository
 from hotline.dispatch.triggers import SupervisionTriggers
 from hotline.models import OutboxMessage, Supervision, WorkOrder, WorkOrderEvent
+from tests.factories import CALLBACK
 from tests.integration.conftest import new_order, step
 from tests.integration.test_api_telephony import sse_events
 from tests.integration.test_workbench import base  # noqa: F401 (fixture)
@@ -56,7 +59,7 @@ def dispatched(api, people, lead: str = "371500-WATER", **fields) -> str:
 
 def rows_of(session_factory, ticket_kind: str) -> list[Supervision]:
     with session_scope(session_factory) as s:
-        rows = list(s.scalars(select(Supervision).where(Supervision.kind == ticket_kind)))
+        rows = list(s.scalars(select(Supervision).where(Supervision.kind == ticket_kind).order_by(Supervision.id)))
         s.expunge_all()
         return rows
 
@@ -206,3 +209,17 @@ def test_the_department_and_the_supervisor_hear_a_new_supervision_live(base, api
         [(event, data)] = heard
         assert (event, data["kind"], data["supervision_kind"]) == ("notice", "supervision", "emergency")
         assert "紧急工单全程跟踪督办" in data["text"]
+
+
+def test_a_redone_emergency_is_tracked_again_until_completed_again(api, people, ctx, queue, session_factory):
+    ticket = dispatched(api, people, category_code="utility.water.burst")
+    completed(api, people, ticket)
+    queue.drain()  # the callback is scheduled after the completion commits
+    with session_scope(session_factory) as s:
+        order_id = s.scalar(select(WorkOrder.id).where(WorkOrder.ticket_no == ticket))
+        CallbackService(s, ctx).record(order_id, CALLBACK, 1, Verdict.UNSATISFIED, comment="还在冒水")
+    [again] = supervisions(api, people["supervisor"], "emergency")  # the redo round's own tracking
+    assert again["department"] == WATER_NAME
+    assert [s.status for s in rows_of(session_factory, "emergency")] == ["resolved", "open"]
+    completed(api, people, ticket)
+    assert supervisions(api, people["supervisor"], "emergency") == []
