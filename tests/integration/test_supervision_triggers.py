@@ -223,3 +223,22 @@ def test_a_redone_emergency_is_tracked_again_until_completed_again(api, people, 
     assert [s.status for s in rows_of(session_factory, "emergency")] == ["resolved", "open"]
     completed(api, people, ticket)
     assert supervisions(api, people["supervisor"], "emergency") == []
+
+
+def test_a_repeat_before_dispatch_is_seen_by_the_supervisor_of_the_department_it_names(api, people,
+                                                                                      session_factory):
+    first = dispatched(api, people, lead="371502001", place="古楼街道东关社区")  # a street of the district
+    step(api, people["street"], first, "sign")
+    step(api, people["street"], first, "reply", {"text": "已到场"})
+    r = api.post(f"/api/v1/work-orders/{first}/complete", data={"result": "已处理"},
+                 files={"files": ("现场.png", PNG, "image/png")}, headers=people["street"].headers)
+    assert r.status_code == 200, r.text
+    completed_days_ago(session_factory, first, 3)
+    again = new_order(api, people["operator"], place="古楼街道东关社区")
+    step(api, people["operator"], again, "accept")  # not dispatched: the district cannot read the order itself
+    assert api.get(f"/api/v1/work-orders/{again}", headers=people["district_supervisor"].headers).status_code == 404
+    [sup] = supervisions(api, people["district_supervisor"], "repeat")
+    assert (sup["ticket_no"], sup["department"]) == (again, "古楼街道")
+    r = api.post(f"/api/v1/supervisions/{sup['id']}/resolve", json={"text": "已责成街道回访核实"},
+                 headers=people["district_supervisor"].headers)
+    assert r.status_code == 200 and r.json()["status"] == "resolved"
