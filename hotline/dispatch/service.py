@@ -86,7 +86,7 @@ class WorkOrderService:
         order = self.load(order_id, actor)
         if category_code is not None:
             self._category(category_code)
-        attitude_of = self._department(attitude_department) if attitude_department else None
+        attitude_of = self._dispatchable(attitude_department, ())[0] if attitude_department else None
         self.advance(order, Action.ACCEPT, actor, note=note,
                       data=_changes(order, tier=tier, category_code=category_code, place=place))
         order.tier = tier or order.tier
@@ -269,13 +269,6 @@ class WorkOrderService:
                 raise InvalidInputError(f"department {code} ({department.name}) is retired",
                                         details={"department": code}, error_id="department_retired")
         return found[lead_code], [found[c] for c in co_codes]
-
-    def _department(self, code: str) -> Department:
-        department = self.departments.by_code(code)
-        if department is None:
-            raise InvalidInputError(f"no department with code {code}", details={"department": code},
-                                    error_id="department_not_found")
-        return department
 
     def _category(self, code: str | None) -> CatalogueLeaf | None:
         """The leaf of a code; a retired code (categories.yaml) is filed as the leaf it maps to."""
