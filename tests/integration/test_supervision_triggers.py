@@ -71,6 +71,10 @@ def test_an_emergency_is_tracked_once_from_dispatch_and_closes_itself_when_compl
     assert (sup["ticket_no"], sup["department"]) == (ticket, WATER_NAME)
     assert "紧急工单全程跟踪督办" in sup["note"]
     assert dt.datetime.fromisoformat(sup["due_at"]) == ctx.clock.now() + dt.timedelta(hours=24)
+    assert sup["overdue"] is False
+    with session_scope(session_factory) as s:  # its own deadline passed (moved, so the tokens stay fresh)
+        s.execute(update(Supervision).values(due_at=ctx.clock.now() - dt.timedelta(minutes=1)))
+    assert supervisions(api, people["supervisor"], "emergency")[0]["overdue"] is True
     # Returned and dispatched again in the same round: the trigger does not fire a second time.
     step(api, people["water"], ticket, "return", {"code": "not_our_duty", "text": "属于燃气"})
     step(api, people["operator"], ticket, "dispatch", {"lead": "371500-WATER", "reason": "核实属供水"})

@@ -240,10 +240,13 @@ def decide_extension(request_id: RowId, body: DecisionIn, request: Request, acto
 
 
 @supervisions.get("", response_model=list[SupervisionOut], summary="Open 督办: overdue, arbitration, redo")
-def open_supervisions(actor: Supervisors, session: DbSession, limit: Annotated[int, Query(ge=1, le=500)] = 100):
+def open_supervisions(actor: Supervisors, session: DbSession, ctx: Ctx,
+                      limit: Annotated[int, Query(ge=1, le=500)] = 100):
     rows = SupervisionRepository(session).open_readable(actor, limit)
+    now = ctx.clock.now()
     return [SupervisionOut(id=sup.id, kind=sup.kind, ticket_no=ticket, title=title, department=name, note=sup.note,
-                           raised_at=sup.raised_at, status=sup.status, due_at=sup.due_at)
+                           raised_at=sup.raised_at, status=sup.status, due_at=sup.due_at,
+                           overdue=sup.due_at is not None and sup.due_at <= now)
             for sup, ticket, title, name in rows]
 
 

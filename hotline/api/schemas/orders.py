@@ -113,6 +113,7 @@ class SupervisionOut(BaseModel):
     note: str | None
     raised_at: dt.datetime
     due_at: dt.datetime | None = Field(default=None, description="the 督办's own deadline, where it has one")
+    overdue: bool = Field(default=False, description="open past its own deadline")
 
 
 class StepOut(BaseModel):

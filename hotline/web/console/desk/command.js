@@ -31,7 +31,7 @@ export async function loadSupervisions() {
   const sups = await api("/api/v1/supervisions");
   $("#supervisions").innerHTML = sups.map((s) => `<tr data-supervision="${s.id}"><td>${esc(label("supervision_kinds", s.kind))}</td>` +
     `<td><b>${esc(s.title)}</b><br><span class="muted">${esc(s.ticket_no)}</span></td><td>${esc(s.department || "—")}</td>` +
-    `<td>${esc(time(s.raised_at))}${s.due_at ? `<br><span class="muted">时限 ${esc(time(s.due_at))}</span>` : ""}</td><td class="actions">` +
+    `<td>${esc(time(s.raised_at))}${s.due_at ? `<br>${s.overdue ? light("red") : ""}<span class="muted">时限 ${esc(time(s.due_at))}</span>` : ""}</td><td class="actions">` +
     (s.kind === "arbitration" ? `<button type="button" class="small" data-redispatch="${esc(s.ticket_no)}">裁定改派</button>` : "") +
     `<button type="button" class="secondary small" data-resolve="${s.id}" data-ticket-no="${esc(s.ticket_no)}">办结督办</button>` +
     (s.department ? `<button type="button" class="secondary small" data-interview-from="${s.id}" data-ticket-no="${esc(s.ticket_no)}" data-note="${esc(s.note || "")}">约谈</button>` : "") +
