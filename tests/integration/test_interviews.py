@@ -3,9 +3,22 @@ action audited; a district supervisor sees and acts on its own units only (anyth
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import func, select
+
+from hotline.core.db import session_scope
+from hotline.core.errors import ConflictError
+from hotline.dispatch.interviews import InterviewService
+from hotline.models import Interview
+from tests.factories import ADMIN
 from tests.integration.conftest import new_order, step
 
 ZH = {"Accept-Language": "zh-CN"}
+PARALLEL = 8
 
 
 def emergency(api, people, lead: str = "371500-WATER", **fields) -> str:
@@ -84,3 +97,26 @@ def test_another_districts_supervisor_cannot_see_or_act(api, people):
     assert r.status_code == 404 and r.json()["error_id"] == "interview_not_found"
     assert api.post("/api/v1/interviews", json={"department": "371502", "ranking_month": "2026-11", "reason": "x"},
                     headers=people["water_admin"].headers).status_code == 403
+
+
+@pytest.mark.postgres_only
+def test_parallel_escalations_of_one_department_leave_one_interview(session_factory, ctx):
+    """Supervisors calling the same department in at once: the partial unique index keeps one open row; every
+    other request is refused with interview_already_open, not a 500."""
+    barrier = threading.Barrier(PARALLEL)
+
+    def escalate_now() -> str:
+        try:
+            with session_scope(session_factory) as s:
+                service = InterviewService(s, ctx.clock)
+                barrier.wait()
+                service.escalate(ADMIN, "11月排名末位", department="371500-WATER", ranking_month="2026-11")
+            return "made"
+        except ConflictError as exc:
+            return exc.error_id
+
+    with ThreadPoolExecutor(PARALLEL) as pool:
+        outcomes = Counter(pool.map(lambda _: escalate_now(), range(PARALLEL)))
+    assert outcomes == {"made": 1, "interview_already_open": PARALLEL - 1}
+    with session_scope(session_factory) as s:
+        assert s.scalar(select(func.count()).select_from(Interview)) == 1
