@@ -31,6 +31,7 @@ from hotline.api.routers import (
     hold,
     inbox,
     intake,
+    interviews,
     knowledge,
     live,
     notices,
@@ -97,7 +98,7 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.add_middleware(SecurityHeaders)
     install_metrics(app)
     for module in (health, auth, work_orders, callbacks, stats, telephony, intake, public, submissions, admin,
-                   reference, open311, knowledge, notices, ratings, calls, call_live, inbox):
+                   reference, open311, knowledge, notices, ratings, calls, call_live, inbox, interviews):
         app.include_router(module.router)
     app.include_router(work_orders.extensions)
     app.include_router(work_orders.supervisions)

@@ -98,6 +98,27 @@ class MessageRatings:
     def rate(self, token: str, verdict: str, process: str | None, comment: str | None) -> Recorded:
         """One rating through the link: result and, apart, process satisfaction; a second one is refused."""
         callback_id = read_rating_token(self.ctx.secret, token, self.service.now)
+        return self._rate(callback_id, verdict, process, comment)
+
+    # -- the citizen's status page (ticket + extraction code) -------------------------------------
+
+    def current_round(self, order: WorkOrder) -> Callback | None:
+        """The callback of the order's current round once it is completed; None before 办结 and during a redo
+        (重办: the rejected result is not the answer any more, and the next callback belongs to the next 办结)."""
+        latest = self.service.callbacks.latest_for(order.id)
+        if order.completed_at is None or latest is None or latest.round != order.redo_count:
+            return None
+        return latest
+
+    def rate_own_case(self, order: WorkOrder, verdict: str, process: str | None, comment: str | None) -> Recorded:
+        """评价 on the status page, the citizen proven by ticket and extraction code: the same step as the signed
+        link's, counted with the link ratings; once per round."""
+        callback = self.current_round(order)
+        if callback is None:
+            raise ConflictError("the order can be rated once it is completed", error_id="rating_not_open")
+        return self._rate(callback.id, verdict, process, comment)
+
+    def _rate(self, callback_id: int, verdict: str, process: str | None, comment: str | None) -> Recorded:
         callback = self.service.get(callback_id, lock=True)
         if callback.status != CallbackStatus.PENDING:
             raise ConflictError("这件工单已经评价过了，感谢您的反馈", error_id="already_rated")

@@ -81,6 +81,30 @@ class TierPolicy(_Strict):
     complete: Duration
 
 
+class SupervisionTrigger(_Strict):
+    due: Duration  # the 督办's own deadline, counted from when it opens
+
+
+class RepeatTrigger(SupervisionTrigger):
+    """重复诉求: the same caller about the same leaf or place within this many days after 办结."""
+
+    window_days: int = Field(default=30, ge=1, le=365)
+
+
+class AttitudeTrigger(SupervisionTrigger):
+    """服务态度: a 投诉 filed under one of these leaves (or flagged by the operator)."""
+
+    categories: list[str] = Field(default_factory=lambda: ["gov.conduct.staff"])
+
+
+class SupervisionPolicy(_Strict):
+    """The Liaocheng 督办 triggers that belong to no deadline, each with its own deadline."""
+
+    emergency: SupervisionTrigger = Field(default_factory=lambda: SupervisionTrigger(due=Duration(hours=24)))
+    repeat: RepeatTrigger = Field(default_factory=lambda: RepeatTrigger(due=Duration(working_days=3)))
+    attitude: AttitudeTrigger = Field(default_factory=lambda: AttitudeTrigger(due=Duration(working_days=3)))
+
+
 class SlaFile(_Strict):
     acceptance: Duration
     return_window: Duration
@@ -90,6 +114,7 @@ class SlaFile(_Strict):
     # a clock too short for that warns at warn_fraction instead.
     warn_working_days_before: int | None = Field(default=None, ge=1, le=10)
     tiers: dict[Tier, TierPolicy]
+    supervision: SupervisionPolicy = Field(default_factory=SupervisionPolicy)
 
     @model_validator(mode="after")
     def _every_tier(self) -> SlaFile:
@@ -444,6 +469,8 @@ def _cross_checks(config: HotlineConfig, config_dir: Path) -> list[str]:
         named += [(f"co[{j}]", code) for j, code in enumerate(rule.co)]
         problems.extend(f"{where}.{key}: no department with code '{code}' in departments.yaml"
                         for key, code in named if code not in seen)
+    problems.extend(f"{config_dir / 'sla.yaml'}: supervision.attitude.categories: no leaf '{code}' in catalogue.yaml"
+                    for code in config.sla.supervision.attitude.categories if config.category(code) is None)
     for key, code in (("emergency.category", config.intake.emergency.category),
                       ("hazard.category", config.intake.hazard.category)):
         if config.category(code) is None:

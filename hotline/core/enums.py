@@ -137,14 +137,25 @@ class AttemptChannel(StrEnum):
 
 
 class SupervisionKind(StrEnum):
-    """督办: a missed deadline, a second 回退 awaiting a ruling, a repeated 不满意."""
+    """督办: a missed deadline, a second 回退 awaiting a ruling, a repeated 不满意; an emergency tracked until
+    done, a request that comes back after 办结 (重复诉求), a complaint about a department's attitude."""
 
     OVERDUE = "overdue"
     ARBITRATION = "arbitration"
     REDO = "redo"
+    EMERGENCY = "emergency"
+    REPEAT = "repeat"
+    ATTITUDE = "attitude"
 
 
 class SupervisionStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class InterviewStatus(StrEnum):
+    """约谈: on the list, or done (with what came of it)."""
+
     OPEN = "open"
     RESOLVED = "resolved"
 

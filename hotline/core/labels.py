@@ -51,7 +51,8 @@ ACTIONS = {"create": "登记", "accept": "受理", "answer_directly": "直接答
            "close_unreachable": "回访未接通结案", "redo": "重办", "mark_invalid": "无效件",
            "merge_duplicate": "合并为重复件", "attach_incident": "并案", "transcribe": "录音转写",
            "callback_attempt": "回访未接通", "incident_caller": "并案来电",
-           "urge": "催办", "resolve_supervision": "督办办结"}
+           "urge": "催办", "resolve_supervision": "督办办结", "supervise": "督办",
+           "close_supervision": "督办自动办结"}
 DEADLINE_KINDS = {DeadlineKind.ACCEPT: "受理时限", DeadlineKind.SIGN: "签收时限",
                   DeadlineKind.REPLY: "反馈时限", DeadlineKind.COMPLETE: "办结时限"}
 CLOSE_REASONS = {CloseReason.SATISFIED: "回访满意", CloseReason.UNREACHABLE: "回访未接通",
@@ -59,7 +60,8 @@ CLOSE_REASONS = {CloseReason.SATISFIED: "回访满意", CloseReason.UNREACHABLE:
 VERDICTS = {Verdict.SATISFIED: "满意", Verdict.BASICALLY_SATISFIED: "基本满意", Verdict.UNSATISFIED: "不满意",
             Verdict.UNREACHABLE: "未接通"}
 SUPERVISION_KINDS = {SupervisionKind.OVERDUE: "超期", SupervisionKind.ARBITRATION: "退单仲裁",
-                     SupervisionKind.REDO: "重办不满意"}
+                     SupervisionKind.REDO: "重办不满意", SupervisionKind.EMERGENCY: "紧急跟踪",
+                     SupervisionKind.REPEAT: "重复诉求", SupervisionKind.ATTITUDE: "服务态度"}
 ASSIGNMENT_ROLES = {AssignmentRole.LEAD: "主办", AssignmentRole.CO: "协办"}
 ASSIGNMENT_STATUSES = {AssignmentStatus.DISPATCHED: "待签收", AssignmentStatus.SIGNED: "办理中",
                        AssignmentStatus.REPLIED: "已反馈", AssignmentStatus.COMPLETED: "已办结",
@@ -85,6 +87,8 @@ COUNTS = {"received": "来件", "accepted": "受理", "dispatched": "派单", "c
 INBOX_VIEWS = {"open": "全部在办", "to_sign": "待签收", "in_progress": "办理中", "due_soon": "即将超期",
                "overdue": "已超期", "extension": "延期审批中", "done": "已办结", "supervised": "被督办"}
 EXTENSION_STATUSES = {"pending": "审批中", "approved": "已批准", "refused": "未批准"}
+# 明细 of a rate: the orders counted above the line, under it, or under it but not above (late, unsatisfied …).
+STAT_PARTS = {"numerator": "分子", "denominator": "分母", "rest": "分母减分子"}
 
 VOCABULARIES: dict[str, dict] = {
     "states": STATES, "tiers": TIERS, "lights": LIGHTS, "channels": CHANNELS, "roles": ROLES, "actions": ACTIONS,
@@ -93,6 +97,7 @@ VOCABULARIES: dict[str, dict] = {
     "assignment_statuses": ASSIGNMENT_STATUSES, "callback_kinds": CALLBACK_KINDS, "attempt_modes": ATTEMPT_MODES,
     "dispositions": DISPOSITIONS, "recording_statuses": RECORDING_STATUSES, "agent_statuses": AGENT_STATUSES,
     "rates": RATES, "counts": COUNTS, "inbox_views": INBOX_VIEWS, "extension_statuses": EXTENSION_STATUSES,
+    "stat_parts": STAT_PARTS,
 }
 
 

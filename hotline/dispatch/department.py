@@ -16,6 +16,7 @@ from hotline.dispatch.lifecycle import Action, plan
 from hotline.dispatch.ports import DispatchEnv
 from hotline.dispatch.repository import OrderRef
 from hotline.dispatch.service import HANDLING_CLOCKS, WorkOrderService, active_assignments, require_text
+from hotline.dispatch.triggers import SupervisionTriggers
 from hotline.models import Assignment, Evidence, WorkOrder
 
 ARBITRATION_AFTER_RETURNS = 2
@@ -142,6 +143,7 @@ class DepartmentService:
             if lead:
                 order.completed_at, order.result = now, text
                 deadlines.close_open(order.id, [DeadlineKind.COMPLETE], DeadlineStatus.MET, now)
+                SupervisionTriggers(self.session, self.ctx).completed(order)
                 enqueue(self.session, "hotline.callbacks.schedule")
 
     def _check_co_handlers_done(self, order: WorkOrder) -> None:

@@ -206,6 +206,16 @@ class InboxRepository:
                                         .order_by(emergency_last, *sorts[q.sort]).limit(q.limit).offset(q.offset)))
         return InboxPage(items=self._rows(ids), total=total, counts=self.counts(q))
 
+    def listing(self, among: ColumnElement[bool], limit: int, offset: int) -> InboxPage:
+        """The orders `among` admits (the orders behind a statistic) that the actor may read, emergencies first,
+        then newest first; the inbox's rows, no view and no counts."""
+        where = [readable(self.actor), among]
+        total = self.session.scalar(select(func.count()).select_from(WorkOrder).where(*where)) or 0
+        emergency_last = case((WorkOrder.tier == Tier.EMERGENCY, 0), else_=1)
+        ids = list(self.session.scalars(select(WorkOrder.id).where(*where).order_by(
+            emergency_last, WorkOrder.received_at.desc(), WorkOrder.id.desc()).limit(limit).offset(offset)))
+        return InboxPage(items=self._rows(ids), total=total)
+
     def _open_clock(self) -> ColumnElement[bool]:
         return and_(Deadline.work_order_id == WorkOrder.id, Deadline.status == DeadlineStatus.OPEN,
                     DEPARTMENT_CLOCK)

@@ -15,6 +15,7 @@ from hotline.core.enums import AssignmentRole, DeadlineKind, DeadlineStatus, Sup
 from hotline.core.errors import NotFoundError
 from hotline.dispatch.filters import OrderFilter
 from hotline.dispatch.scope import readable
+from hotline.dispatch.supervision_repository import supervision_visible
 from hotline.live.after_commit import publish_after_commit
 from hotline.live.events import OrderChanged
 from hotline.models import (
@@ -275,9 +276,9 @@ class SupervisionRepository:
                                      "raised_at": at} for row in rows])
 
     def get_readable(self, supervision_id: int, actor: Actor, *, lock: bool = False) -> Supervision | None:
-        """The record, when it concerns an order `actor` may read; with `lock`, read from the locked row."""
+        """The record, when `actor` may see it (supervision_visible); with `lock`, read from the locked row."""
         stmt = (select(Supervision).join(WorkOrder, WorkOrder.id == Supervision.work_order_id)
-                .where(Supervision.id == supervision_id, readable(actor)))
+                .where(Supervision.id == supervision_id, supervision_visible(actor)))
         if lock:
             stmt = stmt.with_for_update(of=Supervision).execution_options(populate_existing=True)
         return self.session.scalars(stmt).one_or_none()
@@ -293,7 +294,7 @@ class SupervisionRepository:
             select(Supervision, WorkOrder.ticket_no, WorkOrder.title, Department.name)
             .join(WorkOrder, WorkOrder.id == Supervision.work_order_id)
             .outerjoin(Department, Department.id == Supervision.department_id)
-            .where(Supervision.status == SupervisionStatus.OPEN, readable(actor))
+            .where(Supervision.status == SupervisionStatus.OPEN, supervision_visible(actor))
             .order_by(Supervision.raised_at).limit(limit)))
 
     def resolve(self, order_id: int, kind: str, actor: Actor, at: dt.datetime) -> int:

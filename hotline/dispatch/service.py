@@ -36,6 +36,7 @@ from hotline.dispatch.repository import (
 from hotline.dispatch.routing import Route
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.sla import Due, TierDeadlines
+from hotline.dispatch.triggers import SupervisionTriggers
 from hotline.models import Assignment, Deadline, Department, WorkOrder
 from hotline.notifications.citizen import CitizenNotices
 from hotline.notifications.outbox import Outbox
@@ -78,11 +79,14 @@ class WorkOrderService:
         return created
 
     def accept(self, order_id: OrderRef, actor: Actor, *, tier: Tier | None = None,
-               category_code: str | None = None, place: str | None = None, note: str | None = None) -> WorkOrder:
-        """受理: the hotline takes the request on, confirming or correcting its tier, category and place."""
+               category_code: str | None = None, place: str | None = None, note: str | None = None,
+               attitude_department: str | None = None) -> WorkOrder:
+        """受理: the hotline takes the request on, confirming or correcting its tier, category and place;
+        `attitude_department` flags a complaint about that department's attitude (服务态度 督办)."""
         order = self.load(order_id, actor)
         if category_code is not None:
             self._category(category_code)
+        attitude_of = self._dispatchable(attitude_department, ())[0] if attitude_department else None
         self.advance(order, Action.ACCEPT, actor, note=note,
                       data=_changes(order, tier=tier, category_code=category_code, place=place))
         order.tier = tier or order.tier
@@ -92,6 +96,7 @@ class WorkOrderService:
         order.accepted_at = self.now
         self.deadlines.close_open(order.id, [DeadlineKind.ACCEPT], DeadlineStatus.MET, self.now)
         self.notices.accepted(order)
+        SupervisionTriggers(self.session, self.ctx).accepted(order, attitude_of)
         return order
 
     def answer_directly(self, order_id: OrderRef, actor: Actor, answer: str, data: dict | None = None) -> WorkOrder:
@@ -210,6 +215,7 @@ class WorkOrderService:
              *notices.dispatched(self.ctx, order, role, due.reply.at, names), {"ticket_no": order.ticket_no}, order.id)
             for (department, role), assignment in zip(shares, new, strict=True)
         ], now)
+        SupervisionTriggers(self.session, self.ctx).dispatched(order, lead)
         return due
 
     def open_deadline(self, order: WorkOrder, kind: DeadlineKind, start: dt.datetime, due: Due,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from hotline.core.actor import Actor
+from hotline.core.actor import SYSTEM, Actor
 from hotline.core.enums import AssignmentRole, SupervisionStatus
 from hotline.core.errors import ConflictError, NotFoundError
 from hotline.dispatch import notices
@@ -29,7 +29,11 @@ class SupervisorActions:
         found = self.supervisions.get_readable(supervision_id, actor)
         if found is None:
             raise NotFoundError(f"no supervision {supervision_id} in your scope", error_id="supervision_not_found")
-        order = self.orders.load(found.work_order_id, actor)  # the order locked first, then the record re-read
+        # The order locked first, then the record re-read. A district supervisor may see a 督办 naming one of its
+        # units on an order not (yet) given to them (重复诉求): the 督办's visibility was checked just above.
+        order = self.orders.orders.find(found.work_order_id, SYSTEM, lock=True)
+        if order is None:
+            raise NotFoundError(f"no supervision {supervision_id} in your scope", error_id="supervision_not_found")
         supervision = self.supervisions.get_readable(supervision_id, actor, lock=True)
         if supervision is None or supervision.status != SupervisionStatus.OPEN:
             raise ConflictError(f"supervision {supervision_id} was already resolved",

@@ -188,3 +188,23 @@ class DepartmentNotice(LiveEvent):
 
     def body(self) -> dict[str, Any]:
         return {"type": self.type, "kind": self.kind, "ticket": self.ticket, "text": self.text}
+
+
+@dataclass(frozen=True)
+class SupervisionRaised(LiveEvent):
+    """A 督办 opened by a trigger (emergency, 重复诉求, 服务态度): the department it names hears of it on its own
+    channel, supervisors on theirs — each only if they may read the order (type `notice`, checked per ticket)."""
+
+    department_id: int | None
+    kind: str  # the SupervisionKind
+    ticket: str
+    text: str
+    type = "notice"
+
+    def channels(self) -> list[str]:
+        named = [department_channel(self.department_id)] if self.department_id is not None else []
+        return [SUPERVISION, *named]
+
+    def body(self) -> dict[str, Any]:
+        return {"type": self.type, "kind": "supervision", "supervision_kind": self.kind, "ticket": self.ticket,
+                "text": self.text}

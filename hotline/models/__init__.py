@@ -27,7 +27,7 @@ from hotline.models.outbox import DeliveryReceiptRow, InboundMessage, OutboxMess
 from hotline.models.ratelimit import RateLimitHit
 from hotline.models.stats import DailyCounter, RolledUpDay
 from hotline.models.submission import SubmissionReply
-from hotline.models.supervision import Supervision
+from hotline.models.supervision import Interview, Supervision
 from hotline.models.transcript import Transcript
 from hotline.models.user import User
 from hotline.models.work_order import Assignment, TicketCounter, WorkOrder
@@ -63,6 +63,7 @@ __all__ = [
     "Handover",
     "InboundMessage",
     "IntakeHistory",
+    "Interview",
     "OutboxMessage",
     "RateLimitHit",
     "Recording",

@@ -120,8 +120,7 @@ class StatsService:
     def hotspots(self, as_of: dt.date, actor: Actor = SYSTEM) -> list[dict]:
         """Categories and places whose volume in the last window jumps against their own recent weeks."""
         policy = self.ctx.config.stats.hotspots
-        end = self._start_of(as_of + dt.timedelta(days=1))
-        start = end - dt.timedelta(days=policy.window_days)
+        start, end = self.hotspot_window(as_of)
         base_start = start - dt.timedelta(weeks=policy.baseline_weeks)
         spots = []
         for kind, column in (("category", WorkOrder.category_code), ("place", WorkOrder.place)):
@@ -134,6 +133,22 @@ class StatsService:
                                   "examples": self._examples(column, key, start, end, actor, policy.examples)})
         spots.sort(key=lambda s: (-s["ratio"], -s["count"], s["kind"], s["key"]))
         return spots
+
+    def hotspot_window(self, as_of: dt.date) -> tuple[dt.datetime, dt.datetime]:
+        """The instants [start, end) of the hotspots' current window ending with the local day `as_of`."""
+        end = self._start_of(as_of + dt.timedelta(days=1))
+        return end - dt.timedelta(days=self.ctx.config.stats.hotspots.window_days), end
+
+    def subtree(self, code: str | None, actor: Actor) -> list[int] | None:
+        """The department ids a question about `code` counts (checked against the scope as for the rates);
+        None for the whole centre, its own counters included."""
+        unit, _ = self._root(code, actor)
+        return None if unit is None else [u.id for u in self._units().values() if u.path.startswith(unit.path)]
+
+    def instants(self, period: Period) -> tuple[dt.datetime, dt.datetime]:
+        """[lo, hi) of a period's local days, never later than now (deadlines count once due)."""
+        hi = self._start_of(period.end + dt.timedelta(days=1))
+        return self._start_of(period.start), min(hi, self.ctx.clock.now() + dt.timedelta(microseconds=1))
 
     # -- helpers -----------------------------------------------------------------------------
 

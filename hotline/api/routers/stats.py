@@ -8,8 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from hotline.api.deps import Ctx, DbSession, StatsReader
-from hotline.api.schemas.stats import HotspotOut, RankingOut, RatesOut
+from hotline.api.schemas.inbox import InboxItem
+from hotline.api.schemas.stats import HotspotOut, RankingOut, RatesOut, StatOrdersOut
 from hotline.api.uow import UnitOfWorkRoute
+from hotline.dispatch.inbox import InboxPage
+from hotline.stats.drill import PARTS, StatOrders
 from hotline.stats.formulas import Period
 from hotline.stats.ports import StatsEnv
 from hotline.stats.service import StatsService, ranking_csv
@@ -20,6 +23,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
           422: {"description": "invalid period"}}
 Month = Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", examples=["2026-11"])]
 Code = Annotated[str | None, Query(max_length=32, description="a department code; its whole subtree is counted")]
+Limit = Annotated[int, Query(ge=1, le=200)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
 def _today(ctx: StatsEnv) -> dt.date:
@@ -56,3 +61,34 @@ def hotspots(actor: StatsReader, session: DbSession, ctx: Ctx, as_of: dt.date | 
     day = as_of or _today(ctx)
     Period(day, day)  # the same range checks as every period
     return StatsService(session, ctx).hotspots(day, actor)
+
+
+def _orders(page: InboxPage, limit: int, offset: int, ctx: StatsEnv) -> StatOrdersOut:
+    return StatOrdersOut(items=[InboxItem(**vars(r)) for r in page.items], total=page.total, limit=limit,
+                         offset=offset, now=ctx.clock.now(), timezone=str(ctx.settings.timezone))
+
+
+@router.get("/orders", response_model=StatOrdersOut, responses=ERRORS,
+            summary="明细: the orders behind a rate — its numerator, its denominator or the rest (late, unsatisfied …)")
+def orders_behind_rate(rate: Annotated[str, Query(max_length=40, examples=["complete_on_time_rate"])],
+                       actor: StatsReader, session: DbSession, ctx: Ctx,
+                       part: Annotated[str, Query(pattern="^(" + "|".join(PARTS) + ")$")] = "denominator",
+                       date_from: Annotated[dt.date | None, Query(alias="from")] = None,
+                       date_to: Annotated[dt.date | None, Query(alias="to")] = None, department: Code = None,
+                       limit: Limit = 20, offset: Offset = 0):
+    today = _today(ctx)
+    period = Period(date_from or today.replace(day=1), date_to or today)
+    page = StatOrders(session, ctx).behind_rate(actor, rate, part, period, department, limit, offset)
+    return _orders(page, limit, offset, ctx)
+
+
+@router.get("/hotspots/orders", response_model=StatOrdersOut, responses=ERRORS,
+            summary="明细: the orders of a hotspot's current window (its category or place)")
+def orders_behind_hotspot(kind: Annotated[str, Query(pattern="^(category|place)$")],
+                          key: Annotated[str, Query(min_length=1, max_length=200)], actor: StatsReader,
+                          session: DbSession, ctx: Ctx, as_of: dt.date | None = None, limit: Limit = 20,
+                          offset: Offset = 0):
+    day = as_of or _today(ctx)
+    Period(day, day)
+    page = StatOrders(session, ctx).behind_hotspot(actor, kind, key, day, limit, offset)
+    return _orders(page, limit, offset, ctx)

@@ -156,7 +156,8 @@ def transcripts(ticket: Ticket, request: Request, actor: Routing, session: DbSes
 def accept(ticket: Ticket, request: Request, actor: Staff, session: DbSession, ctx: Ctx, body: AcceptIn | None = None):
     body = body or AcceptIn()
     order = WorkOrderService(session, ctx).accept(ticket, actor, tier=body.tier, category_code=body.category_code,
-                                                  place=body.place, note=body.note)
+                                                  place=body.place, note=body.note,
+                                                  attitude_department=body.attitude_department)
     return stepped(session, request, actor, order, "accept", body.model_dump(mode="json", exclude_none=True) or None)
 
 
@@ -247,10 +248,14 @@ def decide_extension(request_id: RowId, body: DecisionIn, request: Request, acto
 
 
 @supervisions.get("", response_model=list[SupervisionOut], summary="Open 督办: overdue, arbitration, redo")
-def open_supervisions(actor: Supervisors, session: DbSession, limit: Annotated[int, Query(ge=1, le=500)] = 100):
+def open_supervisions(actor: Supervisors, session: DbSession, ctx: Ctx,
+                      limit: Annotated[int, Query(ge=1, le=500)] = 100):
     rows = SupervisionRepository(session).open_readable(actor, limit)
+    now = ctx.clock.now()
     return [SupervisionOut(id=sup.id, kind=sup.kind, ticket_no=ticket, title=title, department=name, note=sup.note,
-                           raised_at=sup.raised_at, status=sup.status) for sup, ticket, title, name in rows]
+                           raised_at=sup.raised_at, status=sup.status, due_at=sup.due_at,
+                           overdue=sup.due_at is not None and sup.due_at <= now)
+            for sup, ticket, title, name in rows]
 
 
 @supervisions.post("/{supervision_id}/resolve", response_model=SupervisionOut, responses=ERRORS,

@@ -106,12 +106,14 @@ class RouteOut(BaseModel):
 class SupervisionOut(BaseModel):
     id: int
     status: str = Field(default="open", description="open | resolved")
-    kind: str = Field(description="overdue | arbitration | redo")
+    kind: str = Field(description="overdue | arbitration | redo | emergency | repeat | attitude")
     ticket_no: str
     title: str
     department: str | None
     note: str | None
     raised_at: dt.datetime
+    due_at: dt.datetime | None = Field(default=None, description="the 督办's own deadline, where it has one")
+    overdue: bool = Field(default=False, description="open past its own deadline")
 
 
 class StepOut(BaseModel):
@@ -131,6 +133,8 @@ class AcceptIn(BaseModel):
     category_code: str | None = Field(default=None, max_length=32)
     place: str | None = Field(default=None, min_length=1, max_length=200, description="corrects where it is")
     note: str | None = Field(default=None, max_length=2000)
+    attitude_department: str | None = Field(default=None, max_length=32, description=(
+        "服务态度: the code of the department whose attitude the citizen complains of (opens a 督办 naming it)"))
 
 
 class DispatchIn(BaseModel):

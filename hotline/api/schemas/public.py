@@ -20,3 +20,16 @@ class PublicStatus(BaseModel):
     due_text: str | None = Field(default=None, description="the same in the centre's local time, in Chinese")
     timezone: str = Field(default="Asia/Shanghai", description="the centre's time zone, for showing times")
     round: int = Field(default=1, description="2 and more while being redone after an unsatisfied callback")
+    can_rate: bool = Field(default=False, description="completed and not yet rated in this round: a rating is taken")
+    rated: str | None = Field(default=None, description="this round's verdict, once given (by any channel)")
+    rated_label: str | None = Field(default=None, description="the same in Chinese")
+
+
+class OwnRatingIn(BaseModel):
+    """评价 from the status page: the case proven by ticket and extraction code, as for the look-up."""
+
+    ticket: str = Field(pattern=r"^\d{8}-\d{4,}$")
+    code: str = Field(pattern=r"^\d{6}$")
+    verdict: str = Field(description="结果满意度: satisfied | basically_satisfied | unsatisfied")
+    process: str | None = Field(default=None, description="过程满意度: the same values, optional")
+    comment: str | None = Field(default=None, max_length=1000, description="the citizen's words")

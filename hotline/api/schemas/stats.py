@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import BaseModel, Field
+
+from hotline.api.schemas.inbox import InboxItem
 
 
 class RatesOut(BaseModel):
@@ -37,3 +41,14 @@ class HotspotOut(BaseModel):
     baseline: float
     ratio: float
     examples: list[dict]
+
+
+class StatOrdersOut(BaseModel):
+    """明细: the orders behind a number, as the inbox's rows, paged."""
+
+    items: list[InboxItem]
+    total: int
+    limit: int
+    offset: int
+    now: dt.datetime = Field(description="the server's clock, for countdowns")
+    timezone: str = Field(description="the centre's time zone: every time is shown in it")

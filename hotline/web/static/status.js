@@ -32,11 +32,17 @@ function show(s) {
   $("#r-round").textContent = `您上次对办理结果不满意，工单正在第 ${s.round} 轮重新办理。`;
   $("#r-replies").replaceChildren(...paragraphs(s.replies, "reply", "承办单位尚未答复"));
   $("#r-result").replaceChildren(...paragraphs(s.result ? [s.result] : [], "answer", "尚未办结"));
+  // Once completed the citizen rates this round once; the server says whether a rating is taken.
+  $("#rating").hidden = !s.can_rate;
+  $("#r-rated").hidden = !s.rated_label;
+  $("#r-rated").textContent = s.rated_label ? `您已评价：${s.rated_label}。感谢您的反馈！` : "";
   $("#result").hidden = false;
 }
 
-async function lookup(ticket, code) {
-  $("#message").textContent = "";
+let asked = null;  // the ticket and code of the case on screen
+
+async function lookup(ticket, code, keepMessage = false) {
+  if (!keepMessage) { $("#message").textContent = ""; $("#message").className = ""; }
   const q = new URLSearchParams({ticket, code});
   const r = await fetch(`/api/v1/public/status?${q}`, {headers: {"Accept-Language": "zh-CN"}});
   const body = await r.json().catch(() => ({}));
@@ -46,12 +52,29 @@ async function lookup(ticket, code) {
       body.message || "查询失败，请稍后再试";
     return;
   }
+  asked = {ticket, code};
   show(body);
+}
+
+async function rate(form) {
+  const data = new FormData(form);
+  const body = {...asked, verdict: data.get("verdict"), process: data.get("process") || null,
+                comment: (data.get("comment") || "").trim() || null};
+  const r = await fetch("/api/v1/public/rating", {method: "POST", body: JSON.stringify(body),
+    headers: {"Content-Type": "application/json", "Accept-Language": "zh-CN"}});
+  const answer = await r.json().catch(() => ({}));
+  $("#message").textContent = r.ok ? answer.message : (answer.message || "评价未能提交，请稍后再试");
+  $("#message").className = r.ok ? "ok" : "";
+  if (r.ok || r.status === 409) await lookup(asked.ticket, asked.code, true);
 }
 
 $("#lookup").addEventListener("submit", (e) => {
   e.preventDefault();
   lookup($("#ticket").value.trim(), $("#code").value.trim()).catch(() => { $("#message").textContent = "网络不通，请稍后再试"; });
+});
+$("#rating").addEventListener("submit", (e) => {
+  e.preventDefault();
+  rate(e.target).catch(() => { $("#message").textContent = "网络不通，请稍后再试"; });
 });
 const given = new URLSearchParams(location.search).get("ticket");
 if (given) $("#ticket").value = given;

@@ -99,7 +99,8 @@ $("#complete-form").addEventListener("submit", async (e) => {
   await mountInbox((ticket) => show(ticket));
   live.on("extension", () => attempt(() => Promise.all([loadInbox(), current ? show(current) : null])));
   live.on("notice", (n) => {
-    say(`${n.kind === "urge" ? "催办" : "督办已办结"}：工单 ${n.ticket} ${n.text}`, n.kind === "urge" ? "error" : "info");
+    const said = {urge: "催办", supervision: "督办", supervision_resolved: "督办已办结"}[n.kind] || "通知";
+    say(`${said}：工单 ${n.ticket} ${n.text}`, n.kind === "supervision_resolved" ? "info" : "error");
     attempt(() => Promise.all([loadInbox(), current === n.ticket ? show(current) : null]));
   });
   ready();

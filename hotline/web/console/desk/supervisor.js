@@ -5,9 +5,10 @@ import {$, esc} from "../lib/dom.js";
 import {label} from "../lib/labels.js";
 import * as live from "../lib/live.js";
 import {ready, start} from "../lib/session.js";
-import {say} from "../lib/ui.js";
+import {attempt, say} from "../lib/ui.js";
 import {loadApprovals, mountApprovals} from "./approvals.js";
-import {loadOverdue, loadSupervisions, mountCommand} from "./command.js";
+import {drill, loadOverdue, loadSupervisions, mountCommand} from "./command.js";
+import {loadInterviews, mountInterviews} from "./interviews.js";
 
 const pct = (v) => v === null || v === undefined ? "—" : `${(v * 100).toFixed(1)}%`;
 
@@ -27,8 +28,10 @@ async function loadRates() {
   const from = $("#from").value, to = $("#to").value;
   const r = await api(from && to ? `/api/v1/stats/rates?from=${from}&to=${to}` : "/api/v1/stats/rates");
   $("#from").value = r.period.from; $("#to").value = r.period.to;  // the server's calendar decides "this month"
-  $("#rates").innerHTML = Object.entries(r.rates).map(([k, v]) =>
-    `<div class="card" data-rate="${esc(k)}">${esc(label("rates", k))}<b>${k === "avg_handling_hours" ? (v ?? "—") : pct(v)}</b></div>`).join("");
+  // Each rate opens the orders behind it (明细); the average handling time is no rate and has none.
+  $("#rates").innerHTML = Object.entries(r.rates).map(([k, v]) => k === "avg_handling_hours" ?
+    `<div class="card" data-rate="${esc(k)}">${esc(label("rates", k))}<b>${v ?? "—"}</b></div>` :
+    `<button type="button" class="card secondary" data-rate="${esc(k)}">${esc(label("rates", k))}<b>${pct(v)}</b></button>`).join("");
   const shown = ["received", "dispatched", "completed", "satisfied", "unsatisfied"];
   $("#counts").innerHTML = shown.filter((k) => k in r.counts).map((k) =>
     `<div class="card" data-count="${k}">${esc(label("counts", k))}<b>${r.counts[k]}</b></div>`).join("") +
@@ -60,6 +63,8 @@ async function loadHotspots() {
   const spots = await api("/api/v1/stats/hotspots");
   $("#hotspots").innerHTML = spots.length ? bars(spots.slice(0, 10).map((s) => [s.label, s.count]),
     {format: (v) => `${v} 件`}) : `<p class="muted">本周没有明显上升的热点</p>`;
+  $("#hotspot-links").innerHTML = spots.slice(0, 10).map((s) => `<li><button type="button" class="link" ` +
+    `data-hot-kind="${esc(s.kind)}" data-hot-key="${esc(s.key)}" data-title="${esc(s.label)}">${esc(s.label)} · ${s.count} 件</button></li>`).join("");
 }
 
 // The loop made visible: how often operators kept the category intake suggested, per week and category.
@@ -77,8 +82,23 @@ async function loadSuggestions() {
 async function loadAll() {
   await loadRates();
   await Promise.all([loadCalls(), loadRanking(), loadOverdue(), loadSupervisions(), loadHotspots(), loadApprovals(),
-                     loadSuggestions()]);
+                     loadSuggestions(), loadInterviews()]);
 }
+
+// A rate opens the orders that pulled it down; for the two where fewer is better, those it counted.
+const FEWER_IS_BETTER = new Set(["redo_rate", "return_rate"]);
+$("#rates").addEventListener("click", (e) => {
+  const card = e.target.closest("button[data-rate]");
+  if (!card) return;
+  const rate = card.dataset.rate;
+  const params = {rate, part: FEWER_IS_BETTER.has(rate) ? "numerator" : "rest", from: $("#from").value, to: $("#to").value};
+  attempt(() => drill(label("rates", rate), params, 0, {path: "/api/v1/stats/orders", parts: true}));
+});
+$("#hotspot-links").addEventListener("click", (e) => {
+  const b = e.target.closest("[data-hot-key]");
+  if (b) attempt(() => drill(`热点：${b.dataset.title}`, {kind: b.dataset.hotKind, key: b.dataset.hotKey}, 0,
+                             {path: "/api/v1/stats/hotspots/orders"}));
+});
 
 $("#period").addEventListener("submit", (e) => { e.preventDefault(); loadAll().catch((err) => say(err.message, "error")); });
 
@@ -86,8 +106,10 @@ $("#period").addEventListener("submit", (e) => { e.preventDefault(); loadAll().c
   if (!await start(["supervisor", "hotline_admin"])) return;
   await mountApprovals();
   mountCommand();
+  mountInterviews();
   await loadAll();
   live.on("call", () => loadCalls().catch(() => {}));
+  live.on("notice", (n) => { if (n.kind === "supervision") loadSupervisions().catch(() => {}); });
   ready();
   await live.connect();
   setInterval(() => loadAll().catch(() => {}), 60000);
