@@ -1,8 +1,8 @@
 """supervision triggers and interviews: a 督办's own deadline and the key that makes each trigger open it
 once per order; the 约谈 list
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-11-30 08:50:00.000000
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 import hotline.models.base
 
-revision = '0020'
-down_revision = '0019'
+revision = '0023'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 
