@@ -25,6 +25,7 @@ class CallRecord:
     queue: str | None = None
     queue_joined: bool = False
     queue_left: bool = False
+    queue_joined_at: dt.datetime | None = field(default=None, repr=False)  # when the caller began to wait
     wait_seconds: int | None = None
     agent: str | None = None  # the queue member's name (e.g. Agent1001)
     agent_interface: str | None = None
@@ -46,7 +47,7 @@ class CallRecord:
     agent_channel: str | None = field(default=None, repr=False)  # AgentConnect's DestChannel: the operator's leg
 
     PRIVATE = ("open_channels", "channel_ids", "cdr_start", "cdr_end", "last_stamp", "contexts", "variables", "bridged",
-               "agent_channel")
+               "agent_channel", "queue_joined_at")
 
     def as_dict(self) -> dict:
         out = asdict(self)
