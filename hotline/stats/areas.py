@@ -49,7 +49,7 @@ class AreaMap:
             group["areas"].append({"code": code, "name": name, "count": count, "level": level(count, top),
                                    "drill": drill})
             group["total"] += count
-        steps = [{"level": i, "label": LEVEL_LABELS[i],
-                  "from": 0 if i == 0 else 1 + math.floor((i - 1) * top / (LEVELS - 1))} for i in range(LEVELS)] if top else [{"level": 0, "label": LEVEL_LABELS[0], "from": 0}]
+        steps = [{"level": i, "label": LEVEL_LABELS[i], "from": 0 if i == 0 else 1 + (i - 1) * top // (LEVELS - 1)}
+                 for i in range(LEVELS if top else 1)]
         return {"period": period.as_dict() if period else None, "max": top, "levels": steps,
                 "total": sum(g["total"] for g in groups.values()), "groups": list(groups.values())}

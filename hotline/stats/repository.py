@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, aliased
 from hotline.core.actor import Actor
 from hotline.core.db import dialect_insert
 from hotline.core.enums import CloseReason
-from hotline.dispatch.scope import departments_readable, readable
 from hotline.dispatch.inbox import WORKING
+from hotline.dispatch.scope import departments_readable, readable
 from hotline.models import Assignment, DailyCounter, Department, RolledUpDay, WorkOrder
 from hotline.stats.counters import counter_query
 

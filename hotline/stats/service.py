@@ -106,9 +106,9 @@ class StatsService:
         for child in children:
             counts = self._sum(totals, child, False)
             score, parts = formulas.composite(counts, policy.weights)
-            row = {"department": _unit_dict(child), "volume": counts["dispatched"], "score": score,
-                   "rates": formulas.rates(counts), "breakdown": parts, "rank": None}
-            if row["volume"] >= policy.min_volume and score is not None:
+            row: dict[str, Any] = {"department": _unit_dict(child), "volume": counts["dispatched"], "score": score,
+                                   "rates": formulas.rates(counts), "breakdown": parts, "rank": None}
+            if counts["dispatched"] >= policy.min_volume and score is not None:
                 ranked.append(row)
             else:  # 样本不足，不排名: no score at all, so nobody reads a number that means nothing
                 row["score"] = None

@@ -47,14 +47,14 @@ class AgentBoardService:
                 (desk_reason if state == AgentStatus.WRAPUP else None),
                 "calls_taken": place.calls_taken})
         members.sort(key=lambda m: (ORDER[AgentStatus(m["state"])], m["queue"], m["name"]))
-        waiting = [{"queue": w.queue, "joined_at": w.joined_at,
-                    "wait_seconds": max(0, int((now - w.joined_at).total_seconds()))}
-                   for w in QueueCallerRepository(self.session).listing()]
+        waits = [(w, max(0, int((now - w.joined_at).total_seconds())))
+                 for w in QueueCallerRepository(self.session).listing()]
+        waiting = [{"queue": w.queue, "joined_at": w.joined_at, "wait_seconds": s} for w, s in waits]
         states = Counter(m["state"] for m in members)
         return {"now": now, "service_level_seconds": within, "members": members, "waiting": waiting,
                 "summary": {"signed_in": len(members), **{s.value: states[s.value] for s in ORDER},
                             "waiting": len(waiting),
-                            "longest_wait_seconds": max((w["wait_seconds"] for w in waiting), default=0)},
+                            "longest_wait_seconds": max((s for _, s in waits), default=0)},
                 "today": self.today(now, within)}
 
     def today(self, now: dt.datetime, within: int) -> dict:
@@ -62,6 +62,7 @@ class AgentBoardService:
         start = dt.datetime.combine(now.astimezone(self.zone).date(), dt.time(), tzinfo=self.zone)
         total, answered, abandoned, _msg, _ivr, wait, offered, in_time = CallRepository(self.session).counts(
             start, now + dt.timedelta(microseconds=1), within)
+        average = round(float(wait), 1) if wait is not None else None
         return {"calls": total, "offered": offered, "answered": answered, "abandoned": abandoned,
-                "answered_in_time": in_time, "average_wait_seconds": round(float(wait), 1) if wait is not None else None,
+                "answered_in_time": in_time, "average_wait_seconds": average,
                 "service_level": round(in_time / offered, 4) if offered else None}

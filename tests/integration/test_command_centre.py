@@ -124,7 +124,7 @@ def test_the_monthly_report_has_the_months_figures_against_last_month(api, peopl
     rates = {x["rate"]: x for x in report["rates"]}
     assert rates["completion_rate"]["value"] == 1.0 and rates["completion_rate"]["previous"] is None
     assert report["ranking"]["rows"] == []  # one order is under the minimum volume of 10
-    assert [u["department"]["code"] for u in report["ranking"]["unranked"]][0] == "371500-WATER"
+    assert next(u["department"]["code"] for u in report["ranking"]["unranked"]) == "371500-WATER"
     assert report["trend"]["by"] == "week" and report["trend"]["points"][-1]["counts"]["dispatched"] == 1
     assert report["calls"]["calls"] == 0 and report["calls"]["service_level_seconds"] == 20
     mine = api.get("/api/v1/stats/monthly?month=2026-11", headers=people["water_admin"].headers).json()
