@@ -77,6 +77,13 @@ def _csv(text: str, name: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+@router.get("/display", responses=ERRORS, summary="How the command centre's screens refresh and rotate (config/stats.yaml)")
+def display(actor: StatsReader, ctx: Ctx) -> dict[str, int]:
+    board = ctx.config.stats.board
+    return {"service_level_seconds": board.service_level_seconds, "refresh_seconds": board.refresh_seconds,
+            "wall_rotate_seconds": board.wall_rotate_seconds}
+
+
 @router.get("/trends", response_model=TrendsOut, responses=ERRORS,
             summary="The rates by day or by week over a period (default: the last 30 days by day)")
 def trends(actor: StatsReader, session: DbSession, ctx: Ctx, date_from: Annotated[Day, Query(alias="from")] = None,

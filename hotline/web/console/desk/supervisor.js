@@ -1,27 +1,20 @@
 // 监督大屏: ported to ES modules; the department workbench and the supervisor's
 // command centre grow from here on the shared lib/ modules.
 import {api} from "../lib/api.js";
+import {barChart} from "../lib/charts.js";
 import {$, esc} from "../lib/dom.js";
 import {label} from "../lib/labels.js";
 import * as live from "../lib/live.js";
 import {ready, start} from "../lib/session.js";
 import {say} from "../lib/ui.js";
 import {loadApprovals, mountApprovals} from "./approvals.js";
+import {loadCentre, mountCentre, showUnranked} from "./centre.js";
 import {loadOverdue, loadSupervisions, mountCommand} from "./command.js";
 
 const pct = (v) => v === null || v === undefined ? "—" : `${(v * 100).toFixed(1)}%`;
 
-// A bar chart as inline SVG: [[label, value]], values ≥ 0.
-function bars(rows, {format = (v) => v, width = 520} = {}) {
-  const max = Math.max(1e-9, ...rows.map((r) => r[1] || 0));
-  const h = 22;
-  const body = rows.map(([name, v], i) => {
-    const w = Math.round(((v || 0) / max) * (width - 220));
-    return `<g transform="translate(0,${i * h})"><text x="0" y="15">${esc(name)}</text>` +
-           `<rect x="160" y="3" width="${w}" height="15" rx="2"></rect><text x="${166 + w}" y="15">${esc(format(v))}</text></g>`;
-  }).join("");
-  return `<svg class="bars" role="img" aria-label="图表" viewBox="0 0 ${width} ${rows.length * h}" width="100%">${body}</svg>`;
-}
+// Bars drawn at their shown size (text stays 13 px, never scaled down).
+const bars = (rows, options = {}) => barChart(rows, {width: 460, ...options});
 
 async function loadRates() {
   const from = $("#from").value, to = $("#to").value;
@@ -48,12 +41,14 @@ async function loadRanking() {
   const month = $("#to").value.slice(0, 7);
   $("#month").textContent = month;
   const r = await api(`/api/v1/stats/ranking?month=${month}`);
-  const rows = r.rows.filter((x) => x.rank !== null);
+  const rows = r.rows;  // ranked units only: those under the minimum volume come apart, without a score
   $("#ranking-chart").innerHTML = rows.length ? bars(rows.slice(0, 10).map((x) => [x.department.name, x.score]),
                                                          {format: (v) => (v ?? 0).toFixed(1)}) : "";
+  showUnranked(r);
   $("#ranking").innerHTML = r.rows.map((x) => `<tr class="pick" data-unit="${esc(x.department.code)}" data-name="${esc(x.department.name)}">` +
     `<td>${x.rank ?? "—"}</td><td><button type="button" class="link">${esc(x.department.name)}</button></td>` +
-    `<td>${x.score === null || x.score === undefined ? "件数不足" : x.score.toFixed(1)}</td><td>${x.volume ?? ""}</td></tr>`).join("");
+    `<td>${x.score.toFixed(1)}</td><td>${x.volume}</td></tr>`).join("") ||
+    `<tr><td colspan="4" class="muted">本月没有单位达到排名所需的交办量</td></tr>`;
 }
 
 async function loadHotspots() {
@@ -76,7 +71,7 @@ async function loadSuggestions() {
 
 async function loadAll() {
   await loadRates();
-  await Promise.all([loadCalls(), loadRanking(), loadOverdue(), loadSupervisions(), loadHotspots(), loadApprovals(),
+  await Promise.all([loadCalls(), loadRanking(), loadCentre(), loadOverdue(), loadSupervisions(), loadHotspots(), loadApprovals(),
                      loadSuggestions()]);
 }
 
@@ -86,6 +81,7 @@ $("#period").addEventListener("submit", (e) => { e.preventDefault(); loadAll().c
   if (!await start(["supervisor", "hotline_admin"])) return;
   await mountApprovals();
   mountCommand();
+  await mountCentre();
   await loadAll();
   live.on("call", () => loadCalls().catch(() => {}));
   ready();

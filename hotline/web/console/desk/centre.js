@@ -1,0 +1,50 @@
+// The command centre's display panels on the supervisor page: the live agent board, trends, the map of
+// orders by street office, the ranking's units not ranked, exports, and links to wall mode and the report.
+import {api} from "../lib/api.js";
+import {$, esc} from "../lib/dom.js";
+import {download} from "../lib/charts.js";
+import {attempt, say} from "../lib/ui.js";
+import {startBoard} from "./board.js";
+import {drill} from "./command.js";
+import {exportTrends, loadTrends} from "./trends.js";
+import {loadAreas} from "./areas.js";
+
+// ?wall=1 on the supervisor's address opens wall mode (the same figures, for the big screen).
+if (new URLSearchParams(location.search).get("wall") === "1") location.replace("wall.html");
+
+const period = () => ({from: $("#from").value, to: $("#to").value});
+const month = () => ($("#to").value || "").slice(0, 7);
+
+export async function loadCentre() {
+  const {from, to} = period();
+  $("#report-link").href = `report.html?month=${month()}`;
+  await Promise.all([
+    loadTrends($("#trends"), {from, to, by: $("#trend-by").value}),
+    loadAreas($("#areas"), {onPick: (a) => drill(`${a.name} 在办`, a.drill)}),
+  ]);
+}
+
+// 样本不足，不排名: listed apart, without rank or score; each still opens its orders.
+export function showUnranked(r) {
+  $("#min-volume").textContent = r.min_volume;
+  $("#unranked").innerHTML = r.unranked.map((x) => `<li data-unit="${esc(x.department.code)}" data-name="${esc(x.department.name)}">` +
+    `<button type="button" class="link">${esc(x.department.name)}</button> <span class="muted">${x.volume} 件</span></li>`).join("") ||
+    `<li class="muted">没有</li>`;
+}
+
+export async function mountCentre() {
+  $("#trend-by").addEventListener("change", () => attempt(() => loadTrends($("#trends"), {...period(), by: $("#trend-by").value})));
+  $("#trends-csv").addEventListener("click", () => attempt(async () => {
+    await exportTrends({...period(), by: $("#trend-by").value});
+    say("走势已导出");
+  }));
+  $("#ranking-csv").addEventListener("click", () => attempt(async () => {
+    download(await api(`/api/v1/stats/ranking.csv?month=${month()}`), `月度排名-${month()}.csv`);
+    say("排名已导出");
+  }));
+  $("#unranked").addEventListener("click", (e) => {
+    const item = e.target.closest("[data-unit]");
+    if (item) attempt(() => drill(item.dataset.name, {view: "open", unit: item.dataset.unit}));
+  });
+  await startBoard($("#board"));
+}
