@@ -132,3 +132,9 @@ def test_the_monthly_report_has_the_months_figures_against_last_month(api, peopl
     bad = api.get("/api/v1/stats/monthly?month=2026-13", headers=people["supervisor"].headers | ZH)
     assert bad.status_code == 422 and bad.json()["error_id"] == "invalid_period"
     assert api.get("/api/v1/stats/monthly?month=2026-11", headers=people["operator"].headers).status_code == 403
+
+
+def test_the_screens_read_how_often_to_refresh_and_rotate_from_the_configuration(api, people):
+    r = api.get("/api/v1/stats/display", headers=people["supervisor"].headers)
+    assert r.json() == {"service_level_seconds": 20, "refresh_seconds": 5, "wall_rotate_seconds": 15}
+    assert api.get("/api/v1/stats/display", headers=people["operator"].headers).status_code == 403
