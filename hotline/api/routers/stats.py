@@ -77,7 +77,7 @@ def _csv(text: str, name: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/display", responses=ERRORS, summary="How the command centre's screens refresh and rotate (config/stats.yaml)")
+@router.get("/display", responses=ERRORS, summary="How often the command centre's screens refresh and rotate")
 def display(actor: StatsReader, ctx: Ctx) -> dict[str, int]:
     board = ctx.config.stats.board
     return {"service_level_seconds": board.service_level_seconds, "refresh_seconds": board.refresh_seconds,
