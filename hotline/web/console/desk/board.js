@@ -51,6 +51,9 @@ export async function startBoard(root, options = {}) {
   const first = await loadBoard(root, options);
   if (!first) return null;
   clearInterval(timer);
-  timer = setInterval(() => loadBoard(root, options).catch(() => {}), first.refresh_seconds * 1000);
+  timer = setInterval(() => {
+    if (document.body.dataset.live === "off") return;  // the server is away: ask again once the stream is back
+    loadBoard(root, options).catch(() => {});
+  }, first.refresh_seconds * 1000);
   return first;
 }

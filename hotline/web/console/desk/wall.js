@@ -4,6 +4,7 @@ import {api, query} from "../lib/api.js";
 import {$, $$, countdown, esc, serverNow} from "../lib/dom.js";
 import {barChart, lineChart, legend} from "../lib/charts.js";
 import {centreZone} from "../lib/labels.js";
+import * as live from "../lib/live.js";
 import {ready, start} from "../lib/session.js";
 import {say} from "../lib/ui.js";
 import {loadBoard} from "./board.js";
@@ -90,6 +91,12 @@ function tick() {
   await show(0);
   tick();
   setInterval(tick, 1000);
-  setInterval(() => next().catch(() => {}), seconds * 1000);
+  setInterval(() => {
+    if (document.body.dataset.live !== "off") next().catch(() => {});  // the server is away: hold the panel
+  }, seconds * 1000);
+  live.on("call", () => {  // a call ended: the board is out of date at once
+    if (document.body.dataset.panel === "board") loadBoard(panels[current], {limit: 12}).catch(() => {});
+  });
   ready();
+  await live.connect();
 })().catch((err) => say(err.message, "error"));
