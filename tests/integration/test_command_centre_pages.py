@@ -21,6 +21,13 @@ pytestmark = pytest.mark.one_backend  # a page test: the API beneath is tested o
 PANELS = ["board", "trends", "ranking", "map", "redlights"]
 
 
+@pytest.fixture(autouse=True)
+def blank_after(browser):  # noqa: F811
+    """Leave no page polling a server that is about to stop (its errors would land in the next test's log)."""
+    yield
+    browser.get("about:blank")
+
+
 def staffed(session_factory, people, now) -> None:
     """Three operators at the queue (one talking, one paused for lunch, one free), two callers waiting."""
     with session_scope(session_factory) as s:

@@ -7,7 +7,7 @@ export const pct = (v) => v === null || v === undefined ? "—" : `${(v * 100).t
 
 // Rates over time: points [{short, label, rates}], series [{rate, label}]; y from 0 to 100 %.
 export function lineChart(points, series, {width = 720, height = 300, font = 13} = {}) {
-  const left = font * 3.6, right = font, top = font, bottom = font * 2.6;
+  const left = font * 3.6, right = font * 2, top = font, bottom = font * 2.6;  // room for the last axis label
   const w = Math.max(120, width - left - right), h = Math.max(60, height - top - bottom);
   const x = (i) => left + (points.length > 1 ? (i * w) / (points.length - 1) : w / 2);
   const y = (v) => top + h - v * h;
