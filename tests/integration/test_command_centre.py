@@ -53,6 +53,10 @@ def test_trends_are_scoped_and_refuse_a_period_too_long(api, people):
     r = api.get("/api/v1/stats/trends?from=2026-01-01&to=2026-11-23&by=day", headers=people["supervisor"].headers | ZH)
     assert r.status_code == 422 and r.json()["error_id"] == "trend_too_long" and "92" in r.json()["message"]
     assert api.get("/api/v1/stats/trends?by=month", headers=people["supervisor"].headers).status_code == 422
+    for bad in ("to=0001-01-01", "from=2026-11-23&to=2026-11-01", "to=9999-12-31"):  # refused, never a 500
+        r = api.get(f"/api/v1/stats/trends.csv?{bad}", headers=people["supervisor"].headers)
+        assert r.status_code == 422 and r.json()["error_id"] == "invalid_period", bad
+        assert api.get(f"/api/v1/stats/areas?{bad}", headers=people["supervisor"].headers).status_code == 422
     assert api.get("/api/v1/stats/trends", headers=people["operator"].headers).status_code == 403
 
 

@@ -66,8 +66,8 @@ def hotspots(actor: StatsReader, session: DbSession, ctx: Ctx, as_of: dt.date | 
 
 def _period(ctx: StatsEnv, date_from: dt.date | None, date_to: dt.date | None, days: int) -> Period:
     """The period asked for; by default the last `days` local days up to today."""
-    today = _today(ctx)
-    end = date_to or today
+    end = date_to or _today(ctx)
+    Period(end, end)  # the same range checks as every period, before any arithmetic on a day like 0001-01-01
     return Period(date_from or end - dt.timedelta(days=days - 1), end)
 
 
