@@ -9,9 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from hotline.core.db import session_scope
-from hotline.models import AgentState, QueueCaller
+from hotline.models import AgentSession, AgentState, QueueCaller
 from tests.integration.browser import SHOTS, Screen, viewport
 from tests.integration.test_agent_board import call, seat
 from tests.integration.test_command_centre import GULOU, LIUYUAN, at_street
@@ -67,6 +68,12 @@ def test_the_supervisor_sees_the_board_trends_map_and_units_not_ranked(base, api
     s.text('[data-board="service_level"]', "50.0%")
     s.text('#board tr[data-member="PJSIP/1002"]', "午休")
     assert [r.get_attribute("data-state") for r in s.all("#board tr[data-member]")] == ["talking", "paused", "idle"]
+    with session_scope(session_factory) as db:  # a third caller joins the queue: the board shows it unasked
+        db.add(QueueCaller(linkedid="w3", queue="hotline-queue", joined_at=ctx.clock.now(), updated_at=ctx.clock.now()))
+        db.scalars(select(AgentSession).where(AgentSession.interface == "PJSIP/1002")).one().paused = False
+    s.text('[data-board="waiting"]', "3", seconds=12)  # within the board's 5-second round
+    s.wait(lambda b: b.find_element("css selector", '#board tr[data-member="PJSIP/1002"]').get_attribute(
+        "data-state") == "idle")
 
     s.wait(lambda b: b.find_elements("css selector", "#trends svg.chart .series"))
     assert smallest_text_px(s, "#trends") >= 12 and smallest_text_px(s, "#ranking-chart") >= 12

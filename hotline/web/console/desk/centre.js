@@ -4,7 +4,8 @@ import {api} from "../lib/api.js";
 import {$, esc} from "../lib/dom.js";
 import {download} from "../lib/charts.js";
 import {attempt, say} from "../lib/ui.js";
-import {startBoard} from "./board.js";
+import * as live from "../lib/live.js";
+import {loadBoard, startBoard} from "./board.js";
 import {drill} from "./command.js";
 import {exportTrends, loadTrends} from "./trends.js";
 import {loadAreas} from "./areas.js";
@@ -47,4 +48,5 @@ export async function mountCentre() {
     if (item) attempt(() => drill(item.dataset.name, {view: "open", unit: item.dataset.unit}));
   });
   await startBoard($("#board"));
+  for (const type of ["call", "screen_pop"]) live.on(type, () => loadBoard($("#board")).catch(() => {}));  // at once
 }

@@ -94,9 +94,11 @@ function tick() {
   setInterval(() => {
     if (document.body.dataset.live !== "off") next().catch(() => {});  // the server is away: hold the panel
   }, seconds * 1000);
-  live.on("call", () => {  // a call ended: the board is out of date at once
-    if (document.body.dataset.panel === "board") loadBoard(panels[current], {limit: 12}).catch(() => {});
-  });
+  for (const type of ["call", "screen_pop"]) {
+    live.on(type, () => {  // a call connected or ended: the board is out of date at once
+      if (document.body.dataset.panel === "board") loadBoard(panels[current], {limit: 12}).catch(() => {});
+    });
+  }
   ready();
   await live.connect();
 })().catch((err) => say(err.message, "error"));
