@@ -49,6 +49,11 @@ class CallRecord:
     PRIVATE = ("open_channels", "channel_ids", "cdr_start", "cdr_end", "last_stamp", "contexts", "variables", "bridged",
                "agent_channel", "queue_joined_at")
 
+    @property
+    def waiting(self) -> bool:
+        """In a queue now: joined, not yet answered, not gone."""
+        return self.queue_joined and not self.queue_left and not self.abandoned and self.answered_at is None
+
     def as_dict(self) -> dict:
         out = asdict(self)
         for private in self.PRIVATE:

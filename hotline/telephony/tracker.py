@@ -106,9 +106,8 @@ class CallTracker:
         return list(self.calls)
 
     def waiting(self) -> list[CallRecord]:
-        """Callers in a queue now: joined, not yet answered, not gone (the supervisor's calls waiting)."""
-        return [c for c in self.calls.values()
-                if c.queue_joined and not c.queue_left and not c.abandoned and c.answered_at is None]
+        """Callers in a queue now (the supervisor's calls waiting)."""
+        return [c for c in self.calls.values() if c.waiting]
 
     def connection_lost(self, at: dt.datetime) -> None:
         """The manager connection broke; `at` is the last moment anything was heard on it."""
@@ -169,7 +168,7 @@ class CallTracker:
             call.started_at = call.started_at or self.clock() - dt.timedelta(seconds=seconds)
             if e.get("Application") == "Queue":
                 call.queue, call.queue_joined = (e.get("ApplicationData") or "").split(",")[0] or None, True
-                call.queue_joined_at = call.queue_joined_at or self.clock() - dt.timedelta(seconds=seconds)
+                call.queue_joined_at = call.queue_joined_at or self.clock() - dt.timedelta(seconds=seconds)  # at most
             call.recording = call.recording or e.get("ChanVariable:MIXMONITOR_FILENAME") or None
         if e.get("BridgeId"):
             call.bridged[uniqueid] = (e.get("Channel", ""), e["BridgeId"], seconds)
