@@ -97,6 +97,8 @@ def test_the_supervisor_sees_the_board_trends_map_and_units_not_ranked(base, api
     s.said("走势已导出")
     s.click("#ranking-csv")
     s.said("排名已导出")
+    assert s.b.execute_script("return document.scrollingElement.scrollWidth <= innerWidth + 1")  # no chart overflows
+    s.text("#unranked", "个单位本月没有交办")  # units with nothing sent are counted, not listed one by one
     assert s.console_errors() == []
     s.shot("supervisor-centre")
 

@@ -28,9 +28,10 @@ export async function loadCentre() {
 // 样本不足，不排名: listed apart, without rank or score; each still opens its orders.
 export function showUnranked(r) {
   $("#min-volume").textContent = r.min_volume;
-  $("#unranked").innerHTML = r.unranked.map((x) => `<li data-unit="${esc(x.department.code)}" data-name="${esc(x.department.name)}">` +
-    `<button type="button" class="link">${esc(x.department.name)}</button> <span class="muted">${x.volume} 件</span></li>`).join("") ||
-    `<li class="muted">没有</li>`;
+  const some = r.unranked.filter((x) => x.volume > 0), none = r.unranked.length - some.length;
+  $("#unranked").innerHTML = some.map((x) => `<li data-unit="${esc(x.department.code)}" data-name="${esc(x.department.name)}">` +
+    `<button type="button" class="link">${esc(x.department.name)}</button> <span class="muted">${x.volume} 件</span></li>`).join("") +
+    (none ? `<li class="muted" data-none="${none}">另有 ${none} 个单位本月没有交办</li>` : "") || `<li class="muted">没有</li>`;
 }
 
 export async function mountCentre() {

@@ -14,7 +14,7 @@ import {loadOverdue, loadSupervisions, mountCommand} from "./command.js";
 const pct = (v) => v === null || v === undefined ? "—" : `${(v * 100).toFixed(1)}%`;
 
 // Bars drawn at their shown size (text stays 13 px, never scaled down).
-const bars = (rows, options = {}) => barChart(rows, {width: 460, ...options});
+const bars = (box, rows, options = {}) => barChart(rows, {width: Math.max(240, $(box).clientWidth - 4), ...options});
 
 async function loadRates() {
   const from = $("#from").value, to = $("#to").value;
@@ -34,7 +34,7 @@ async function loadCalls() {
   const cards = [["calls", "来电", c.calls], ["answered", "接通", c.answered], ["abandoned", "放弃", c.abandoned],
                  ["wait", "平均等待（秒）", c.average_wait_seconds ?? "—"], ["service_level", "服务水平（20秒）", pct(c.service_level)]];
   $("#calls").innerHTML = cards.map(([k, label, v]) => `<div class="card" data-call="${k}">${label}<b>${esc(v)}</b></div>`).join("");
-  $("#calls-chart").innerHTML = bars([["接通", c.answered], ["放弃", c.abandoned], ["留言", c.message_left], ["仅IVR", c.ivr_only]]);
+  $("#calls-chart").innerHTML = bars("#calls-chart", [["接通", c.answered], ["放弃", c.abandoned], ["留言", c.message_left], ["仅IVR", c.ivr_only]]);
 }
 
 async function loadRanking() {
@@ -42,7 +42,7 @@ async function loadRanking() {
   $("#month").textContent = month;
   const r = await api(`/api/v1/stats/ranking?month=${month}`);
   const rows = r.rows;  // ranked units only: those under the minimum volume come apart, without a score
-  $("#ranking-chart").innerHTML = rows.length ? bars(rows.slice(0, 10).map((x) => [x.department.name, x.score]),
+  $("#ranking-chart").innerHTML = rows.length ? bars("#ranking-chart", rows.slice(0, 10).map((x) => [x.department.name, x.score]),
                                                          {format: (v) => (v ?? 0).toFixed(1)}) : "";
   showUnranked(r);
   $("#ranking").innerHTML = r.rows.map((x) => `<tr class="pick" data-unit="${esc(x.department.code)}" data-name="${esc(x.department.name)}">` +
@@ -53,7 +53,7 @@ async function loadRanking() {
 
 async function loadHotspots() {
   const spots = await api("/api/v1/stats/hotspots");
-  $("#hotspots").innerHTML = spots.length ? bars(spots.slice(0, 10).map((s) => [s.label, s.count]),
+  $("#hotspots").innerHTML = spots.length ? bars("#hotspots", spots.slice(0, 10).map((s) => [s.label, s.count]),
     {format: (v) => `${v} 件`}) : `<p class="muted">本周没有明显上升的热点</p>`;
 }
 

@@ -46,7 +46,8 @@ export function legend(series) {
 // Horizontal bars: rows [[name, value]]; values ≥ 0.
 export function barChart(rows, {width = 520, font = 13, format = (v) => v} = {}) {
   const max = Math.max(1e-9, ...rows.map((r) => r[1] || 0));
-  const row = Math.round(font * 1.9), name = font * 9;
+  const longest = Math.max(2, ...rows.map((r) => String(r[0]).length));
+  const row = Math.round(font * 1.9), name = Math.min(width * 0.5, (longest + 1) * font);
   const body = rows.map(([label, v], i) => {
     const w = Math.round(((v || 0) / max) * (width - name - font * 5));
     return `<g transform="translate(0,${i * row})"><text x="0" y="${font * 1.2}" font-size="${font}">${esc(label)}</text>` +
