@@ -2,6 +2,7 @@
 import {api, query} from "../lib/api.js";
 import {$, esc, serverNow} from "../lib/dom.js";
 import {legend, lineChart, pct} from "../lib/charts.js";
+import {centreZone} from "../lib/labels.js";
 import {ready, start} from "../lib/session.js";
 import {say} from "../lib/ui.js";
 import {trendTable} from "./trends.js";
@@ -47,7 +48,8 @@ async function load(month) {
 (async () => {
   if (!await start(["supervisor", "hotline_admin", "department_admin"])) return;
   const asked = new URLSearchParams(location.search).get("month");
-  const month = /^\d{4}-\d{2}$/.test(asked || "") ? asked : new Date(serverNow()).toISOString().slice(0, 7);
+  const month = /^\d{4}-\d{2}$/.test(asked || "") ? asked : new Intl.DateTimeFormat("sv-SE",
+    {timeZone: centreZone(), year: "numeric", month: "2-digit"}).format(new Date(serverNow()));  // the centre's month
   $("#month").value = month;
   $("#pick").addEventListener("submit", (e) => {
     e.preventDefault();

@@ -28,7 +28,8 @@ async function trends(section) {
 }
 
 async function ranking(section) {
-  const today = new Date(serverNow()).toISOString().slice(0, 7);
+  const today = new Intl.DateTimeFormat("sv-SE", {timeZone: centreZone(), year: "numeric", month: "2-digit"})
+    .format(new Date(serverNow()));  // the centre's month, "2026-11"
   const r = await api(`/api/v1/stats/ranking${query({month: today})}`);
   $("#w-month").textContent = today;
   const rows = r.rows.slice(0, 10).map((x) => [`${x.rank}. ${x.department.name}`, x.score]);
