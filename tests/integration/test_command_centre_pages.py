@@ -167,3 +167,24 @@ def test_the_monthly_report_is_an_a4_page_with_the_months_figures(base, api, peo
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     assert s.axe() == []
     assert s.console_errors() == []
+
+
+def test_a_district_supervisor_sees_the_districts_figures_but_not_the_centres_agents(base, api, people,  # noqa: F811
+                                                                                  browser, session_factory, ctx):
+    staffed(session_factory, people, ctx.clock.now())
+    at_street(api, people, GULOU)
+    s = Screen(browser, base)
+    viewport(browser, 1366, 768)
+    s.login("district_supervisor", "supervisor.html")
+    s.text('#areas [data-district="371502"]', "东昌府区（1）")
+    assert not s.all('#areas [data-district="371521"]')  # 阳谷县 is not theirs
+    assert not s.el("body").find_elements("css selector", "#board:not([hidden])")
+    browser.get(f"{base}/console/wall.html?rotate=2")
+    s.wait(lambda b: b.find_element("css selector", "body").get_attribute("data-ready") == "on", 20)
+    shown = set()
+    deadline = time.monotonic() + 12
+    while time.monotonic() < deadline and len(shown) < len(PANELS) - 1:
+        shown.add(browser.execute_script("return document.body.dataset.panel"))
+        time.sleep(0.2)
+    assert shown == set(PANELS) - {"board"}
+    assert s.console_errors() == []  # no refused request behind the scenes either

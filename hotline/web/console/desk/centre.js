@@ -34,7 +34,8 @@ export function showUnranked(r) {
     (none ? `<li class="muted" data-none="${none}">另有 ${none} 个单位本月没有交办</li>` : "") || `<li class="muted">没有</li>`;
 }
 
-export async function mountCentre() {
+// `me`: who is looking; a district's supervisor oversees its departments, not the call centre's agents.
+export async function mountCentre(me) {
   $("#trend-by").addEventListener("change", () => attempt(() => loadTrends($("#trends"), {...period(), by: $("#trend-by").value})));
   $("#trends-csv").addEventListener("click", () => attempt(async () => {
     await exportTrends({...period(), by: $("#trend-by").value});
@@ -48,6 +49,8 @@ export async function mountCentre() {
     const item = e.target.closest("[data-unit]");
     if (item) attempt(() => drill(item.dataset.name, {view: "open", unit: item.dataset.unit}));
   });
+  $("#board").hidden = Boolean(me.department);
+  if (me.department) return;
   await startBoard($("#board"));
   for (const type of ["call", "screen_pop"]) live.on(type, () => loadBoard($("#board")).catch(() => {}));  // at once
 }

@@ -78,10 +78,11 @@ async function loadAll() {
 $("#period").addEventListener("submit", (e) => { e.preventDefault(); loadAll().catch((err) => say(err.message, "error")); });
 
 (async () => {
-  if (!await start(["supervisor", "hotline_admin"])) return;
+  const me = await start(["supervisor", "hotline_admin"]);
+  if (!me) return;
   await mountApprovals();
   mountCommand();
-  await mountCentre();
+  await mountCentre(me);
   await loadAll();
   live.on("call", () => loadCalls().catch(() => {}));
   ready();

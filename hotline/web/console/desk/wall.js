@@ -80,7 +80,13 @@ function tick() {
 }
 
 (async () => {
-  if (!await start(["supervisor", "hotline_admin"])) return;
+  const me = await start(["supervisor", "hotline_admin"]);
+  if (!me) return;
+  if (me.department) {  // a district's supervisor: its departments' figures, not the call centre's agents
+    boardRefused = true;
+    $('section[data-panel="board"]').remove();
+    panels.splice(panels.findIndex((p) => p.dataset.panel === "board"), 1);
+  }
   $("#dots").innerHTML = panels.map(() => "<span></span>").join("");
   const asked = Number(new URLSearchParams(location.search).get("rotate"));
   let seconds = 15;
