@@ -169,8 +169,8 @@ def test_the_monthly_report_is_an_a4_page_with_the_months_figures(base, api, peo
     assert s.console_errors() == []
 
 
-def test_a_district_supervisor_sees_the_districts_figures_but_not_the_centres_agents(base, api, people,  # noqa: F811
-                                                                                  browser, session_factory, ctx):
+def test_a_district_supervisor_sees_the_districts_figures_but_not_the_centres_agents(
+        base, api, people, browser, session_factory, ctx):  # noqa: F811
     staffed(session_factory, people, ctx.clock.now())
     at_street(api, people, GULOU)
     s = Screen(browser, base)
