@@ -159,6 +159,8 @@ MESSAGES: dict[str, str] = {
     "call_recording_open": "通话录音尚未写完",
     # statistics and citizens
     "invalid_period": "统计时间段不正确",
+    "board_centre_only": "坐席监控只对热线中心的监督人员开放",
+    "trend_too_long": "走势图的时间段太长：按日最多 92 天，按周最多 106 周",
     "no_department": "请指定单位",
     "department_out_of_scope": "该单位不在您的查看范围内",
     "case_not_found": "工单号或提取码不正确",

@@ -210,10 +210,17 @@ class Rollup(_Strict):
     recompute_days: int = Field(default=16, ge=1, le=400)
 
 
+class Board(_Strict):
+    service_level_seconds: int = Field(default=20, ge=1, le=600)  # answered within N s counts as in time
+    refresh_seconds: int = Field(default=5, ge=2, le=120)  # how often the agent board asks again
+    wall_rotate_seconds: int = Field(default=15, ge=5, le=300)  # wall mode: each panel this long
+
+
 class StatsFile(_Strict):
     ranking: Ranking
     hotspots: Hotspots = Hotspots()
     rollup: Rollup = Rollup()
+    board: Board = Board()
 
 
 class IvrRecord(_Strict):

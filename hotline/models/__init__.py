@@ -2,7 +2,7 @@
 
 from hotline.models.audit import AuditChainHead, AuditRecord, AuditSeal
 from hotline.models.base import Base
-from hotline.models.call import AgentSession, Call, CdrCursor, Recording
+from hotline.models.call import AgentSession, Call, CdrCursor, QueueCaller, Recording
 from hotline.models.call_work import CallDialogue, CallOrder
 from hotline.models.callback import Callback, CallbackAttempt
 from hotline.models.citizen import Citizen
@@ -65,6 +65,7 @@ __all__ = [
     "IntakeHistory",
     "Interview",
     "OutboxMessage",
+    "QueueCaller",
     "RateLimitHit",
     "Recording",
     "RefreshToken",

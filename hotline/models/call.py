@@ -60,6 +60,19 @@ class AgentSession(Base):
     updated_at: Mapped[datetime]
 
 
+class QueueCaller(Base):
+    """A citizen waiting in a queue right now, as the AMI listener last saw it (QueueCallerJoin until the
+    call leaves the queue, is answered or hangs up): the supervisor's calls waiting and longest wait."""
+
+    __tablename__ = "queue_callers"
+
+    linkedid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    queue: Mapped[str] = mapped_column(String(64))
+    caller: Mapped[str | None] = mapped_column(String(32))
+    joined_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
 class Recording(Base):
     """An audio file Asterisk wrote (a message left in the IVR, or a whole call) and what became of it."""
 

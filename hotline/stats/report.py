@@ -45,7 +45,9 @@ def report_text(rates: dict, ranking: dict) -> str:
     rank_rows = [[str(row["rank"] or "—"), row["department"]["name"],
                   "—" if row["score"] is None else f"{row['score']:.2f}", str(row["volume"]),
                   *(percent(row["rates"][name]) for name in SHOWN)] for row in ranking["rows"]]
+    unranked = "、".join(f"{row['department']['name']}（{row['volume']}）" for row in ranking.get("unranked", []))
     ranking_head = (f"\n\n排名（交办量不少于 {ranking['min_volume']} 件参与排名；"
                     f"权重 {', '.join(f'{labels[k]} {v:g}' for k, v in ranking['weights'].items())}）\n")
     return (head + table(["指标", "数值", "公式"], rate_rows, right=range(1, 2)) + ranking_head
-            + table(["名次", "单位", "得分", "交办"] + [labels[n] for n in SHOWN], rank_rows, right=range(2, 99)))
+            + table(["名次", "单位", "得分", "交办"] + [labels[n] for n in SHOWN], rank_rows, right=range(2, 99))
+            + (f"\n\n样本不足，不排名（交办量）：{unranked}" if unranked else ""))

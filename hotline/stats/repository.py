@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, case, delete, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from hotline.core.actor import Actor
 from hotline.core.db import dialect_insert
 from hotline.core.enums import CloseReason
+from hotline.dispatch.inbox import WORKING
 from hotline.dispatch.scope import departments_readable, readable
-from hotline.models import DailyCounter, Department, RolledUpDay, WorkOrder
+from hotline.models import Assignment, DailyCounter, Department, RolledUpDay, WorkOrder
 from hotline.stats.counters import counter_query
 
 
@@ -42,6 +43,20 @@ class StatsRepository:
         return list(self.session.execute(select(rows.c.department_id, rows.c.metric, func.sum(rows.c.value))
                                          .group_by(rows.c.department_id, rows.c.metric)))
 
+    def rolled_up_by_day(self, days: Sequence[dt.date]) -> list[Row]:
+        """(day, department, metric, sum) over rolled-up days: the trends' points."""
+        return list(self.session.execute(
+            select(DailyCounter.day, DailyCounter.department_id, DailyCounter.metric, func.sum(DailyCounter.value))
+            .where(DailyCounter.day.in_(sorted(days)))
+            .group_by(DailyCounter.day, DailyCounter.department_id, DailyCounter.metric)))
+
+    def live_by_day(self, lo: dt.datetime, hi: dt.datetime) -> list[Row]:
+        """(local day, department, metric, sum) counted from the operational tables between two instants."""
+        rows = counter_query(self.dialect, self.timezone, lo, hi, by_day=True).subquery()
+        return list(self.session.execute(
+            select(rows.c.day, rows.c.department_id, rows.c.metric, func.sum(rows.c.value))
+            .group_by(rows.c.day, rows.c.department_id, rows.c.metric)))
+
     def rebuild(self, days: list[dt.date], lo: dt.datetime, hi: dt.datetime, now: dt.datetime) -> int:
         """Replace the counters of `days` (local days from lo to hi) and mark them built; rows written."""
         self.session.execute(delete(DailyCounter).where(DailyCounter.day.in_(days)))
@@ -59,6 +74,33 @@ class StatsRepository:
     def departments(self) -> list[Row]:
         """(id, code, name, path) of every department."""
         return list(self.session.execute(select(Department.id, Department.code, Department.name, Department.path)))
+
+    def open_by_area(self, area_ids: list[int], actor: Actor, lo: dt.datetime | None,
+                     hi: dt.datetime | None) -> dict[int, int]:
+        """Orders being handled (在办: an active share signed or not, as the inbox's 在办 view) by a department
+        in each area's subtree, received in [lo, hi) when given: area id → count. One statement."""
+        area, holder = aliased(Department), aliased(Department)
+        share = (select(Assignment.work_order_id.label("order_id"), area.id.label("area_id"))
+                 .join(holder, holder.id == Assignment.department_id)
+                 .join(area, holder.path.startswith(area.path))
+                 .where(area.id.in_(area_ids), Assignment.active.is_(True), Assignment.status.in_(WORKING))
+                 .distinct().subquery())
+        stmt = (select(share.c.area_id, func.count()).join(WorkOrder, WorkOrder.id == share.c.order_id)
+                .where(readable(actor)).group_by(share.c.area_id))
+        if lo is not None:
+            stmt = stmt.where(WorkOrder.received_at >= lo)
+        if hi is not None:
+            stmt = stmt.where(WorkOrder.received_at < hi)
+        return {area_id: int(n) for area_id, n in self.session.execute(stmt)} if area_ids else {}
+
+    def areas(self, kinds: tuple[str, ...], actor: Actor) -> list[Row]:
+        """(id, code, name, path, parent code, parent name) of the active departments of these kinds in scope."""
+        parent = aliased(Department)
+        return list(self.session.execute(
+            select(Department.id, Department.code, Department.name, Department.path, parent.code, parent.name)
+            .join(parent, parent.id == Department.parent_id)
+            .where(Department.kind.in_(kinds), Department.active.is_(True), departments_readable(actor))
+            .order_by(parent.code, Department.code)))
 
     def readable_department_ids(self, actor: Actor) -> set[int]:
         return set(self.session.scalars(select(Department.id).where(departments_readable(actor))))

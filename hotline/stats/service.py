@@ -101,21 +101,25 @@ class StatsService:
         if parent is None and len(roots) == 1:
             parent = roots[0]  # the city: rank its agencies and districts
         children = [u for u in units.values() if _is_child(u, parent)] if parent else roots
-        rows: list[dict[str, Any]] = []
+        ranked: list[dict[str, Any]] = []
+        unranked: list[dict[str, Any]] = []
         for child in children:
             counts = self._sum(totals, child, False)
             score, parts = formulas.composite(counts, policy.weights)
-            rows.append({"department": _unit_dict(child), "volume": counts["dispatched"], "score": score,
-                         "rates": formulas.rates(counts), "breakdown": parts})
-        ranked = sorted((r for r in rows if r["volume"] >= policy.min_volume and r["score"] is not None),
-                        key=lambda r: (-r["score"], -r["volume"], r["department"]["code"]))
+            row: dict[str, Any] = {"department": _unit_dict(child), "volume": counts["dispatched"], "score": score,
+                                   "rates": formulas.rates(counts), "breakdown": parts, "rank": None}
+            if counts["dispatched"] >= policy.min_volume and score is not None:
+                ranked.append(row)
+            else:  # 样本不足，不排名: no score at all, so nobody reads a number that means nothing
+                row["score"] = None
+                row["breakdown"] = [{**p, "points": None} for p in parts]
+                unranked.append(row)
+        ranked.sort(key=lambda r: (-r["score"], -r["volume"], r["department"]["code"]))
         for i, row in enumerate(ranked, start=1):
             row["rank"] = i
-        unranked = sorted((r for r in rows if r not in ranked), key=lambda r: (-r["volume"], r["department"]["code"]))
-        for row in unranked:
-            row["rank"] = None
+        unranked.sort(key=lambda r: (-r["volume"], r["department"]["code"]))
         return {"period": period.as_dict(), "department": _unit_dict(parent), "min_volume": policy.min_volume,
-                "weights": policy.weights, "rows": ranked + unranked}
+                "weights": policy.weights, "rows": ranked, "unranked": unranked}
 
     def hotspots(self, as_of: dt.date, actor: Actor = SYSTEM) -> list[dict]:
         """Categories and places whose volume in the last window jumps against their own recent weeks."""
@@ -203,21 +207,25 @@ class StatsService:
                 for t, title, at in self.repo.examples(column, key, start, end, actor, limit)]
 
 
+UNRANKED_NOTE = "样本不足，不排名"
+
+
 def ranking_csv(ranking: dict) -> str:
-    """The ranking as a spreadsheet: one row per unit, every rate and its points."""
+    """The ranking as a spreadsheet: one row per ranked unit, every rate and its points; then the units
+    under the minimum volume, without rank or score, marked 样本不足，不排名."""
     weights = list(ranking["weights"])
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["rank", "code", "name", "score", "volume"]
                     + [f"{w}" for w in weights] + [f"{w}_points" for w in weights]
-                    + ["completion_rate", "acceptance_rate", "avg_handling_hours"])
-    for row in ranking["rows"]:
+                    + ["completion_rate", "acceptance_rate", "avg_handling_hours", "note"])
+    for row in [*ranking["rows"], *ranking.get("unranked", [])]:
         parts = {p["rate"]: p for p in row["breakdown"]}
         writer.writerow([row["rank"] or "", row["department"]["code"], row["department"]["name"],
                          _blank(row["score"]), row["volume"]]
                         + [_blank(parts[w]["value"]) for w in weights] + [_blank(parts[w]["points"]) for w in weights]
                         + [_blank(row["rates"]["completion_rate"]), _blank(row["rates"]["acceptance_rate"]),
-                           _blank(row["rates"]["avg_handling_hours"])])
+                           _blank(row["rates"]["avg_handling_hours"]), "" if row["rank"] else UNRANKED_NOTE])
     return out.getvalue()
 
 

@@ -24,6 +24,9 @@ RESYNC = "hotline-resync"
 LOST = "hotline-connection-lost"  # put on the queue by the reader thread when the connection breaks
 TRANSFER_EVENTS = ("BlindTransfer", "AttendedTransfer")
 HANDOVER_USEREVENT = "HotlineHandover"  # extensions.conf [hotline-handover] h: how the far end answered
+# Events after which the callers waiting in a queue may have changed (the board's calls waiting).
+WAITING_EVENTS = frozenset({"QueueCallerJoin", "QueueCallerLeave", "QueueCallerAbandon", "AgentConnect", "Hangup",
+                            "CoreShowChannelsComplete", "QueueStatusComplete"})
 
 
 @dataclass
@@ -46,6 +49,8 @@ class Sinks:
 
     def calls(self, records: list[CallRecord]) -> None: ...
     def agents(self, states: list[AgentState]) -> None: ...
+    def waiting(self, calls: list[CallRecord]) -> None:
+        """The callers waiting in a queue now (all of them, each time the set may have changed)."""
     def connected(self, call: CallRecord) -> None: ...
     def originate_failed(self, callback_id: int, attempt: int, reason: str) -> None: ...
     def recording_closed(self, call: CallRecord) -> None:
@@ -186,11 +191,11 @@ class AmiListener:
                 except queue.Empty:
                     break
             finished: list[CallRecord] = []
-            agents_changed = False
+            agents_changed = waiting_changed = False
             markers = []
             for entry in batch:
                 if entry is None:
-                    self._flush(finished, agents_changed)
+                    self._flush(finished, agents_changed, waiting_changed)
                     return
                 if isinstance(entry, threading.Event):
                     markers.append(entry)
@@ -203,10 +208,11 @@ class AmiListener:
                     continue
                 finished.extend(done)
                 agents_changed |= agent
+                waiting_changed |= packet.get("Event") in WAITING_EVENTS
                 if self.stats.events % 64 == 0:
                     self.stats.lags.append(time.perf_counter() - stamp)
                 self.stats.events += 1
-            self._flush(finished, agents_changed)
+            self._flush(finished, agents_changed, waiting_changed)
             if self._backfill_due:
                 self._backfill()
             for marker in markers:
@@ -259,7 +265,7 @@ class AmiListener:
         if stored:
             log.info("backfilled %d calls from Asterisk's CDRs", stored)
 
-    def _flush(self, finished: list[CallRecord], agents_changed: bool) -> None:
+    def _flush(self, finished: list[CallRecord], agents_changed: bool, waiting_changed: bool = False) -> None:
         """Store results; while the database is away keep them and retry (the reader keeps reading)."""
         delay = 0.5
         while True:
@@ -269,6 +275,8 @@ class AmiListener:
                     self.stats.calls += len(finished)
                 if agents_changed:
                     self.sinks.agents(list(self.tracker.agents.values()))
+                if waiting_changed:
+                    self.sinks.waiting(self.tracker.waiting())
                 return
             except Exception as exc:
                 if self.stop_event.is_set():

@@ -25,6 +25,7 @@ class CallRecord:
     queue: str | None = None
     queue_joined: bool = False
     queue_left: bool = False
+    queue_joined_at: dt.datetime | None = field(default=None, repr=False)  # when the caller began to wait
     wait_seconds: int | None = None
     agent: str | None = None  # the queue member's name (e.g. Agent1001)
     agent_interface: str | None = None
@@ -47,7 +48,12 @@ class CallRecord:
     caller_channel: str | None = field(default=None, repr=False)  # AgentConnect's Channel: the citizen's leg
 
     PRIVATE = ("open_channels", "channel_ids", "cdr_start", "cdr_end", "last_stamp", "contexts", "variables", "bridged",
-               "agent_channel", "caller_channel")
+               "agent_channel", "caller_channel", "queue_joined_at")
+
+    @property
+    def waiting(self) -> bool:
+        """In a queue now: joined, not yet answered, not gone."""
+        return self.queue_joined and not self.queue_left and not self.abandoned and self.answered_at is None
 
     def as_dict(self) -> dict:
         out = asdict(self)

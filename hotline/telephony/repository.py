@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from hotline.core.db import dialect_insert
@@ -20,8 +20,11 @@ from hotline.models import (
     CdrCursor,
     Citizen,
     Deadline,
+    QueueCaller,
+    User,
     WorkOrder,
 )
+from hotline.models import AgentState as DeskState
 from hotline.telephony.records import AgentState, CallRecord, device_of
 
 CALL_FIELDS = ("caller", "dialled", "direction", "purpose", "started_at", "answered_at", "ended_at", "ivr_path",
@@ -110,6 +113,26 @@ class CallRepository:
             Call.started_at >= lo, Call.started_at < hi, Call.direction == CallDirection.OUTBOUND)) or 0
 
 
+class QueueCallerRepository:
+    """The callers waiting in a queue now: replaced as a whole each time the listener's set changes."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def replace(self, waiting: Iterable[CallRecord], now: dt.datetime) -> None:
+        rows = [{"linkedid": c.linkedid, "queue": c.queue or "", "caller": c.caller,
+                 "joined_at": c.queue_joined_at or now, "updated_at": now} for c in waiting]
+        self.session.execute(delete(QueueCaller).where(QueueCaller.linkedid.not_in([r["linkedid"] for r in rows])))
+        if rows:
+            stmt = dialect_insert(self.session, QueueCaller)
+            self.session.execute(stmt.on_conflict_do_update(
+                index_elements=[QueueCaller.linkedid],
+                set_={f: getattr(stmt.excluded, f) for f in ("queue", "caller", "joined_at", "updated_at")}), rows)
+
+    def listing(self) -> Sequence[QueueCaller]:
+        return self.session.scalars(select(QueueCaller).order_by(QueueCaller.joined_at)).all()
+
+
 class CdrCursorRepository:
     """Where reading a CDR file stopped (committed with the calls read up to there)."""
 
@@ -159,6 +182,15 @@ class AgentRepository:
         if user_id is not None:
             stmt = stmt.where(AgentSession.user_id == user_id)
         return self.session.scalars(stmt).all()
+
+    def board(self) -> list[tuple]:
+        """Every signed-in queue place with its operator's name and desk state (state, since, reason):
+        (AgentSession, display name, desk state, since, desk reason)."""
+        return list(self.session.execute(
+            select(AgentSession, User.display_name, DeskState.state, DeskState.since, DeskState.pause_reason)
+            .outerjoin(User, User.id == AgentSession.user_id)
+            .outerjoin(DeskState, DeskState.user_id == AgentSession.user_id)
+            .where(AgentSession.logged_in.is_(True)).order_by(AgentSession.queue, AgentSession.interface)).all())
 
     def members_by_device(self) -> dict[str, tuple[str | None, str]]:
         """device → (member name, interface) of every queue place (a CDR names the channel, not the member)."""

@@ -13,7 +13,12 @@ from hotline.telephony.cdr import CdrFile, calls_from_cdrs
 from hotline.telephony.listener import AmiListener, Sinks
 from hotline.telephony.ports import TelephonyEnv
 from hotline.telephony.records import AgentState, CallRecord
-from hotline.telephony.repository import AgentRepository, CallRepository, CdrCursorRepository
+from hotline.telephony.repository import (
+    AgentRepository,
+    CallRepository,
+    CdrCursorRepository,
+    QueueCallerRepository,
+)
 from hotline.telephony.screenpop import screen_pop
 from hotline.telephony.tracker import INBOUND_CONTEXTS, OUTBOUND_CONTEXTS, RECONCILED, CallTracker
 
@@ -37,6 +42,10 @@ class DatabaseSinks(Sinks):
     def agents(self, states: list[AgentState]) -> None:
         with session_scope(self.session_factory) as session:
             AgentRepository(session).save(states, self.env.clock.now())
+
+    def waiting(self, calls: list[CallRecord]) -> None:
+        with session_scope(self.session_factory) as session:
+            QueueCallerRepository(session).replace(calls, self.env.clock.now())
 
     def connected(self, call: CallRecord) -> None:
         """Screen pop: to the operator sitting at the answering interface, and to the supervisors' feed."""

@@ -105,6 +105,10 @@ class CallTracker:
     def in_progress(self) -> list[str]:
         return list(self.calls)
 
+    def waiting(self) -> list[CallRecord]:
+        """Callers in a queue now (the supervisor's calls waiting)."""
+        return [c for c in self.calls.values() if c.waiting]
+
     def connection_lost(self, at: dt.datetime) -> None:
         """The manager connection broke; `at` is the last moment anything was heard on it."""
         self.lost_at = at
@@ -164,6 +168,7 @@ class CallTracker:
             call.started_at = call.started_at or self.clock() - dt.timedelta(seconds=seconds)
             if e.get("Application") == "Queue":
                 call.queue, call.queue_joined = (e.get("ApplicationData") or "").split(",")[0] or None, True
+                call.queue_joined_at = call.queue_joined_at or self.clock() - dt.timedelta(seconds=seconds)  # at most
             call.recording = call.recording or e.get("ChanVariable:MIXMONITOR_FILENAME") or None
         if e.get("BridgeId"):
             call.bridged[uniqueid] = (e.get("Channel", ""), e["BridgeId"], seconds)
@@ -209,6 +214,7 @@ class CallTracker:
 
     def _queue_join(self, call: CallRecord, e: dict) -> None:
         call.queue, call.queue_joined = e.get("Queue"), True
+        call.queue_joined_at = event_time(e) or self.clock()
 
     def _queue_leave(self, call: CallRecord, e: dict) -> None:
         call.queue_left = True

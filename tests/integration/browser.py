@@ -49,6 +49,7 @@ def viewport(browser, width: int, height: int) -> None:
 class Screen:
     def __init__(self, browser, base: str):
         self.b, self.base = browser, base
+        self.b.get_log("browser")  # what an earlier test's page logged (a poll after its server stopped) is not ours
 
     def wait(self, condition, seconds: float = 10):
         return WebDriverWait(self.b, seconds, poll_frequency=0.05).until(condition)

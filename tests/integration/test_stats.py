@@ -147,15 +147,21 @@ def test_ranking_publishes_each_units_score_and_respects_the_minimum_volume(sess
     clock.set(at(28, 10))
     with session_factory() as s:
         table = StatsService(s, ctx).ranking(WEEK)
-    water = next(r for r in table["rows"] if r["department"]["code"] == WATER)
-    assert water["volume"] == 5 and water["rank"] is None  # below the minimum of 10
-    assert all(r["rank"] is None for r in table["rows"])
+    assert table["rows"] == []  # nobody reached the minimum of 10
+    water = next(r for r in table["unranked"] if r["department"]["code"] == WATER)
+    assert water["volume"] == 5 and water["rank"] is None and water["score"] is None  # 样本不足，不排名
+    assert all(p["points"] is None for p in water["breakdown"])  # no part of a score either
+    assert water["rates"]["complete_on_time_rate"] == pytest.approx(2 / 3, abs=1e-4)  # its rates stay readable
+    assert ranking_csv(table).splitlines()[1].split(",")[3] == ""  # no score in the export
+    assert ranking_csv(table).splitlines()[1].endswith("样本不足，不排名")
     low = config.model_copy(update={"stats": config.stats.model_copy(update={
         "ranking": config.stats.ranking.model_copy(update={"min_volume": 1})})})
     with session_factory() as s:
         table = StatsService(s, build_context(settings, clock=clock, config=low)).ranking(WEEK)
     first = table["rows"][0]
     assert first["department"]["code"] == WATER and first["rank"] == 1
+    assert all(r["volume"] == 0 and r["score"] is None for r in table["unranked"])  # the rest: nothing sent
+    assert WATER not in {r["department"]["code"] for r in table["unranked"]}
     # 100 × (15×0.25 + 25×2/3 + 40×0.5 + 10×(1−0.5) + 10×(1−0.2)) / 100
     assert first["score"] == pytest.approx(53.42, abs=0.01)
     assert sum(p["points"] for p in first["breakdown"]) == pytest.approx(first["score"], abs=0.05)
@@ -169,7 +175,7 @@ def test_ranking_under_a_district_ranks_its_streets(session_factory, ctx, clock)
         table = StatsService(s, ctx).ranking(WEEK, "371502")
         streets = {d.code for d in s.query(Department).filter(Department.path.like("/371500/371502/%/"))
                    if d.path.count("/") == 4}
-    assert {r["department"]["code"] for r in table["rows"]} == streets
+    assert {r["department"]["code"] for r in table["rows"] + table["unranked"]} == streets
 
 
 def test_hotspot_is_a_category_jumping_against_its_own_baseline(session_factory, ctx, clock):

@@ -9,19 +9,26 @@ from fastapi import APIRouter, Query, Response
 
 from hotline.api.deps import Ctx, DbSession, StatsReader
 from hotline.api.schemas.inbox import InboxItem
-from hotline.api.schemas.stats import HotspotOut, RankingOut, RatesOut, StatOrdersOut
+from hotline.api.schemas.stats import (AreaMapOut, HotspotOut, MonthlyOut, RankingOut, RatesOut, StatOrdersOut,
+                                       TrendsOut)
 from hotline.api.uow import UnitOfWorkRoute
 from hotline.dispatch.inbox import InboxPage
+from hotline.stats.areas import AreaMap
 from hotline.stats.drill import PARTS, StatOrders
 from hotline.stats.formulas import Period
+from hotline.stats.monthly import MonthlyReport
 from hotline.stats.ports import StatsEnv
 from hotline.stats.service import StatsService, ranking_csv
+from hotline.stats.trends import TrendService, trends_csv
+from hotline.telephony.repository import CallRepository
 
 router = APIRouter(prefix="/api/v1/stats", tags=["statistics"], route_class=UnitOfWorkRoute)
 ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "not your role or outside your scope"}, 404: {"description": "no such department"},
           422: {"description": "invalid period"}}
 Month = Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", examples=["2026-11"])]
+By = Annotated[str, Query(pattern="^(day|week)$", description="day, or week (Monday–Sunday)")]
+Day = Annotated[dt.date | None, Query()]
 Code = Annotated[str | None, Query(max_length=32, description="a department code; its whole subtree is counted")]
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
@@ -92,3 +99,70 @@ def orders_behind_hotspot(kind: Annotated[str, Query(pattern="^(category|place)$
     Period(day, day)
     page = StatOrders(session, ctx).behind_hotspot(actor, kind, key, day, limit, offset)
     return _orders(page, limit, offset, ctx)
+
+
+def _period(ctx: StatsEnv, date_from: dt.date | None, date_to: dt.date | None, days: int) -> Period:
+    """The period asked for; by default the last `days` local days up to today."""
+    end = date_to or _today(ctx)
+    Period(end, end)  # the same range checks as every period, before any arithmetic on a day like 0001-01-01
+    return Period(date_from or end - dt.timedelta(days=days - 1), end)
+
+
+def _csv(text: str, name: str) -> Response:
+    """UTF-8 with a byte-order mark, so a spreadsheet opened by double-click reads the Chinese right."""
+    return Response("\ufeff" + text, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/display", responses=ERRORS, summary="How often the command centre's screens refresh and rotate")
+def display(actor: StatsReader, ctx: Ctx) -> dict[str, int]:
+    board = ctx.config.stats.board
+    return {"service_level_seconds": board.service_level_seconds, "refresh_seconds": board.refresh_seconds,
+            "wall_rotate_seconds": board.wall_rotate_seconds}
+
+
+@router.get("/trends", response_model=TrendsOut, responses=ERRORS,
+            summary="The rates by day or by week over a period (default: the last 30 days by day)")
+def trends(actor: StatsReader, session: DbSession, ctx: Ctx, date_from: Annotated[Day, Query(alias="from")] = None,
+           date_to: Annotated[Day, Query(alias="to")] = None, by: By = "day", department: Code = None):
+    period = _period(ctx, date_from, date_to, 30 if by == "day" else 84)
+    return TrendService(StatsService(session, ctx)).trends(period, by, department, actor)
+
+
+@router.get("/trends.csv", responses={**ERRORS, 200: {"content": {"text/csv": {}}}},
+            summary="The trend as CSV (UTF-8 with BOM, Chinese headers)", response_class=Response)
+def trends_as_csv(actor: StatsReader, session: DbSession, ctx: Ctx,
+                  date_from: Annotated[Day, Query(alias="from")] = None,
+                  date_to: Annotated[Day, Query(alias="to")] = None, by: By = "day", department: Code = None):
+    period = _period(ctx, date_from, date_to, 30 if by == "day" else 84)
+    trend = TrendService(StatsService(session, ctx)).trends(period, by, department, actor)
+    return _csv(trends_csv(trend), f"trends-{by}-{period.start}-{period.end}.csv")
+
+
+@router.get("/areas", response_model=AreaMapOut, responses=ERRORS,
+            summary="Orders being handled by street office / township, grouped by district (the map)")
+def areas(actor: StatsReader, session: DbSession, ctx: Ctx, date_from: Annotated[Day, Query(alias="from")] = None,
+          date_to: Annotated[Day, Query(alias="to")] = None):
+    period = None
+    if date_from or date_to:
+        period = Period(date_from or dt.date(2000, 1, 1), date_to or _today(ctx))
+    return AreaMap(StatsService(session, ctx)).orders_by_area(actor, period)
+
+
+@router.get("/monthly", response_model=MonthlyOut, responses=ERRORS,
+            summary="The month's figures for the 通报: rates against last month, ranking, trend, hotspots, calls")
+def monthly(month: Month, actor: StatsReader, session: DbSession, ctx: Ctx, department: Code = None):
+    report = MonthlyReport(StatsService(session, ctx)).build(month, department, actor)
+    report["calls"] = _calls(session, ctx, Period.month(month)) if report["department"] is None else {}
+    return report
+
+
+def _calls(session, ctx: StatsEnv, period: Period) -> dict:
+    """The month's citizens' calls (the centre's figures: shown when the report is the whole centre's)."""
+    lo, hi = (dt.datetime.combine(d, dt.time(), tzinfo=ctx.sla.tz)
+              for d in (period.start, period.end + dt.timedelta(days=1)))
+    within = ctx.config.stats.board.service_level_seconds
+    total, answered, abandoned, message, _ivr, wait, queued, in_time = CallRepository(session).counts(lo, hi, within)
+    return {"calls": total, "answered": answered, "abandoned": abandoned, "message_left": message,
+            "average_wait_seconds": round(float(wait), 1) if wait is not None else None,
+            "service_level": round(in_time / queued, 4) if queued else None, "service_level_seconds": within}

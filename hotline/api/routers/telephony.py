@@ -13,15 +13,17 @@ from sqlalchemy.orm import Session
 from hotline.accounts.repository import UserRepository
 from hotline.accounts.service import AccountService
 from hotline.api.audit import audit
-from hotline.api.deps import Ctx, DbSession, roles
+from hotline.api.deps import Ctx, DbSession, Supervisors, roles
+from hotline.api.schemas.board import AgentBoardOut
 from hotline.api.uow import OutsideEffectsRoute
 from hotline.core.actor import Actor
 from hotline.core.enums import CallDirection, CallPurpose, Role
-from hotline.core.errors import InvalidInputError, NotFoundError
+from hotline.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from hotline.core.labels import AgentStatus
 from hotline.desk.agents import AgentDesk
 from hotline.models import AgentSession
 from hotline.stats.formulas import Period
+from hotline.telephony.board import AgentBoardService
 from hotline.telephony.policy import queue_for
 from hotline.telephony.repository import AgentRepository, CallRepository
 
@@ -125,6 +127,19 @@ def call_stats(actor: CallReaders, session: DbSession, ctx: Ctx,
 def agents(actor: AgentReaders, session: DbSession):
     mine_only = actor.user_id if actor.role in OWN_PLACES_ONLY else None
     return [_agent(a, actor) for a in AgentRepository(session).listing(mine_only)]
+
+
+@router.get("/agents/board", response_model=AgentBoardOut, responses={403: {"description": "not the centre's"}},
+            summary="The live agent board: states, pauses and why, calls waiting, longest wait, service level today")
+def agent_board(actor: Supervisors, session: DbSession, ctx: Ctx,
+                within: Annotated[int | None, Query(ge=1, le=600, description="service level: answered within "
+                                                    "this many seconds (default: config/stats.yaml)")] = None):
+    if actor.department_path is not None:  # a district's supervisor oversees its departments, not the call centre
+        raise PermissionDeniedError("the agent board is the centre's", error_id="board_centre_only")
+    board = ctx.config.stats.board
+    out = AgentBoardService(session, str(ctx.settings.timezone)).board(ctx.clock.now(),
+                                                                       within or board.service_level_seconds)
+    return {**out, "refresh_seconds": board.refresh_seconds}
 
 
 @router.post("/agents/login", response_model=AgentOut,

@@ -1,28 +1,21 @@
 // 监督大屏: ported to ES modules; the department workbench and the supervisor's
 // command centre grow from here on the shared lib/ modules.
 import {api} from "../lib/api.js";
+import {barChart} from "../lib/charts.js";
 import {$, esc} from "../lib/dom.js";
 import {label} from "../lib/labels.js";
 import * as live from "../lib/live.js";
 import {ready, start} from "../lib/session.js";
 import {attempt, say} from "../lib/ui.js";
 import {loadApprovals, mountApprovals} from "./approvals.js";
+import {loadCentre, mountCentre, showUnranked} from "./centre.js";
 import {drill, loadOverdue, loadSupervisions, mountCommand} from "./command.js";
 import {loadInterviews, mountInterviews} from "./interviews.js";
 
 const pct = (v) => v === null || v === undefined ? "—" : `${(v * 100).toFixed(1)}%`;
 
-// A bar chart as inline SVG: [[label, value]], values ≥ 0.
-function bars(rows, {format = (v) => v, width = 520} = {}) {
-  const max = Math.max(1e-9, ...rows.map((r) => r[1] || 0));
-  const h = 22;
-  const body = rows.map(([name, v], i) => {
-    const w = Math.round(((v || 0) / max) * (width - 220));
-    return `<g transform="translate(0,${i * h})"><text x="0" y="15">${esc(name)}</text>` +
-           `<rect x="160" y="3" width="${w}" height="15" rx="2"></rect><text x="${166 + w}" y="15">${esc(format(v))}</text></g>`;
-  }).join("");
-  return `<svg class="bars" role="img" aria-label="图表" viewBox="0 0 ${width} ${rows.length * h}" width="100%">${body}</svg>`;
-}
+// Bars drawn at their shown size (text stays 13 px, never scaled down).
+const bars = (box, rows, options = {}) => barChart(rows, {width: Math.max(240, $(box).clientWidth - 4), ...options});
 
 async function loadRates() {
   const from = $("#from").value, to = $("#to").value;
@@ -44,24 +37,26 @@ async function loadCalls() {
   const cards = [["calls", "来电", c.calls], ["answered", "接通", c.answered], ["abandoned", "放弃", c.abandoned],
                  ["wait", "平均等待（秒）", c.average_wait_seconds ?? "—"], ["service_level", "服务水平（20秒）", pct(c.service_level)]];
   $("#calls").innerHTML = cards.map(([k, label, v]) => `<div class="card" data-call="${k}">${label}<b>${esc(v)}</b></div>`).join("");
-  $("#calls-chart").innerHTML = bars([["接通", c.answered], ["放弃", c.abandoned], ["留言", c.message_left], ["仅IVR", c.ivr_only]]);
+  $("#calls-chart").innerHTML = bars("#calls-chart", [["接通", c.answered], ["放弃", c.abandoned], ["留言", c.message_left], ["仅IVR", c.ivr_only]]);
 }
 
 async function loadRanking() {
   const month = $("#to").value.slice(0, 7);
   $("#month").textContent = month;
   const r = await api(`/api/v1/stats/ranking?month=${month}`);
-  const rows = r.rows.filter((x) => x.rank !== null);
-  $("#ranking-chart").innerHTML = rows.length ? bars(rows.slice(0, 10).map((x) => [x.department.name, x.score]),
+  const rows = r.rows;  // ranked units only: those under the minimum volume come apart, without a score
+  $("#ranking-chart").innerHTML = rows.length ? bars("#ranking-chart", rows.slice(0, 10).map((x) => [x.department.name, x.score]),
                                                          {format: (v) => (v ?? 0).toFixed(1)}) : "";
+  showUnranked(r);
   $("#ranking").innerHTML = r.rows.map((x) => `<tr class="pick" data-unit="${esc(x.department.code)}" data-name="${esc(x.department.name)}">` +
     `<td>${x.rank ?? "—"}</td><td><button type="button" class="link">${esc(x.department.name)}</button></td>` +
-    `<td>${x.score === null || x.score === undefined ? "件数不足" : x.score.toFixed(1)}</td><td>${x.volume ?? ""}</td></tr>`).join("");
+    `<td>${x.score.toFixed(1)}</td><td>${x.volume}</td></tr>`).join("") ||
+    `<tr><td colspan="4" class="muted">本月没有单位达到排名所需的交办量</td></tr>`;
 }
 
 async function loadHotspots() {
   const spots = await api("/api/v1/stats/hotspots");
-  $("#hotspots").innerHTML = spots.length ? bars(spots.slice(0, 10).map((s) => [s.label, s.count]),
+  $("#hotspots").innerHTML = spots.length ? bars("#hotspots", spots.slice(0, 10).map((s) => [s.label, s.count]),
     {format: (v) => `${v} 件`}) : `<p class="muted">本周没有明显上升的热点</p>`;
   $("#hotspot-links").innerHTML = spots.slice(0, 10).map((s) => `<li><button type="button" class="link" ` +
     `data-hot-kind="${esc(s.kind)}" data-hot-key="${esc(s.key)}" data-title="${esc(s.label)}">${esc(s.label)} · ${s.count} 件</button></li>`).join("");
@@ -81,8 +76,8 @@ async function loadSuggestions() {
 
 async function loadAll() {
   await loadRates();
-  await Promise.all([loadCalls(), loadRanking(), loadOverdue(), loadSupervisions(), loadHotspots(), loadApprovals(),
-                     loadSuggestions(), loadInterviews()]);
+  await Promise.all([loadCalls(), loadRanking(), loadCentre(), loadOverdue(), loadSupervisions(), loadHotspots(),
+                     loadApprovals(), loadSuggestions(), loadInterviews()]);
 }
 
 // A rate opens the orders that pulled it down; for the two where fewer is better, those it counted.
@@ -103,10 +98,12 @@ $("#hotspot-links").addEventListener("click", (e) => {
 $("#period").addEventListener("submit", (e) => { e.preventDefault(); loadAll().catch((err) => say(err.message, "error")); });
 
 (async () => {
-  if (!await start(["supervisor", "hotline_admin"])) return;
+  const me = await start(["supervisor", "hotline_admin"]);
+  if (!me) return;
   await mountApprovals();
   mountCommand();
   mountInterviews();
+  await mountCentre(me);
   await loadAll();
   live.on("call", () => loadCalls().catch(() => {}));
   live.on("notice", (n) => { if (n.kind === "supervision") loadSupervisions().catch(() => {}); });
