@@ -9,8 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from hotline.api.deps import Ctx, DbSession, StatsReader
 from hotline.api.schemas.inbox import InboxItem
-from hotline.api.schemas.stats import (AreaMapOut, HotspotOut, MonthlyOut, RankingOut, RatesOut, StatOrdersOut,
-                                       TrendsOut)
+from hotline.api.schemas.stats import AreaMapOut, HotspotOut, MonthlyOut, RankingOut, RatesOut, StatOrdersOut, TrendsOut
 from hotline.api.uow import UnitOfWorkRoute
 from hotline.dispatch.inbox import InboxPage
 from hotline.stats.areas import AreaMap
