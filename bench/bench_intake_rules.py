@@ -23,7 +23,7 @@ from hotline.core.config import load_config  # noqa: E402
 from hotline.intake.analyzer import Analyzer  # noqa: E402
 from hotline.text.normalize import normalise  # noqa: E402
 
-HELDOUT = ROOT / "bench" / "data" / "intake_heldout.jsonl"
+HELDOUT = ROOT / "bench" / "data" / "intake_heldout2.jsonl"  # the first set is development data now
 
 
 def load(path: Path) -> list[dict]:

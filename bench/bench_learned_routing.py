@@ -1,7 +1,7 @@
 """Learned routing (issue 16): held-out accuracy, a learning curve, training cost, analysis and CLI time.
 
-    python bench/bench_learned_routing.py heldout        # cold start on the seed corpus, measured once on
-                                                          # bench/data/intake_heldout.jsonl (never trained on)
+    python bench/bench_learned_routing.py heldout [FILE] # cold start on the seed corpus, measured on a held-out
+                                                          # set (default bench/data/intake_heldout2.jsonl)
     python bench/bench_learned_routing.py curve          # 0 / 1k / 10k / 100k simulated history orders
     python bench/bench_learned_routing.py one N          # one point of the curve (run in its own process)
 
@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from hotline.core.config import load_config  # noqa: E402
 from hotline.intake.training import Example  # noqa: E402
 
-HELDOUT = ROOT / "bench" / "data" / "intake_heldout.jsonl"
+HELDOUT = ROOT / "bench" / "data" / "intake_heldout2.jsonl"
 FILLERS = ["喂", "那个", "就是", "嗯", "然后", "我跟你说", "这个"]
 
 
@@ -113,12 +113,12 @@ def curve(sizes: list[int]) -> None:
         subprocess.run([sys.executable, __file__, "one", str(n)], check=True)
 
 
-def heldout() -> None:
+def heldout(path: Path = HELDOUT) -> None:
     from hotline.intake.analyzer import Analyzer
     from hotline.intake.slot import ModelSlot
 
     config = load_config(ROOT / "config")
-    items = [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         train, dev = dev_split(config)  # what `hotline intake train` does without history of its own
         seconds = train_model(config, train, Path(tmp), dev)
@@ -207,4 +207,4 @@ if __name__ == "__main__":
     elif what == "curve":
         curve([int(n) for n in sys.argv[2:]] or [0, 1000, 10000, 100000])
     else:
-        heldout()
+        heldout(Path(sys.argv[2]) if len(sys.argv) > 2 else HELDOUT)
