@@ -1,0 +1,100 @@
+"""Danger told by its shape (who, what state, from what), recognition slips by sound, habits scoped to their signs."""
+
+from __future__ import annotations
+
+import pytest
+
+from hotline.intake.danger import DangerDetector
+from hotline.intake.danger_slips import SlipRepair
+
+
+@pytest.fixture(scope="module")
+def detector(config):
+    return DangerDetector(config.catalogue)
+
+
+@pytest.mark.parametrize("text,service", [
+    # a fall from somewhere high, and what the body shows
+    ("隔壁 家 的 小 孙子 从 阳台 上 栽 下来 了", "120"),
+    ("工友 从 三楼 摔 下去 了 躺 着 一 声 不 吭", "120"),
+    ("我 媳妇 下 楼 踩 空 滚 下来 了 腿 都 变形 了", "120"),
+    ("俺 爹 割 麦子 割 到 腿 了 骨头 都 露 出来 了", "120"),
+    ("小 闺女 在 院 里 玩 让 大 鹅 啄 了 不要紧 让 邻居 家 的 狗 咬 了 脸 上 一 道 大 口子", "120"),
+    ("孩子 摔 了 一跤 哭 都 不 哭 了 就 瞪 着 眼", "120"),
+    ("俺 大爷 在 公交 站 捂 着 心口 直 往 下 出溜", "120"),
+    ("我 爷 在 澡堂 晕 在 里头 了", "120"),
+    ("孩子 高烧 三天 了 刚才 手脚 一直 抽", "120"),
+    ("我 姐 说 头 疼得 要 裂开 一样 一直 吐", "120"),
+    # poisoning by what was eaten, or by a water heater
+    ("一家 人 吃 了 山 上 挖 的 野菜 嘴 都 麻 了 还 想 吐", "120"),
+    ("我 哥 用 燃气 热水器 洗澡 好 半天 没 出来 在 里面 晕 了", "120"),
+    # someone shut, pinned or stuck somewhere
+    ("大门 倒 下来 把 一 个 老人 压 在 底下 了", "119"),
+    ("俺 侄子 爬 到 房顶 上 去 了 现在 下 不 来 了", "119"),
+    ("我 把 娃 忘 在 车里 锁 上 了 车里 热 得 很", "119"),
+    ("工地 的 坑 里 掉 下去 一 个 小孩 哭 着 喊 人", "119"),
+    ("货梯 停 在 两 层 中间 我们 三 个 人 出 不 去", "119"),
+    ("风 把 彩钢 棚 子 刮 塌 了 底下 压 着 人", "119"),
+    ("村 里 让 大水 给 围 了 老人 孩子 都 在 屋 里", "119"),
+    # what burns, where smoke goes, a coloured cloud
+    ("楼道 里 的 电瓶车 着 起来 了", "119"),
+    ("烟 从 隔壁 窗户 缝 往 外 钻 家 里 没 人", "119"),
+    ("化工 厂 那边 飘 过来 一 股 黄 色 的 雾 眼睛 辣", "119"),
+    # gas, water, machines
+    ("挖掘机 把 路 边 的 燃气管 刨 破 了 呲呲 往 外 喷 气", "gas"),
+    ("单元 门口 一 股 臭 鸡蛋 的 味儿", "gas"),
+    ("路 中间 的 井盖 那 往 上 喷水 有 一 人 多 高", "water"),
+    ("俺 们 厂 的 工人 手 被 冲床 给 压 了", "120"),
+    ("车间 里 一 个 小伙 的 头皮 让 机器 给 扯 了", "120"),
+    # people in danger from others, or from themselves, or out of reach
+    ("有 个 人 在 撬 隔壁 的 卷帘门", "110"),
+    ("地铁 上 有 个 男 的 把 手 伸 进 一 个 姑娘 的 口袋", "110"),
+    ("我 一 个 人 在 家 听 见 院 里 有 动静 不 敢 出声", "110"),
+    ("对门 那 家 大人 拿 衣架 抽 孩子 孩子 嗷嗷 叫", "110"),
+    ("商场 顶楼 的 护栏 外 站 着 一 个 小伙子", "110"),
+    ("我 闺女 放学 到 现在 天 都 黑 了 还 没 到 家", "110"),
+    ("我 叔 脑子 不 太 好 使 在 集 上 跑 没 影 了", "110"),
+    # a habit does not hide what is happening now
+    ("厨房 那 根 管子 老是 嘶嘶 响 今天 整 个 屋 里 都 是 臭 鸡蛋 味", "gas"),
+])
+def test_danger_told_by_its_shape_is_an_emergency_with_its_service(detector, text, service):
+    got = detector.detect(text)
+    assert got is not None and got.level == "emergency", (text, got)
+    assert got.service == service, got.reason
+    assert all(word in text.replace(" ", "") for word in got.evidence)
+
+
+@pytest.mark.parametrize("text", [
+    "孩子 让 猫 抓 了 一下 要 不 要 打 疫苗 去 哪 打",  # a question about the jab
+    "小区 门口 车 停 得 乱 进 不 去 也 出 不 来",  # traffic, not anyone trapped
+    "俺 家 灶 打 不 着 了 是 不 是 没 气 了",  # a stove that will not light
+    "学校 门口 早上 接 孩子 的 车 太 多",  # 校门 is not 撬门
+    "敲门 敲 了 半天 快递 员 也 没 给 开",  # 敲门 is not 撬门
+    "包工头 欠 钱 不 给 工人 说 再 不 给 就 上 楼顶 坐 着",  # a threat in a wage dispute
+    "我 在 干 着 活 呢 手机 没 电 了",  # 着活 without 了 is work
+    "我 发烧 烧 到 三十八 度 想 问 问 发热 门诊 几点 开",  # 发烧 is not a fire
+    "暖气 管道 漏 了 屋 里 一地 水",  # heating, not gas
+    "那 根 电线 老是 打火花 好几 个 月 了 没人 修",  # a habit, told as such
+])
+def test_what_only_sounds_alarming_is_no_emergency(detector, text):
+    got = detector.detect(text)
+    assert got is None or got.level != "emergency", (text, got)
+
+
+@pytest.mark.parametrize("heard,meant", [
+    ("屋里着活了", "屋里着活了"),  # 着火 is not repaired by sound (干着活): the fire pattern carries 着活了
+    ("孩子掉和里了", "孩子掉河里了"),  # 和 read he first: 河, not 湖
+    ("他五着胸口", "他捂着胸口"),
+    ("袖子脚进去了", "袖子绞进去了"),
+    ("全是火药", "全是火药"),  # 是 is never overwritten (失火)
+    ("学校门口", "学校门口"),  # 校 is read xiao or jiao, not qiao
+])
+def test_slips_of_danger_words_are_put_right_by_sound_keeping_positions(heard, meant):
+    repaired = SlipRepair().repair(heard)
+    assert repaired == meant and len(repaired) == len(heard)
+
+
+def test_a_repaired_slip_is_quoted_as_heard(detector):
+    got = detector.detect("有 人 掉 和 里 了 在 水 里 扑腾")
+    assert got is not None and got.level == "emergency" and got.service == "119"
+    assert all(word in "有人掉和里了在水里扑腾" for word in got.evidence)
