@@ -54,6 +54,16 @@ def detector(config):
     ("商场 顶楼 的 护栏 外 站 着 一 个 小伙子", "110"),
     ("我 闺女 放学 到 现在 天 都 黑 了 还 没 到 家", "110"),
     ("我 叔 脑子 不 太 好 使 在 集 上 跑 没 影 了", "110"),
+    # the body that does not move or obey, burns, venom, a blocked throat, a body in the water
+    ("有 个 老头 在 路 边 趴 着 一 动 也 不 动", "120"),
+    ("我 爸 说 话 舌头 发 直 半 边 手 抬 不 起来", "120"),
+    ("我 婆婆 让 开水 烫 了 一 大片 皮 都 掉 了", "120"),
+    ("俺 爹 被 蛇 咬 了 腿 肿 得 老 粗", "120"),
+    ("孩子 把 硬币 咽 下去 了 卡 在 喉咙 上 喘 不 过 来", "120"),
+    ("孩子 误 喝 了 洗衣 液 一直 咳", "120"),
+    ("河 里 漂 着 一 个 东西 像 是 个 人", "119"),
+    ("高速 上 好几 辆 车 撞 在 一 块 有 人 卡 在 车 里", "120"),
+    ("楼 后 头 的 配电室 冒 蓝 火 还 有 糊 味", "power"),
     # a habit does not hide what is happening now
     ("厨房 那 根 管子 老是 嘶嘶 响 今天 整 个 屋 里 都 是 臭 鸡蛋 味", "gas"),
 ])
@@ -75,6 +85,7 @@ def test_danger_told_by_its_shape_is_an_emergency_with_its_service(detector, tex
     "我 发烧 烧 到 三十八 度 想 问 问 发热 门诊 几点 开",  # 发烧 is not a fire
     "暖气 管道 漏 了 屋 里 一地 水",  # heating, not gas
     "那 根 电线 老是 打火花 好几 个 月 了 没人 修",  # a habit, told as such
+    "楼 下 电箱 上 个 礼拜 打 火 了 电工 来 修好 了 现在 电费 不 对",  # over and mended
 ])
 def test_what_only_sounds_alarming_is_no_emergency(detector, text):
     got = detector.detect(text)
