@@ -73,7 +73,8 @@ class DangerDetector:
         self._urgent, self._worry, self._past = re.compile(URGENT), re.compile(HAZARD), re.compile(PAST)
         self._panic, self._after, self._today = re.compile(PANIC), re.compile(HAZARD_AFTER), re.compile(TODAY)
         self._fillers, self._habit = re.compile(FILLERS), re.compile(HABIT)
-        self._nuisance = {"safety.fire.fire": re.compile(SMOKE_NUISANCE), "utility.water.burst": re.compile(HEATING)}
+        self._nuisance = {"safety.fire.fire": re.compile(SMOKE_NUISANCE), "utility.water.burst": re.compile(HEATING),
+                          "safety.fire.hazmat": re.compile(_CHIMNEY)}
 
     def detect(self, text: str) -> Danger | None:
         """The danger the caller describes, or None. `text` may be recogniser tokens or joined text."""
@@ -209,6 +210,7 @@ def _combine(leaf: str, hits: list[_Hit], first) -> str:
 
 
 _INJURY, _OTHER = "safety.rescue.injury", "safety.other.incident"
+_CHIMNEY = "烟囱|烟筒"  # coloured smoke from a chimney is a pollution complaint unless a strong sign says more
 _SMOKE = re.compile(r"[^火]*[烟呛糊焦][^火]*")  # smoke or a smell of burning, no flame
 
 

@@ -212,8 +212,9 @@ SIGNALS: dict[str, list[tuple[str, int]]] = {
 URGENT = (r"快派|快人来|快(?:点|来)?啊|赶紧来人|你们快|我该怎么?办|该怎办|快点|快来|快派|快快|赶紧(?:来|派|过来)|马上(?:来|派|过来)|求(?:求)?你们|救救|来人|怎么办啊|该怎么办|急死|"
           r"现在|正在|还在|刚才|刚刚|一直在|突然|这会|眼看")
 
-# A worry about what might happen (隐患), not something happening: 担心着火 is a hazard, 着火了 is not.
-HAZARD = (r"担心|再不.{0,6}就|哪天|将来|随时|危房|是不是|是否|隐患|万一|害怕|怕|以防|防止|预防|以免|迟早|早晚|会不会|可能会|容易|说不定|一旦|要是|如果|"
+# A worry about what might happen (隐患), not something happening: 担心着火 is a hazard, 着火了 is not. A fear
+# that names nothing after it (「有人跟着我 我害怕」) is fear of what is happening, not a worry.
+HAZARD = (r"担心|再不.{0,6}就|哪天|将来|随时|危房|是不是|是否|隐患|万一|(?:害)?怕(?!得?(?:很|要命|死了)?了?$)|以防|防止|预防|以免|迟早|早晚|会不会|可能会|容易|说不定|一旦|要是|如果|"
           r"安全吗|不安全|危险|提醒|检查一下")
 
 # What is over and now a matter of money, blame or information: 上个月着火 is not an emergency now.
