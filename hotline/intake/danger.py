@@ -74,7 +74,7 @@ class DangerDetector:
         self._panic, self._after, self._today = re.compile(PANIC), re.compile(HAZARD_AFTER), re.compile(TODAY)
         self._fillers, self._habit = re.compile(FILLERS), re.compile(HABIT)
         self._nuisance = {"safety.fire.fire": re.compile(SMOKE_NUISANCE), "utility.water.burst": re.compile(HEATING),
-                          "safety.fire.hazmat": re.compile(_CHIMNEY)}
+                          "safety.fire.hazmat": re.compile(_CHIMNEY), "safety.rescue.trapped": re.compile(_CARD)}
 
     def detect(self, text: str) -> Danger | None:
         """The danger the caller describes, or None. `text` may be recogniser tokens or joined text."""
@@ -210,6 +210,8 @@ def _combine(leaf: str, hits: list[_Hit], first) -> str:
 
 
 _INJURY, _OTHER = "safety.rescue.injury", "safety.other.incident"
+# A card stuck in a meter or a machine: only a strong sign of being trapped is a person.
+_CARD = "(?:电|水|气|燃气|饭|银行|社保|医保|公交|IC)卡"
 _CHIMNEY = "烟囱|烟筒"  # coloured smoke from a chimney is a pollution complaint unless a strong sign says more
 _SMOKE = re.compile(r"[^火]*[烟呛糊焦][^火]*")  # smoke or a smell of burning, no flame
 

@@ -112,6 +112,19 @@ def test_danger_told_by_its_shape_is_an_emergency_with_its_service(detector, tex
     "楼道 里 堆 满 了 纸箱子 一 点 就 着 谁 来 管 管",
     "去年 发 大水 冲 了 俺 家 的 房子 补偿 款 到 现在 还 没 发",
     "前 两 天 有 人 在 楼道 里 吸烟 把 垃圾 桶 点 着 了 幸好 发现 得 早",  # over, caught in time
+    "阳台 外 晾 的 床单 让 风 吹 得 挂 在 上面 了",  # a thing hanging, not a person
+    "电卡 插 进去 没 反应 卡 在 表 里 了",  # a card stuck in a meter
+    "工地 半夜 还 在 打桩 咚咚 的 吵 得 睡 不 着",  # building work, not a fight
+    "这 几天 灶 上 火苗 小 得 很 饭 都 做 不 熟",  # a gas-supply complaint
+    "路 中间 塌 了 个 小 坑 开车 得 绕 着 走",  # a pothole
+    "昨 晚 大风 把 路 边 一 棵 树 刮 倒 了 挡 着 路",  # a tree down on a road, nobody hit
+    "楼 上 装修 的 脚手架 上 往 下 掉 砖头 底下 是 过道",  # a hazard until it hits someone
+    "孩子 的 学生证 丢 了 找 不 着 了 去 哪 补",  # an object lost, not a child
+    "小区 的 消防 栓 漏 了 水 哗哗 地 流 了 一 早上",  # a leak, not a burst
+    "每年 冬天 都 有 人 烧 炭 中毒 能 不能 多 宣传",  # a yearly habit
+    "俺 家 没 气 了 燃气 表 里 的 钱 用 完 了",  # gas supply, not breathing
+    "我 想 表扬 消防 队 昨天 把 俺 家 老 人 从 电梯 里 救 出来",  # over, and thanks
+    "那天 有 人 打 架 我 报 了 警 警察 半 个 小时 才 来",  # a complaint about an old call
     "那 根 电线 老是 打火花 好几 个 月 了 没人 修",  # a habit, told as such
     "楼 下 电箱 上 个 礼拜 打 火 了 电工 来 修好 了 现在 电费 不 对",  # over and mended
 ])
