@@ -150,8 +150,10 @@ class Analyzer:
         return code
 
     def _tier(self, text: str, category: str | None, danger: Danger | None, reasons: list[str]) -> Tier:
-        """No emergency here (the detector heard none): a hazard is general, else as heard or the leaf's."""
-        if (danger and danger.level == HAZARD_LEVEL) or category == self._hazard_leaf:
+        """No emergency here (the detector heard none): a hazard filed as a hazard is general, else as heard or
+        the leaf's — a worry about a lift filed under the lift's leaf has that leaf's tier, as an operator sets."""
+        hazard_leaf = category in (None, self._hazard_leaf) or self.categories[category].tier == Tier.EMERGENCY
+        if (danger and danger.level == HAZARD_LEVEL and hazard_leaf) or category == self._hazard_leaf:
             reasons.append(say.tier_hazard())
             return Tier.GENERAL
         complex_hits = self._complex.find(text)

@@ -150,3 +150,17 @@ def test_a_repaired_slip_is_quoted_as_heard(detector):
     got = detector.detect("有 人 掉 和 里 了 在 水 里 扑腾")
     assert got is not None and got.level == "emergency" and got.service == "119"
     assert all(word in "有人掉和里了在水里扑腾" for word in got.evidence)
+
+
+def test_a_worry_filed_under_a_leaf_of_its_own_takes_that_leafs_tier(config):
+    """Operators set the leaf's tier: a worry about a lift filed as 电梯故障 is 民生 (livelihood), a worry
+    filed as a hazard stays general, and no emergency is ever made of a worry."""
+    from hotline.core.enums import Tier
+    from hotline.intake.analyzer import Analyzer
+
+    analyzer = Analyzer(config)
+    worry = analyzer._danger.detect("电梯 老 往下 一 沉 担心 哪天 掉 下去")
+    assert worry is not None and worry.level == "hazard"
+    assert analyzer._tier("", "housing.property.elevator", worry, []) == Tier.LIVELIHOOD
+    assert analyzer._tier("", "safety.hazard.other", worry, []) == Tier.GENERAL
+    assert analyzer._tier("", None, worry, []) == Tier.GENERAL
