@@ -164,3 +164,16 @@ def test_a_worry_filed_under_a_leaf_of_its_own_takes_that_leafs_tier(config):
     assert analyzer._tier("", "housing.property.elevator", worry, []) == Tier.LIVELIHOOD
     assert analyzer._tier("", "safety.hazard.other", worry, []) == Tier.GENERAL
     assert analyzer._tier("", None, worry, []) == Tier.GENERAL
+
+
+def test_an_id_or_phone_number_given_does_not_decide_the_matter(config):
+    """「身份证号是…」 identifies the caller; the words that file the call are the matter's (养老金), and the
+    draft still shows the whole text."""
+    from hotline.intake.analyzer import Analyzer, _without_identifiers
+
+    assert _without_identifiers("俺娘的养老金没到账她身份证号是37150219480709222X") == "俺娘的养老金没到账"
+    assert _without_identifiers("我电话是13905351234有事打") == "我 有事打"
+    said = "俺 娘 的 养老金 这 俩 月 没 到 账 她 身份证 号 是 三 七 幺 五 零 二 幺 九 四 八 零 七 零 九 二 二 二 叉"
+    got = Analyzer(config).analyze(said)
+    assert got.category is None or not got.category["code"].startswith("police.household")
+    assert "371502194807092" in got.text.replace(" ", "")
