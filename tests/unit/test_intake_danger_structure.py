@@ -92,6 +92,7 @@ def detector(config):
     ("有 人 把 汽油 泼 在 门 上 要 点 火", "110"),
     ("我 爸 被 卡 在 翻 了 的 拖拉机 底下", "119"),
     ("商场 里 突然 停电 了 人 都 往 外 挤 有 人 被 踩 了", "110"),
+    ("麻烦 给 派 辆 救护车 我 对象 头 疼 得 要 炸 了 一直 吐", "120"),  # 要炸了 is pain, not a threat
     # a habit does not hide what is happening now
     ("厨房 那 根 管子 老是 嘶嘶 响 今天 整 个 屋 里 都 是 臭 鸡蛋 味", "gas"),
 ])
