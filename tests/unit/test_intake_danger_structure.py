@@ -93,6 +93,15 @@ def detector(config):
     ("我 爸 被 卡 在 翻 了 的 拖拉机 底下", "119"),
     ("商场 里 突然 停电 了 人 都 往 外 挤 有 人 被 踩 了", "110"),
     ("麻烦 给 派 辆 救护车 我 对象 头 疼 得 要 炸 了 一直 吐", "120"),  # 要炸了 is pain, not a threat
+    ("学校 实验室 有 个 瓶子 打 翻 了 冒 出 来 的 气 熏 得 学生 都 咳嗽", "119"),
+    ("楼上 有 人 往 下 扔 花盆 砸 到 一 个 过路 的 头 上", "120"),
+    ("邻居 家 的 狗 把 孩子 扑 倒 了 在 咬", "120"),
+    ("有 个 老 人 走 在 路 上 突然 一头 扎 在 地上", "120"),
+    ("我 们 楼 的 楼梯 间 里 有 人 在 吸毒 还 拿 着 针管 吓唬 人", "110"),
+    ("我 妈 说 胸 闷 左边 胳膊 疼 出 了 一身 汗", "120"),
+    ("那边 有 个 醉汉 躺 在 铁轨 上", "110"),
+    ("家里 暖气 片 爆 了 热水 喷 了 一 屋 我 妈 被 烫 了", "120"),
+    ("我 在 出租车 上 司机 不 让 下车 一直 往 郊区 开", "110"),
     # a habit does not hide what is happening now
     ("厨房 那 根 管子 老是 嘶嘶 响 今天 整 个 屋 里 都 是 臭 鸡蛋 味", "gas"),
 ])
@@ -133,6 +142,8 @@ def test_danger_told_by_its_shape_is_an_emergency_with_its_service(detector, tex
     "俺 家 没 气 了 燃气 表 里 的 钱 用 完 了",  # gas supply, not breathing
     "我 想 表扬 消防 队 昨天 把 俺 家 老 人 从 电梯 里 救 出来",  # over, and thanks
     "那天 有 人 打 架 我 报 了 警 警察 半 个 小时 才 来",  # a complaint about an old call
+    "中介 骗 我 去 厂 里 干活 工资 不 对 还 不 让 走",  # a labour dispute, told as such
+    "小区 垃圾桶 里 有 人 扔 了 好多 用 过 的 针管",  # a sanitation report
     "那 根 电线 老是 打火花 好几 个 月 了 没人 修",  # a habit, told as such
     "楼 下 电箱 上 个 礼拜 打 火 了 电工 来 修好 了 现在 电费 不 对",  # over and mended
 ])
