@@ -102,6 +102,12 @@ def detector(config):
     ("那边 有 个 醉汉 躺 在 铁轨 上", "110"),
     ("家里 暖气 片 爆 了 热水 喷 了 一 屋 我 妈 被 烫 了", "120"),
     ("我 在 出租车 上 司机 不 让 下车 一直 往 郊区 开", "110"),
+    ("恁 快 来 吧 俺 老 头 子 现在 浑身 哆嗦 说 不 出 话", "120"),
+    ("我 奶奶 在 家 烤 炭 火 现在 头 晕 想 吐 站 不 起来", "120"),
+    ("我 被 人 关 在 一 个 屋 里 不 知道 在 哪", "110"),
+    ("他 们 在 我 店 里 闹事 把 东西 都 砸 了 还 要 打 我", "110"),
+    ("我 叔 干活 的 时候 从 三轮车 上 摔 下来 头 磕 在 石头 上 一直 不 说话", "120"),
+    ("有 个 小 孩 从 滑梯 上 摔 下来 胳膊 不 能 动 了", "120"),
     # a habit does not hide what is happening now
     ("厨房 那 根 管子 老是 嘶嘶 响 今天 整 个 屋 里 都 是 臭 鸡蛋 味", "gas"),
 ])
@@ -144,6 +150,8 @@ def test_danger_told_by_its_shape_is_an_emergency_with_its_service(detector, tex
     "那天 有 人 打 架 我 报 了 警 警察 半 个 小时 才 来",  # a complaint about an old call
     "中介 骗 我 去 厂 里 干活 工资 不 对 还 不 让 走",  # a labour dispute, told as such
     "小区 垃圾桶 里 有 人 扔 了 好多 用 过 的 针管",  # a sanitation report
+    "我 妈 腰 疼 好 几 年 了 想 问 问 医保 能 报 多少",  # a person in pain, long known, asking
+    "孩子 从 自行车 上 摔 下来 过 现在 好 了 想 问 问 学校 保险",  # over
     "那 根 电线 老是 打火花 好几 个 月 了 没人 修",  # a habit, told as such
     "楼 下 电箱 上 个 礼拜 打 火 了 电工 来 修好 了 现在 电费 不 对",  # over and mended
 ])
