@@ -118,6 +118,7 @@ def detector(config):
     ("超市 冷库 里 关 着 一 个 人 门 打 不 开", "119"),
     ("俺 们 厂 的 锅炉 压力 表 一直 往 上 窜 快 顶 到 头 了 在 冒 气", "119"),
     ("养老院 里 一 个 老 人 被 护工 打 了 脸 上 都 是 血", "120"),
+    ("俺 家 厨房 着 火 了 咋办 啊", "119"),  # 咋办啊 is panic, not a what-if
     # a habit does not hide what is happening now
     ("厨房 那 根 管子 老是 嘶嘶 响 今天 整 个 屋 里 都 是 臭 鸡蛋 味", "gas"),
 ])
@@ -162,6 +163,8 @@ def test_danger_told_by_its_shape_is_an_emergency_with_its_service(detector, tex
     "小区 垃圾桶 里 有 人 扔 了 好多 用 过 的 针管",  # a sanitation report
     "我 妈 腰 疼 好 几 年 了 想 问 问 医保 能 报 多少",  # a person in pain, long known, asking
     "孩子 从 自行车 上 摔 下来 过 现在 好 了 想 问 问 学校 保险",  # over
+    "楼道 里 堆 满 了 纸箱 真 着 了 火 咋办",  # 咋办 after a danger asks about what might happen
+    "我 在 厂 里 干活 手 让 机器 压 了 老板 就 给 了 一千 块",  # compensation for what is over
     "那 根 电线 老是 打火花 好几 个 月 了 没人 修",  # a habit, told as such
     "楼 下 电箱 上 个 礼拜 打 火 了 电工 来 修好 了 现在 电费 不 对",  # over and mended
 ])
