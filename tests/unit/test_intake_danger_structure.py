@@ -119,6 +119,11 @@ def detector(config):
     ("俺 们 厂 的 锅炉 压力 表 一直 往 上 窜 快 顶 到 头 了 在 冒 气", "119"),
     ("养老院 里 一 个 老 人 被 护工 打 了 脸 上 都 是 血", "120"),
     ("俺 家 厨房 着 火 了 咋办 啊", "119"),  # 咋办啊 is panic, not a what-if
+    ("俺 家 小 孙女 把 花生 米 塞 到 鼻子 里 了 出 不 来 一直 哭", "120"),
+    ("有 个 小伙子 在 路 边 抽 羊角风 嘴 里 冒 白 沫", "120"),
+    ("我 闻 到 楼道 里 有 一股 汽油 味 门口 还 有 一 滩", "119"),
+    ("有 个 小 学生 被 几 个 社会 上 的 人 围 着 要 钱 还 打 他", "110"),
+    ("俺 村 的 老 光棍 好几 天 没 见 了 屋 里 有 臭味", "120"),
     # a habit does not hide what is happening now
     ("厨房 那 根 管子 老是 嘶嘶 响 今天 整 个 屋 里 都 是 臭 鸡蛋 味", "gas"),
 ])
@@ -165,6 +170,7 @@ def test_danger_told_by_its_shape_is_an_emergency_with_its_service(detector, tex
     "孩子 从 自行车 上 摔 下来 过 现在 好 了 想 问 问 学校 保险",  # over
     "楼道 里 堆 满 了 纸箱 真 着 了 火 咋办",  # 咋办 after a danger asks about what might happen
     "我 在 厂 里 干活 手 让 机器 压 了 老板 就 给 了 一千 块",  # compensation for what is over
+    "好 几天 没 见 着 收 垃圾 的 车 了 门口 堆 成 山",  # a service not seen, not a person
     "那 根 电线 老是 打火花 好几 个 月 了 没人 修",  # a habit, told as such
     "楼 下 电箱 上 个 礼拜 打 火 了 电工 来 修好 了 现在 电费 不 对",  # over and mended
 ])
