@@ -91,8 +91,10 @@ def intake_analyze(text: Annotated[str, typer.Argument(help="what the citizen sa
                 analysis = IntakeService(session, ctx).analyze(text, phone)
         else:  # text alone: no database, PBX or notifiers to import (the command starts in about half the time)
             from hotline.runtime.intake_only import standalone_analyzer
+            from hotline.text import pinyin_cache
 
             analysis = standalone_analyzer().analyze(text)
+            pinyin_cache.save()  # the next run reads these readings instead of importing pypinyin
     except HotlineError as exc:
         fail(exc)
     typer.echo(json.dumps(analysis.as_dict(), ensure_ascii=False))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin, pinyin
+from hotline.text.pinyin_cache import heteronyms, meant
 
 # What the danger patterns key on, in the characters they expect; two characters or more each.
 DANGER_WORDS = (
@@ -37,15 +37,15 @@ def _heard_as(char: str) -> tuple[str, ...]:
     """A character's two commonest readings: 着 is zhe or zhao; rarer ones (校 as qiao) make false words."""
     if not ("\u3400" <= char <= "\u9fff"):
         return (char,)
-    return tuple(pinyin(char, style=Style.NORMAL, heteronym=True)[0][:2])
+    return heteronyms(char)[:2]
 
 
 class SlipRepair:
     def __init__(self, words: tuple[str, ...] = DANGER_WORDS):
         self._by_first: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
         for word in words:
-            meant = lazy_pinyin(word, style=Style.NORMAL)
-            self._by_first[meant[0]].append((word, meant))
+            said = list(meant(word))
+            self._by_first[said[0]].append((word, said))
 
     def repair(self, text: str) -> str:
         """`text` with danger words heard by sound written as meant; same length, same positions."""
@@ -53,10 +53,10 @@ class SlipRepair:
         heard = [_heard_as(c) for c in text]
         for i, readings in enumerate(heard):
             for reading in readings:
-                for word, meant in self._by_first.get(reading, ()):
+                for word, said in self._by_first.get(reading, ()):
                     span = text[i:i + len(word)]
                     if len(span) == len(word) and span != word and chars[i:i + len(word)] == list(span) and \
-                            self._slip(span, word, heard[i:], meant):
+                            self._slip(span, word, heard[i:], said):
                         chars[i:i + len(word)] = word  # the commoner reading first: 和里 is 河里, not 湖里
         return "".join(chars)
 

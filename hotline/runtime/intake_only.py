@@ -18,7 +18,9 @@ def standalone_analyzer(settings: Settings | None = None) -> Analyzer:
     from hotline.dispatch.routing import Router
     from hotline.intake.analyzer import Analyzer
     from hotline.intake.slot import ModelSlot
+    from hotline.text import pinyin_cache
 
     settings = settings or get_settings()
+    pinyin_cache.use_file(settings.var_dir / "cache" / "pinyin.json")
     config = load_config(settings.config_dir)
     return Analyzer(config, Router(config), ModelSlot(settings.intake_models))
