@@ -29,6 +29,14 @@ from hotline.text.normalize import normalise
 __all__ = ["Analysis", "Analyzer"]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# An ID or phone number given to identify the caller, with the words that announce it: the matter of the call
+# is elsewhere (养老金没到账 … 身份证号是…), and 身份证 would otherwise file it under the ID card leaf.
+_IDENTIFIER = re.compile(r"(?:(?:户主|本人|她|他|我|俺|娘|爹)?的?(?:身份证|身份正|证件)(?:号码|号)?(?:是|为)?)?"
+                         r"\d{17}[\dXx叉]|(?:(?:我的|俺的)?(?:手机|电话)(?:号码|号)?(?:是)?)?1[3-9]\d{9}(?!\d)")
+
+
+def _without_identifiers(text: str) -> str:
+    return _IDENTIFIER.sub(" ", text).strip() or text
 
 
 class Analyzer:
@@ -82,6 +90,7 @@ class Analyzer:
         if danger and danger.level == EMERGENCY:
             return self._emergency_draft(text, danger, place, numbers, model, status)
         reasons: list[str] = [danger.reason] if danger else []
+        full, text = text, _without_identifiers(text)  # 「身份证号是…」 names the caller, not the matter
         scores = Scores()
         incidents = self._emergency.find(text)
         for hit in self._keywords.find(text):
@@ -106,7 +115,7 @@ class Analyzer:
             reasons.append(say.kind(kind[1].kind, heard(kind[0], text)))
         reasons.extend(number_reasons(numbers))
         named = {"code": category, "name": self.categories[category].name} if category else None
-        return Analysis(text, tier.value, named, department, co, place.name if place else None, numbers.as_dict(),
+        return Analysis(full, tier.value, named, department, co, place.name if place else None, numbers.as_dict(),
                         kind[1].kind if kind else None, reasons, danger=danger.as_dict() if danger else None,
                         place_detail=place.as_dict() if place else None, confidence=decided.confidence,
                         must_choose=decided.must_choose, choices=self._choices(decided, place, model),
@@ -150,8 +159,10 @@ class Analyzer:
         return code
 
     def _tier(self, text: str, category: str | None, danger: Danger | None, reasons: list[str]) -> Tier:
-        """No emergency here (the detector heard none): a hazard is general, else as heard or the leaf's."""
-        if (danger and danger.level == HAZARD_LEVEL) or category == self._hazard_leaf:
+        """No emergency here (the detector heard none): a hazard filed as a hazard is general, else as heard or
+        the leaf's — a worry about a lift filed under the lift's leaf has that leaf's tier, as an operator sets."""
+        hazard_leaf = category in (None, self._hazard_leaf) or self.categories[category].tier == Tier.EMERGENCY
+        if (danger and danger.level == HAZARD_LEVEL and hazard_leaf) or category == self._hazard_leaf:
             reasons.append(say.tier_hazard())
             return Tier.GENERAL
         complex_hits = self._complex.find(text)

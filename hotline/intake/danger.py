@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from hotline.core.config_catalogue import CatalogueFile
 from hotline.intake.danger_signals import (
     FILLERS,
+    HABIT,
     HAZARD,
     HAZARD_AFTER,
     HEATING,
@@ -27,10 +28,13 @@ from hotline.intake.danger_signals import (
     TODAY,
     URGENT,
 )
+from hotline.intake.danger_slips import SlipRepair
+from hotline.intake.danger_structure import STRUCTURE
 from hotline.text.normalize import join_tokens
 
 EMERGENCY, HAZARD_LEVEL = "emergency", "hazard"
 _WORRY_BEFORE, _WORRY_AFTER = 16, 8  # characters: 「万一烧起来」, 「快塌了是个大隐患」
+_HABIT_BEFORE, _HABIT_AFTER = 10, 4  # 「老是 呲呲 的 响」, 「缠在一起 一刮风就」
 _HAZARD_LEAF = "safety.hazard.other"
 
 
@@ -62,18 +66,21 @@ class DangerDetector:
     def __init__(self, catalogue: CatalogueFile):
         self._catalogue = catalogue
         self._signals = [(leaf, re.compile(pattern), weight)
-                         for leaf, patterns in SIGNALS.items() for pattern, weight in patterns
+                         for leaf, patterns in SIGNALS.items() for pattern, weight in patterns + STRUCTURE.get(leaf, [])
                          if catalogue.leaf(leaf) is not None]
+        self._slips = SlipRepair()
         self._rank = {leaf: i for i, leaf in enumerate(SIGNALS)}
         self._urgent, self._worry, self._past = re.compile(URGENT), re.compile(HAZARD), re.compile(PAST)
         self._panic, self._after, self._today = re.compile(PANIC), re.compile(HAZARD_AFTER), re.compile(TODAY)
-        self._fillers = re.compile(FILLERS)
-        self._nuisance = {"safety.fire.fire": re.compile(SMOKE_NUISANCE), "utility.water.burst": re.compile(HEATING)}
+        self._fillers, self._habit = re.compile(FILLERS), re.compile(HABIT)
+        self._nuisance = {"safety.fire.fire": re.compile(SMOKE_NUISANCE), "utility.water.burst": re.compile(HEATING),
+                          "safety.fire.hazmat": re.compile(_CHIMNEY), "safety.rescue.trapped": re.compile(_CARD)}
 
     def detect(self, text: str) -> Danger | None:
         """The danger the caller describes, or None. `text` may be recogniser tokens or joined text."""
-        text = self._fillers.sub("", join_tokens(text))
-        hits = self._without_nuisance(text, self._hits(text))
+        heard = self._fillers.sub("", join_tokens(text))
+        text = self._slips.repair(heard)  # same positions: the evidence quoted is what was heard
+        hits = self._without_nuisance(text, self._hits(text, heard))
         if not hits:
             return None
         worries = list(self._worry.finditer(text))
@@ -81,7 +88,7 @@ class DangerDetector:
         after = worries if not urgent else [m for m in worries if self._after.fullmatch(m.group(0))]
         panic = self._panic.search(text)
         live = hits if panic else [h for h in hits if not _worried(h, worries, after)]
-        past = None if self._today.search(text) else self._past.search(text)
+        past = None if self._today.search(text) else self._past.search(text) or self._habitual(text, live)
         if live and self._is_emergency(live, urgent, bool(panic), past):
             return self._emergency(live, urgent)
         worried = [h for h in hits if h not in live] or (live if worries else [])
@@ -90,13 +97,21 @@ class DangerDetector:
             return self._hazard(worried, marker)
         return None
 
-    def _hits(self, text: str) -> list[_Hit]:
+    def _hits(self, text: str, heard: str) -> list[_Hit]:
         found: list[_Hit] = []
         for leaf, pattern, weight in self._signals:
             for match in pattern.finditer(text):
                 if match.end() > match.start():
-                    found.append(_Hit(leaf, weight, match.start(), match.end(), match.group(0)))
+                    found.append(_Hit(leaf, weight, match.start(), match.end(), heard[match.start():match.end()]))
         return found
+
+    def _habitual(self, text: str, live: list[_Hit]) -> re.Match | None:
+        """A habit said before every sign heard (经常停电 冒火花): the call tells a habit, not an event."""
+        habits = list(self._habit.finditer(text))
+        near = [(h.start - _HABIT_BEFORE, h.end + _HABIT_AFTER) for h in live]
+        if habits and all(any(a <= m.start() < b for m in habits) for a, b in near):
+            return habits[0]
+        return None
 
     def _without_nuisance(self, text: str, hits: list[_Hit]) -> list[_Hit]:
         """Smoke from a chimney or a grill, water from the heating: only a strong sign still counts."""
@@ -187,12 +202,17 @@ def _combine(leaf: str, hits: list[_Hit], first) -> str:
         return "safety.rescue.work_accident"
     if leaf == "safety.rescue.poisoning" and "safety.fire.hazmat" in leaves:
         return "safety.fire.hazmat"
+    if leaf == "safety.fire.explosion" and "utility.water.burst" in strong:
+        return "utility.water.burst"  # a main or a valve bursting, told as 炸开
     if leaf == "safety.structure.flood" and "utility.water.burst" in strong:
         return "utility.water.burst"
     return leaf
 
 
 _INJURY, _OTHER = "safety.rescue.injury", "safety.other.incident"
+# A card stuck in a meter or a machine: only a strong sign of being trapped is a person.
+_CARD = "(?:电|水|气|燃气|饭|银行|社保|医保|公交|IC)卡"
+_CHIMNEY = "烟囱|烟筒"  # coloured smoke from a chimney is a pollution complaint unless a strong sign says more
 _SMOKE = re.compile(r"[^火]*[烟呛糊焦][^火]*")  # smoke or a smell of burning, no flame
 
 

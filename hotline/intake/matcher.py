@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from pypinyin import Style, lazy_pinyin, pinyin
+from hotline.text.pinyin_cache import heteronyms, meant
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Hit:
 def _raw_readings(char: str) -> tuple[str, ...]:
     if not ("\u3400" <= char <= "\u9fff"):
         return (char,)
-    return tuple(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
+    return heteronyms(char)
 
 
 def _fold(syllable: str, pairs: tuple[tuple[str, str], ...]) -> str:
@@ -75,10 +75,10 @@ class KeywordMatcher:
 
     def _keyword_readings(self, keyword: str) -> list[frozenset[str]]:
         """A keyword is read as it is meant (种子 is zhong zi, never chong zi); the text is heard every way."""
-        meant = lazy_pinyin(keyword, style=Style.NORMAL)
-        if len(meant) != len(keyword):  # mixed with non-Chinese characters: fall back to every reading
+        said = meant(keyword)
+        if len(said) != len(keyword):  # mixed with non-Chinese characters: fall back to every reading
             return [self.readings(c) for c in keyword]
-        return [frozenset({_fold(r, self._fuzzy)}) for r in meant]
+        return [frozenset({_fold(r, self._fuzzy)}) for r in said]
 
     def find(self, text: str) -> list[Hit]:
         """Every hit, exact or by sound; overlapping hits keep the longer (an exact one on a tie)."""

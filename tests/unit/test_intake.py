@@ -167,3 +167,18 @@ def test_cli_analyze_prints_the_draft_as_json(tmp_path):
     got = json.loads(out.stdout)
     assert got["category"]["code"] == "utility.power.outage" and got["department"]["code"] == "371500-POWER"
     assert got["numbers"]["phones"] == ["13800138000"] and got["text"] == "家里停店了电话13800138000"
+
+
+def test_cli_analyze_of_text_alone_does_not_load_the_database_layer(tmp_path):
+    """Analysing text needs no database, PBX or notifier: their imports were most of the command's start."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("import sys\nsys.argv = ['hotline', 'intake', 'analyze', '小区 停水 了']\nfrom hotline.cli import main\n"
+              "try:\n    main()\nexcept SystemExit:\n    pass\n"
+              "print('loaded:', sorted(m for m in ('sqlalchemy', 'redis', 'hotline.runtime.context') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         env={**os.environ, "HOTLINE_VAR_DIR": str(tmp_path), "HOTLINE_LOG_LEVEL": "WARNING"})
+    assert '"utility.water.outage"' in out.stdout
+    assert out.stdout.strip().endswith("loaded: []"), out.stdout
