@@ -1,6 +1,7 @@
 // The story of an order (流转记录), rendered from /api/v1/work-orders/{ticket}/story: who did what and when,
 // the departments' replies and results, evidence, each callback round with the citizen's words.
 import {api} from "./api.js";
+import {thumbnails, wireAttachments} from "./attachments.js";
 import {esc, time} from "./dom.js";
 import {label} from "./labels.js";
 
@@ -23,8 +24,8 @@ export function storyHtml(s, ticket) {
   const shares = s.assignments.map((a) => `<li>${esc(label("assignment_roles", a.role))} ${esc(a.department)}：` +
     `${esc(label("assignment_statuses", a.status))}${a.reply ? "；反馈：" + esc(a.reply) : ""}` +
     `${a.result ? "；结果：" + esc(a.result) : ""}${a.active ? "" : "（上一轮）"}</li>`).join("");
-  const files = s.evidence.map((f) => `<li><button type="button" class="link" data-evidence="${f.id}"` +
-    ` data-type="${esc(f.content_type)}" data-ticket="${esc(ticket)}">${esc(f.filename)}</button></li>`).join("");
+  const files = s.evidence.map((f) => `<li><button type="button" class="attachment" data-evidence="${f.id}"` +
+    ` data-type="${esc(f.content_type)}" data-ticket="${esc(ticket)}" data-name="${esc(f.filename)}">${esc(f.filename)}</button></li>`).join("");
   const redos = s.redos.map((r) => `<li>第 ${r.round} 次重办（${esc(time(r.at))}）：市民不满意：“${esc(r.words)}”</li>`).join("");
   const sups = s.supervisions.map((x) => `<li>${esc(label("supervision_kinds", x.kind))} · ${esc(time(x.at))}` +
     `${x.note ? "：" + esc(x.note) : ""}</li>`).join("");
@@ -39,27 +40,16 @@ export function storyHtml(s, ticket) {
     (shares ? `<h3>承办情况</h3><ul>${shares}</ul>` : "") +
     (redos ? `<h3>重办</h3><ul>${redos}</ul>` : "") +
     (s.callbacks.length ? `<h3>回访</h3><ul>${s.callbacks.map(round).join("")}</ul>` : "") +
-    (files ? `<h3>佐证材料</h3><ul class="evidence">${files}</ul><div class="preview" aria-live="polite"></div>` : "") +
+    (files ? `<h3>佐证材料</h3><ul class="evidence">${files}</ul>` : "") +
     (sups ? `<h3>督办</h3><ul>${sups}</ul>` : "") +
     (handed ? `<h3>转接</h3><ul>${handed}</ul>` : "");
 }
 
-// Evidence needs the access token: fetched as a blob and shown inline (image) or opened (PDF).
+// Evidence: thumbnails and a viewer (lib/attachments.js); kept under this name for every screen using it.
 export function wireEvidence(root) {
-  root.addEventListener("click", async (e) => {
-    const button = e.target.closest("[data-evidence]");
-    if (!button) return;
-    const r = await fetch(`/api/v1/work-orders/${button.dataset.ticket}/evidence/${button.dataset.evidence}`,
-                          {headers: {Authorization: `Bearer ${sessionStorage.getItem("access") || ""}`}});
-    if (!r.ok) return;
-    const url = URL.createObjectURL(await r.blob());
-    const preview = root.querySelector(".preview");
-    if (button.dataset.type.startsWith("image/") && preview) {
-      preview.innerHTML = `<img alt="${esc(button.textContent)}" src="${url}">`;
-    } else {
-      window.open(url, "_blank", "noopener");
-    }
-  });
+  wireAttachments(root);
+  new MutationObserver(() => thumbnails(root)).observe(root, {childList: true});
+  thumbnails(root);
 }
 
 export async function loadStory(ticket) {

@@ -1,0 +1,67 @@
+"""The department's order page in headless Chromium: evidence previewed (thumbnails that enlarge, a PDF in
+an embedded viewer), internal notes, reply templates, 协办 shares, the A4 print view, the export of a view,
+emergency alerts and 下派 to a community; on a desktop and on a 390×844 phone."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from tests.integration.browser import Screen, viewport
+from tests.integration.conftest import step
+from tests.integration.test_department_steps import dispatched
+from tests.integration.test_order_attachments import PDF
+from tests.integration.test_workbench import PHONE, base, browser, phone_shot  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.one_backend
+
+
+def png(width: int = 64, height: int = 48) -> bytes:
+    """A real (decodable) PNG: a blue rectangle, so the browser has something to draw as a thumbnail."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    raw = b"".join(b"\x00" + b"\x0b\x53\x94" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def open_order(s: Screen, ticket: str, view: str = "open") -> None:
+    s.click(f"#view-{view}")
+    s.click(f'tr[data-ticket="{ticket}"]')
+    s.text("#ticket", ticket)
+
+
+def test_evidence_shows_as_thumbnails_that_enlarge_and_a_pdf_in_a_viewer(base, people, api, browser):  # noqa: F811
+    ticket = dispatched(api, people)
+    water = people["water"]
+    step(api, water, ticket, "sign")
+    step(api, water, ticket, "reply", {"text": "已到场"})
+    r = api.post(f"/api/v1/work-orders/{ticket}/complete", data={"result": "已修复"}, headers=water.headers,
+                 files=[("files", ("现场照片.png", png(), "image/png")), ("files", ("验收单.pdf", PDF, "application/pdf"))])
+    assert r.status_code == 200, r.text
+    s = Screen(browser, base)
+    viewport(browser, 1366, 768)
+    s.login("water", "department.html")
+    open_order(s, ticket, "done")
+    thumb = s.el("#story .evidence img.thumb")
+    s.wait(lambda b: b.execute_script("return arguments[0].complete && arguments[0].naturalWidth", thumb) == 64)
+    s.click("#story .evidence img.thumb")
+    s.wait(lambda b: b.execute_script(
+        "const i = document.querySelector('dialog.viewer[open] .viewer-body img'); return i && i.naturalWidth") == 64)
+    assert "现场照片.png" in s.el("dialog.viewer h2").text
+    s.click("dialog.viewer [data-close]")
+    s.wait(lambda b: not b.find_elements(By.CSS_SELECTOR, "dialog.viewer"))
+    s.click('#story [data-name="验收单.pdf"]')
+    frame = s.el("dialog.viewer iframe")
+    assert frame.get_attribute("src").startswith("blob:") and frame.get_attribute("title") == "验收单.pdf"
+    viewport(browser, *PHONE)
+    phone_shot(s, "department-evidence-pdf")
+    assert s.b.execute_script("const d = document.querySelector('dialog.viewer').getBoundingClientRect();"
+                              "return d.right <= innerWidth + 1 && d.bottom <= innerHeight + 1")
+    s.click("dialog.viewer [data-close]")
+    viewport(browser, 1366, 768)
+    assert not [e for e in s.console_errors() if "Content Security Policy" in e or "Refused" in e], s.console_errors()
+    assert s.console_errors() == []
