@@ -32,6 +32,7 @@ from hotline.api.routers import (
     intake,
     knowledge,
     live,
+    notes,
     notices,
     open311,
     public,
@@ -96,7 +97,7 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.add_middleware(SecurityHeaders)
     install_metrics(app)
     for module in (health, auth, work_orders, callbacks, stats, telephony, intake, public, submissions, admin,
-                   reference, open311, knowledge, notices, ratings, calls, call_live, inbox):
+                   reference, open311, knowledge, notices, ratings, calls, call_live, inbox, notes):
         app.include_router(module.router)
     app.include_router(work_orders.extensions)
     app.include_router(work_orders.supervisions)

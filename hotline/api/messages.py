@@ -80,6 +80,8 @@ MESSAGES: dict[str, str] = {
     "supervision_already_resolved": "这条督办已经办结",
     "nothing_to_urge": "该工单目前不在任何承办单位手中，无需催办",
     "return_reason_unknown": "请从列表中选择回退原因",
+    "note_empty": "请填写沟通内容",
+    "note_too_long": "沟通内容太长，最多 2000 字",
     "evidence_required": "这类诉求办结时必须上传现场照片或 PDF 佐证材料",
     "department_retired": "该承办单位已撤销，不能派单",
     "awaits_arbitration": "该工单已两次被回退，须由督查人员裁定承办单位",

@@ -188,3 +188,22 @@ class DepartmentNotice(LiveEvent):
 
     def body(self) -> dict[str, Any]:
         return {"type": self.type, "kind": self.kind, "ticket": self.ticket, "text": self.text}
+
+
+@dataclass(frozen=True)
+class NoteAdded(LiveEvent):
+    """内部沟通: a note was written on an order. To the departments holding it and the hotline's desk; the
+    body carries no words (each reader fetches them, masked as its scope says), only which order."""
+
+    ticket: str
+    note_id: int
+    from_department_id: int | None
+    department_ids: tuple[int, ...]
+    type = "note"
+
+    def channels(self) -> list[str]:
+        return [department_channel(d) for d in sorted(set(self.department_ids))] + [DESK]
+
+    def body(self) -> dict[str, Any]:
+        return {"type": self.type, "ticket": self.ticket, "note_id": self.note_id,
+                "from_hotline": self.from_department_id is None}

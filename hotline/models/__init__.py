@@ -23,6 +23,7 @@ from hotline.models.knowledge import (
     SearchTerm,
     SearchText,
 )
+from hotline.models.note import OrderNote
 from hotline.models.outbox import DeliveryReceiptRow, InboundMessage, OutboxMessage
 from hotline.models.ratelimit import RateLimitHit
 from hotline.models.stats import DailyCounter, RolledUpDay
@@ -62,6 +63,7 @@ __all__ = [
     "Handover",
     "InboundMessage",
     "IntakeHistory",
+    "OrderNote",
     "OutboxMessage",
     "RateLimitHit",
     "Recording",

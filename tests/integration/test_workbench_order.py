@@ -65,3 +65,27 @@ def test_evidence_shows_as_thumbnails_that_enlarge_and_a_pdf_in_a_viewer(base, p
     viewport(browser, 1366, 768)
     assert not [e for e in s.console_errors() if "Content Security Policy" in e or "Refused" in e], s.console_errors()
     assert s.console_errors() == []
+
+
+def test_internal_notes_go_both_ways_and_arrive_live_on_a_phone(base, people, api, browser):  # noqa: F811
+    ticket = dispatched(api, people)
+    s = Screen(browser, base)
+    viewport(browser, *PHONE)
+    s.login("water", "department.html")
+    s.live()
+    open_order(s, ticket)
+    s.text("#notes-list", "还没有沟通记录")
+    s.keys("#note-text", "现场需要物业开门\n请热线联系物业")
+    s.click("#note-form button")
+    s.text("#notes-list", "请热线联系物业")
+    [note] = api.get(f"/api/v1/work-orders/{ticket}/notes", headers=people["operator"].headers).json()
+    assert note["text"] == "现场需要物业开门\n请热线联系物业" and note["side"] == "聊城市水务集团有限公司"
+    r = api.post(f"/api/v1/work-orders/{ticket}/notes", json={"text": "物业电话 13912345678，已通知"},
+                 headers=people["operator"].headers)
+    assert r.status_code == 201
+    s.text("#notes-list", "已通知")  # heard live: nobody reloaded
+    assert "139****5678" in s.el("#notes-list").text and "13912345678" not in s.el("#notes-list").text
+    s.said("内部沟通")
+    phone_shot(s, "department-notes")
+    viewport(browser, 1366, 768)
+    assert s.console_errors() == []

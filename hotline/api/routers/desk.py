@@ -11,8 +11,8 @@ from fastapi.responses import FileResponse
 
 from hotline.accounts.repository import UserRepository
 from hotline.api.audit import audit
-from hotline.api.headers import SAME_ORIGIN_FRAME
 from hotline.api.deps import Centre, Ctx, DbSession, HotlineDesk, Staff
+from hotline.api.headers import SAME_ORIGIN_FRAME
 from hotline.api.routers.work_orders import ERRORS, RowId, Ticket, visible
 from hotline.api.schemas.desk import (
     AgentMe,
