@@ -43,6 +43,7 @@ from hotline.api.routers import (
     submissions,
     telephony,
     work_orders,
+    workbench,
 )
 from hotline.core import security
 from hotline.core.errors import HotlineError
@@ -97,7 +98,7 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.add_middleware(SecurityHeaders)
     install_metrics(app)
     for module in (health, auth, work_orders, callbacks, stats, telephony, intake, public, submissions, admin,
-                   reference, open311, knowledge, notices, ratings, calls, call_live, inbox, notes):
+                   reference, open311, knowledge, notices, ratings, calls, call_live, inbox, notes, workbench):
         app.include_router(module.router)
     app.include_router(work_orders.extensions)
     app.include_router(work_orders.supervisions)

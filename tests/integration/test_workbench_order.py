@@ -89,3 +89,33 @@ def test_internal_notes_go_both_ways_and_arrive_live_on_a_phone(base, people, ap
     phone_shot(s, "department-notes")
     viewport(browser, 1366, 768)
     assert s.console_errors() == []
+
+
+def test_templates_fill_the_reply_and_the_shares_show_each_department(base, people, api, browser):  # noqa: F811
+    from tests.integration.test_order_shares import shared
+    ticket = shared(api, people)
+    step(api, people["housing"], ticket, "sign")
+    step(api, people["housing"], ticket, "reply", {"text": "已督促物业配合"})
+    s = Screen(browser, base)
+    viewport(browser, 1366, 768)
+    s.login("water", "department.html")
+    open_order(s, ticket)
+    rows = s.all("#story table.shares tbody tr")
+    assert len(rows) == 2
+    co = next(r for r in rows if "协办" in r.text)
+    assert "已反馈" in co.text or "反馈" in co.text
+    assert "已督促物业配合" in co.text and "未签收" not in co.text
+    assert "未签收" in next(r for r in rows if "主办" in r.text).text
+    s.click("#sign")
+    s.said("已签收")
+    s.el("#reply-template")
+    from selenium.webdriver.support.ui import Select
+    Select(s.el("#reply-template")).select_by_visible_text("停水抢修")
+    assert "抢修人员已赶赴现场" in s.el("#reply-text").get_attribute("value")
+    Select(s.el("#reply-template")).select_by_visible_text("已收悉并安排")
+    value = s.el("#reply-text").get_attribute("value")
+    assert value.count("\n") == 1 and value.endswith("处理结果将及时告知您。")
+    s.click("#reply-form button")
+    s.said("已反馈")
+    s.shot("department-order-shares")
+    assert s.console_errors() == []

@@ -9,6 +9,7 @@ import {storyHtml, wireEvidence} from "../lib/story.js";
 import {ask, attempt, light, say} from "../lib/ui.js";
 import {loadInbox, markCurrent, mountInbox} from "./inbox.js";
 import {mountNotes, showNotes} from "./notes.js";
+import {mountTemplates, showTemplates} from "./templates.js";
 
 const DONE = {sign: "签收", reply: "反馈", extension: "申请延期", return: "回退", complete: "办结"};
 let current = null;
@@ -42,7 +43,7 @@ async function show(ticket) {
   $("#files").required = Boolean(o.evidence_required);
   for (const el of $("#actions").querySelectorAll("[data-action]")) el.hidden = !o.allowed_actions.includes(el.dataset.action);
   $("#story").innerHTML = storyHtml(story, ticket);
-  await showNotes(ticket);
+  await Promise.all([showNotes(ticket), showTemplates(ticket)]);
 }
 
 async function step(action, body) {
@@ -99,6 +100,7 @@ $("#complete-form").addEventListener("submit", async (e) => {
   $("#return-code").innerHTML = reasons.map((r) => `<option value="${esc(r.code)}">${esc(r.name)}</option>`).join("");
   document.body.dataset.view = "list";
   mountNotes(live.on);
+  mountTemplates();
   await mountInbox((ticket) => show(ticket));
   live.on("extension", () => attempt(() => Promise.all([loadInbox(), current ? show(current) : null])));
   live.on("notice", (n) => {
