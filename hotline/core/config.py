@@ -12,11 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from hotline.core.config_catalogue import CatalogueFile, CatalogueLeaf, catalogue_problems
 from hotline.core.config_handover import HandoverFile, handover_problems
-from hotline.core.config_replies import ReplyTemplatesFile, replies_problems
 from hotline.core.config_intake_model import IntakeModelFile
 from hotline.core.config_knowledge import KnowledgeFile
 from hotline.core.config_places import PlacesFile, places_problems
 from hotline.core.config_recordings import RecordingsFile
+from hotline.core.config_replies import ReplyTemplatesFile, replies_problems
 from hotline.core.enums import State, Tier
 from hotline.core.errors import ConfigError
 from hotline.core.notice_config import NoticesFile, template_problems
