@@ -119,3 +119,37 @@ def test_templates_fill_the_reply_and_the_shares_show_each_department(base, peop
     s.said("已反馈")
     s.shot("department-order-shares")
     assert s.console_errors() == []
+
+
+def test_the_print_view_is_an_a4_sheet_with_fields_history_and_replies(base, people, api, browser):  # noqa: F811
+    import base64
+    import re
+    ticket = dispatched(api, people, title="东关社区停水")
+    step(api, people["water"], ticket, "sign")
+    step(api, people["water"], ticket, "reply", {"text": "已安排抢修\n预计今日恢复"})
+    s = Screen(browser, base)
+    viewport(browser, 1366, 768)
+    s.login("water", "department.html")
+    open_order(s, ticket)
+    page = s.b.current_window_handle
+    s.click("#print-order")
+    s.wait(lambda b: len(b.window_handles) == 2)
+    s.b.switch_to.window(next(h for h in s.b.window_handles if h != page))
+    try:
+        s.wait(lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "on")
+        sheet = s.el("#sheet").text
+        for words in (ticket, "东关社区停水", "流转记录", "签收", "已安排抢修", "预计今日恢复", "主办单位", "聊城市水务集团有限公司",
+                      "138****8000"):
+            assert words in sheet, words
+        assert "13800138000" not in sheet  # printed as the department may see it
+        s.shot("department-print")
+        s.b.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        assert not s.b.find_element(By.ID, "toolbar").is_displayed()
+        s.b.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        pdf = base64.b64decode(s.b.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True})["data"])
+        width, height = (float(v) for v in re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf).groups())
+        assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2, (width, height)  # A4 in points
+        assert s.console_errors() == []
+    finally:
+        s.b.close()
+        s.b.switch_to.window(page)

@@ -73,6 +73,8 @@ async function returnOrder() {
 
 $("#sign").addEventListener("click", () => step("sign"));
 $("#close-detail").addEventListener("click", hide);
+// The A4 print view opens beside the order (a new tab inherits this tab's session, so no new login).
+$("#print-order").addEventListener("click", () => window.open(`print.html?ticket=${encodeURIComponent(current)}`, "_blank"));
 $("#reply-form").addEventListener("submit", (e) => { e.preventDefault(); step("reply", {text: $("#reply-text").value}); });
 $("#extension-form").addEventListener("submit", (e) => {
   e.preventDefault(); step("extension", {days: Number($("#days").value), reason: $("#extension-reason").value});
