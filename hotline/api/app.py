@@ -29,6 +29,7 @@ from hotline.api.routers import (
     handover,
     health,
     inbox,
+    inbox_export,
     intake,
     knowledge,
     live,
@@ -98,7 +99,8 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.add_middleware(SecurityHeaders)
     install_metrics(app)
     for module in (health, auth, work_orders, callbacks, stats, telephony, intake, public, submissions, admin,
-                   reference, open311, knowledge, notices, ratings, calls, call_live, inbox, notes, workbench):
+                   reference, open311, knowledge, notices, ratings, calls, call_live, inbox, inbox_export, notes,
+                   workbench):
         app.include_router(module.router)
     app.include_router(work_orders.extensions)
     app.include_router(work_orders.supervisions)

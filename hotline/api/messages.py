@@ -81,6 +81,7 @@ MESSAGES: dict[str, str] = {
     "nothing_to_urge": "该工单目前不在任何承办单位手中，无需催办",
     "return_reason_unknown": "请从列表中选择回退原因",
     "note_empty": "请填写沟通内容",
+    "export_too_large": "这个视图的工单太多，一次最多导出 10000 条，请缩小筛选范围（如受理日期）后再导出",
     "note_too_long": "沟通内容太长，最多 2000 字",
     "evidence_required": "这类诉求办结时必须上传现场照片或 PDF 佐证材料",
     "department_retired": "该承办单位已撤销，不能派单",

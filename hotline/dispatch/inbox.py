@@ -195,16 +195,27 @@ class InboxRepository:
     def page(self, q: InboxQuery) -> InboxPage:
         """The page in two reads: the ordered ids of one page, then what is shown of those orders only
         (a per-order subquery in a join would be asked for every pair of order and share)."""
+        total = self.total(q)
+        return InboxPage(items=self._rows(self.ordered_ids(q)), total=total, counts=self.counts(q))
+
+    def total(self, q: InboxQuery) -> int:
         where = [*self._filters(q), self.view(q.view)]
-        total = self.session.scalar(select(func.count()).select_from(WorkOrder).where(*where)) or 0
+        return self.session.scalar(select(func.count()).select_from(WorkOrder).where(*where)) or 0
+
+    def ordered_ids(self, q: InboxQuery) -> list[int]:
+        """The ids of one page of the view, emergencies first, in the asked order."""
         next_due = select(func.min(Deadline.due_at)).where(self._open_clock()).scalar_subquery()
         emergency_last = case((WorkOrder.tier == Tier.EMERGENCY, 0), else_=1)
         sorts: dict[str, list[Any]] = {"due": [next_due.is_(None), next_due, WorkOrder.id],
                                        "new": [WorkOrder.received_at.desc(), WorkOrder.id.desc()],
                                        "old": [WorkOrder.received_at, WorkOrder.id]}
-        ids = list(self.session.scalars(select(WorkOrder.id).where(*where)
-                                        .order_by(emergency_last, *sorts[q.sort]).limit(q.limit).offset(q.offset)))
-        return InboxPage(items=self._rows(ids), total=total, counts=self.counts(q))
+        return list(self.session.scalars(select(WorkOrder.id).where(*self._filters(q), self.view(q.view))
+                                          .order_by(emergency_last, *sorts[q.sort]).limit(q.limit)
+                                          .offset(q.offset)))
+
+    def rows(self, ids: list[int]) -> list[InboxRow]:
+        """What a list shows of these orders, in the given order (the export reads them in batches)."""
+        return self._rows(ids)
 
     def _open_clock(self) -> ColumnElement[bool]:
         return and_(Deadline.work_order_id == WorkOrder.id, Deadline.status == DeadlineStatus.OPEN,

@@ -153,3 +153,37 @@ def test_the_print_view_is_an_a4_sheet_with_fields_history_and_replies(base, peo
     finally:
         s.b.close()
         s.b.switch_to.window(page)
+
+
+def test_the_view_exports_as_csv_with_its_filters(base, people, api, browser, tmp_path):  # noqa: F811
+    import csv
+    import io
+    import time
+    emergency = dispatched(api, people, title="水管爆裂 水淹道路", tier="emergency")
+    plain = [dispatched(api, people) for _ in range(2)]
+    s = Screen(browser, base)
+    viewport(browser, 1366, 768)
+    s.b.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    s.login("water", "department.html")
+    s.click("#view-to_sign")
+    s.text("#pager", "共 3 条")
+    s.click("#export")
+    s.said("已导出 3 条工单")
+    deadline = time.monotonic() + 10
+    while not [p for p in tmp_path.iterdir() if p.suffix == ".csv"] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    [saved] = [p for p in tmp_path.iterdir() if p.suffix == ".csv"]
+    assert saved.name == "工单-待签收.csv"
+    data = saved.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]][0] == emergency and set(r[0] for r in rows[1:]) == {emergency, *plain}
+    saved.unlink()
+    s.click("#more-filters summary")
+    from selenium.webdriver.support.ui import Select
+    Select(s.el("#f-tier")).select_by_value("emergency")
+    s.text("#pager", "共 1 条")
+    s.click("#export")
+    s.said("已导出 1 条工单")
+    viewport(browser, 1366, 768)
+    assert s.console_errors() == []
