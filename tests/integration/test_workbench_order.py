@@ -177,7 +177,7 @@ def test_the_view_exports_as_csv_with_its_filters(base, people, api, browser, tm
     data = saved.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert [r[0] for r in rows[1:]][0] == emergency and set(r[0] for r in rows[1:]) == {emergency, *plain}
+    assert rows[1][0] == emergency and {r[0] for r in rows[1:]} == {emergency, *plain}
     saved.unlink()
     s.click("#more-filters summary")
     from selenium.webdriver.support.ui import Select
