@@ -175,19 +175,21 @@ class ExtensionChanged(LiveEvent):
 
 @dataclass(frozen=True)
 class DepartmentNotice(LiveEvent):
-    """Something a supervisor did that the department must see at once: a 催办, a 督办 resolved."""
+    """What the department must see at once: a new order (派单, 重办), a 催办, a 督办 raised or resolved.
+    `text` leaves already masked for a department; `tier` lets the page ring for an emergency."""
 
     department_id: int
-    kind: str  # urge | supervision_resolved
+    kind: str  # dispatched | urge | supervised | supervision_resolved
     ticket: str
     text: str
+    tier: str | None = None
     type = "notice"
 
     def channels(self) -> list[str]:
         return [department_channel(self.department_id)]
 
     def body(self) -> dict[str, Any]:
-        return {"type": self.type, "kind": self.kind, "ticket": self.ticket, "text": self.text}
+        return {"type": self.type, "kind": self.kind, "ticket": self.ticket, "text": self.text, "tier": self.tier}
 
 
 @dataclass(frozen=True)

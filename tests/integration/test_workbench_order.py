@@ -187,3 +187,66 @@ def test_the_view_exports_as_csv_with_its_filters(base, people, api, browser, tm
     s.said("已导出 1 条工单")
     viewport(browser, 1366, 768)
     assert s.console_errors() == []
+
+
+FAKE_NOTIFICATIONS = """
+window.__notified = []; window.__played = [];
+class FakeNotification extends EventTarget {
+  constructor(title, options) { super(); this.title = title; this.options = options; window.__notified.push(this); }
+  close() {}
+}
+FakeNotification.permission = "default";
+FakeNotification.requestPermission = async () => { FakeNotification.permission = "granted"; return "granted"; };
+window.Notification = FakeNotification;
+const play = HTMLMediaElement.prototype.play;
+HTMLMediaElement.prototype.play = function () {
+  if (!this.muted) window.__played.push(this.src);
+  return play.call(this);
+};
+"""
+
+
+def test_an_emergency_an_urge_and_a_supervision_ring_and_notify(base, people, api, browser, ctx,  # noqa: F811
+                                                                  session_factory):
+    from hotline.core.db import session_scope
+    from hotline.dispatch.repository import DepartmentRepository
+    from hotline.live.events import DepartmentNotice
+    with session_scope(session_factory) as db:
+        water_id = DepartmentRepository(db).by_code("371500-WATER").id
+    s = Screen(browser, base)
+    viewport(browser, *PHONE)
+    script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": FAKE_NOTIFICATIONS})
+    s_id = script["identifier"]
+    try:
+        s.login("water", "department.html")
+        s.live()
+        s.click("#alerts-on")  # the user gesture that asks for permission
+        s.wait(lambda b: not b.find_element(By.ID, "alerts-on").is_displayed())
+        notified = lambda: s.b.execute_script("return window.__notified.map((n) => n.title)")  # noqa: E731
+        plain = dispatched(api, people)  # an ordinary order: the inbox reloads, nothing rings
+        s.text("#orders", plain)
+        assert notified() == [] and s.b.execute_script("return window.__played") == []
+        emergency = dispatched(api, people, title="水管爆裂 水淹道路", tier="emergency")
+        s.wait(lambda b: len(notified()) == 1)
+        assert notified() == [f"紧急新工单：工单 {emergency}"]
+        assert s.b.execute_script("return window.__played")[-1].endswith("/console/alert.wav")
+        assert s.b.find_element(By.TAG_NAME, "body").get_attribute("data-alerts") == "1"
+        s.said("紧急新工单")
+        step(api, people["supervisor"], plain, "urge", {"text": "请今天处理完毕"})
+        s.wait(lambda b: len(notified()) == 2)
+        assert notified()[1] == f"催办：工单 {plain}"
+        assert s.b.execute_script("return window.__notified[1].options.body") == "请今天处理完毕"
+        ctx.live.publish(DepartmentNotice(water_id, "supervised", plain, "已超过办结时限，已转督办"))
+        s.wait(lambda b: len(notified()) == 3)
+        assert notified()[2] == f"督办：工单 {plain}"
+        ctx.live.publish(DepartmentNotice(water_id, "supervision_resolved", plain, "已核实"))
+        s.said("督办已办结")
+        assert len(notified()) == 3  # news, not an alarm
+        phone_shot(s, "department-alert")
+        s.b.execute_script("window.__notified[0].dispatchEvent(new Event('click'))")  # the notification opens it
+        s.text("#ticket", emergency)
+        assert len(s.b.execute_script("return window.__played")) == 3
+        assert s.console_errors() == []
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": s_id})
+        viewport(browser, 1366, 768)

@@ -7,10 +7,12 @@ import * as live from "../lib/live.js";
 import {ready, start} from "../lib/session.js";
 import {storyHtml, wireEvidence} from "../lib/story.js";
 import {ask, attempt, light, say} from "../lib/ui.js";
+import {mountAlerts, ring, urgent} from "./alerts.js";
 import {loadInbox, markCurrent, mountInbox} from "./inbox.js";
 import {mountNotes, showNotes} from "./notes.js";
 import {mountTemplates, showTemplates} from "./templates.js";
 
+const NOTICES = {dispatched: "新工单", urge: "催办", supervised: "督办", supervision_resolved: "督办已办结"};
 const DONE = {sign: "签收", reply: "反馈", extension: "申请延期", return: "回退", complete: "办结"};
 let current = null;
 let reasons = [];
@@ -105,8 +107,12 @@ $("#complete-form").addEventListener("submit", async (e) => {
   mountTemplates();
   await mountInbox((ticket) => show(ticket));
   live.on("extension", () => attempt(() => Promise.all([loadInbox(), current ? show(current) : null])));
+  mountAlerts();
   live.on("notice", (n) => {
-    say(`${n.kind === "urge" ? "催办" : "督办已办结"}：工单 ${n.ticket} ${n.text}`, n.kind === "urge" ? "error" : "info");
+    const what = NOTICES[n.kind] || "通知";
+    const heading = `${n.tier === "emergency" ? "紧急" : ""}${what}：工单 ${n.ticket}`;
+    say(`${heading} ${n.text}`, urgent(n) ? "error" : "info");
+    if (urgent(n)) ring({title: heading, body: n.text, ticket: n.ticket}, (t) => attempt(() => show(t)));
     attempt(() => Promise.all([loadInbox(), current === n.ticket ? show(current) : null]));
   });
   ready();
