@@ -226,7 +226,11 @@ class CallbackService(SurveyAttempts):
 
     def _redo(self, order: WorkOrder, actor: Actor, citizen_words: str, data: dict) -> None:
         """重办: back to the same departments with fresh deadlines, or to the hotline if it answered."""
-        handled = [a for a in order.assignments if a.active and a.status == AssignmentStatus.COMPLETED]
+        handled = [a for a in order.assignments if a.active and a.status == AssignmentStatus.COMPLETED
+                   and a.role != AssignmentRole.SUB]  # a sub-unit is asked again by its parent, if at all
+        for a in order.assignments:
+            if a.role == AssignmentRole.SUB:
+                a.active = False
         target = State.DISPATCHED if handled else State.ACCEPTED
         self.orders.advance(order, Action.REDO, actor, note=citizen_words, data=data, target=target)
         order.redo_count += 1

@@ -299,7 +299,7 @@ class WorkOrderService:
         return draft.suggestion.model_copy(update={"category_code": leaf.code if leaf else None})
 
 
-HANDLING_CLOCKS = (DeadlineKind.SIGN, DeadlineKind.REPLY, DeadlineKind.COMPLETE)
+HANDLING_CLOCKS = (DeadlineKind.SIGN, DeadlineKind.REPLY, DeadlineKind.COMPLETE, DeadlineKind.SUB)
 
 
 def active_assignments(order: WorkOrder) -> list[Assignment]:
