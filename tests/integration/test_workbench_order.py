@@ -250,3 +250,44 @@ def test_an_emergency_an_urge_and_a_supervision_ring_and_notify(base, people, ap
     finally:
         browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": s_id})
         viewport(browser, 1366, 768)
+
+
+def test_a_street_forwards_to_its_community_which_replies_up_on_a_phone(base, people, api, browser,  # noqa: F811
+                                                                          session_factory, ctx):
+    import datetime as dt
+    from selenium.webdriver.support.ui import Select
+    from tests.integration.test_sub_units import COMMUNITY, at_street, complete_due, person
+    community = person(session_factory, ctx, "mishijie", COMMUNITY)
+    ticket = at_street(api, people)
+    wall = (complete_due(api, people["street"], ticket) - dt.timedelta(days=1)).astimezone(
+        dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%dT%H:%M")
+    s = Screen(browser, base)
+    viewport(browser, *PHONE)
+    s.login("street", "department.html")
+    open_order(s, ticket)
+    Select(s.el("#forward-unit")).select_by_value(COMMUNITY)
+    s.b.execute_script("arguments[0].value = arguments[1]", s.el("#forward-due"), wall)
+    s.keys("#forward-note", "请社区今天组织清运")
+    phone_shot(s, "department-forward")
+    s.click("#forward-form button")
+    s.said("已下派给")
+    s.text("#story", "米市街社区")
+    assert community.username == "mishijie"
+    s.login("mishijie", "department.html")
+    s.text('[data-count="to_sign"]', "1")
+    open_order(s, ticket, "to_sign")
+    s.text("#deadlines", "下派时限")
+    assert not s.b.find_element(By.ID, "complete-form").is_displayed()
+    assert not s.b.find_element(By.ID, "return-form").is_displayed()
+    assert not s.b.find_element(By.ID, "forward-form").is_displayed()
+    s.click("#sign")
+    s.said("已签收")
+    s.text("#reply-label", "报上级单位")
+    s.keys("#reply-text", "已组织保洁员清运完毕")
+    s.click("#reply-form button")
+    s.said("已反馈")
+    sub = next(a for a in api.get(f"/api/v1/work-orders/{ticket}/story", headers=people["street"].headers)
+               .json()["assignments"] if a["role"] == "sub")
+    assert sub["status"] == "replied" and sub["reply"] == "已组织保洁员清运完毕"
+    assert s.console_errors() == []
+    viewport(browser, 1366, 768)

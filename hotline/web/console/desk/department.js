@@ -8,11 +8,13 @@ import {ready, start} from "../lib/session.js";
 import {storyHtml, wireEvidence} from "../lib/story.js";
 import {ask, attempt, light, say} from "../lib/ui.js";
 import {mountAlerts, ring, urgent} from "./alerts.js";
+import {mountForward, shareForms} from "./forward.js";
 import {loadInbox, markCurrent, mountInbox} from "./inbox.js";
 import {mountNotes, showNotes} from "./notes.js";
 import {mountTemplates, showTemplates} from "./templates.js";
 
-const NOTICES = {dispatched: "新工单", urge: "催办", supervised: "督办", supervision_resolved: "督办已办结"};
+const NOTICES = {dispatched: "新工单", urge: "催办", supervised: "督办", supervision_resolved: "督办已办结",
+                 sub_replied: "下级单位已反馈"};
 const DONE = {sign: "签收", reply: "反馈", extension: "申请延期", return: "回退", complete: "办结"};
 let current = null;
 let reasons = [];
@@ -44,6 +46,7 @@ async function show(ticket) {
   $("#files-label").textContent = o.evidence_required ? "佐证材料（本类诉求办结时必须上传图片或 PDF）" : "佐证材料（图片或 PDF）";
   $("#files").required = Boolean(o.evidence_required);
   for (const el of $("#actions").querySelectorAll("[data-action]")) el.hidden = !o.allowed_actions.includes(el.dataset.action);
+  shareForms(o);
   $("#story").innerHTML = storyHtml(story, ticket);
   await Promise.all([showNotes(ticket), showTemplates(ticket)]);
 }
@@ -97,7 +100,8 @@ $("#complete-form").addEventListener("submit", async (e) => {
 });
 
 (async () => {
-  if (!await start(["department_staff", "department_admin"])) return;
+  const me = await start(["department_staff", "department_admin"]);
+  if (!me) return;
   $("#zone").textContent = centreZone() === "Asia/Shanghai" ? "北京" : centreZone();
   wireEvidence($("#story"));
   reasons = await api("/api/v1/return-reasons");
@@ -105,6 +109,7 @@ $("#complete-form").addEventListener("submit", async (e) => {
   document.body.dataset.view = "list";
   mountNotes(live.on);
   mountTemplates();
+  await mountForward(me, (ticket) => Promise.all([show(ticket), loadInbox()]));
   await mountInbox((ticket) => show(ticket));
   live.on("extension", () => attempt(() => Promise.all([loadInbox(), current ? show(current) : null])));
   mountAlerts();
