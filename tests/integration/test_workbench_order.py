@@ -28,6 +28,12 @@ def png(width: int = 64, height: int = 48) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
+def enter(s: Screen, username: str) -> None:
+    """Log in to the workbench; what the previous test's page logged as its server went away is dropped."""
+    s.login(username, "department.html")
+    s.b.get_log("browser")
+
+
 def open_order(s: Screen, ticket: str, view: str = "open") -> None:
     s.click(f"#view-{view}")
     s.click(f'tr[data-ticket="{ticket}"]')
@@ -44,7 +50,7 @@ def test_evidence_shows_as_thumbnails_that_enlarge_and_a_pdf_in_a_viewer(base, p
     assert r.status_code == 200, r.text
     s = Screen(browser, base)
     viewport(browser, 1366, 768)
-    s.login("water", "department.html")
+    enter(s, "water")
     open_order(s, ticket, "done")
     thumb = s.el("#story .evidence img.thumb")
     s.wait(lambda b: b.execute_script("return arguments[0].complete && arguments[0].naturalWidth", thumb) == 64)
@@ -71,7 +77,7 @@ def test_internal_notes_go_both_ways_and_arrive_live_on_a_phone(base, people, ap
     ticket = dispatched(api, people)
     s = Screen(browser, base)
     viewport(browser, *PHONE)
-    s.login("water", "department.html")
+    enter(s, "water")
     s.live()
     open_order(s, ticket)
     s.text("#notes-list", "还没有沟通记录")
@@ -98,7 +104,7 @@ def test_templates_fill_the_reply_and_the_shares_show_each_department(base, peop
     step(api, people["housing"], ticket, "reply", {"text": "已督促物业配合"})
     s = Screen(browser, base)
     viewport(browser, 1366, 768)
-    s.login("water", "department.html")
+    enter(s, "water")
     open_order(s, ticket)
     rows = s.all("#story table.shares tbody tr")
     assert len(rows) == 2
@@ -129,7 +135,7 @@ def test_the_print_view_is_an_a4_sheet_with_fields_history_and_replies(base, peo
     step(api, people["water"], ticket, "reply", {"text": "已安排抢修\n预计今日恢复"})
     s = Screen(browser, base)
     viewport(browser, 1366, 768)
-    s.login("water", "department.html")
+    enter(s, "water")
     open_order(s, ticket)
     page = s.b.current_window_handle
     s.click("#print-order")
@@ -164,7 +170,7 @@ def test_the_view_exports_as_csv_with_its_filters(base, people, api, browser, tm
     s = Screen(browser, base)
     viewport(browser, 1366, 768)
     s.b.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
-    s.login("water", "department.html")
+    enter(s, "water")
     s.click("#view-to_sign")
     s.text("#pager", "共 3 条")
     s.click("#export")
@@ -218,7 +224,7 @@ def test_an_emergency_an_urge_and_a_supervision_ring_and_notify(base, people, ap
     script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": FAKE_NOTIFICATIONS})
     s_id = script["identifier"]
     try:
-        s.login("water", "department.html")
+        enter(s, "water")
         s.live()
         s.click("#alerts-on")  # the user gesture that asks for permission
         s.wait(lambda b: not b.find_element(By.ID, "alerts-on").is_displayed())
@@ -255,7 +261,9 @@ def test_an_emergency_an_urge_and_a_supervision_ring_and_notify(base, people, ap
 def test_a_street_forwards_to_its_community_which_replies_up_on_a_phone(base, people, api, browser,  # noqa: F811
                                                                           session_factory, ctx):
     import datetime as dt
+
     from selenium.webdriver.support.ui import Select
+
     from tests.integration.test_sub_units import COMMUNITY, at_street, complete_due, person
     community = person(session_factory, ctx, "mishijie", COMMUNITY)
     ticket = at_street(api, people)
@@ -263,7 +271,7 @@ def test_a_street_forwards_to_its_community_which_replies_up_on_a_phone(base, pe
         dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%dT%H:%M")
     s = Screen(browser, base)
     viewport(browser, *PHONE)
-    s.login("street", "department.html")
+    enter(s, "street")
     open_order(s, ticket)
     Select(s.el("#forward-unit")).select_by_value(COMMUNITY)
     s.b.execute_script("arguments[0].value = arguments[1]", s.el("#forward-due"), wall)
@@ -273,7 +281,7 @@ def test_a_street_forwards_to_its_community_which_replies_up_on_a_phone(base, pe
     s.said("已下派给")
     s.text("#story", "米市街社区")
     assert community.username == "mishijie"
-    s.login("mishijie", "department.html")
+    enter(s, "mishijie")
     s.text('[data-count="to_sign"]', "1")
     open_order(s, ticket, "to_sign")
     s.text("#deadlines", "下派时限")
