@@ -299,3 +299,27 @@ def test_a_street_forwards_to_its_community_which_replies_up_on_a_phone(base, pe
     assert sub["status"] == "replied" and sub["reply"] == "已组织保洁员清运完毕"
     assert s.console_errors() == []
     viewport(browser, 1366, 768)
+
+
+def test_the_operator_reads_and_writes_notes_in_the_order_drawer_live(base, people, api, browser):  # noqa: F811
+    ticket = dispatched(api, people, title="东关社区停水")
+    s = Screen(browser, base)
+    viewport(browser, 1366, 768)
+    s.login("operator", "operator.html")
+    s.b.get_log("browser")
+    s.live()
+    s.click("#tab-mine")
+    s.click(f'#list tr[data-ticket="{ticket}"]')
+    s.text("dialog.drawer .notes-list", "还没有沟通记录")
+    s.keys("dialog.drawer .note-form textarea", "市民下午再次来电催促")
+    s.click("dialog.drawer .note-form button")
+    s.text("dialog.drawer .notes-list", "市民下午再次来电催促")
+    [note] = api.get(f"/api/v1/work-orders/{ticket}/notes", headers=people["water"].headers).json()
+    assert note["side"] == "12345热线" and note["text"] == "市民下午再次来电催促"
+    r = api.post(f"/api/v1/work-orders/{ticket}/notes", json={"text": "维修队已出发，预计一小时到"},
+                 headers=people["water"].headers)
+    assert r.status_code == 201
+    s.text("dialog.drawer .notes-list", "预计一小时到")  # heard live in the open drawer
+    s.said("承办单位在工单")
+    s.click("dialog.drawer [data-close]")
+    assert s.console_errors() == []
