@@ -8,6 +8,7 @@ from hotline.api.deps import Ctx, DbSession
 from hotline.api.limits import rate_limit
 from hotline.api.schemas.public import PublicStatus
 from hotline.api.uow import UnitOfWorkRoute
+from hotline.core.enums import AssignmentRole
 from hotline.core.errors import NotFoundError
 from hotline.dispatch import tickets
 from hotline.dispatch.repository import WorkOrderRepository
@@ -31,7 +32,9 @@ def status(request: Request, session: DbSession, ctx: Ctx, ticket: str = Query(p
     if order is None or not tickets.check_extraction_code(ctx.secret, ticket, code, order.extraction_code_hash):
         raise NotFoundError(NOT_FOUND, error_id="case_not_found")  # the same answer whether the ticket exists or not
     # Only the current round: during a redo (重办) the rejected reply and result are not the answer any more.
-    replies = [mask_numbers_in_text(a.reply_text) for a in order.assignments if a.active and a.reply_text]
+    # A sub-unit's reply (下派) went up to the department above it, not out to the citizen.
+    replies = [mask_numbers_in_text(a.reply_text) for a in order.assignments
+               if a.active and a.reply_text and a.role != AssignmentRole.SUB]
     result = order.result if order.completed_at is not None else None
     leads, due, _ = WorkOrderRepository(session).public_facts([order.id])
     deadline = due.get(order.id)
