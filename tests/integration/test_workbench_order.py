@@ -58,6 +58,7 @@ def test_evidence_shows_as_thumbnails_that_enlarge_and_a_pdf_in_a_viewer(base, p
     s.wait(lambda b: b.execute_script(
         "const i = document.querySelector('dialog.viewer[open] .viewer-body img'); return i && i.naturalWidth") == 64)
     assert "现场照片.png" in s.el("dialog.viewer h2").text
+    assert s.axe() == []
     s.click("dialog.viewer [data-close]")
     s.wait(lambda b: not b.find_elements(By.CSS_SELECTOR, "dialog.viewer"))
     s.click('#story [data-name="验收单.pdf"]')
@@ -90,6 +91,7 @@ def test_internal_notes_go_both_ways_and_arrive_live_on_a_phone(base, people, ap
                  headers=people["operator"].headers)
     assert r.status_code == 201
     s.text("#notes-list", "已通知")  # heard live: nobody reloaded
+    assert s.axe() == []
     assert "139****5678" in s.el("#notes-list").text and "13912345678" not in s.el("#notes-list").text
     s.said("内部沟通")
     phone_shot(s, "department-notes")
@@ -148,6 +150,7 @@ def test_the_print_view_is_an_a4_sheet_with_fields_history_and_replies(base, peo
                       "138****8000"):
             assert words in sheet, words
         assert "13800138000" not in sheet  # printed as the department may see it
+        assert s.axe() == []
         s.shot("department-print")
         s.b.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
         assert not s.b.find_element(By.ID, "toolbar").is_displayed()
@@ -277,6 +280,7 @@ def test_a_street_forwards_to_its_community_which_replies_up_on_a_phone(base, pe
     s.b.execute_script("arguments[0].value = arguments[1]", s.el("#forward-due"), wall)
     s.keys("#forward-note", "请社区今天组织清运")
     phone_shot(s, "department-forward")
+    assert s.axe() == []
     s.click("#forward-form button")
     s.said("已下派给")
     s.text("#story", "米市街社区")
