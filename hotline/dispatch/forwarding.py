@@ -11,13 +11,11 @@ from sqlalchemy.orm import Session
 from hotline.core.actor import Actor
 from hotline.core.enums import AssignmentRole, AssignmentStatus, DeadlineKind, DeadlineStatus
 from hotline.core.errors import ConflictError, InvalidInputError
+from hotline.dispatch.arrivals import tell_departments
 from hotline.dispatch.ports import DispatchEnv
-from hotline.dispatch.repository import OrderRef
+from hotline.dispatch.repository import CitizenRepository, OrderRef
 from hotline.dispatch.service import WorkOrderService, active_assignments
-from hotline.live.after_commit import publish_after_commit
-from hotline.live.events import DepartmentNotice
 from hotline.models import Assignment, Deadline, Department, WorkOrder
-from hotline.text.masking import redact
 
 HOLDERS = (AssignmentRole.LEAD, AssignmentRole.CO)
 
@@ -59,8 +57,8 @@ class SubUnitForwarding:
         self.session.flush()
         self.orders.orders.add_event(order, "forward", order.state, actor, now, note=note, data={
             "unit": unit.name, "due_at": self.ctx.sla.local_iso(due_at), "from_assignment": share.id})
-        publish_after_commit(self.session, DepartmentNotice(unit.id, "dispatched", order.ticket_no,
-                                                            redact(order.title) or "", order.tier))
+        citizen = CitizenRepository(self.session).get(order.citizen_id)
+        tell_departments(self.session, order, [unit.id], [citizen.name] if citizen and citizen.name else [])
         return order, sub
 
     def _sub_unit(self, parent_id: int, code: str) -> Department:

@@ -22,6 +22,7 @@ from hotline.core.enums import (
 from hotline.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from hotline.core.jobs import enqueue
 from hotline.dispatch import notices
+from hotline.dispatch.arrivals import tell_departments
 from hotline.dispatch.creation import Created, OrderCreator
 from hotline.dispatch.lifecycle import Action, plan
 from hotline.dispatch.ports import DispatchEnv
@@ -36,12 +37,9 @@ from hotline.dispatch.repository import (
 from hotline.dispatch.routing import Route
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.sla import Due, TierDeadlines
-from hotline.live.after_commit import publish_after_commit
-from hotline.live.events import DepartmentNotice
 from hotline.models import Assignment, Deadline, Department, WorkOrder
 from hotline.notifications.citizen import CitizenNotices
 from hotline.notifications.outbox import Outbox
-from hotline.text.masking import redact
 
 CREATORS = frozenset({Role.OPERATOR, Role.HOTLINE_ADMIN, Role.CITIZEN, Role.LIAISON, Role.SYSTEM})
 ARBITERS = frozenset({Role.SUPERVISOR, Role.HOTLINE_ADMIN})
@@ -208,9 +206,7 @@ class WorkOrderService:
         self.session.flush()
         citizen = CitizenRepository(self.session).get(order.citizen_id)
         names = [citizen.name] if citizen and citizen.name else []
-        for department, _role in shares:  # heard live on the department's workbench (an emergency rings)
-            publish_after_commit(self.session, DepartmentNotice(department.id, "dispatched", order.ticket_no,
-                                                                redact(order.title, names) or "", order.tier))
+        tell_departments(self.session, order, [d.id for d, _role in shares], names)  # live; an emergency rings
         self.outbox.post_many([
             (f"dispatch:{assignment.id}", notices.department(department.code),
              *notices.dispatched(self.ctx, order, role, due.reply.at, names), {"ticket_no": order.ticket_no}, order.id)
