@@ -12,6 +12,7 @@ from hotline.core import security
 from hotline.core.db import session_scope
 from hotline.core.enums import Role
 from hotline.dispatch.repository import DepartmentRepository
+from hotline.dispatch.sweep import SlaSweep
 from hotline.models import User
 from tests.integration.conftest import Person, new_order, password_hash, step
 from tests.integration.test_department_steps import ZH
@@ -161,3 +162,18 @@ def test_the_status_page_shows_the_streets_reply_not_the_communitys(api, people,
     step(api, people["street"], ticket, "reply", {"text": "已安排明天上午清运"})
     status = api.get("/api/v1/public/status", params={"ticket": ticket, "code": code}).json()
     assert status["replies"] == ["已安排明天上午清运"]
+
+
+def test_a_missed_sub_unit_deadline_turns_red_and_raises_a_supervision_naming_it(api, people, community,
+                                                                                 session_factory, ctx):
+    ticket = at_street(api, people)
+    due = complete_due(api, people["street"], ticket) - dt.timedelta(days=2)
+    forward(api, people["street"], ticket, COMMUNITY, due.isoformat())
+    with session_scope(session_factory) as s:
+        SlaSweep(s, ctx).run_batch(due + dt.timedelta(minutes=1))
+    deadlines = api.get(f"/api/v1/work-orders/{ticket}", headers=community.headers).json()["deadlines"]
+    assert next(d for d in deadlines if d["kind"] == "sub")["light"] == "red"
+    mine = api.get("/api/v1/supervisions", headers=people["supervisor"].headers).json()
+    assert ("overdue", "米市街社区") in [(x["kind"], x["department"]) for x in mine if x["ticket_no"] == ticket]
+    supervised = api.get("/api/v1/inbox", params={"view": "supervised"}, headers=community.headers).json()
+    assert [o["ticket_no"] for o in supervised["items"]] == [ticket]
