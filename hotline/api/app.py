@@ -30,10 +30,12 @@ from hotline.api.routers import (
     health,
     hold,
     inbox,
+    inbox_export,
     intake,
     interviews,
     knowledge,
     live,
+    notes,
     notices,
     open311,
     public,
@@ -44,6 +46,7 @@ from hotline.api.routers import (
     submissions,
     telephony,
     work_orders,
+    workbench,
 )
 from hotline.core import security
 from hotline.core.errors import HotlineError
@@ -98,7 +101,8 @@ def build_app(ctx: ApiEnv, runtime: Runtime,
     app.add_middleware(SecurityHeaders)
     install_metrics(app)
     for module in (health, auth, work_orders, callbacks, stats, telephony, intake, public, submissions, admin,
-                   reference, open311, knowledge, notices, ratings, calls, call_live, inbox, interviews):
+                   reference, open311, knowledge, notices, ratings, calls, call_live, inbox, interviews, inbox_export,
+                   notes, workbench):
         app.include_router(module.router)
     app.include_router(work_orders.extensions)
     app.include_router(work_orders.supervisions)

@@ -28,6 +28,8 @@ from hotline.dispatch import notices
 from hotline.dispatch.lifecycle import CALLBACK, Action
 from hotline.dispatch.ports import DispatchEnv
 from hotline.dispatch.service import WorkOrderService, require_text
+from hotline.live.after_commit import publish_after_commit
+from hotline.live.events import DepartmentNotice
 from hotline.models import Callback, CallbackAttempt, WorkOrder
 
 PENDING, DONE = CallbackStatus.PENDING, CallbackStatus.DONE
@@ -224,7 +226,11 @@ class CallbackService(SurveyAttempts):
 
     def _redo(self, order: WorkOrder, actor: Actor, citizen_words: str, data: dict) -> None:
         """重办: back to the same departments with fresh deadlines, or to the hotline if it answered."""
-        handled = [a for a in order.assignments if a.active and a.status == AssignmentStatus.COMPLETED]
+        handled = [a for a in order.assignments if a.active and a.status == AssignmentStatus.COMPLETED
+                   and a.role != AssignmentRole.SUB]  # a sub-unit is asked again by its parent, if at all
+        for a in order.assignments:
+            if a.role == AssignmentRole.SUB:
+                a.active = False
         target = State.DISPATCHED if handled else State.ACCEPTED
         self.orders.advance(order, Action.REDO, actor, note=citizen_words, data=data, target=target)
         order.redo_count += 1
@@ -245,6 +251,9 @@ class CallbackService(SurveyAttempts):
         note = f"第{order.redo_count}次不满意：{citizen_words}"
         lead = next((a.department_id for a in order.assignments if a.active and a.role == AssignmentRole.LEAD), None)
         self.orders.supervisions.add(order.id, SupervisionKind.REDO, now, note=note, department_id=lead)
+        if lead is not None:  # the department hears of its 督办 at once (its page rings)
+            publish_after_commit(self.session, DepartmentNotice(lead, "supervised", order.ticket_no,
+                                                                f"第{order.redo_count}次不满意", order.tier))
         self.orders.outbox.post(f"redo:{order.id}:{order.redo_count}", notices.SUPERVISORS,
                                 f"督办 {order.ticket_no}（重复不满意）",
                                 f"【12345督办】工单 {order.ticket_no} 经回访第{order.redo_count}次不满意，请督办。"

@@ -16,6 +16,7 @@ from hotline.core.config_intake_model import IntakeModelFile
 from hotline.core.config_knowledge import KnowledgeFile
 from hotline.core.config_places import PlacesFile, places_problems
 from hotline.core.config_recordings import RecordingsFile
+from hotline.core.config_replies import ReplyTemplatesFile, replies_problems
 from hotline.core.enums import State, Tier
 from hotline.core.errors import ConfigError
 from hotline.core.notice_config import NoticesFile, template_problems
@@ -370,6 +371,7 @@ class HotlineConfig(_Strict):
     notices: NoticesFile
     places: PlacesFile = PlacesFile()
     handover: HandoverFile
+    reply_templates: ReplyTemplatesFile = ReplyTemplatesFile()
     recordings: RecordingsFile
     intake_model: IntakeModelFile
 
@@ -394,6 +396,7 @@ FILES: dict[str, type[BaseModel]] = {
     "notices": NoticesFile,
     "places": PlacesFile,
     "handover": HandoverFile,
+    "reply_templates": ReplyTemplatesFile,
     "recordings": RecordingsFile,
     "intake_model": IntakeModelFile,
 }
@@ -492,6 +495,8 @@ def _cross_checks(config: HotlineConfig, config_dir: Path) -> list[str]:
     problems.extend(catalogue_problems(config.catalogue, set(seen), str(config_dir / "catalogue.yaml")))
     problems.extend(places_problems(config.places, set(seen), str(config_dir / "places.yaml")))
     problems.extend(handover_problems(config.handover, set(seen), str(config_dir / "handover.yaml")))
+    problems.extend(replies_problems(config.reply_templates, category_codes | legacy_codes,
+                                     str(config_dir / "reply_templates.yaml")))
     notices = config_dir / "notices.yaml"
     problems += [f"{notices}: {problem}" for problem in template_problems(config.notices)]
     problems += [f"{notices}: staff.departments.{code}: no department with that code in departments.yaml"

@@ -52,6 +52,7 @@ class Role(StrEnum):
 class AssignmentRole(StrEnum):
     LEAD = "lead"  # 主办
     CO = "co"  # 协办
+    SUB = "sub"  # 下派: a sub-unit (街道→社区) working for the share above it, replying up to it
 
 
 class AssignmentStatus(StrEnum):
@@ -68,6 +69,7 @@ class DeadlineKind(StrEnum):
     SIGN = "sign"  # 签收时限: each department that was given a share signs for it
     REPLY = "reply"
     COMPLETE = "complete"
+    SUB = "sub"  # 下派时限: a sub-unit's own deadline, inside the share above it
 
 
 class DeadlineStatus(StrEnum):

@@ -52,9 +52,9 @@ ACTIONS = {"create": "登记", "accept": "受理", "answer_directly": "直接答
            "merge_duplicate": "合并为重复件", "attach_incident": "并案", "transcribe": "录音转写",
            "callback_attempt": "回访未接通", "incident_caller": "并案来电",
            "urge": "催办", "resolve_supervision": "督办办结", "supervise": "督办",
-           "close_supervision": "督办自动办结"}
+           "close_supervision": "督办自动办结", "forward": "下派"}
 DEADLINE_KINDS = {DeadlineKind.ACCEPT: "受理时限", DeadlineKind.SIGN: "签收时限",
-                  DeadlineKind.REPLY: "反馈时限", DeadlineKind.COMPLETE: "办结时限"}
+                  DeadlineKind.REPLY: "反馈时限", DeadlineKind.COMPLETE: "办结时限", DeadlineKind.SUB: "下派时限"}
 CLOSE_REASONS = {CloseReason.SATISFIED: "回访满意", CloseReason.UNREACHABLE: "回访未接通",
                  CloseReason.INVALID: "无效件", CloseReason.DUPLICATE: "重复件", CloseReason.INCIDENT: "并案"}
 VERDICTS = {Verdict.SATISFIED: "满意", Verdict.BASICALLY_SATISFIED: "基本满意", Verdict.UNSATISFIED: "不满意",
@@ -62,7 +62,7 @@ VERDICTS = {Verdict.SATISFIED: "满意", Verdict.BASICALLY_SATISFIED: "基本满
 SUPERVISION_KINDS = {SupervisionKind.OVERDUE: "超期", SupervisionKind.ARBITRATION: "退单仲裁",
                      SupervisionKind.REDO: "重办不满意", SupervisionKind.EMERGENCY: "紧急跟踪",
                      SupervisionKind.REPEAT: "重复诉求", SupervisionKind.ATTITUDE: "服务态度"}
-ASSIGNMENT_ROLES = {AssignmentRole.LEAD: "主办", AssignmentRole.CO: "协办"}
+ASSIGNMENT_ROLES = {AssignmentRole.LEAD: "主办", AssignmentRole.CO: "协办", AssignmentRole.SUB: "下派"}
 ASSIGNMENT_STATUSES = {AssignmentStatus.DISPATCHED: "待签收", AssignmentStatus.SIGNED: "办理中",
                        AssignmentStatus.REPLIED: "已反馈", AssignmentStatus.COMPLETED: "已办结",
                        AssignmentStatus.RETURNED: "已回退", AssignmentStatus.WITHDRAWN: "已撤回"}

@@ -12,12 +12,16 @@ from hotline.core.errors import ConflictError, InvalidInputError, PermissionDeni
 from hotline.core.jobs import enqueue
 from hotline.dispatch import notices
 from hotline.dispatch.evidence import EvidenceStore, EvidenceUpload, check_uploads, safe_filename
+from hotline.dispatch.forwarding import subs_below
 from hotline.dispatch.lifecycle import Action, plan
 from hotline.dispatch.ports import DispatchEnv
 from hotline.dispatch.repository import OrderRef
 from hotline.dispatch.service import HANDLING_CLOCKS, WorkOrderService, active_assignments, require_text
 from hotline.dispatch.triggers import SupervisionTriggers
+from hotline.live.after_commit import publish_after_commit
+from hotline.live.events import DepartmentNotice
 from hotline.models import Assignment, Evidence, WorkOrder
+from hotline.text.masking import redact
 
 ARBITRATION_AFTER_RETURNS = 2
 
@@ -115,6 +119,18 @@ class DepartmentService:
         order = self.orders.load(order_id, actor)
         assignment = self.orders.assignment_of(order, actor)
         now = self.orders.now
+        if assignment.role == AssignmentRole.SUB and action not in (Action.SIGN, Action.REPLY):
+            raise ConflictError("a sub-unit signs and replies; the department above it completes the order",
+                                error_id="sub_unit_replies_up")
+        below = subs_below(order, assignment, self._paths(order)) if action == Action.COMPLETE else []
+        if any(a.status != AssignmentStatus.REPLIED for a in below):
+            names = ", ".join(self.orders.departments.require(a.department_id).name for a in below
+                              if a.status != AssignmentStatus.REPLIED)
+            raise ConflictError(f"sub-units have not replied yet: {names}", error_id="sub_units_pending",
+                                details={"waiting_department_ids": [a.department_id for a in below
+                                                                    if a.status != AssignmentStatus.REPLIED]})
+        for sub in below:  # their part is done with the share they worked for
+            sub.status, sub.completed_at = AssignmentStatus.COMPLETED, now
         if assignment.role == AssignmentRole.LEAD:
             if action == Action.COMPLETE:
                 self._check_co_handlers_done(order)
@@ -122,8 +138,9 @@ class DepartmentService:
         else:
             before = assignment.status
             plan(before, action, actor.role)
+            part = "sub_unit" if assignment.role == AssignmentRole.SUB else "co_handler"
             self.orders.orders.add_event(order, action, order.state, actor, now, note=text,
-                                         data={"assignment": assignment.id, "co_handler": True, "from": before})
+                                         data={"assignment": assignment.id, part: True, "from": before})
         self._stamp(order, assignment, action, text, now)
         return order
 
@@ -138,6 +155,10 @@ class DepartmentService:
             if lead:
                 order.replied_at = order.replied_at or now
                 deadlines.close_open(order.id, [DeadlineKind.REPLY], DeadlineStatus.MET, now)
+            if a.role == AssignmentRole.SUB:
+                deadlines.close_open(order.id, [DeadlineKind.SUB], DeadlineStatus.MET, now,
+                                     department_id=a.department_id)
+                self._tell_above(order, a, text)
         elif action == Action.COMPLETE:
             a.status, a.completed_at, a.result = AssignmentStatus.COMPLETED, now, text
             if lead:
@@ -145,6 +166,19 @@ class DepartmentService:
                 deadlines.close_open(order.id, [DeadlineKind.COMPLETE], DeadlineStatus.MET, now)
                 SupervisionTriggers(self.session, self.ctx).completed(order)
                 enqueue(self.session, "hotline.callbacks.schedule")
+
+    def _paths(self, order: WorkOrder) -> dict[int, str]:
+        found = self.orders.departments.by_ids(a.department_id for a in order.assignments)
+        return {i: d.path for i, d in found.items()}
+
+    def _tell_above(self, order: WorkOrder, sub: Assignment, text: str | None) -> None:
+        """The sub-unit's reply goes up: the department it worked for hears of it live."""
+        paths = self._paths(order)
+        above = [a for a in active_assignments(order) if a.role != AssignmentRole.SUB
+                 and paths[sub.department_id].startswith(paths[a.department_id])]
+        for a in above[-1:]:
+            publish_after_commit(self.session, DepartmentNotice(a.department_id, "sub_replied", order.ticket_no,
+                                                                redact(text) or "", order.tier))
 
     def _check_co_handlers_done(self, order: WorkOrder) -> None:
         waiting = [a for a in active_assignments(order)

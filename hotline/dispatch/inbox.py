@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from hotline.core.actor import Actor
 from hotline.core.enums import (
+    AssignmentRole,
     AssignmentStatus,
     DeadlineKind,
     DeadlineStatus,
@@ -102,9 +103,13 @@ class InboxRepository:
         return column.in_(self._ids)
 
     def _share(self, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
-        """The order has a share held by one of our departments that meets `conditions`."""
+        """The order has a share held by one of our departments that meets `conditions`. A sub-unit's share
+        (下派) counts in its own inbox, or when the view is narrowed to it; above it, the order counts by the
+        share the sub-unit works for (a street that forwarded a signed order has not got it to sign)."""
+        own = or_(Assignment.role != AssignmentRole.SUB, Assignment.department_id == self.actor.department_id) \
+            if self.unit is None else true()
         return exists(select(Assignment.id).where(Assignment.work_order_id == WorkOrder.id,
-                                                  self._ours(Assignment.department_id), *conditions)
+                                                  self._ours(Assignment.department_id), own, *conditions)
                       .correlate_except(Assignment))  # never the row's own share joined in the listing
 
     def _working(self) -> ColumnElement[bool]:
@@ -195,16 +200,27 @@ class InboxRepository:
     def page(self, q: InboxQuery) -> InboxPage:
         """The page in two reads: the ordered ids of one page, then what is shown of those orders only
         (a per-order subquery in a join would be asked for every pair of order and share)."""
+        total = self.total(q)
+        return InboxPage(items=self._rows(self.ordered_ids(q)), total=total, counts=self.counts(q))
+
+    def total(self, q: InboxQuery) -> int:
         where = [*self._filters(q), self.view(q.view)]
-        total = self.session.scalar(select(func.count()).select_from(WorkOrder).where(*where)) or 0
+        return self.session.scalar(select(func.count()).select_from(WorkOrder).where(*where)) or 0
+
+    def ordered_ids(self, q: InboxQuery) -> list[int]:
+        """The ids of one page of the view, emergencies first, in the asked order."""
         next_due = select(func.min(Deadline.due_at)).where(self._open_clock()).scalar_subquery()
         emergency_last = case((WorkOrder.tier == Tier.EMERGENCY, 0), else_=1)
         sorts: dict[str, list[Any]] = {"due": [next_due.is_(None), next_due, WorkOrder.id],
                                        "new": [WorkOrder.received_at.desc(), WorkOrder.id.desc()],
                                        "old": [WorkOrder.received_at, WorkOrder.id]}
-        ids = list(self.session.scalars(select(WorkOrder.id).where(*where)
-                                        .order_by(emergency_last, *sorts[q.sort]).limit(q.limit).offset(q.offset)))
-        return InboxPage(items=self._rows(ids), total=total, counts=self.counts(q))
+        return list(self.session.scalars(select(WorkOrder.id).where(*self._filters(q), self.view(q.view))
+                                          .order_by(emergency_last, *sorts[q.sort]).limit(q.limit)
+                                          .offset(q.offset)))
+
+    def rows(self, ids: list[int]) -> list[InboxRow]:
+        """What a list shows of these orders, in the given order (the export reads them in batches)."""
+        return self._rows(ids)
 
     def listing(self, among: ColumnElement[bool], limit: int, offset: int) -> InboxPage:
         """The orders `among` admits (the orders behind a statistic) that the actor may read, emergencies first,
@@ -223,8 +239,13 @@ class InboxRepository:
     def _rows(self, ids: list[int]) -> list[InboxRow]:
         if not ids:
             return []
-        next_due = select(func.min(Deadline.due_at)).where(self._open_clock()).scalar_subquery()
-        next_kind = (select(Deadline.kind).where(self._open_clock()).order_by(Deadline.due_at, Deadline.id)
+        # A sub-unit (下派) counts down to its own deadline first, not to the share above it.
+        own_sub = and_(Deadline.kind == DeadlineKind.SUB, Deadline.department_id == self.actor.department_id)
+        next_due = func.coalesce(
+            select(func.min(Deadline.due_at)).where(self._open_clock(), own_sub).scalar_subquery(),
+            select(func.min(Deadline.due_at)).where(self._open_clock()).scalar_subquery())
+        next_kind = (select(Deadline.kind).where(self._open_clock())
+                     .order_by(case((own_sub, 0), else_=1), Deadline.due_at, Deadline.id)
                      .limit(1).scalar_subquery())
         orders = {r.id: r for r in self.session.execute(
             select(WorkOrder.id, WorkOrder.ticket_no, WorkOrder.state, WorkOrder.tier, WorkOrder.category_code,
@@ -238,8 +259,11 @@ class InboxRepository:
                 select(Assignment.work_order_id, Assignment.status, Assignment.role, Assignment.dispatched_at,
                        Department.name).join(Department, Department.id == Assignment.department_id)
                 .where(Assignment.work_order_id.in_(ids), self._ours(Assignment.department_id))
-                .order_by(Assignment.active, Assignment.role, Assignment.id)):
-            shares[a.work_order_id] = a  # the last written wins: active, then lead, then newest
+                .order_by(Assignment.active, case((Assignment.department_id == self.actor.department_id, 3),
+                                                  (Assignment.role == AssignmentRole.LEAD, 2),
+                                                  (Assignment.role == AssignmentRole.CO, 1), else_=0),
+                          Assignment.id)):
+            shares[a.work_order_id] = a  # the last written wins: active, then our own, lead, co-handler, newest
         return [self._row(orders[i], shares.get(i)) for i in ids]
 
     @staticmethod

@@ -9,7 +9,7 @@ from hotline.models import WorkOrder
 from hotline.text.masking import redact
 
 TIER_WORDS = {"emergency": "紧急", "livelihood": "民生", "general": "一般", "complex": "复杂"}
-KIND_WORDS = {"accept": "受理", "sign": "签收", "reply": "反馈", "complete": "办结"}
+KIND_WORDS = {"accept": "受理", "sign": "签收", "reply": "反馈", "complete": "办结", "sub": "下派办理"}
 
 
 def department(code: str) -> str:

@@ -22,6 +22,7 @@ from hotline.core.enums import (
 from hotline.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from hotline.core.jobs import enqueue
 from hotline.dispatch import notices
+from hotline.dispatch.arrivals import tell_departments
 from hotline.dispatch.creation import Created, OrderCreator
 from hotline.dispatch.lifecycle import Action, plan
 from hotline.dispatch.ports import DispatchEnv
@@ -210,6 +211,7 @@ class WorkOrderService:
         self.session.flush()
         citizen = CitizenRepository(self.session).get(order.citizen_id)
         names = [citizen.name] if citizen and citizen.name else []
+        tell_departments(self.session, order, [d.id for d, _role in shares], names)  # live; an emergency rings
         self.outbox.post_many([
             (f"dispatch:{assignment.id}", notices.department(department.code),
              *notices.dispatched(self.ctx, order, role, due.reply.at, names), {"ticket_no": order.ticket_no}, order.id)
@@ -299,7 +301,7 @@ class WorkOrderService:
         return draft.suggestion.model_copy(update={"category_code": leaf.code if leaf else None})
 
 
-HANDLING_CLOCKS = (DeadlineKind.SIGN, DeadlineKind.REPLY, DeadlineKind.COMPLETE)
+HANDLING_CLOCKS = (DeadlineKind.SIGN, DeadlineKind.REPLY, DeadlineKind.COMPLETE, DeadlineKind.SUB)
 
 
 def active_assignments(order: WorkOrder) -> list[Assignment]:

@@ -18,6 +18,8 @@ from hotline.core.enums import DeadlineStatus, Light
 from hotline.dispatch import notices
 from hotline.dispatch.ports import DispatchEnv
 from hotline.dispatch.repository import SupervisionRepository
+from hotline.live.after_commit import publish_after_commit
+from hotline.live.events import DepartmentNotice
 from hotline.models import Deadline, Department, Reminder, WorkOrder
 from hotline.notifications.outbox import Outbox
 
@@ -89,4 +91,7 @@ class SlaSweep:
             if kind == "overdue":
                 messages.append((f"supervise:{r.id}", notices.SUPERVISORS, subject, body, {"ticket_no": ticket_no},
                                  r.work_order_id))
+                if r.department_id:  # 超期督办, heard live on the department's workbench
+                    publish_after_commit(self.session, DepartmentNotice(r.department_id, "supervised", ticket_no,
+                                                                        body))
         self.outbox.post_many(messages, now)

@@ -175,19 +175,21 @@ class ExtensionChanged(LiveEvent):
 
 @dataclass(frozen=True)
 class DepartmentNotice(LiveEvent):
-    """Something a supervisor did that the department must see at once: a 催办, a 督办 resolved."""
+    """What the department must see at once: a new order (派单, 重办), a 催办, a 督办 raised or resolved.
+    `text` leaves already masked for a department; `tier` lets the page ring for an emergency."""
 
     department_id: int
-    kind: str  # urge | supervision_resolved
+    kind: str  # dispatched | urge | supervised | supervision_resolved
     ticket: str
     text: str
+    tier: str | None = None
     type = "notice"
 
     def channels(self) -> list[str]:
         return [department_channel(self.department_id)]
 
     def body(self) -> dict[str, Any]:
-        return {"type": self.type, "kind": self.kind, "ticket": self.ticket, "text": self.text}
+        return {"type": self.type, "kind": self.kind, "ticket": self.ticket, "text": self.text, "tier": self.tier}
 
 
 @dataclass(frozen=True)
@@ -208,3 +210,22 @@ class SupervisionRaised(LiveEvent):
     def body(self) -> dict[str, Any]:
         return {"type": self.type, "kind": "supervision", "supervision_kind": self.kind, "ticket": self.ticket,
                 "text": self.text}
+
+
+@dataclass(frozen=True)
+class NoteAdded(LiveEvent):
+    """内部沟通: a note was written on an order. To the departments holding it and the hotline's desk; the
+    body carries no words (each reader fetches them, masked as its scope says), only which order."""
+
+    ticket: str
+    note_id: int
+    from_department_id: int | None
+    department_ids: tuple[int, ...]
+    type = "note"
+
+    def channels(self) -> list[str]:
+        return [department_channel(d) for d in sorted(set(self.department_ids))] + [DESK]
+
+    def body(self) -> dict[str, Any]:
+        return {"type": self.type, "ticket": self.ticket, "note_id": self.note_id,
+                "from_hotline": self.from_department_id is None}

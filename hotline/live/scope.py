@@ -12,15 +12,16 @@ from hotline.live.events import CALLS, DESK, SUPERVISION, TRANSCRIPTS, agent_cha
 DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT_STAFF, Role.DEPARTMENT_ADMIN})
 LISTENERS = frozenset({Role.OPERATOR, Role.HOTLINE_ADMIN, Role.SUPERVISOR, *DEPARTMENT_ROLES})
 # Events about one work order: delivered only to those who may read that order.
-ABOUT_AN_ORDER = frozenset({"transcript", "worklist", "notice"})
+ABOUT_AN_ORDER = frozenset({"transcript", "worklist", "notice", "note"})
 # Calls, screen pops, hand-overs and after-call drafts: whoever may read calls (GET /api/v1/calls) — the
 # centre and supervisors, never a department.
 ABOUT_A_CALL = frozenset({"call", "screen_pop", "handover", "after_call"})
 OWN = frozenset({"agent_state"})  # only ever published on the actor's own channel
 # An extension asked for or decided: the body names no order, only that the approval list changed.
 NAMELESS = frozenset({"extension"})
-# What a department's stream may carry: its own channel's extension changes and notices about its orders.
-FOR_DEPARTMENTS = frozenset({"extension", "notice"})
+# What a department's stream may carry: its own channel's extension changes, notices and internal notes
+# about its orders.
+FOR_DEPARTMENTS = frozenset({"extension", "notice", "note"})
 
 
 def channels_for(actor: Actor) -> list[str]:

@@ -23,6 +23,7 @@ from hotline.models.knowledge import (
     SearchTerm,
     SearchText,
 )
+from hotline.models.note import OrderNote
 from hotline.models.outbox import DeliveryReceiptRow, InboundMessage, OutboxMessage
 from hotline.models.ratelimit import RateLimitHit
 from hotline.models.stats import DailyCounter, RolledUpDay
@@ -64,6 +65,7 @@ __all__ = [
     "InboundMessage",
     "IntakeHistory",
     "Interview",
+    "OrderNote",
     "OutboxMessage",
     "QueueCaller",
     "RateLimitHit",

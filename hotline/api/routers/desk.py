@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse
 from hotline.accounts.repository import UserRepository
 from hotline.api.audit import audit
 from hotline.api.deps import Centre, Ctx, DbSession, HotlineDesk, Staff
+from hotline.api.headers import SAME_ORIGIN_FRAME
 from hotline.api.routers.work_orders import ERRORS, RowId, Ticket, visible
 from hotline.api.schemas.desk import (
     AgentMe,
@@ -32,7 +33,7 @@ from hotline.desk.intake import DeskIntake, Taking, title_from
 from hotline.desk.repository import IncidentRepository, StoryRepository
 from hotline.desk.story import Story
 from hotline.desk.today import today_counts
-from hotline.dispatch.evidence import EvidenceStore
+from hotline.dispatch.evidence import ALLOWED_TYPES, EvidenceStore
 from hotline.dispatch.repository import CitizenRepository, WorkOrderRepository
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.scope import masks_personal_data
@@ -141,5 +142,8 @@ def evidence(ticket: Ticket, evidence_id: RowId, actor: Staff, session: DbSessio
     path = EvidenceStore(ctx.settings.var_dir / "evidence").path_of(found.sha256) if found else None
     if found is None or path is None or not path.is_file():
         raise NotFoundError(f"no evidence {evidence_id} on {ticket}", error_id="not_found")
-    return FileResponse(path, media_type=found.content_type, filename=found.filename,
-                        content_disposition_type="inline")
+    # Only the types checked at upload are shown inline (in the console's viewer, framed by our own pages).
+    inline = found.content_type in ALLOWED_TYPES
+    return FileResponse(path, media_type=found.content_type if inline else "application/octet-stream",
+                        filename=found.filename, content_disposition_type="inline" if inline else "attachment",
+                        headers=SAME_ORIGIN_FRAME)

@@ -22,7 +22,7 @@ from hotline.api.env import ApiEnv
 from hotline.api.schemas.instants import Instant
 from hotline.api.uow import UnitOfWorkRoute
 from hotline.core.actor import Actor
-from hotline.core.enums import Channel, Role
+from hotline.core.enums import AssignmentRole, Channel, Role
 from hotline.core.errors import AuthenticationError, HotlineError, InvalidInputError, NotFoundError
 from hotline.dispatch.repository import WorkOrderRepository
 from hotline.dispatch.schemas import WorkOrderDraft
@@ -162,7 +162,7 @@ def _requests(session: Session, ctx: ApiEnv, orders: Sequence[WorkOrder], reader
     out = []
     for o in orders:
         category = ctx.config.category(o.category_code) if o.category_code else None
-        replies = [a.reply_text for a in o.assignments if a.reply_text]
+        replies = [a.reply_text for a in o.assignments if a.reply_text and a.role != AssignmentRole.SUB]
         notes = o.result or (replies[-1] if replies else None)
         row = {
             "service_request_id": o.ticket_no, "status": "closed" if o.state == "closed" else "open",

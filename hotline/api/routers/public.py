@@ -15,7 +15,7 @@ from hotline.api.schemas.public import OwnRatingIn, PublicStatus
 from hotline.api.schemas.ratings import RatingOut
 from hotline.api.uow import UnitOfWorkRoute
 from hotline.callbacks.messages import MessageRatings
-from hotline.core.enums import REACHED, CallbackStatus, Verdict
+from hotline.core.enums import REACHED, AssignmentRole, CallbackStatus, Verdict
 from hotline.core.errors import NotFoundError
 from hotline.core.labels import VERDICTS
 from hotline.dispatch import tickets
@@ -49,7 +49,9 @@ def status(request: Request, session: DbSession, ctx: Ctx, ticket: str = Query(p
            code: str = Query(pattern=r"^\d{6}$")):
     order = own_case(request, session, ctx, ticket, code)
     # Only the current round: during a redo (重办) the rejected reply and result are not the answer any more.
-    replies = [mask_numbers_in_text(a.reply_text) for a in order.assignments if a.active and a.reply_text]
+    # A sub-unit's reply (下派) went up to the department above it, not out to the citizen.
+    replies = [mask_numbers_in_text(a.reply_text) for a in order.assignments
+               if a.active and a.reply_text and a.role != AssignmentRole.SUB]
     result = order.result if order.completed_at is not None else None
     leads, due, _ = WorkOrderRepository(session).public_facts([order.id])
     deadline = due.get(order.id)

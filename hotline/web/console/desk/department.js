@@ -7,8 +7,14 @@ import * as live from "../lib/live.js";
 import {ready, start} from "../lib/session.js";
 import {storyHtml, wireEvidence} from "../lib/story.js";
 import {ask, attempt, light, say} from "../lib/ui.js";
+import {mountAlerts, ring, urgent} from "./alerts.js";
+import {mountForward, shareForms} from "./forward.js";
 import {loadInbox, markCurrent, mountInbox} from "./inbox.js";
+import {mountNotes, showNotes} from "./notes.js";
+import {mountTemplates, showTemplates} from "./templates.js";
 
+const NOTICES = {dispatched: "新工单", urge: "催办", supervised: "督办", supervision: "督办", supervision_resolved: "督办已办结",
+                 sub_replied: "下级单位已反馈"};
 const DONE = {sign: "签收", reply: "反馈", extension: "申请延期", return: "回退", complete: "办结"};
 let current = null;
 let reasons = [];
@@ -40,7 +46,9 @@ async function show(ticket) {
   $("#files-label").textContent = o.evidence_required ? "佐证材料（本类诉求办结时必须上传图片或 PDF）" : "佐证材料（图片或 PDF）";
   $("#files").required = Boolean(o.evidence_required);
   for (const el of $("#actions").querySelectorAll("[data-action]")) el.hidden = !o.allowed_actions.includes(el.dataset.action);
+  shareForms(o);
   $("#story").innerHTML = storyHtml(story, ticket);
+  await Promise.all([showNotes(ticket), showTemplates(ticket)]);
 }
 
 async function step(action, body) {
@@ -70,6 +78,8 @@ async function returnOrder() {
 
 $("#sign").addEventListener("click", () => step("sign"));
 $("#close-detail").addEventListener("click", hide);
+// The A4 print view opens beside the order (a new tab inherits this tab's session, so no new login).
+$("#print-order").addEventListener("click", () => window.open(`print.html?ticket=${encodeURIComponent(current)}`, "_blank"));
 $("#reply-form").addEventListener("submit", (e) => { e.preventDefault(); step("reply", {text: $("#reply-text").value}); });
 $("#extension-form").addEventListener("submit", (e) => {
   e.preventDefault(); step("extension", {days: Number($("#days").value), reason: $("#extension-reason").value});
@@ -90,17 +100,24 @@ $("#complete-form").addEventListener("submit", async (e) => {
 });
 
 (async () => {
-  if (!await start(["department_staff", "department_admin"])) return;
+  const me = await start(["department_staff", "department_admin"]);
+  if (!me) return;
   $("#zone").textContent = centreZone() === "Asia/Shanghai" ? "北京" : centreZone();
   wireEvidence($("#story"));
   reasons = await api("/api/v1/return-reasons");
   $("#return-code").innerHTML = reasons.map((r) => `<option value="${esc(r.code)}">${esc(r.name)}</option>`).join("");
   document.body.dataset.view = "list";
+  mountNotes(live.on);
+  mountTemplates();
+  await mountForward(me, (ticket) => Promise.all([show(ticket), loadInbox()]));
   await mountInbox((ticket) => show(ticket));
   live.on("extension", () => attempt(() => Promise.all([loadInbox(), current ? show(current) : null])));
+  mountAlerts();
   live.on("notice", (n) => {
-    const said = {urge: "催办", supervision: "督办", supervision_resolved: "督办已办结"}[n.kind] || "通知";
-    say(`${said}：工单 ${n.ticket} ${n.text}`, n.kind === "supervision_resolved" ? "info" : "error");
+    const what = NOTICES[n.kind] || "通知";
+    const heading = `${n.tier === "emergency" ? "紧急" : ""}${what}：工单 ${n.ticket}`;
+    say(`${heading} ${n.text}`, urgent(n) ? "error" : "info");
+    if (urgent(n)) ring({title: heading, body: n.text, ticket: n.ticket}, (t) => attempt(() => show(t)));
     attempt(() => Promise.all([loadInbox(), current === n.ticket ? show(current) : null]));
   });
   ready();

@@ -2,6 +2,7 @@
 // Panels that later features add (the live transcript, knowledge-base suggestions, transfer) mount here
 // the same way: a module with a mount function, listening on the bus or the live stream.
 import * as live from "../lib/live.js";
+import {hearNotes} from "../lib/notes.js";
 import {ready, start} from "../lib/session.js";
 import {attempt} from "../lib/ui.js";
 import {mountAgent} from "./agent.js";
@@ -19,6 +20,7 @@ attempt(async () => {
   await mountDraft();
   await Promise.all([mountWorklists(), mountToday("operator")]);
   await mountAgent();
+  hearNotes(live.on);
   attempt(mountHandover);  // its listeners are in place before the screen pop's history (one more request) arrives
   ready();
   await live.connect();

@@ -3,6 +3,7 @@ import {api} from "../lib/api.js";
 import {esc, time} from "../lib/dom.js";
 import {label} from "../lib/labels.js";
 import {renderRecordings} from "../lib/player.js";
+import {renderNotes} from "../lib/notes.js";
 import {loadStory, storyHtml, wireEvidence} from "../lib/story.js";
 import {light} from "../lib/ui.js";
 
@@ -17,12 +18,13 @@ export async function openOrder(ticket, {recordings = true} = {}) {
     `${o.due_at ? " · 时限 " + esc(time(o.due_at)) : ""}</p>` +
     `<p><b>${esc(o.title)}</b>${o.place ? " · " + esc(o.place) : ""}${o.citizen_phone ? " · 市民 " + esc(o.citizen_phone) : ""}</p>` +
     `<p class="content">${esc(o.content)}</p>${o.result ? `<p><b>办理结果：</b>${esc(o.result)}</p>` : ""}` +
-    `<div class="story-box">${storyHtml(story, ticket)}</div><div class="recordings"></div>`;
+    `<div class="notes-box"></div><div class="story-box">${storyHtml(story, ticket)}</div><div class="recordings"></div>`;
   document.body.append(drawer);
   drawer.querySelector("[data-close]").addEventListener("click", () => drawer.close());
   drawer.addEventListener("close", () => drawer.remove());
   wireEvidence(drawer);
   drawer.showModal();
+  await renderNotes(drawer.querySelector(".notes-box"), ticket).catch(() => {});
   if (recordings) await renderRecordings(drawer.querySelector(".recordings"), ticket).catch(() => {});
   return drawer;
 }

@@ -1,6 +1,7 @@
 // The story of an order (流转记录), rendered from /api/v1/work-orders/{ticket}/story: who did what and when,
 // the departments' replies and results, evidence, each callback round with the citizen's words.
 import {api} from "./api.js";
+import {thumbnails, wireAttachments} from "./attachments.js";
 import {esc, time} from "./dom.js";
 import {label} from "./labels.js";
 
@@ -20,11 +21,13 @@ function round(c) {
 export function storyHtml(s, ticket) {
   const steps = s.steps.map((e) => `<li><time>${esc(time(e.at))}</time> <b>${esc(label("actions", e.action))}</b>` +
     ` <span class="muted">${esc(who(e))}</span>${e.note ? `<q>${esc(e.note)}</q>` : ""}</li>`).join("");
-  const shares = s.assignments.map((a) => `<li>${esc(label("assignment_roles", a.role))} ${esc(a.department)}：` +
-    `${esc(label("assignment_statuses", a.status))}${a.reply ? "；反馈：" + esc(a.reply) : ""}` +
-    `${a.result ? "；结果：" + esc(a.result) : ""}${a.active ? "" : "（上一轮）"}</li>`).join("");
-  const files = s.evidence.map((f) => `<li><button type="button" class="link" data-evidence="${f.id}"` +
-    ` data-type="${esc(f.content_type)}" data-ticket="${esc(ticket)}">${esc(f.filename)}</button></li>`).join("");
+  // 承办情况: each department's own share — lead (主办) and co-handlers (协办) — with its state, times and words.
+  const shares = s.assignments.map((a) => `<tr class="${a.active ? "" : "past"}"><th scope="row">` +
+    `${esc(a.department)}<br><span class="muted">${esc(label("assignment_roles", a.role))}${a.active ? "" : "（上一轮）"}</span></th>` +
+    `<td>${esc(label("assignment_statuses", a.status))}</td><td>${a.signed_at ? esc(time(a.signed_at)) : "未签收"}</td>` +
+    `<td>${a.reply ? `<q>${esc(a.reply)}</q>` : ""}${a.result ? `<q>结果：${esc(a.result)}</q>` : ""}</td></tr>`).join("");
+  const files = s.evidence.map((f) => `<li><button type="button" class="attachment" data-evidence="${f.id}"` +
+    ` data-type="${esc(f.content_type)}" data-ticket="${esc(ticket)}" data-name="${esc(f.filename)}">${esc(f.filename)}</button></li>`).join("");
   const redos = s.redos.map((r) => `<li>第 ${r.round} 次重办（${esc(time(r.at))}）：市民不满意：“${esc(r.words)}”</li>`).join("");
   const sups = s.supervisions.map((x) => `<li>${esc(label("supervision_kinds", x.kind))} · ${esc(time(x.at))}` +
     `${x.note ? "：" + esc(x.note) : ""}</li>`).join("");
@@ -36,30 +39,20 @@ export function storyHtml(s, ticket) {
   const incident = s.incident ? (s.incident.master_ticket ? `<p>已并案到工单 ${esc(s.incident.master_ticket)}</p>` :
     `<p>并案来电 ${s.incident.callers.length} 个：${s.incident.callers.map((c) => esc(c.phone || c.ticket_no)).join("、")}</p>`) : "";
   return `${incident}<h3>流转记录</h3><ol class="story">${steps}</ol>` +
-    (shares ? `<h3>承办情况</h3><ul>${shares}</ul>` : "") +
+    (shares ? `<h3>承办情况</h3><table class="shares"><thead><tr><th scope="col">单位</th><th scope="col">状态</th>` +
+      `<th scope="col">签收</th><th scope="col">反馈与结果</th></tr></thead><tbody>${shares}</tbody></table>` : "") +
     (redos ? `<h3>重办</h3><ul>${redos}</ul>` : "") +
     (s.callbacks.length ? `<h3>回访</h3><ul>${s.callbacks.map(round).join("")}</ul>` : "") +
-    (files ? `<h3>佐证材料</h3><ul class="evidence">${files}</ul><div class="preview" aria-live="polite"></div>` : "") +
+    (files ? `<h3>佐证材料</h3><ul class="evidence">${files}</ul>` : "") +
     (sups ? `<h3>督办</h3><ul>${sups}</ul>` : "") +
     (handed ? `<h3>转接</h3><ul>${handed}</ul>` : "");
 }
 
-// Evidence needs the access token: fetched as a blob and shown inline (image) or opened (PDF).
+// Evidence: thumbnails and a viewer (lib/attachments.js); kept under this name for every screen using it.
 export function wireEvidence(root) {
-  root.addEventListener("click", async (e) => {
-    const button = e.target.closest("[data-evidence]");
-    if (!button) return;
-    const r = await fetch(`/api/v1/work-orders/${button.dataset.ticket}/evidence/${button.dataset.evidence}`,
-                          {headers: {Authorization: `Bearer ${sessionStorage.getItem("access") || ""}`}});
-    if (!r.ok) return;
-    const url = URL.createObjectURL(await r.blob());
-    const preview = root.querySelector(".preview");
-    if (button.dataset.type.startsWith("image/") && preview) {
-      preview.innerHTML = `<img alt="${esc(button.textContent)}" src="${url}">`;
-    } else {
-      window.open(url, "_blank", "noopener");
-    }
-  });
+  wireAttachments(root);
+  new MutationObserver(() => thumbnails(root)).observe(root, {childList: true});
+  thumbnails(root);
 }
 
 export async function loadStory(ticket) {
