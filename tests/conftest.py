@@ -14,12 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import time
 from pathlib import Path
 
 import psycopg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from hotline.core.clock import FixedClock
 from hotline.core.config import load_config
@@ -144,15 +146,29 @@ def engine(db_url, backend):
     engine = make_engine(db_url)
     yield engine
     if backend == "postgresql":
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        with engine.begin() as conn:
-            # The append-only tables refuse TRUNCATE; the superuser that cleans up between tests
-            # switches this session's triggers off (what no application role can do).
-            conn.execute(text("SET LOCAL session_replication_role = replica"))
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            conn.execute(text("INSERT INTO audit_chain_head (id, last_id, last_hash) VALUES (1, NULL, :genesis)"),
-                         {"genesis": "0" * 64})
+        empty_tables(engine)
     engine.dispose()
+
+
+def empty_tables(engine, attempts: int = 5) -> None:
+    """Every table emptied for the next test. A test's own background work (a server thread finishing a
+    request, a job) may still hold a lock; when the database picks this TRUNCATE as a deadlock's victim it is
+    tried again once the other side is through."""
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    for attempt in range(attempts):
+        try:
+            with engine.begin() as conn:
+                # The append-only tables refuse TRUNCATE; the superuser that cleans up between tests
+                # switches this session's triggers off (what no application role can do).
+                conn.execute(text("SET LOCAL session_replication_role = replica"))
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+                conn.execute(text("INSERT INTO audit_chain_head (id, last_id, last_hash) VALUES (1, NULL, :genesis)"),
+                             {"genesis": "0" * 64})
+            return
+        except OperationalError as exc:
+            if "deadlock" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture(scope="session")

@@ -27,9 +27,11 @@ export function mountAlerts() {
   });
 }
 
-// Which notices ring: an emergency order (派单 or 重办), a 催办, a 督办.
+// Which notices ring: an emergency order (派单 or 重办), a 催办, a 督办 — but not the tracking 督办 every emergency
+// gets at 派单: its order has just rung as an emergency, one alarm per incident.
 export function urgent(n) {
-  return (n.kind === "dispatched" && n.tier === "emergency") || ["urge", "supervised", "supervision"].includes(n.kind);
+  if (n.kind === "supervision") return n.supervision_kind !== "emergency";
+  return (n.kind === "dispatched" && n.tier === "emergency") || ["urge", "supervised"].includes(n.kind);
 }
 
 export function ring({title, body, ticket}, open) {

@@ -116,7 +116,9 @@ $("#complete-form").addEventListener("submit", async (e) => {
   live.on("notice", (n) => {
     const what = NOTICES[n.kind] || "通知";
     const heading = `${n.tier === "emergency" ? "紧急" : ""}${what}：工单 ${n.ticket}`;
-    say(`${heading} ${n.text}`, urgent(n) ? "error" : "info");
+    // The tracking 督办 every emergency gets at 派单 arrives with the order's own alert: it must not talk over it.
+    const tracking = n.kind === "supervision" && n.supervision_kind === "emergency";
+    if (!tracking) say(`${heading} ${n.text}`, urgent(n) ? "error" : "info");
     if (urgent(n)) ring({title: heading, body: n.text, ticket: n.ticket}, (t) => attempt(() => show(t)));
     attempt(() => Promise.all([loadInbox(), current === n.ticket ? show(current) : null]));
   });
