@@ -73,6 +73,10 @@ class DeskSinks(DatabaseSinks):
         for record in records:
             if record.recording:  # a dialplan without StopMixMonitor: the hang-up closed the files
                 self.recording_closed(record)
+        with session_scope(self.session_factory) as session:
+            handovers = Handovers(session, self.desk_env)
+            for record in records:
+                handovers.call_ended(record.linkedid)
         wrapup = self.desk_env.config.desk.wrapup
         for record in records:
             if not record.agent_interface:
