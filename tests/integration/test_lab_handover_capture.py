@@ -6,6 +6,7 @@ the events the real Asterisk sent, replayed through the listener and the desk's 
   answers (connected then, not when the call ends), and `h` of [hotline-handover] stops the recording
   (MixMonitorStop: a citizen handed on never returns to hotline-in's `h`);
 * attended to 119: AttendedTransfer Result Success, DestType Bridge when the operator hangs up;
+* attended to 119 made a three-way call (PlayDTMF *3 with Receive): AttendedTransfer DestType Threeway;
 * attended to 120, cancelled: no transfer event at all, the later UserEvent changes nothing;
 * an Atxfer Asterisk answered "queued" and then gave up on (features.conf's announcement missing): no
   event ever comes, so the row is failed when the call ends instead of staying open for ever."""
@@ -32,6 +33,8 @@ CASES = {
               "transferred"),
     "attended": ("lab17-handover-attended.ami", "1796031523.26", "Local/1001@agent-sim-00000005;1", "119",
                  "attended", "consulting"),
+    "threeway": ("lab17-handover-threeway.ami", "1796031766.48", "Local/1001@agent-sim-0000000a;1", "119",
+                 "attended", "consulting"),
     "cancelled": ("lab17-handover-cancel.ami", "1796031662.34", "Local/1001@agent-sim-00000007;1", "120",
                   "attended", "cancelled"),
     "silent": ("lab17-atxfer-refused-silently.ami", "1796031436.21", "Local/1001@agent-sim-00000004;1", "119",
@@ -40,6 +43,7 @@ CASES = {
 SETTLED = {
     "blind": ("connected", "DialStatus: ANSWER"),
     "attended": ("connected", "AttendedTransfer Result: Success, DestType: Bridge"),
+    "threeway": ("connected", "AttendedTransfer Result: Success, DestType: Threeway"),
     "cancelled": ("cancelled", "Asterisk: CancelAtxfer successfully queued"),
     "silent": ("failed", CALL_ENDED),
 }
