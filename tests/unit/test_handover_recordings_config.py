@@ -33,7 +33,7 @@ def test_the_hand_over_context_dials_out_and_reports_how_the_far_end_answered():
     assert "U(hotline-handover-answered^${EXTEN})" in lines
     answered = read_conf(ASTERISK / "extensions.conf").section("hotline-handover-answered")
     assert answered is not None
-    assert [line.value for line in answered.lines][0] == \
+    assert answered.lines[0].value == \
         "s,1,UserEvent(HotlineHandover,Dialled: ${ARG1},DialStatus: ANSWER)"
     assert "StopMixMonitor()" in lines  # a citizen handed on blind never returns to hotline-in's h
 
