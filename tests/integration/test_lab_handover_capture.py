@@ -5,6 +5,7 @@ the events the real Asterisk sent, replayed through the listener and the desk's 
 * blind to 110: BlindTransfer, then Dial's U() raises UserEvent HotlineHandover ANSWER the moment 110
   answers (connected then, not when the call ends), and `h` of [hotline-handover] stops the recording
   (MixMonitorStop: a citizen handed on never returns to hotline-in's `h`);
+* blind to 110 with nobody answering behind the trunk: the citizen hangs up while it rings, DialStatus CANCEL;
 * attended to 119: AttendedTransfer Result Success, DestType Bridge when the operator hangs up;
 * attended to 119 made a three-way call (PlayDTMF *3 with Receive): AttendedTransfer DestType Threeway;
 * attended to 120, cancelled: no transfer event at all, the later UserEvent changes nothing;
@@ -33,6 +34,8 @@ CASES = {
               "transferred"),
     "attended": ("lab17-handover-attended.ami", "1796031523.26", "Local/1001@agent-sim-00000005;1", "119",
                  "attended", "consulting"),
+    "unreachable": ("lab17-handover-blind-unreachable.ami", "1796032080.56", "Local/1001@agent-sim-0000000c;1", "110",
+                    "blind", "transferred"),
     "threeway": ("lab17-handover-threeway.ami", "1796031766.48", "Local/1001@agent-sim-0000000a;1", "119",
                  "attended", "consulting"),
     "cancelled": ("lab17-handover-cancel.ami", "1796031662.34", "Local/1001@agent-sim-00000007;1", "120",
@@ -43,6 +46,7 @@ CASES = {
 SETTLED = {
     "blind": ("connected", "DialStatus: ANSWER"),
     "attended": ("connected", "AttendedTransfer Result: Success, DestType: Bridge"),
+    "unreachable": ("failed", "DialStatus: CANCEL"),
     "threeway": ("connected", "AttendedTransfer Result: Success, DestType: Threeway"),
     "cancelled": ("cancelled", "Asterisk: CancelAtxfer successfully queued"),
     "silent": ("failed", CALL_ENDED),
