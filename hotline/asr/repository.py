@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from hotline.asr.transcribe import Transcription
-from hotline.core.db import dialect_insert, rowcount
+from hotline.core.db import dialect_insert
 from hotline.core.enums import RecordingKind, RecordingStatus
 from hotline.core.errors import NotFoundError
 from hotline.models import Recording, Transcript
@@ -68,12 +68,12 @@ class TranscriptRepository:
 
     def add(self, recording_id: int, result: Transcription, at: dt.datetime) -> Transcript | None:
         """The transcript of a recording, once: None when it already has one."""
-        inserted = rowcount(self.session.execute(dialect_insert(self.session, Transcript).values(
+        inserted = self.session.execute(dialect_insert(self.session, Transcript).values(
             recording_id=recording_id, text=result.text, raw_text=result.raw, engine=result.engine,
             model=result.model, words=result.words, duration_s=result.duration_s, elapsed_s=result.elapsed_s,
             truncated=result.truncated, draft=None, created_at=at,
-        ).on_conflict_do_nothing(index_elements=[Transcript.recording_id])))
-        return self.for_recording(recording_id) if inserted else None
+        ).on_conflict_do_nothing(index_elements=[Transcript.recording_id]).returning(Transcript.id)).first()
+        return self.for_recording(recording_id) if inserted is not None else None  # not the row count: see db.rowcount
 
     def for_recording(self, recording_id: int) -> Transcript | None:
         return self.session.scalars(select(Transcript).where(Transcript.recording_id == recording_id)).first()

@@ -73,5 +73,6 @@ def dialect_insert(session: Session, model):
 
 
 def rowcount(result: Result) -> int:
-    """Rows an UPDATE, DELETE or INSERT … ON CONFLICT touched (a cursor result's count, typed)."""
+    """Rows an UPDATE or DELETE touched (a cursor result's count, typed). Not for INSERT … ON CONFLICT DO
+    NOTHING: psycopg reports -1 for it on PostgreSQL whether a row went in or not — add RETURNING instead."""
     return result.rowcount if isinstance(result, CursorResult) else -1

@@ -61,10 +61,12 @@ class Settings(BaseSettings):
     agi_host: str = "127.0.0.1"
     agi_port: int = 4573
     # Live listening (`hotline listen`): where it accepts AudioSocket streams, the address Asterisk dials
-    # to reach it (host:port as Asterisk sees it), and Asterisk's systemname if asterisk.conf sets one
+    # to reach it (host:port as Asterisk sees it), whether `hotline ami` asks Asterisk to stream each answered
+    # call (off: no `hotline listen` runs), and Asterisk's systemname if asterisk.conf sets one
     listen_host: str = "127.0.0.1"
     listen_port: int = 9092
     listen_address: str = "127.0.0.1:9092"
+    listen_calls: bool = False  # ask Asterisk to stream both sides of every answered queue call there
     asterisk_system_name: str = ""
     recordings_dir: Path = Path("var/recordings")  # where Asterisk's recordings are readable by hotline
     # Asterisk's cdr_custom JSON file as hotline sees it: calls made while `hotline ami` was away are read back

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from hotline.core.actor import Actor
 from hotline.core.errors import ConflictError, HotlineError, NotFoundError
 from hotline.core.labels import AgentStatus
-from hotline.desk.handover_repository import HandoverRepository
+from hotline.desk.handover_repository import OPEN, HandoverRepository
 from hotline.desk.ports import DeskEnv
 from hotline.desk.repository import AgentStateRepository
 from hotline.live.after_commit import publish_after_commit
@@ -39,6 +39,9 @@ REFUSALS = {
     "Transfer invalid": "handover_not_bridged",
     "No attended transfer feature code found": "handover_no_feature_code",
 }
+
+
+CALL_ENDED = "the call ended before Asterisk said how the hand-over went"
 
 
 class HandoverRefusedError(ConflictError):
@@ -158,6 +161,15 @@ class Handovers:
                 return self._settle(row, ("requested", "transferred"), "connected", said, True)
             return self._settle(row, ("requested", "transferred", "consulting"), "failed", said, True)
         return None
+
+    def call_ended(self, linkedid: str) -> list[Handover]:
+        """The call is over and Asterisk never said how a hand-over went — an Atxfer it answered "queued" and
+        then gave up on raises no event at all (seen on the lab's Asterisk): failed, not open for ever."""
+        ended = []
+        for row in self.rows.of_call(linkedid):
+            if row.state in OPEN and self._move(row, OPEN, "failed", CALL_ENDED, settled=True):
+                ended.append(row)
+        return ended
 
     def _settle(self, row: Handover | None, from_states: tuple[str, ...], to: str, said: str,
                 settled: bool) -> Handover | None:

@@ -11,6 +11,8 @@ from hotline.core.db import session_scope
 from hotline.desk.agents import AgentDesk
 from hotline.desk.handover import Handovers
 from hotline.desk.ports import DeskEnv
+from hotline.listen.originate import call_originates
+from hotline.listen.streamid import StreamIdError, StreamIds
 from hotline.telephony.service import DatabaseSinks, OriginateFailed
 from hotline.telephony.tracker import CallRecord
 from hotline.voice.calls import CallRecordings, ClosedRecording, sides_of
@@ -29,6 +31,23 @@ class DeskSinks(DatabaseSinks):
         with session_scope(self.session_factory) as session:
             AgentDesk(session, self.env.clock).connected(call.agent_interface, call.linkedid, call.caller,
                                                          call.agent_channel, call.caller_channel)
+        if self.env.settings.listen_calls and call.agent_channel:
+            self._listen(call)
+
+    def _listen(self, call: CallRecord) -> None:
+        """Ask Asterisk to stream both sides to `hotline listen` (live transcript); the call goes on without it."""
+        settings = self.env.settings
+        try:
+            actions = call_originates(StreamIds(settings.secret(), settings.asterisk_system_name), call.linkedid,
+                                      call.linkedid, call.agent_channel or "", settings.listen_address)
+        except StreamIdError as exc:
+            log.warning("call %s not streamed live: %s", call.linkedid, exc)
+            return
+        for action in actions:
+            try:
+                self.desk_env.pbx.send(action)
+            except Exception as exc:  # the after-call transcript still comes from the recording
+                log.warning("live stream %s of call %s not requested: %s", action["ActionID"], call.linkedid, exc)
 
     def recording_closed(self, call: CallRecord) -> None:
         """Register the call's recording for after-call transcription (once, however often Asterisk says so)."""
@@ -54,6 +73,10 @@ class DeskSinks(DatabaseSinks):
         for record in records:
             if record.recording:  # a dialplan without StopMixMonitor: the hang-up closed the files
                 self.recording_closed(record)
+        with session_scope(self.session_factory) as session:
+            handovers = Handovers(session, self.desk_env)
+            for record in records:
+                handovers.call_ended(record.linkedid)
         wrapup = self.desk_env.config.desk.wrapup
         for record in records:
             if not record.agent_interface:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 
-from hotline.listen.streamid import StreamId, StreamIds
+from hotline.listen.streamid import Direction, StreamId, StreamIds
 
 # q: no beep or channel name played into the stream; o: only the spied channel's own audio (one
 # direction); E: end when the spied channel hangs up; S: end at once if it is already gone instead of
@@ -48,6 +48,14 @@ def listen_originate(ids: StreamIds, stream: StreamId, spied: str, server: str, 
         "Timeout": str(timeout_ms),
         "Async": "true",
     }
+
+
+def call_originates(ids: StreamIds, linkedid: str, citizen: str, operator: str, server: str) -> list[dict[str, str]]:
+    """Both sides of an answered call: the citizen's channel (the call's first channel, whose Uniqueid is the
+    Linkedid) and the operator's leg (AgentConnect's DestChannel). StreamIdError if the Linkedid cannot be
+    carried in a stream UUID (not Asterisk's `<seconds>.<counter>`)."""
+    return [listen_originate(ids, StreamId(linkedid, Direction.CITIZEN), citizen, server),
+            listen_originate(ids, StreamId(linkedid, Direction.OPERATOR), operator, server)]
 
 
 SPY_PREFIX = "listen-"

@@ -182,14 +182,18 @@ class Session:
                 if self.rate is not None:
                     raise Ended("protocol_error", f"audio rate changed from {self.rate} to {frame.rate} Hz")
                 self.rate = frame.rate
-            if not self._queued:
-                self._queued_since = time.monotonic()
+            before = self._queued_bytes
             self._queued.append(frame.payload)
             self._queued_bytes += len(frame.payload)
+            if before < self._batch_bytes <= self._queued_bytes:
+                self._queued_since = time.monotonic()  # a batch is due: from now on it waits for the recogniser
         if self.rate is None or not self._queued_bytes:
             return
         queued = self._queued_bytes / (2 * self.rate)
-        waited = time.monotonic() - self._queued_since
+        # Less than a batch waits for more audio, not for the recogniser: Asterisk sends nothing at all while
+        # the spied channel is silent (a Local channel in Wait(), a phone that suppresses silence), so the
+        # last frames before such a gap would otherwise count as lag and end a healthy stream as overloaded.
+        waited = time.monotonic() - self._queued_since if self._queued_bytes >= self._batch_bytes else 0.0
         if waited > config.max_lag_s or queued > config.max_queued_s:
             self._queued.clear()
             self._queued_bytes = 0

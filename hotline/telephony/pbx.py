@@ -75,6 +75,11 @@ class AmiPbx:
         for digit in digits:
             self.action("PlayDTMF", Channel=channel, Digit=digit, Receive="true")
 
+    def send(self, action: dict[str, str]) -> dict:
+        """Any action built elsewhere (e.g. the live-listening Originate), as a dict with its `Action`."""
+        keys: dict = dict(action)
+        return self.action(keys.pop("Action"), None, **keys)
+
     def module_loaded(self, module: str) -> bool:
         """Is this module loaded in the running Asterisk (AMI ModuleCheck, write=system)?"""
         try:

@@ -33,6 +33,8 @@ class Pbx(Protocol):
 
     def press(self, channel: str, digits: str) -> None: ...
 
+    def send(self, action: dict[str, str]) -> dict: ...
+
 
 class TelephonyEnv(Protocol):
     """What call tracking needs from its process: the clock, local time, settings and live events."""

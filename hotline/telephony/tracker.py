@@ -79,6 +79,8 @@ class CallTracker:
             return []
         uniqueid = event.get("Uniqueid") or event.get("UniqueID") or ""
         linkedid = event.get("Linkedid") or self.channels.get(uniqueid)
+        if not linkedid and name == "AgentComplete":
+            return self._complete_without_caller(event)
         if not linkedid or (self.ignored and (linkedid in self.ignored or uniqueid in self.ignored)):
             return []
         call = self.calls.get(linkedid)
@@ -240,6 +242,24 @@ class CallTracker:
         call.talk_seconds = as_int(e.get("TalkTime"))
         if call.talk_seconds is not None:
             call.answered_at = (event_time(e) or self.clock()) - dt.timedelta(seconds=call.talk_seconds)
+
+    def _complete_without_caller(self, e: dict) -> list[CallRecord]:
+        """When the operator hangs up first, app_queue publishes AgentComplete after the caller's channel is
+        gone, with no channel snapshot (Asterisk 22, seen on the lab): it belongs to the latest call this
+        member answered at this queue that has no talk time yet. A finished call is stored again."""
+        interface, queue = e.get("Interface"), e.get("Queue")
+        for open_call in self.calls.values():
+            if open_call.agent_interface == interface and open_call.queue == queue and open_call.talk_seconds is None:
+                self._agent_complete(open_call, e)
+                return []
+        for call in reversed(self.recent.values()):
+            if call.agent_interface == interface and call.queue == queue:
+                if call.talk_seconds is not None:
+                    return []  # the member's latest call was completed already: not this one's
+                self._agent_complete(call, e)
+                self._times(call)
+                return [call]
+        return []
 
     def _originate_response(self, call: CallRecord, e: dict) -> None:
         parts = e.get("ActionID", "").split("-")

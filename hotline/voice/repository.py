@@ -22,10 +22,13 @@ class CallDialogueRepository:
     def add(self, linkedid: str, recording_id: int | None, citizen_path: str, operator_path: str,
             answered_offset_s: float | None, at: dt.datetime) -> bool:
         """Once per call: True when this registered it (a second MixMonitorStop or hang-up adds nothing)."""
-        return rowcount(self.session.execute(dialect_insert(self.session, CallDialogue).values(
+        # RETURNING, not the row count: psycopg reports -1 for INSERT … ON CONFLICT DO NOTHING, so on
+        # PostgreSQL every MixMonitorStop, hang-up and late CDR of a call sent another job
+        return self.session.execute(dialect_insert(self.session, CallDialogue).values(
             linkedid=linkedid, recording_id=recording_id, citizen_path=citizen_path, operator_path=operator_path,
             answered_offset_s=answered_offset_s, status=PENDING, turns=[], created_at=at)
-            .on_conflict_do_nothing(index_elements=[CallDialogue.linkedid]))) != 0
+            .on_conflict_do_nothing(index_elements=[CallDialogue.linkedid]).returning(CallDialogue.id)).first() \
+            is not None
 
     def get(self, linkedid: str) -> CallDialogue | None:
         return self.session.scalars(select(CallDialogue).where(CallDialogue.linkedid == linkedid)).first()

@@ -222,3 +222,26 @@ def test_events_reach_the_calls_bus_channel_in_order(bus_name, request):
     assert received[-1]["type"] == LiveEnded.type and received[-1]["reason"] == "hangup"
     final = next(m for m in received if m["type"] == LiveFinal.type)
     assert final["text"] == "请问您的地址" and final["direction"] == "operator" and final["words"][0]["word"]
+
+
+def test_a_gap_with_no_frames_after_a_few_is_not_overload():
+    """Asterisk sends no frames while the spied channel is silent (seen on the lab Asterisk: ChanSpy on an
+    operator's Local channel in Wait(20) sent nothing for 20 s). The frames left before the gap, less than
+    a batch, waited for more audio, not for the recogniser: the stream goes on."""
+    sink = MemorySink()
+    config = ListenConfig(max_lag_s=0.5, batch_s=0.1)
+    server = ListenServer(FakeEngine(default="请讲", sample_rate=8000), sink, IDS, config, workers=1).start()
+    stream = sid("1718000000.9", Direction.OPERATOR)
+    try:
+        leg = AsteriskLeg(server.port).hello(stream)
+        leg.audio(tone(0.1, 8000), pace=None)  # one batch, recognised at once
+        time.sleep(0.3)
+        leg.audio(tone(0.04, 8000), pace=None)  # the last two frames before the gap: less than a batch
+        time.sleep(1.5)  # the operator says nothing: no frames at all, three times max_lag_s
+        leg.audio(tone(0.5, 8000), pace=None)
+        leg.hang_up()
+        end = ended(sink, stream)
+        assert end.reason == "hangup", (end.reason, end.detail)
+        assert end.audio_s == pytest.approx(0.64, abs=0.01)  # every frame was heard
+    finally:
+        server.stop()

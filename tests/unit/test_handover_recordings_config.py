@@ -29,6 +29,13 @@ def test_the_hand_over_context_dials_out_and_reports_how_the_far_end_answered():
     lines = " ".join(line.value for line in section.lines)
     assert "Dial(PJSIP/${EXTEN}@trunk" in lines
     assert "UserEvent(HotlineHandover,Dialled: ${HANDOVER_EXTEN},DialStatus: ${DIALSTATUS})" in lines
+    # connected the moment the far end answers (Dial's U() on its channel), not when the whole call ends
+    assert "U(hotline-handover-answered^${EXTEN})" in lines
+    answered = read_conf(ASTERISK / "extensions.conf").section("hotline-handover-answered")
+    assert answered is not None
+    assert answered.lines[0].value == \
+        "s,1,UserEvent(HotlineHandover,Dialled: ${ARG1},DialStatus: ANSWER)"
+    assert "StopMixMonitor()" in lines  # a citizen handed on blind never returns to hotline-in's h
 
 
 def test_features_conf_has_the_keys_the_hand_over_presses():
@@ -36,6 +43,8 @@ def test_features_conf_has_the_keys_the_hand_over_presses():
     assert features.section("featuremap").get("atxfer")
     assert features.section("general").get("atxferthreeway") == CONFIG.handover.threeway_code
     assert features.section("general").get("atxferdropcall") == "no"  # hanging up completes, never drops
+    # an announcement Asterisk cannot play (pbx-transfer: no Chinese sound package) aborts every Atxfer
+    assert features.section("general").get("transferannouncesound") == ""
 
 
 def test_the_check_notices_a_manager_filter_dropping_transfer_events_and_a_missing_atxfer_key(tmp_path):
