@@ -6,6 +6,7 @@ audio it was fed proves that every byte sent arrived, once, in order.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import logging
@@ -186,7 +187,8 @@ def test_a_rate_change_mid_stream_is_a_protocol_error(server, sink):
     sid = stream()
     leg = AsteriskLeg(server.port).hello(sid)
     leg.audio(tone(0.2, 8000), pace=None)
-    leg.audio(tone(0.2, 16000), pace=None, rate=16000)
+    with contextlib.suppress(ConnectionResetError, BrokenPipeError):  # the server hangs up at the first such frame
+        leg.audio(tone(0.2, 16000), pace=None, rate=16000)
     end = ended(sink, sid)
     assert end.reason == "protocol_error" and "from 8000 to 16000 Hz" in end.detail
 
