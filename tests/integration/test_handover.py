@@ -13,12 +13,10 @@ from hotline.asr.repository import RecordingRepository
 from hotline.core.db import session_scope
 from hotline.core.enums import RecordingKind
 from hotline.models import AuditRecord, Handover, Transcript
-from hotline.simulator.capture import SEP
-from hotline.simulator.fake import CAPTURES, Capture
 from hotline.simulator.transfers import packet
+from tests.integration.on_call import citizen_on_the_line
 from tests.integration.test_api_telephony import served  # noqa: F401 (the fixture)
 
-ANSWERED = Capture.load(CAPTURES / "queue-answered.ami")
 MEMBER = "Local/1001@agent-sim/n"
 ZH = {"Accept-Language": "zh-CN"}
 
@@ -29,9 +27,7 @@ def on_call(served, people, pbx):  # noqa: F811
     ctx, base, listener = served
     http = httpx.Client(base_url=base, headers=people["operator"].headers, timeout=10)
     assert http.post("/api/v1/agents/login", json={"interface": MEMBER}).status_code == 200
-    packets = pbx.answered_by_members(pbx.freshen(ANSWERED, ctx.clock.now()))
-    cut = next(i for i, p in enumerate(packets) if p.startswith(b"Event: HangupRequest"))
-    pbx.send_raw(b"".join(p + SEP for p in packets[:cut]))
+    citizen_on_the_line(pbx, ctx.clock.now())
     assert listener.idle()
     me = http.get("/api/v1/agents/me").json()
     assert me["state"] == "talking"

@@ -8,10 +8,10 @@ import httpx2 as httpx
 import pytest
 from selenium.webdriver.common.by import By
 
-from hotline.simulator.capture import SEP
 from hotline.simulator.transfers import packet
 from tests.integration.browser import Screen
-from tests.integration.test_api_telephony import ANSWERED, served  # noqa: F401 (the fixture)
+from tests.integration.on_call import citizen_on_the_line
+from tests.integration.test_api_telephony import served  # noqa: F401 (the fixture)
 from tests.integration.test_consoles import bind, browser  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.one_backend  # a page or speech test: the API beneath is tested on both databases
@@ -27,9 +27,7 @@ def test_operator_hands_the_caller_to_110_and_makes_the_emergency_order(served, 
     s.click("#join")
     s.text("#agent-state", "空闲")
     s.live()
-    packets = pbx.answered_by_members(pbx.freshen(ANSWERED, ctx.clock.now()))
-    cut = next(i for i, p in enumerate(packets) if p.startswith(b"Event: HangupRequest"))
-    pbx.send_raw(b"".join(p + SEP for p in packets[:cut]))  # the citizen is on the line
+    citizen_on_the_line(pbx, ctx.clock.now())
     s.text("#pop-body", "13800138000")
     s.wait(lambda b: b.find_element(By.CSS_SELECTOR, '[data-target="110"]').is_enabled())
     s.click('[data-target="110"]')

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from hotline.models import AgentStint, AuditRecord
-from hotline.simulator.capture import SEP
+from tests.integration.on_call import citizen_on_the_line
 from tests.integration.test_api_telephony import served  # noqa: F401 (the fixture)
-from tests.integration.test_handover import ANSWERED, MEMBER, ZH, operator_channel
+from tests.integration.test_handover import MEMBER, ZH, operator_channel
 
 CITIZEN = "Local/play@citizen-sim"
 
@@ -36,11 +36,9 @@ def call_with_end(served, people, pbx):  # noqa: F811
     ctx, base, listener = served
     http = httpx.Client(base_url=base, headers=people["operator"].headers, timeout=10)
     assert http.post("/api/v1/agents/login", json={"interface": MEMBER}).status_code == 200
-    packets = pbx.answered_by_members(pbx.freshen(ANSWERED, ctx.clock.now()))
-    cut = next(i for i, p in enumerate(packets) if p.startswith(b"Event: HangupRequest"))
-    pbx.send_raw(b"".join(p + SEP for p in packets[:cut]))
+    rest = citizen_on_the_line(pbx, ctx.clock.now())
     assert listener.idle()
-    yield http, http.get("/api/v1/agents/me").json()["linkedid"], listener, b"".join(p + SEP for p in packets[cut:])
+    yield http, http.get("/api/v1/agents/me").json()["linkedid"], listener, rest
     http.close()
 
 

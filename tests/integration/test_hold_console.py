@@ -9,9 +9,9 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from hotline.simulator.capture import SEP
 from tests.integration.browser import Screen
-from tests.integration.test_api_telephony import ANSWERED, served  # noqa: F401 (the fixture)
+from tests.integration.on_call import citizen_on_the_line
+from tests.integration.test_api_telephony import served  # noqa: F401 (the fixture)
 from tests.integration.test_consoles import bind, browser  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.one_backend  # a page or speech test: the API beneath is tested on both databases
@@ -26,9 +26,7 @@ def test_operator_puts_the_caller_on_hold_and_takes_them_back_by_key(served, peo
     s.click("#join")
     s.text("#agent-state", "空闲")
     s.live()
-    packets = pbx.answered_by_members(pbx.freshen(ANSWERED, ctx.clock.now()))
-    cut = next(i for i, p in enumerate(packets) if p.startswith(b"Event: HangupRequest"))
-    pbx.send_raw(b"".join(p + SEP for p in packets[:cut]))  # the citizen is on the line
+    hang_up = citizen_on_the_line(pbx, ctx.clock.now())
     s.text("#agent-state", "通话中")
     s.text("#call-timer", "通话 00:0")
     s.click("#hold")
@@ -48,7 +46,7 @@ def test_operator_puts_the_caller_on_hold_and_takes_them_back_by_key(served, peo
     s.said("已取回")
     s.wait(lambda b: b.find_element(By.CSS_SELECTOR, '[data-target="110"]').is_enabled())
     assert s.el("#call-timer").text >= call_timer  # the call's timer went on through the hold
-    pbx.send_raw(b"".join(p + SEP for p in packets[cut:]))  # the citizen hangs up
+    pbx.send_raw(hang_up)  # the citizen hangs up
     s.text("#agent-state", "话后处理")
     s.text("#today", "保持时长")
     assert s.axe() == [] and s.console_errors() == []

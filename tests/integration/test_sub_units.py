@@ -50,6 +50,16 @@ def at_street(api, people, sign: bool = True) -> str:
     return ticket
 
 
+def signed_by_the_community(api, people, community, ticket: str) -> None:
+    """Accepted, dispatched to the street, signed there, forwarded to the community and signed by it."""
+    step(api, people["operator"], ticket, "accept")
+    step(api, people["operator"], ticket, "dispatch", {"lead": STREET, "reason": "属地管理"})
+    step(api, people["street"], ticket, "sign")
+    forward(api, people["street"], ticket, COMMUNITY,
+            (complete_due(api, people["street"], ticket) - dt.timedelta(hours=2)).isoformat())
+    step(api, community, ticket, "sign")
+
+
 def complete_due(api, person, ticket) -> dt.datetime:
     detail = api.get(f"/api/v1/work-orders/{ticket}", headers=person.headers).json()
     return dt.datetime.fromisoformat(next(d["due_at"] for d in detail["deadlines"]
@@ -133,12 +143,7 @@ def test_the_citizen_and_open311_never_read_a_sub_units_reply_up(api, people, co
         "api_key": key, "service_code": "city.sanitation", "address_string": "东昌府区古楼街道米市街社区",
         "description": "垃圾三天没人清运"}).json()[0]
     ticket = created["service_request_id"]
-    step(api, people["operator"], ticket, "accept")
-    step(api, people["operator"], ticket, "dispatch", {"lead": STREET, "reason": "属地管理"})
-    step(api, people["street"], ticket, "sign")
-    forward(api, people["street"], ticket, COMMUNITY,
-            (complete_due(api, people["street"], ticket) - dt.timedelta(hours=2)).isoformat())
-    step(api, community, ticket, "sign")
+    signed_by_the_community(api, people, community, ticket)
     step(api, community, ticket, "reply", {"text": "社区内部：保洁员请假，明天补清运"})
     [request] = api.get(f"/open311/v2/requests/{ticket}.json", params={"api_key": key}).json()
     assert "保洁员请假" not in (request["status_notes"] or "")
@@ -152,12 +157,7 @@ def test_the_status_page_shows_the_streets_reply_not_the_communitys(api, people,
         "title": "垃圾未清运", "content": "垃圾三天没人清运", "category_code": "city.sanitation",
         "place": "东昌府区古楼街道米市街社区", "citizen_phone": "13800138000"}).json()
     ticket, code = created["ticket_no"], created["extraction_code"]
-    step(api, people["operator"], ticket, "accept")
-    step(api, people["operator"], ticket, "dispatch", {"lead": STREET, "reason": "属地管理"})
-    step(api, people["street"], ticket, "sign")
-    forward(api, people["street"], ticket, COMMUNITY,
-            (complete_due(api, people["street"], ticket) - dt.timedelta(hours=2)).isoformat())
-    step(api, community, ticket, "sign")
+    signed_by_the_community(api, people, community, ticket)
     step(api, community, ticket, "reply", {"text": "社区内部：保洁员请假"})
     step(api, people["street"], ticket, "reply", {"text": "已安排明天上午清运"})
     status = api.get("/api/v1/public/status", params={"ticket": ticket, "code": code}).json()
