@@ -9,6 +9,7 @@ $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q hotline  # bytecode up front: the `hotline` commands start without compiling
 	touch $@
 
 demo: $(BIN)/.installed
@@ -28,10 +29,12 @@ $(VENV)/.system:
 
 # Several pytest workers (pytest-xdist): the suite waits on browsers, servers and sockets far more than on the
 # CPU, so three workers on two cores finish it in about half the time. Each has its own PostgreSQL and Redis
-# database (tests/conftest.py). `make test TEST_WORKERS=0` runs it in one process.
+# database (tests/conftest.py). `make test TEST_WORKERS=0` runs it in one process. Bytecode is written even where the
+# environment says not to (PYTHONDONTWRITEBYTECODE): without it every test process and every server a test starts
+# compiles the package again, and pytest rewrites every test module's asserts again on each run.
 TEST_WORKERS ?= 3
 test: $(BIN)/.installed $(VENV)/.system
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The gates: ruff (style, imports, likely bugs) and mypy (types), configured in pyproject.toml.
 lint: $(BIN)/.installed

@@ -12,6 +12,7 @@ HOTLINE_TEST_REQUIRE_SERVICES=1 (set by CI), which turns that into a failure.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 import time
@@ -24,16 +25,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from hotline.core.clock import FixedClock
-from hotline.core.config import load_config
 from hotline.core.db import make_engine, make_session_factory, session_scope
 from hotline.core.migrate import upgrade_database
 from hotline.core.settings import Settings
 from hotline.dispatch.departments import sync_departments
 from hotline.models import Base
 from hotline.runtime.context import Context, build_context
+from tests.shipped import CONFIG_DIR, shipped_config
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIG_DIR = ROOT / "config"
 # "gw0", "gw1" … under pytest-xdist; empty when the suite runs in one process.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
@@ -89,6 +89,12 @@ def pytest_collection_modifyitems(config, items):
     if postgres_only:
         config.hook.pytest_deselected(items=postgres_only)
         items[:] = [i for i in items if not i.get_closest_marker("postgres_only")]
+
+
+def pytest_collection_finish(session):
+    # What collection built (modules, the app's routes, config) lives to the end of the run: moved out of the
+    # collector's reach, later full collections (and pytest's own at exit) need not walk it again.
+    gc.freeze()
 
 
 def recreate_postgres_database(url: str) -> None:
@@ -173,7 +179,7 @@ def empty_tables(engine, attempts: int = 5) -> None:
 
 @pytest.fixture(scope="session")
 def config():
-    return load_config(CONFIG_DIR)
+    return shipped_config()
 
 
 @pytest.fixture

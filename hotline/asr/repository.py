@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from hotline.asr.transcribe import Transcription
 from hotline.core.db import dialect_insert
 from hotline.core.enums import RecordingKind, RecordingStatus
 from hotline.core.errors import NotFoundError
 from hotline.models import Recording, Transcript
+
+if TYPE_CHECKING:  # the engine side (numpy, the resampler) is not loaded by who only stores and reads transcripts
+    from hotline.asr.transcribe import Transcription
 
 MAX_ATTEMPTS = 5
 

@@ -4,10 +4,6 @@ that none is answered with a 500 or with a response that breaks the documented s
 from __future__ import annotations
 
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from hotline.core.jobs import InProcessQueue
 from hotline.runtime.api import create_app
@@ -15,9 +11,6 @@ from hotline.runtime.context import build_context
 from hotline.simulator.fake import FakeAsterisk
 
 EXAMPLES = 12
-# Schema-valid input can still be refused by the domain (an unknown category, a step the order's state
-# forbids) with a documented 4xx; what must never happen is a 500 or a body that breaks the schema.
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
 
 STREAMS = {"/api/v1/live", "/api/v1/calls/{linkedid}/live"}  # an event stream never ends; tests/integration/test_api_telephony.py reads it
@@ -29,6 +22,15 @@ ROLES = [("admin", EXAMPLES), ("water", EXAMPLES // 2)]
 
 @pytest.mark.parametrize(("who", "examples"), ROLES)
 def test_no_server_errors_and_responses_match_the_schema(ctx, session_factory, people, who, examples):
+    # Imported here, not at collection: schemathesis and hypothesis take longer to load than the rest of a module.
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+
+    # Schema-valid input can still be refused by the domain (an unknown category, a step the order's state
+    # forbids) with a documented 4xx; what must never happen is a 500 or a body that breaks the schema.
+    checks = [not_a_server_error, response_schema_conformance, content_type_conformance]
     pbx = FakeAsterisk().start()  # agent actions reach a manager that answers like Asterisk
     ctx = build_context(ctx.settings.model_copy(update={"ami_host": "127.0.0.1", "ami_port": pbx.port}),
                         clock=ctx.clock, config=ctx.config)
@@ -45,7 +47,7 @@ def test_no_server_errors_and_responses_match_the_schema(ctx, session_factory, p
             @given(case=operation.as_strategy())
             @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
             def run(case):
-                case.call_and_validate(headers=headers, checks=CHECKS)
+                case.call_and_validate(headers=headers, checks=checks)
 
             run()
             checked.append(operation.label)

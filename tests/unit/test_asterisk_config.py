@@ -7,14 +7,14 @@ import re
 
 import yaml
 
-from hotline.core.config import load_config
 from hotline.core.settings import Settings
 from hotline.telephony.asterisk_check import check_config
 from hotline.telephony.asterisk_conf import read_conf
 from tests.conftest import CONFIG_DIR, ROOT
+from tests.shipped import shipped_config
 
 ASTERISK = CONFIG_DIR / "asterisk"
-IVR = load_config(CONFIG_DIR).ivr
+IVR = shipped_config().ivr
 
 
 def read(name: str) -> str:
@@ -68,7 +68,7 @@ def test_manager_account_matches_the_settings_and_filters_only_what_tracking_rea
 
 
 def test_the_callback_desks_dial_context_exists_and_records_under_the_linkedid():
-    context = load_config(CONFIG_DIR).desk.callback_dial.context
+    context = shipped_config().desk.callback_dial.context
     dialplan = read("extensions.conf")
     section = dialplan.split(f"[{context}]", 1)[1].split("\n[", 1)[0]
     assert "MixMonitor(" in section and "${CHANNEL(linkedid)}.wav" in section and "Dial(" in section

@@ -18,9 +18,10 @@ from hotline.core.settings import Settings
 from hotline.telephony.asterisk_check import check_config
 from hotline.telephony.asterisk_conf import read_conf
 from tests.conftest import CONFIG_DIR
+from tests.shipped import shipped_config
 
 ASTERISK = CONFIG_DIR / "asterisk"
-CONFIG = load_config(CONFIG_DIR)
+CONFIG = shipped_config()
 
 
 def test_the_hand_over_context_dials_out_and_reports_how_the_far_end_answered():

@@ -7,11 +7,10 @@ import datetime as dt
 
 import pytest
 
-from hotline.core.config import load_config
 from hotline.ivr.flow import Call, Flow, Hangup, PromptMissing, Recorded
-from tests.conftest import CONFIG_DIR
+from tests.shipped import shipped_config
 
-IVR = load_config(CONFIG_DIR).ivr
+IVR = shipped_config().ivr
 NOON = dt.time(12, 0)
 
 

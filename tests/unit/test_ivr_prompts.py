@@ -6,11 +6,10 @@ import json
 
 import pytest
 
-from hotline.core.config import load_config
 from hotline.ivr.prompts import MANIFEST, health, make_prompts, missing, wanted
-from tests.conftest import CONFIG_DIR
+from tests.shipped import shipped_config
 
-IVR = load_config(CONFIG_DIR).ivr
+IVR = shipped_config().ivr
 
 
 class FakeSynthesizer:

@@ -19,10 +19,11 @@ from hotline.core.templating import COMMON, NOTICE_EVENTS, SAMPLES, NoticeTempla
 from hotline.notifications.citizen import quiet_until
 from hotline.notifications.links import LinkExpiredError, rating_token, read_rating_token
 from hotline.notifications.setup import providers_for
+from tests.shipped import shipped_config
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
 TZ = ZoneInfo("Asia/Shanghai")
-SHIPPED = load_config(CONFIG).notices
+SHIPPED = shipped_config().notices
 
 
 @pytest.fixture

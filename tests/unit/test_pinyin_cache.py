@@ -7,12 +7,12 @@ import os
 import subprocess
 import sys
 
-from pypinyin import Style, lazy_pinyin, pinyin
-
 from hotline.text import pinyin_cache
 
 
 def test_readings_are_pypinyins_and_survive_a_save_and_a_reload(tmp_path, monkeypatch):
+    from pypinyin import Style, lazy_pinyin, pinyin  # imported here: collecting the suite need not load its tables
+
     monkeypatch.setattr(pinyin_cache, "_state", {"path": None, "dirty": False})
     monkeypatch.setattr(pinyin_cache, "_chars", {})
     monkeypatch.setattr(pinyin_cache, "_words", {})

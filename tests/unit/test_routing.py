@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from hotline.core.config import load_config
 from hotline.dispatch.routing import Router
+from tests.shipped import shipped_config
 
-ROUTER = Router(load_config(Path(__file__).resolve().parents[2] / "config"))
+ROUTER = Router(shipped_config())
 
 
 def test_gas_leak_goes_to_the_gas_company_with_emergency_management_and_the_street_office():

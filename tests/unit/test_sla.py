@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from pathlib import Path
 
-from hotline.core.config import CalendarFile, CalendarYear, Duration, load_config
+from hotline.core.config import CalendarFile, CalendarYear, Duration
 from hotline.core.enums import Tier
 from hotline.dispatch.calendar import WorkingCalendar
 from hotline.dispatch.sla import SlaPolicy
+from tests.shipped import shipped_config
 
 CST = dt.timezone(dt.timedelta(hours=8))
-SLA = load_config(Path(__file__).resolve().parents[2] / "config").sla
+SLA = shipped_config().sla
 
 
 def at(y, m, d, h=10, mi=0):
