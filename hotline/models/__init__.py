@@ -31,9 +31,10 @@ from hotline.models.submission import SubmissionReply
 from hotline.models.supervision import Interview, Supervision
 from hotline.models.transcript import Transcript
 from hotline.models.user import User
-from hotline.models.work_order import Assignment, TicketCounter, WorkOrder
+from hotline.models.work_order import TICKET_SERIAL, Assignment, TicketCounter, TicketDay, WorkOrder
 
 __all__ = [
+    "TICKET_SERIAL",
     "AgentSession",
     "AgentState",
     "AgentStint",
@@ -79,6 +80,7 @@ __all__ = [
     "SubmissionReply",
     "Supervision",
     "TicketCounter",
+    "TicketDay",
     "Transcript",
     "User",
     "WorkOrder",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, Sequence, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.models.base import Base
@@ -90,9 +90,24 @@ class Assignment(Base):
 
 
 class TicketCounter(Base):
-    """Last sequence number handed out per local day; one row per day, bumped atomically."""
+    """SQLite: last sequence number handed out per local day; one row per day, bumped atomically (SQLite has one
+    writer at a time, so the row's lock costs nothing there)."""
 
     __tablename__ = "ticket_counters"
 
     day: Mapped[str] = mapped_column(String(8), primary_key=True)
     last_value: Mapped[int]
+
+
+# PostgreSQL: one sequence hands out every ticket; a day's numbers count from where the sequence stood when the
+# day's first order was numbered. A sequence locks nothing until commit, so creates never queue behind each other.
+TICKET_SERIAL = Sequence("ticket_serial", metadata=Base.metadata)
+
+
+class TicketDay(Base):
+    """PostgreSQL: the ticket sequence's value just before the day's first number (written once a day)."""
+
+    __tablename__ = "ticket_days"
+
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    base: Mapped[int] = mapped_column(BigInteger)

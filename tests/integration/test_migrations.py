@@ -75,3 +75,32 @@ def test_the_audit_chain_survives_going_down_to_row_hashes_and_back_to_seals(emp
         verdict = AuditRepository(session).verify()
     engine.dispose()
     assert (verdict.ok, verdict.checked, verdict.waiting) == (True, 4, 0)
+
+
+def test_a_day_in_progress_keeps_counting_across_the_ticket_sequence_and_back(empty_url):
+    """0026 numbers tickets from a sequence on PostgreSQL: a day already counted to 41 goes on at 42, and going
+    back down leaves the counters at the highest number the orders hold."""
+    from hotline.dispatch.tickets import allocate_ticket
+
+    upgrade_database(empty_url, "0025")
+    engine = make_engine(empty_url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO ticket_counters (day, last_value) VALUES ('20261130', 41)"))
+    engine.dispose()
+    upgrade_database(empty_url)
+    engine = make_engine(empty_url)
+    factory = make_session_factory(engine)
+    with session_scope(factory) as session:
+        numbers = [allocate_ticket(session, dt.date(2026, 11, 30)) for _ in range(2)]
+        first_of_next_day = allocate_ticket(session, dt.date(2026, 12, 1))
+        session.execute(text("INSERT INTO work_orders (ticket_no, extraction_code_hash, state, tier, channel, title, "
+                             "content, received_at, redo_count, return_count, version) VALUES (:t, 'h', 'received', "
+                             "'general', 'phone', 't', 'c', :at, 0, 0, 1)"),
+                        {"t": numbers[-1], "at": dt.datetime(2026, 11, 30, 2, tzinfo=dt.UTC)})
+    engine.dispose()
+    assert numbers == ["20261130-0042", "20261130-0043"] and first_of_next_day == "20261201-0001"
+    downgrade_database(empty_url, "0025")
+    engine = make_engine(empty_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT last_value FROM ticket_counters WHERE day = '20261130'")).scalar() == 43
+    engine.dispose()

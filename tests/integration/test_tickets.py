@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 
 from hotline.core.db import session_scope
 from hotline.dispatch.service import WorkOrderService
@@ -47,9 +48,48 @@ def test_numbering_restarts_each_local_day(session, ctx, clock):
 
 
 def test_sequence_grows_past_four_digits_instead_of_wrapping(session_factory, ctx):
-    from hotline.models import TicketCounter
+    from hotline.models import TicketCounter, TicketDay
 
     with session_scope(session_factory) as s:
-        s.add(TicketCounter(day="20261123", last_value=9999))
+        if s.get_bind().dialect.name == "postgresql":  # 9,999 numbers drawn today from a sequence that starts at 1
+            s.add(TicketDay(day="20261123", base=-9999))
+        else:
+            s.add(TicketCounter(day="20261123", last_value=9999))
     with session_scope(session_factory) as s:
         assert WorkOrderService(s, ctx).create(draft(), OPERATOR).order.ticket_no == "20261123-10000"
+
+
+@pytest.mark.postgres_only
+def test_a_create_never_waits_for_another_create_to_commit(session_factory, ctx):
+    """Desks at a peak: the day's number is drawn without holding anything until the request commits."""
+    with session_scope(session_factory) as s:
+        WorkOrderService(s, ctx).create(draft(), OPERATOR)  # the day has begun
+    first = session_factory()  # another caller's order, not committed yet
+    try:
+        held = WorkOrderService(first, ctx).create(draft(citizen_phone="13900000001"), OPERATOR).order.ticket_no
+        with session_scope(session_factory) as s:
+            s.execute(text("SET LOCAL lock_timeout = '2s'"))  # waiting on the first desk would fail here
+            second = WorkOrderService(s, ctx).create(draft(citizen_phone="13900000002"), OPERATOR).order.ticket_no
+        first.commit()
+    finally:
+        first.close()
+    assert (held, second) == ("20261123-0002", "20261123-0003")
+
+
+@pytest.mark.postgres_only
+def test_the_days_first_numbers_drawn_at_once_are_still_one_to_n(session_factory, ctx):
+    """No day row yet and many desks at once: one writes the day's start, the others wait for it, none is lost."""
+    barrier = threading.Barrier(THREADS)
+    numbers: list[str] = []
+
+    def desk():
+        barrier.wait()
+        with session_scope(session_factory) as s:
+            numbers.append(WorkOrderService(s, ctx).create(draft(), OPERATOR).order.ticket_no)
+
+    threads = [threading.Thread(target=desk) for _ in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(numbers) == [f"20261123-{i:04d}" for i in range(1, THREADS + 1)]
