@@ -34,6 +34,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
+# What a phone's site photo weighs, as far as the upload goes: JPEG's marker, then 200 KB.
+SITE_PHOTO = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 800
 sys.path.insert(0, str(ROOT))
 
 import httpx2 as httpx  # noqa: E402
@@ -135,6 +137,7 @@ class Day:
     categories: list[tuple[str, str]]
     pbx: object
     capture: object
+    photo_needed: set[str]  # categories completed with a site photo (the catalogue's evidence_required)
     rng: random.Random = field(default_factory=lambda: random.Random(12345))
     queue: list[Action] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -142,6 +145,7 @@ class Day:
     late: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     seq: int = 0
+    photo: dict[str, bool] = field(default_factory=dict)
     local: threading.local = field(default_factory=threading.local)
 
     def at(self, when: dt.datetime, kind: str, run) -> None:
@@ -182,6 +186,7 @@ class Day:
             return
         self.call("dispatch", "operator", "POST", f"/api/v1/work-orders/{ticket}/dispatch",
                   json={"lead": department, "reason": "按职责转办"})
+        self.photo[ticket] = category in self.photo_needed
         self.after((5, 40), "sign", lambda: self.department_works(ticket, department))
 
     def department_works(self, ticket: str, department: str) -> None:
@@ -194,8 +199,9 @@ class Day:
         self.after((20, 120), "complete", lambda: self.department_completes(ticket, department))
 
     def department_completes(self, ticket: str, department: str) -> None:
+        files = {"files": ("现场照片.jpg", SITE_PHOTO, "image/jpeg")} if self.photo.get(ticket) else None
         self.call("complete", department, "POST", f"/api/v1/work-orders/{ticket}/complete",
-                  data={"result": "已处理完毕，市民诉求已解决。"})
+                  data={"result": "已处理完毕，市民诉求已解决。"}, files=files)
         # No rating came back by SMS within the (shortened) reply window: the callback desk calls.
         self.after((65, 150), "callback", lambda: self.callback(ticket, department))
 
@@ -274,10 +280,14 @@ def run_day(args: argparse.Namespace, factor: float) -> dict:
                 break
             except httpx.HTTPError:
                 time.sleep(0.2)
+        catalogue = ctx.config.catalogue
         categories = [(c.code, c.department) for c in ctx.config.categories.categories if c.department in tokens
                       and c.tier.value != "emergency"]
+        photo_needed = {code for code, _ in categories
+                        if (leaf := catalogue.leaf(code) or catalogue.leaf(catalogue.legacy.get(code, "")))
+                        and leaf.evidence_required}
         capture = Capture.load(ROOT / "hotline/simulator/captures/queue-answered.ami")
-        day = Day(clock, "http://127.0.0.1:8811", tokens, categories, pbx, capture)
+        day = Day(clock, "http://127.0.0.1:8811", tokens, categories, pbx, capture, photo_needed)
         rng = random.Random(6000)
         for hour in range(args.start, args.end):
             calls = round(args.calls_per_day * HOURLY[hour] / sum(HOURLY))
