@@ -5,10 +5,11 @@ path in the service)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -26,33 +27,51 @@ class NewOrder:
 
 def insert_order(session: Session, new: NewOrder) -> int | None:
     """The new order's id; None when its (channel, source id) was already taken (a retried submission)."""
+    stmt = _statement(tuple(new.values), bool(new.citizen_phone), tuple(new.event),
+                      tuple(new.deadline) if new.deadline is not None else None)
+    params = {**{f"o_{k}": v for k, v in new.values.items()}, **{f"e_{k}": v for k, v in new.event.items()},
+              **{f"d_{k}": v for k, v in (new.deadline or {}).items()}}
+    if new.citizen_phone:
+        params |= {"c_phone": new.citizen_phone, "c_name": new.citizen_name}
+    return session.execute(stmt, params).scalar()
+
+
+@functools.cache
+def _statement(order_columns: tuple[str, ...], with_citizen: bool, event_columns: tuple[str, ...],
+               deadline_columns: tuple[str, ...] | None) -> Any:
+    """The statement for one shape of order, built once with bound parameters: building it per request, with
+    the values inside, cost more of a create's time than the database (SQLAlchemy keys its cache on every value)."""
     citizen_id = None
     ctes = []
-    if new.citizen_phone:
-        citizen = (pg_insert(Citizen).values(phone=new.citizen_phone, name=new.citizen_name,
-                                             created_at=new.values["received_at"])
+    if with_citizen:
+        name = _param(Citizen, "name", "c_name")
+        citizen = (pg_insert(Citizen).values(phone=_param(Citizen, "phone", "c_phone"), name=name,
+                                             created_at=_param(Citizen, "created_at", "o_received_at"))
                    .on_conflict_do_update(index_elements=[Citizen.phone],
-                                          set_={"name": func.coalesce(Citizen.name, new.citizen_name)})
+                                          set_={"name": func.coalesce(Citizen.name, name)})
                    .returning(Citizen.id).cte("citizen"))
         ctes.append(citizen)
         citizen_id = select(citizen.c.id).scalar_subquery()
-    order = (pg_insert(WorkOrder).values(**new.values, citizen_id=citizen_id)
+    values = {k: _param(WorkOrder, k, f"o_{k}") for k in order_columns}
+    order = (pg_insert(WorkOrder).values(**values, citizen_id=citizen_id)
              .on_conflict_do_nothing(index_elements=[WorkOrder.channel, WorkOrder.source_id])
              .returning(WorkOrder.id).cte("new_order"))
-    event = _child(WorkOrderEvent, new.event, order).cte("new_event")
-    parts = [order, event]
-    if new.deadline is not None:
-        parts.append(_child(Deadline, new.deadline, order).cte("new_deadline"))
+    parts = [order, _child(WorkOrderEvent, event_columns, "e_", order).cte("new_event")]
+    if deadline_columns is not None:
+        parts.append(_child(Deadline, deadline_columns, "d_", order).cte("new_deadline"))
     stmt = select(order.c.id)
     for cte in [*ctes, *parts]:
         stmt = stmt.add_cte(cte)
-    return session.execute(stmt).scalar()
+    return stmt
 
 
-def _child(table: Any, values: dict[str, Any], order: Any) -> Any:
-    columns = ["work_order_id", *values]
-    row = select(order.c.id, *(literal(v, type_=getattr(table, k).type) for k, v in values.items()))
-    return insert(table).from_select(columns, row).returning(table.id)
+def _param(model: Any, column: str, key: str) -> Any:
+    return bindparam(key, type_=model.__table__.c[column].type)
+
+
+def _child(model: Any, columns: tuple[str, ...], prefix: str, order: Any) -> Any:
+    row = select(order.c.id, *(_param(model, k, prefix + k) for k in columns))
+    return insert(model).from_select(["work_order_id", *columns], row).returning(model.id)
 
 
 def received_values(**columns: Any) -> dict[str, Any]:
