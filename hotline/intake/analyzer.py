@@ -1,8 +1,9 @@
 """Intake analysis: text → danger, tier, catalogue leaf, department, place, numbers; each with its reason.
 
 Pure (no database): the repeat-caller check, which needs history, lives in `hotline.intake.service`.
-Danger comes first (`hotline.intake.danger`): an emergency is filed under its catalogue leaf and
-handed over whatever else the caller says; the learned model may only say which emergency leaf it is.
+Danger comes first (`hotline.intake.danger_judge`: the danger patterns, and the danger model for what they miss):
+an emergency is filed under its catalogue leaf and handed over whatever else the caller says; the learned router
+may only say which emergency leaf it is, and only for the patterns' emergencies.
 Otherwise the rules and the learned model together (`hotline.intake.combine`) choose the leaf, with a
 confidence and, when unsure, the top choices for the operator.
 """
