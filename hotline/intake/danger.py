@@ -11,7 +11,7 @@ from config/catalogue.yaml.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from hotline.core.config_catalogue import CatalogueFile
 from hotline.intake.danger_signals import (
@@ -163,11 +163,12 @@ class DangerDetector:
         urgency = f"，来电人很急（“{urgent[0]}”）" if urgent and all(h.weight < STRONG for h in live) else ""
         return self._emergency_under(leaf, evidence, urgency)
 
-    def refile(self, danger: Danger, leaf: str) -> Danger:
-        """The same emergency under another emergency leaf (its own service and hand-over)."""
+    def refile(self, danger: Danger, leaf: str, why: str = "") -> Danger:
+        """The same emergency under another emergency leaf (its own service and hand-over), `why` said after."""
         if leaf == danger.category or self._catalogue.leaf(leaf) is None:
             return danger
-        return self._emergency_under(leaf, danger.evidence, "")
+        moved = self._emergency_under(leaf, danger.evidence, "", source=danger.source)
+        return replace(moved, reason=moved.reason + why)
 
     def _emergency_under(self, leaf: str, evidence: tuple[str, ...], urgency: str, said: str | None = None,
                          source: str = "rules") -> Danger:

@@ -10,6 +10,7 @@ the development sets' out-of-fold scores and shipped in the model's description
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -24,6 +25,7 @@ class Joining:
     threshold: float  # the model's probability that raises an emergency
     rules_floor: float  # below it, the model overrules the patterns' emergency
     sure: float  # at or above it, a calm shape does not hold the model back
+    leaf_margin: float = math.inf  # the model's leaf replaces the patterns' when it leads theirs by this much
 
     def emergency(self, by_rules: bool, probability: float, calm: str | None) -> bool:
         if by_rules:
@@ -33,9 +35,14 @@ class Joining:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    def leaf(self, rules_leaf: str | None, model_leaf: str, margin: float) -> str:
+        """The emergency leaf: the patterns' unless the model's leads theirs clearly (or they heard none)."""
+        return model_leaf if rules_leaf is None or margin >= self.leaf_margin else rules_leaf
+
     @classmethod
     def of(cls, meta: dict) -> Joining:
-        return cls(float(meta["threshold"]), float(meta.get("rules_floor", 0.0)), float(meta.get("sure", 1.01)))
+        return cls(float(meta["threshold"]), float(meta.get("rules_floor", 0.0)), float(meta.get("sure", 1.01)),
+                   float(meta.get("leaf_margin", math.inf)))
 
 
 MIN_CHARS = 8  # fewer characters said (fillers aside) tell the model too little: the patterns decide alone
@@ -57,7 +64,12 @@ class DangerJudge:
         heard = self.model.hear(text)
         rules = danger is not None and danger.level == EMERGENCY
         if rules:
-            return danger if self.joining.emergency(True, heard.probability, None) else None
+            assert danger is not None
+            if not self.joining.emergency(True, heard.probability, None):
+                return None
+            leaf = self.joining.leaf(danger.category, heard.leaf, heard.margin(danger.category))
+            return danger if leaf == danger.category else \
+                self.detector.refile(danger, leaf, say.learned_leaf(danger.category_name, self.model.version))
         calm = self.detector.calm_shape(text)
         if not self.joining.emergency(False, heard.probability, calm):
             return danger
@@ -65,16 +77,18 @@ class DangerJudge:
         sentence = say.learned_emergency(list(words), heard.probability, self.model.version)
         return self.detector.emergency_under(heard.leaf, words, sentence)
 
-    def evidence(self, text: str) -> tuple[str | None, float, str, str | None]:
+    def evidence(self, text: str) -> tuple[str | None, float, str, str | None, float]:
         """What the choice of the joining settings needs: the patterns' emergency leaf (None when they heard
-        none), the model's probability and leaf, and the calm shape heard."""
+        none), the model's probability and leaf, the calm shape heard, and by how much the model's leaf leads
+        the patterns'."""
         assert self.model is not None
         danger = self.detector.detect(text)
         heard = self.model.hear(text)
         leaf = danger.category if danger is not None and danger.level == EMERGENCY else None
+        margin = heard.margin(leaf) if leaf else 0.0
         if self._too_short(text):  # as judge(): the patterns' word alone, whatever the model says
-            return leaf, (1.0 if leaf else 0.0), heard.leaf, None
-        return leaf, heard.probability, heard.leaf, self.detector.calm_shape(text)
+            return leaf, (1.0 if leaf else 0.0), heard.leaf, None, -math.inf
+        return leaf, heard.probability, heard.leaf, self.detector.calm_shape(text), margin
 
     def _too_short(self, text: str) -> bool:
         return len(self.detector.without_fillers(text)) < MIN_CHARS

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
@@ -43,6 +43,11 @@ class Heard:
     probability: float  # that the call is an emergency
     leaf: str  # the emergency leaf the model hears most
     words: tuple[str, ...]  # the stretches heard that weighed most toward an emergency (when asked for)
+    leaf_scores: dict[str, float] = field(default_factory=dict)
+
+    def margin(self, other: str) -> float:
+        """How much more the model hears its own leaf than `other` (0 when it is the same leaf)."""
+        return self.leaf_scores.get(self.leaf, 0.0) - self.leaf_scores.get(other, -np.inf)
 
 
 @dataclass
@@ -92,7 +97,8 @@ class DangerModel:
         z = float(val @ self.danger[idx].astype(np.float64)) + self.danger_bias
         leaf_scores = val @ self.leaf_weights[idx].astype(np.float64) + self.leaf_bias
         return Heard(1.0 / (1.0 + math.exp(-z)), self.leaves[int(np.argmax(leaf_scores))],
-                     self._spans(text, vec) if explain else ())
+                     self._spans(text, vec) if explain else (), dict(zip(self.leaves, leaf_scores.tolist(),
+                                                                         strict=True)))
 
     def _spans(self, text: str, vec: dict[int, float], limit: int = 2) -> tuple[str, ...]:
         """The stretches of what was heard that pushed hardest toward an emergency: each character gets its

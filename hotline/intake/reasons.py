@@ -125,3 +125,8 @@ def learned_emergency(words: list[str], probability: float, version: str) -> str
     """Why the danger model raised an emergency the patterns did not: the words heard that weighed most."""
     heard = f"听到{quoted(words, 3)}等，" if words else ""
     return f"{heard}与以往紧急来电相似（险情模型 {version}，把握 {probability:.0%}）"
+
+
+def learned_leaf(detected: str, version: str) -> str:
+    """The danger model filed a pattern's emergency under another leaf: said after the hand-over."""
+    return f"（险情模型 {version} 按以往同类来电改判，险情规则初判为 {detected}）"

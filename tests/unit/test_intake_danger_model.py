@@ -128,6 +128,13 @@ def test_a_calm_shape_holds_back_an_unsure_model_but_not_a_sure_one():
     assert joining.emergency(True, 0.25, None) and not joining.emergency(True, 0.1, None)
 
 
+def test_the_model_files_a_patterns_emergency_elsewhere_only_when_it_clearly_leads():
+    joining = Joining(threshold=0.4, rules_floor=0.2, sure=0.95, leaf_margin=0.5)
+    assert joining.leaf("safety.fire.fire", "utility.gas.leak", 0.7) == "utility.gas.leak"
+    assert joining.leaf("safety.fire.fire", "utility.gas.leak", 0.3) == "safety.fire.fire"
+    assert joining.leaf(None, "utility.gas.leak", 0.0) == "utility.gas.leak"
+
+
 def test_the_detector_names_calm_shapes_unless_the_caller_panics(config):
     from hotline.intake.danger import DangerDetector
 
