@@ -10,8 +10,9 @@ written for the model in bench/tools/danger_corpus/. No other held-out set is re
 The choice is made on out-of-fold scores: each held-out set is scored by a model trained on everything else,
 and the rules (the detector) are run over it as they are. The model raises an emergency at `threshold` unless a
 calm shape (a worry, a past event, a habit) is heard and the model is below `sure`; the detector's emergency
-stands unless the model is below `rules_floor`. The three are chosen for recall first with false alarms at most
-FA_AIM over both sets' out-of-fold scores; then the model is trained on all the lines and written with them.
+stands unless the model is below `rules_floor`, under the model's leaf when it leads the detector's by
+`leaf_margin`. They are chosen for recall first with false alarms at most FA_AIM over both sets' out-of-fold
+scores, then for the hand-over service right; then the model is trained on all the lines and written with them.
 Deterministic: the same files give the same model.
 """
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -41,7 +43,7 @@ ALWAYS = {"seed": (ROOT / "hotline/intake/seed/corpus.jsonl", SEED_WEIGHT),
 LABELLED = (ROOT / "tests/data/intake_utterances.jsonl", ROOT / "tests/data/intake_holdout.jsonl")  # tier only
 OWN = ROOT / "bench/tools/danger_corpus"
 GRID = {"threshold": (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4), "rules_floor": (0.0, 0.02, 0.05, 0.1, 0.15, 0.2),
-        "sure": (0.9, 0.95, 1.01)}
+        "sure": (0.9, 0.95, 1.01), "leaf_margin": (0.25, 0.5, 0.75, 1.0, 1.5, math.inf)}
 
 
 def jsonl(path: Path, weight: float) -> list[Line]:
@@ -88,10 +90,9 @@ def out_of_fold(judge_for, base: list[Line], folds: dict[str, list[Line]]) -> di
 def decide(rows: list[tuple], joining: Joining) -> list[tuple[bool, bool, str | None, str | None]]:
     """(truth, said emergency, leaf said, leaf meant) for each row under these settings."""
     out = []
-    for truth, leaf, rule_leaf, probability, model_leaf, calm in rows:
+    for truth, leaf, rule_leaf, probability, model_leaf, calm, margin in rows:
         said = joining.emergency(rule_leaf is not None, probability, calm)
-        by_rules = rule_leaf is not None and probability >= joining.rules_floor
-        out.append((truth, said, (rule_leaf if by_rules else model_leaf) if said else None, leaf))
+        out.append((truth, said, joining.leaf(rule_leaf, model_leaf, margin) if said else None, leaf))
     return out
 
 
@@ -110,10 +111,10 @@ def figures(rows: list[tuple], joining: Joining, services: dict[str, str | None]
 def choose(scored: dict[str, list[tuple]], services: dict) -> Joining:
     pooled = [row for rows in scored.values() for row in rows]
     best = None
-    for threshold, floor, sure in itertools.product(*GRID.values()):
-        joining = Joining(threshold, floor, sure)
+    for threshold, floor, sure, margin in itertools.product(*GRID.values()):
+        joining = Joining(threshold, floor, sure, margin)
         got = figures(pooled, joining, services)
-        key = (got["recall"], -got["false_alarms"])
+        key = (got["recall"], -got["false_alarms"], got["service_right"])
         if got["false_alarms"] <= FA_AIM and (best is None or key > best[0]):
             best = (key, joining)
     assert best is not None, "no setting keeps false alarms under the aim"
@@ -133,14 +134,15 @@ def main() -> None:
     folds = {name: jsonl(path, REAL_WEIGHT) for name, path in FOLDS.items()}
     scored = out_of_fold(lambda model: DangerJudge(detector, model), base, folds)
     joining = choose(scored, services)
-    rules_only = Joining(2.0, 0.0, 2.0)
+    rules_only = Joining(2.0, 0.0, 2.0, math.inf)
     report = {}
     for name, rows in scored.items():
         report[name] = {"rules": figures(rows, rules_only, services), "rules + model": figures(rows, joining, services)}
         print(f"{name} (out of fold): " + "; ".join(
             f"{how} recall {f['recall']:.1%} false alarms {f['false_alarms']:.1%} service {f['service_right']:.1%}"
             for how, f in report[name].items()))
-    print(f"chosen: threshold {joining.threshold}, rules_floor {joining.rules_floor}, sure {joining.sure}")
+    print(f"chosen: threshold {joining.threshold}, rules_floor {joining.rules_floor}, sure {joining.sure}, "
+          f"leaf_margin {joining.leaf_margin}")
     if args.check:
         return
     left_out = args.without[0] if args.without else None
