@@ -1,6 +1,8 @@
 """The rule side of intake on the held-out set: danger, places, numbers, tier, time per utterance.
 
-    python bench/bench_intake_rules.py [--misses] [--set bench/data/intake_heldout.jsonl]
+    python bench/bench_intake_rules.py [--misses] [--set FILE] [--danger-model DIR]
+
+Each figure twice, in one run: the danger patterns alone, and with the danger model (the shipped one, or DIR).
 
 The held-out set (bench/data/intake_heldout.jsonl) is measured, never tuned on. Time per
 utterance is the whole analysis against the recogniser-text normalisation alone, in the same run.
@@ -124,18 +126,12 @@ def pct(a: int, b: int) -> str:
     return f"{a / b:.1%} ({a}/{b})" if b else "n/a"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--misses", action="store_true", help="print every miss (never tune rules on them)")
-    parser.add_argument("--set", type=Path, default=HELDOUT)
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args()
-    rows = load(args.set)
-    analyzer = Analyzer(load_config(ROOT / "config"))
+def report(name: str, analyzer: Analyzer, rows: list[dict], args) -> float:
+    """Print the figures of one analyser; return its time per utterance."""
     c = evaluate(analyzer, rows, args.misses)
     emergencies, others = c["tp"] + c["fn"], c["fp"] + c["tn"]
     hard = sum(1 for r in rows if r["hard_negative"] and not r["emergency"])
-    print(f"{args.set.name}: {len(rows)} utterances, {emergencies} emergencies")
+    print(f"{args.set.name}, {name}: {len(rows)} utterances, {emergencies} emergencies")
     print(f"  emergency recall      {pct(c['tp'], emergencies)}")
     print(f"  false alarms          {pct(c['fp'], others)} of non-emergencies; {pct(c['hard_fp'], hard)} of hard negatives")
     print(f"  service (of found)    {pct(c['service'], c['tp'])}")
@@ -146,10 +142,28 @@ def main() -> None:
     print(f"  numbers, whole line   {pct(c['numbers'], len(rows))}; of lines saying one {pct(c['numbers_named_ok'], c['numbers_named'])}")
     for key, n in c["field_n"].items():
         print(f"    {key:<11} {pct(c['field_ok'][key], n)}")
-    texts = [r["text"] for r in rows]
-    base, full = timing(analyzer, texts, args.rounds)
+    base, full = timing(analyzer, [r["text"] for r in rows], args.rounds)
     print(f"  time per utterance    {full * 1000:.2f} ms analysis, {base * 1000:.3f} ms normalisation alone "
           f"(×{full / base:.1f})")
+    return full
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--misses", action="store_true", help="print every miss (never tune rules on them)")
+    parser.add_argument("--set", type=Path, default=HELDOUT)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--danger-model", type=Path, default=None,
+                        help="a directory with another danger model than the shipped one")
+    args = parser.parse_args()
+    rows = load(args.set)
+    config = load_config(ROOT / "config")
+    alone = report("danger patterns alone", Analyzer(config, learned_danger=False), rows, args)
+    joined = Analyzer(config, danger_model=args.danger_model)
+    status = joined.danger_status()
+    print(f"danger model: {status['status']} {status.get('version', status.get('error'))}")
+    both = report("danger patterns + danger model", joined, rows, args)
+    print(f"time per utterance, patterns + model against patterns alone: ×{both / alone:.2f}")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """Rules and the learned model together.
 
-Danger comes first and is the danger detector's alone (`hotline.intake.danger`): the model never makes a
-call an emergency, and without danger its emergency leaves are not offered. When the detector hears an
-emergency, the model may refine which emergency leaf it is (`refine_emergency`).
+Danger comes first and is the danger judge's alone (`hotline.intake.danger_judge`: the danger patterns and the
+danger model): the learned router never makes a call an emergency, and without danger its emergency leaves are
+not offered. When the patterns hear an emergency, the router may refine which emergency leaf it is
+(`refine_emergency`).
 Otherwise (`combine`): when the model is unsure, a phrase of the catalogue heard exactly is explicit and
 decides; else the model decides, and below the configured confidence the operator must choose among its
 best leaves. Without a model the rules decide alone. (On a split of the seed corpus an explicit phrase

@@ -11,7 +11,7 @@ from config/catalogue.yaml.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from hotline.core.config_catalogue import CatalogueFile
 from hotline.intake.danger_signals import (
@@ -48,6 +48,7 @@ class Danger:
     phone: str | None
     evidence: tuple[str, ...]  # the words heard
     reason: str  # a Chinese sentence for the operator
+    source: str = "rules"  # rules: the detector's patterns; model: the danger model (hotline.intake.danger_model)
 
     def as_dict(self) -> dict:
         return asdict(self) | {"evidence": list(self.evidence)}
@@ -97,6 +98,28 @@ class DangerDetector:
             return self._hazard(worried, marker)
         return None
 
+    def without_fillers(self, text: str) -> str:
+        """The words said, joined, fillers (那个, 就是, 嗯 …) taken out."""
+        return self._fillers.sub("", join_tokens(text))
+
+    def calm_shape(self, text: str) -> str | None:
+        """The words of a known false-alarm shape heard anywhere in the call — a worry (担心, 万一), a past event
+        or a follow-up (上个月, 赔偿, 想问), a habit (老是) — unless the caller panics or says it is today's."""
+        text = self.without_fillers(text)
+        if self._panic.search(text):
+            return None
+        worry = self._worry.search(text)
+        if worry:
+            return worry.group(0)
+        if self._today.search(text):
+            return None
+        shape = self._past.search(text) or self._habit.search(text)
+        return shape.group(0) if shape else None
+
+    def emergency_under(self, leaf: str, evidence: tuple[str, ...], reason: str) -> Danger:
+        """An emergency under this leaf, its service and hand-over, explained by `reason` (what was heard)."""
+        return self._emergency_under(leaf, evidence, "", said=reason, source="model")
+
     def _hits(self, text: str, heard: str) -> list[_Hit]:
         found: list[_Hit] = []
         for leaf, pattern, weight in self._signals:
@@ -140,13 +163,15 @@ class DangerDetector:
         urgency = f"，来电人很急（“{urgent[0]}”）" if urgent and all(h.weight < STRONG for h in live) else ""
         return self._emergency_under(leaf, evidence, urgency)
 
-    def refile(self, danger: Danger, leaf: str) -> Danger:
-        """The same emergency under another emergency leaf (its own service and hand-over)."""
+    def refile(self, danger: Danger, leaf: str, why: str = "") -> Danger:
+        """The same emergency under another emergency leaf (its own service and hand-over), `why` said after."""
         if leaf == danger.category or self._catalogue.leaf(leaf) is None:
             return danger
-        return self._emergency_under(leaf, danger.evidence, "")
+        moved = self._emergency_under(leaf, danger.evidence, "", source=danger.source)
+        return replace(moved, reason=moved.reason + why)
 
-    def _emergency_under(self, leaf: str, evidence: tuple[str, ...], urgency: str) -> Danger:
+    def _emergency_under(self, leaf: str, evidence: tuple[str, ...], urgency: str, said: str | None = None,
+                         source: str = "rules") -> Danger:
         node = self._catalogue.leaf(leaf)
         assert node is not None
         service = self._catalogue.emergency_services.get(node.service or "")
@@ -154,9 +179,9 @@ class DangerDetector:
         hand_over = ""
         if service:
             hand_over = f"，请转{service.name}" + (f"（{service.phone}）" if service.phone else "（号码未配置）")
-        reason = f"听到{heard}{urgency}，判断为紧急险情：{node.name}{hand_over}"
+        reason = f"{said or f'听到{heard}{urgency}'}，判断为紧急险情：{node.name}{hand_over}"
         return Danger(EMERGENCY, leaf, node.name, node.service, service.name if service else None,
-                      service.phone if service else None, evidence, reason)
+                      service.phone if service else None, evidence, reason, source)
 
     def _first(self, hits: list[_Hit]) -> str:
         """The leaf that comes first in precedence among the strongest specific signs; a bare cry for

@@ -119,3 +119,14 @@ def emergency_refined(name: str, detected: str) -> str:
 
 def learned_department(orders: int, department: str, share: float) -> str:
     return f"本中心以往 {orders} 张此类工单最终由 {department} 主办（占 {share:.0%}）"
+
+
+def learned_emergency(words: list[str], probability: float, version: str) -> str:
+    """Why the danger model raised an emergency the patterns did not: the words heard that weighed most."""
+    heard = f"听到{quoted(words, 3)}等，" if words else ""
+    return f"{heard}与以往紧急来电相似（险情模型 {version}，把握 {probability:.0%}）"
+
+
+def learned_leaf(detected: str, version: str) -> str:
+    """The danger model filed a pattern's emergency under another leaf: said after the hand-over."""
+    return f"（险情模型 {version} 按以往同类来电改判，险情规则初判为 {detected}）"

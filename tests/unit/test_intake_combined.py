@@ -1,5 +1,6 @@
-"""Danger and the learned model together: the detector alone decides whether a call is an emergency;
-the model may only say which emergency leaf it is, and only when it is sure."""
+"""Danger and the learned router together: the danger judge alone decides whether a call is an emergency;
+the router may only say which emergency leaf it is, only when it is sure and only when the danger patterns
+decide alone (the danger model refines their leaf itself)."""
 
 from __future__ import annotations
 
@@ -47,11 +48,17 @@ def test_the_model_never_makes_a_call_an_emergency(config, slot):
 
 
 def test_a_sure_model_refines_the_emergency_leaf_with_its_own_hand_over(config, slot):
-    got = Analyzer(config, slot=slot).analyze(GAS)
+    got = Analyzer(config, slot=slot, learned_danger=False).analyze(GAS)
     assert got.tier == "emergency" and got.source == "danger" and not got.must_choose
     assert got.category["code"] == "safety.fire.fire" and got.danger["category"] == "safety.fire.fire"
     assert got.danger["service"] == "119" and got.department["code"] == "371500-XFZD"
     assert any("险情识别初判为 燃气泄漏" in r for r in got.reasons), got.reasons
+
+
+def test_with_the_danger_model_the_router_leaves_the_emergency_leaf_alone(config, slot):
+    got = Analyzer(config, slot=slot).analyze(GAS)  # the router, taught wrongly, would say fire
+    assert got.tier == "emergency" and got.category["code"] == "utility.gas.leak"
+    assert got.danger["service"] == "gas" and not any("险情识别初判为" in r for r in got.reasons)
 
 
 def test_an_unsure_model_leaves_the_detectors_leaf(config, slot):

@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from hotline.api.env import ApiEnv
 from hotline.asr.repository import RecordingRepository
 from hotline.dispatch.repository import DepartmentRepository
+from hotline.intake.danger_judge import shipped_status as danger_status
 from hotline.ivr.prompts import health as prompts_health
 
 router = APIRouter(tags=["health"])
@@ -43,8 +44,9 @@ def healthz(request: Request):
                        "provisional (Monday–Friday); add the year to config/calendar.yaml"} if unknown else {}),
     }
     checks["intake_model"] = ctx.intake_model.status()  # a missing or damaged model: rules only, degraded
+    checks["danger_model"] = danger_status()  # likewise: the danger patterns alone
     degraded = (unknown or checks["ami"]["status"] == "down" or checks["prompts"]["status"] == "missing"
-                or checks["intake_model"]["status"] == "fallback")
+                or checks["intake_model"]["status"] == "fallback" or checks["danger_model"]["status"] == "fallback")
     overall = "down" if status_code != 200 else ("degraded" if degraded else "ok")
     return JSONResponse({"status": overall, "checks": checks}, status_code=status_code)
 

@@ -1,0 +1,162 @@
+"""Build the danger model that ships with hotline, and choose how it joins the danger detector.
+
+    python bench/tools/train_danger_model.py            # cross-validate, choose, train on all, write the model
+    python bench/tools/train_danger_model.py --check    # cross-validate and print only
+
+Development data only: the seed corpus, tests/data/intake_danger_dev.jsonl, the first and second held-out sets
+(bench/data/intake_heldout.jsonl and intake_heldout2.jsonl, development data since 2026-11-30) and the lines
+written for the model in bench/tools/danger_corpus/. No other held-out set is read here.
+
+The choice is made on out-of-fold scores: each held-out set is scored by a model trained on everything else,
+and the rules (the detector) are run over it as they are. The model raises an emergency at `threshold` unless a
+calm shape (a worry, a past event, a habit) is heard and the model is below `sure`; the detector's emergency
+stands unless the model is below `rules_floor`, under the model's leaf when it leads the detector's by
+`leaf_margin`. They are chosen for recall first with false alarms at most FA_AIM over both sets' out-of-fold
+scores, then for the hand-over service right; then the model is trained on all the lines and written with them.
+Deterministic: the same files give the same model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from hotline.core.config import load_config  # noqa: E402
+from hotline.intake.danger import DangerDetector  # noqa: E402
+from hotline.intake.danger_judge import DangerJudge, Joining  # noqa: E402
+from hotline.intake.danger_model import shipped_directory, write_danger_model  # noqa: E402
+from hotline.intake.danger_training import Line, fit, fitted  # noqa: E402
+
+VERSION = "d1"  # raise when the data or the features change
+FA_AIM = 0.09  # a point under the 10 % aim: unseen calls raise a little more than the sets chosen on
+SEED_WEIGHT, REAL_WEIGHT, OWN_WEIGHT = 1.0, 2.0, 2.0
+FOLDS = {"heldout": ROOT / "bench/data/intake_heldout.jsonl", "heldout2": ROOT / "bench/data/intake_heldout2.jsonl"}
+ALWAYS = {"seed": (ROOT / "hotline/intake/seed/corpus.jsonl", SEED_WEIGHT),
+          "dev": (ROOT / "tests/data/intake_danger_dev.jsonl", REAL_WEIGHT)}
+LABELLED = (ROOT / "tests/data/intake_utterances.jsonl", ROOT / "tests/data/intake_holdout.jsonl")  # tier only
+OWN = ROOT / "bench/tools/danger_corpus"
+GRID = {"threshold": (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4), "rules_floor": (0.0, 0.02, 0.05, 0.1, 0.15, 0.2),
+        "sure": (0.9, 0.95, 1.01), "leaf_margin": (0.25, 0.5, 0.75, 1.0, 1.5, math.inf)}
+
+
+def jsonl(path: Path, weight: float) -> list[Line]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [Line(r["text"], bool(r["emergency"]), r["category"] if r["emergency"] else None, weight) for r in rows]
+
+
+def labelled(config) -> list[Line]:
+    """The older labelled sets: emergency by their tier, the leaf when their category maps to an emergency leaf."""
+    out = []
+    for path in LABELLED:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                leaf = config.category(row["category"]) if row.get("category") else None
+                emergency = row["tier"] == "emergency"
+                out.append(Line(row["text"], emergency, leaf.code if emergency and leaf and leaf.service else None,
+                                REAL_WEIGHT))
+    return out
+
+
+def own_lines() -> list[Line]:
+    """Lines written for the model: `leaf<TAB>text` for an emergency, the text alone for a call that is not one."""
+    out = []
+    for path in sorted(OWN.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            leaf, _, text = line.rpartition("\t")
+            out.append(Line(text, bool(leaf), leaf or None, OWN_WEIGHT))
+    return out
+
+
+def out_of_fold(judge_for, base: list[Line], folds: dict[str, list[Line]]) -> dict[str, list[tuple]]:
+    """Per fold: (emergency?, leaf, what the rules said, the model's probability and leaf, the calm shape)."""
+    scored = {}
+    for name, held in folds.items():
+        model = fitted(base + [line for other, lines in folds.items() if other != name for line in lines])
+        judge = judge_for(model)
+        scored[name] = [(line.emergency, line.leaf, *judge.evidence(line.text)) for line in held]
+    return scored
+
+
+def decide(rows: list[tuple], joining: Joining) -> list[tuple[bool, bool, str | None, str | None]]:
+    """(truth, said emergency, leaf said, leaf meant) for each row under these settings."""
+    out = []
+    for truth, leaf, rule_leaf, probability, model_leaf, calm, margin in rows:
+        said = joining.emergency(rule_leaf is not None, probability, calm)
+        out.append((truth, said, joining.leaf(rule_leaf, model_leaf, margin) if said else None, leaf))
+    return out
+
+
+def figures(rows: list[tuple], joining: Joining, services: dict[str, str | None]) -> dict:
+    decided = decide(rows, joining)
+    emergencies = [(said, got, want) for truth, said, got, want in decided if truth]
+    found = [(got, want) for said, got, want in emergencies if said]
+    others = [said for truth, said, _, _ in decided if not truth]
+    return {"recall": round(sum(s for s, _, _ in emergencies) / max(len(emergencies), 1), 4),
+            "false_alarms": round(sum(others) / max(len(others), 1), 4),
+            "service_right": round(sum(services.get(g or "") == services.get(w or "") for g, w in found)
+                                   / max(len(found), 1), 4),
+            "emergencies": len(emergencies), "others": len(others)}
+
+
+def choose(scored: dict[str, list[tuple]], services: dict) -> Joining:
+    pooled = [row for rows in scored.values() for row in rows]
+    best = None
+    for threshold, floor, sure, margin in itertools.product(*GRID.values()):
+        joining = Joining(threshold, floor, sure, margin)
+        got = figures(pooled, joining, services)
+        key = (got["recall"], -got["false_alarms"], got["service_right"])
+        if got["false_alarms"] <= FA_AIM and (best is None or key > best[0]):
+            best = (key, joining)
+    assert best is not None, "no setting keeps false alarms under the aim"
+    return best[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--check", action="store_true", help="cross-validate and print, write nothing")
+    parser.add_argument("--without", nargs=2, metavar=("FOLD", "DIR"),
+                        help="write to DIR the model trained without FOLD (heldout or heldout2), to measure on it")
+    args = parser.parse_args()
+    config = load_config(ROOT / "config")
+    detector = DangerDetector(config.catalogue)
+    services = {leaf.code: leaf.service for leaf in config.catalogue.leaves()}
+    base = [line for path, weight in ALWAYS.values() for line in jsonl(path, weight)] + own_lines() + labelled(config)
+    folds = {name: jsonl(path, REAL_WEIGHT) for name, path in FOLDS.items()}
+    scored = out_of_fold(lambda model: DangerJudge(detector, model), base, folds)
+    joining = choose(scored, services)
+    rules_only = Joining(2.0, 0.0, 2.0, math.inf)
+    report = {}
+    for name, rows in scored.items():
+        report[name] = {"rules": figures(rows, rules_only, services), "rules + model": figures(rows, joining, services)}
+        print(f"{name} (out of fold): " + "; ".join(
+            f"{how} recall {f['recall']:.1%} false alarms {f['false_alarms']:.1%} service {f['service_right']:.1%}"
+            for how, f in report[name].items()))
+    print(f"chosen: threshold {joining.threshold}, rules_floor {joining.rules_floor}, sure {joining.sure}, "
+          f"leaf_margin {joining.leaf_margin}")
+    if args.check:
+        return
+    left_out = args.without[0] if args.without else None
+    lines = base + [line for name, lines in folds.items() if name != left_out for line in lines]
+    arrays, meta = fit(lines)
+    meta.update(joining.as_dict(), version=VERSION, out_of_fold=report,
+                trained_on={"seed": len(jsonl(*ALWAYS["seed"])), "own": len(own_lines()), "labelled": len(labelled(config)),
+                            **{name: len(rows) for name, rows in folds.items()}})
+    if left_out:
+        meta.update(version=f"{VERSION}-without-{left_out}", trained_on={**meta["trained_on"], left_out: 0})
+    directory = Path(args.without[1]) if args.without else shipped_directory()
+    write_danger_model(directory, arrays, meta)
+    print(f"written: {directory} ({meta['lines']} lines, {meta['features']} features)")
+
+
+if __name__ == "__main__":
+    main()

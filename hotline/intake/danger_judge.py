@@ -1,0 +1,130 @@
+"""The danger detector's patterns and the danger model together: is this call an emergency (险情研判)?
+
+Recall first. The model raises an emergency the patterns did not hear when its probability reaches the
+threshold — unless the call has a shape the patterns know to be calm (a worry, a past event or a follow-up, a
+habit: `DangerDetector.calm_shape`) and the model is not sure. The patterns' emergency stands unless the model
+finds it very unlikely (slips that make a word alarming: 报站→爆炸, 出店→触电). The three numbers are chosen on
+the development sets' out-of-fold scores and shipped in the model's description
+(`bench/tools/train_danger_model.py`). Without a usable model the patterns decide alone, and /healthz says so.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+
+from hotline.intake import reasons as say
+from hotline.intake.danger import EMERGENCY, Danger, DangerDetector
+from hotline.intake.danger_model import DangerModel, DangerModelError, load_danger_model
+
+
+@dataclass(frozen=True)
+class Joining:
+    threshold: float  # the model's probability that raises an emergency
+    rules_floor: float  # below it, the model overrules the patterns' emergency
+    sure: float  # at or above it, a calm shape does not hold the model back
+    leaf_margin: float = math.inf  # the model's leaf replaces the patterns' when it leads theirs by this much
+
+    def emergency(self, by_rules: bool, probability: float, calm: str | None) -> bool:
+        if by_rules:
+            return probability >= self.rules_floor
+        return probability >= self.threshold and (calm is None or probability >= self.sure)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def leaf(self, rules_leaf: str | None, model_leaf: str, margin: float) -> str:
+        """The emergency leaf: the patterns' unless the model's leads theirs clearly (or they heard none)."""
+        return model_leaf if rules_leaf is None or margin >= self.leaf_margin else rules_leaf
+
+    @classmethod
+    def of(cls, meta: dict) -> Joining:
+        return cls(float(meta["threshold"]), float(meta.get("rules_floor", 0.0)), float(meta.get("sure", 1.01)),
+                   float(meta.get("leaf_margin", math.inf)))
+
+
+MIN_CHARS = 8  # fewer characters said (fillers aside) tell the model too little: the patterns decide alone
+
+
+class DangerJudge:
+    def __init__(self, detector: DangerDetector, model: DangerModel | None, problem: str | None = None,
+                 joining: Joining | None = None) -> None:
+        self.detector, self.model, self.problem = detector, model, problem
+        self.joining = joining or (Joining.of(model.meta) if model is not None else None)
+
+    def judge(self, text: str) -> Danger | None:
+        """The danger the caller describes, or None; an emergency names who raised it (`source`)."""
+        danger = self.detector.detect(text)
+        if self.model is None or self.joining is None:
+            return danger
+        if self._too_short(text):
+            return danger
+        heard = self.model.hear(text)
+        rules = danger is not None and danger.level == EMERGENCY
+        if rules:
+            assert danger is not None
+            if not self.joining.emergency(True, heard.probability, None):
+                return None
+            leaf = self.joining.leaf(danger.category, heard.leaf, heard.margin(danger.category))
+            return danger if leaf == danger.category else \
+                self.detector.refile(danger, leaf, say.learned_leaf(danger.category_name, self.model.version))
+        calm = self.detector.calm_shape(text)
+        if not self.joining.emergency(False, heard.probability, calm):
+            return danger
+        words = self.model.hear(text, explain=True).words
+        sentence = say.learned_emergency(list(words), heard.probability, self.model.version)
+        return self.detector.emergency_under(heard.leaf, words, sentence)
+
+    def evidence(self, text: str) -> tuple[str | None, float, str, str | None, float]:
+        """What the choice of the joining settings needs: the patterns' emergency leaf (None when they heard
+        none), the model's probability and leaf, the calm shape heard, and by how much the model's leaf leads
+        the patterns'."""
+        assert self.model is not None
+        danger = self.detector.detect(text)
+        heard = self.model.hear(text)
+        leaf = danger.category if danger is not None and danger.level == EMERGENCY else None
+        margin = heard.margin(leaf) if leaf else 0.0
+        if self._too_short(text):  # as judge(): the patterns' word alone, whatever the model says
+            return leaf, (1.0 if leaf else 0.0), heard.leaf, None, -math.inf
+        return leaf, heard.probability, heard.leaf, self.detector.calm_shape(text), margin
+
+    def _too_short(self, text: str) -> bool:
+        return len(self.detector.without_fillers(text)) < MIN_CHARS
+
+    def status(self) -> dict:
+        return status_of(self.model, self.problem)
+
+
+def judge_for(detector: DangerDetector, directory: Path | None = None) -> DangerJudge:
+    """A judge with the danger model of `directory` (the shipped one when None), or the patterns alone."""
+    model, problem = shipped() if directory is None else _load(directory)
+    return DangerJudge(detector, model, problem)
+
+
+@cache
+def shipped() -> tuple[DangerModel | None, str | None]:
+    """The danger model shipped with hotline, read once per process."""
+    return _load(None)
+
+
+def _load(directory: Path | None) -> tuple[DangerModel | None, str | None]:
+    try:
+        return load_danger_model(directory), None
+    except DangerModelError as exc:
+        return None, str(exc)
+
+
+def status_of(model: DangerModel | None, problem: str | None) -> dict:
+    """What /healthz shows: the danger model in use, or why the patterns decide alone."""
+    if model is not None:
+        return {"status": "ok", "version": model.version, **Joining.of(model.meta).as_dict(),
+                "out_of_fold": model.meta.get("out_of_fold"),
+                "message": f"险情模型 {model.version} 在用，与险情规则一同研判"}
+    return {"status": "fallback", "error": problem,
+            "message": "险情模型文件缺失或损坏，只按险情规则研判；请运行 bench/tools/train_danger_model.py 重新生成"}
+
+
+def shipped_status() -> dict:
+    return status_of(*shipped())

@@ -1,0 +1,194 @@
+"""The learned danger model at work (险情模型): is this call an emergency, and which emergency leaf — read with
+numpy alone, like the learned router (`hotline.intake.model`), so the analyser never imports scikit-learn.
+
+The danger detector's patterns know the shapes they were written from; callers keep finding new ones. The
+model, trained on many tellings of emergencies and of calls that only sound alarming, hears what the patterns
+miss. It ships with hotline (`hotline/intake/seed/danger-model.npz` and `.json`, built by
+`bench/tools/train_danger_model.py`); a missing or damaged file leaves the detector alone, and /healthz says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+import numpy as np
+
+NAME = "danger-model"
+
+
+def char_grams(text: str) -> list[str]:
+    """Characters, pairs and triples without the recogniser's spaces: a slip leaves most grams around it."""
+    s = "".join(text.split())
+    return [s[i:i + n] for n in (1, 2, 3) for i in range(len(s) - n + 1)]
+
+
+def word_tokens(text: str) -> list[str]:
+    return text.split()
+
+
+ANALYZERS = {"c": char_grams, "w": word_tokens}
+
+
+class DangerModelError(Exception):
+    """The danger model's files cannot be used (missing, damaged, another format)."""
+
+
+@dataclass(frozen=True)
+class Heard:
+    probability: float  # that the call is an emergency
+    leaf: str  # the emergency leaf the model hears most
+    words: tuple[str, ...]  # the stretches heard that weighed most toward an emergency (when asked for)
+    leaf_scores: dict[str, float] = field(default_factory=dict)
+
+    def margin(self, other: str) -> float:
+        """How much more the model hears its own leaf than `other` (0 when it is the same leaf)."""
+        return self.leaf_scores.get(self.leaf, 0.0) - self.leaf_scores.get(other, -np.inf)
+
+
+@dataclass
+class DangerModel:
+    meta: dict
+    vocab: dict[str, dict[str, int]]  # analyser → gram → column
+    offsets: dict[str, int]
+    idf: dict[str, np.ndarray]
+    names: list[str]
+    danger: np.ndarray  # [features]
+    danger_bias: float
+    leaf_weights: np.ndarray  # [features, leaves]
+    leaf_bias: np.ndarray
+    leaves: list[str]
+
+    @property
+    def version(self) -> str:
+        return str(self.meta.get("version", "?"))
+
+    @property
+    def threshold(self) -> float:
+        return float(self.meta["threshold"])
+
+    def vector(self, text: str) -> dict[int, float]:
+        """Sparse tf-idf, each analyser's part l2-normalised on its own (as at training)."""
+        out: dict[int, float] = {}
+        for key, vocab in self.vocab.items():
+            counts: dict[int, int] = {}
+            for gram in ANALYZERS[key](text):
+                j = vocab.get(gram)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            idf = self.idf[key]
+            values = {j: (1.0 + math.log(c)) * float(idf[j]) for j, c in counts.items()}
+            norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
+            base = self.offsets[key]
+            out.update({base + j: v / norm for j, v in values.items()})
+        return out
+
+    def hear(self, text: str, explain: bool = False) -> Heard:
+        """The probability of an emergency and its leaf; with `explain`, also the words that weighed most."""
+        vec = self.vector(text)
+        if not vec:
+            return Heard(1.0 / (1.0 + math.exp(-self.danger_bias)), self.leaves[0], ())
+        idx = np.fromiter(vec.keys(), dtype=np.int64)
+        val = np.fromiter(vec.values(), dtype=np.float64)
+        z = float(val @ self.danger[idx].astype(np.float64)) + self.danger_bias
+        leaf_scores = val @ self.leaf_weights[idx].astype(np.float64) + self.leaf_bias
+        return Heard(1.0 / (1.0 + math.exp(-z)), self.leaves[int(np.argmax(leaf_scores))],
+                     self._spans(text, vec) if explain else (), dict(zip(self.leaves, leaf_scores.tolist(),
+                                                                         strict=True)))
+
+    def _spans(self, text: str, vec: dict[int, float], limit: int = 2) -> tuple[str, ...]:
+        """The stretches of what was heard that pushed hardest toward an emergency: each character gets its
+        share of the push of every gram it is in, and a stretch grows around the strongest character while
+        its neighbours still push (「咽下去了一直吐」 rather than single grams)."""
+        s = "".join(text.split())
+        vocab, base = self.vocab["c"], self.offsets["c"]
+        score = np.zeros(len(s))
+        for n in (1, 2, 3):
+            for i in range(len(s) - n + 1):
+                j = vocab.get(s[i:i + n])
+                if j is not None:
+                    score[i:i + n] += vec.get(base + j, 0.0) * float(self.danger[base + j]) / n
+        spans: list[str] = []
+        taken = np.zeros(len(s), dtype=bool)
+        top = float(score.max()) if len(s) else 0.0
+        while len(spans) < limit and top > 0:
+            free = np.where(taken, -np.inf, score)
+            peak = int(np.argmax(free))
+            if free[peak] < top / 3:
+                break
+            lo, hi = peak, peak + 1
+            while hi - lo < _SPAN:
+                left = score[lo - 1] if lo > 0 and not taken[lo - 1] else -np.inf
+                right = score[hi] if hi < len(s) and not taken[hi] else -np.inf
+                if max(left, right) <= top / 10:
+                    break
+                lo, hi = (lo - 1, hi) if left >= right else (lo, hi + 1)
+            taken[max(lo - 1, 0):hi + 1] = True
+            if hi - lo >= 2:
+                spans.append(s[lo:hi])
+            else:
+                taken[peak] = True
+        return tuple(spans)
+
+
+_SPAN = 8  # characters at most in one stretch quoted to the operator
+
+
+def shipped_directory() -> Path:
+    return Path(str(files("hotline.intake").joinpath("seed")))
+
+
+def paths(directory: Path) -> tuple[Path, Path]:
+    return directory / f"{NAME}.npz", directory / f"{NAME}.json"
+
+
+def load_danger_model(directory: Path | None = None) -> DangerModel:
+    """Read and check the danger model; any problem is a DangerModelError naming the file."""
+    npz_path, meta_path = paths(directory or shipped_directory())
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        blob = npz_path.read_bytes()
+        if hashlib.sha256(blob).hexdigest() != meta.get("sha256"):
+            raise DangerModelError(f"{npz_path} does not match its checksum: the file is damaged")
+        with np.load(npz_path, allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+        return build(meta, arrays)
+    except DangerModelError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+        raise DangerModelError(f"danger model in {npz_path.parent} cannot be read: {type(exc).__name__}: {exc}") \
+            from exc
+
+
+def build(meta: dict, a: dict[str, np.ndarray]) -> DangerModel:
+    vocab: dict[str, dict[str, int]] = {}
+    offsets: dict[str, int] = {}
+    idf: dict[str, np.ndarray] = {}
+    names: list[str] = []
+    for key in ANALYZERS:
+        grams = a[f"{key}_vocab"].tolist()
+        vocab[key], offsets[key], idf[key] = {g: i for i, g in enumerate(grams)}, len(names), a[f"{key}_idf"]
+        names.extend(grams)
+    leaves = list(meta["leaves"])
+    danger, leaf_weights = a["danger"], a["leaf_weights"]
+    if danger.shape != (len(names),) or leaf_weights.shape != (len(names), len(leaves)):
+        raise DangerModelError(f"danger model: weights {danger.shape}/{leaf_weights.shape} do not fit "
+                               f"{len(names)} features, {len(leaves)} leaves")
+    float(meta["threshold"])
+    return DangerModel(meta, vocab, offsets, idf, names, danger, float(a["danger_bias"]), leaf_weights,
+                       a["leaf_bias"].astype(np.float64), leaves)
+
+
+def write_danger_model(directory: Path, arrays: dict[str, np.ndarray], meta: dict) -> None:
+    """The npz, then its description with the npz's checksum (a half-written model never checks out)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    npz_path, meta_path = paths(directory)
+    tmp = npz_path.with_suffix(".tmp.npz")
+    np.savez_compressed(tmp, allow_pickle=False, **arrays)
+    tmp.replace(npz_path)
+    meta = {**meta, "sha256": hashlib.sha256(npz_path.read_bytes()).hexdigest()}
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
