@@ -184,6 +184,23 @@ def measure(servers: dict[str, tuple[int, dict]], seconds: int, connections: int
     return rows
 
 
+def enough_connections(url: str, connections: int) -> None:
+    """Three servers of two workers each keep pooled what their busiest run had in flight (half the connections
+    per worker): with PostgreSQL's default max_connections of 100 the third server's run at 32 connections meets
+    "too many clients" and its requests fail for a reason that is not theirs. Refuse to start instead."""
+    import psycopg
+
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(url).set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        have = int(conn.execute("SHOW max_connections").fetchone()[0])
+    need = 3 * connections + 40  # what the three servers hold, and room for the seeding and the machine's other work
+    if have < need:
+        sys.exit(f"PostgreSQL allows {have} connections; this run needs about {need}: "
+                 f"ALTER SYSTEM SET max_connections = {need} and restart the server")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=6)
@@ -197,6 +214,7 @@ def main() -> None:
     if args.seed:
         print(json.dumps(seed(args.seed, args.orders, args.steps)))
         return
+    enough_connections(args.postgres, max(args.connections))
     py = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
         before = Path(tmp) / "before"

@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HOTLINE_", env_file=".env", extra="ignore")
 
     database_url: str = "sqlite:///var/hotline.db"
+    # PostgreSQL connections each process keeps (and may add at a peak): size processes × (pool + overflow)
+    # below the server's max_connections. The default matches an API worker's thread pool.
+    db_pool_size: int = Field(default=20, ge=1, le=200)
+    db_max_overflow: int = Field(default=20, ge=0, le=200)
     redis_url: str | None = None
     config_dir: Path = Path("config")
     var_dir: Path = Path("var")
@@ -85,6 +89,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1024 * 1024
     max_evidence_body_bytes: int = 91 * 1024 * 1024
     max_import_body_bytes: int = 21 * 1024 * 1024
+
+    def pool_options(self) -> dict[str, int]:
+        """The connection pool of a PostgreSQL engine (SQLite takes none)."""
+        return {} if self.is_sqlite else {"pool_size": self.db_pool_size, "max_overflow": self.db_max_overflow}
 
     @property
     def is_sqlite(self) -> bool:

@@ -98,7 +98,7 @@ def session_factory_for(settings: Settings, queue: JobQueue) -> sessionmaker[Ses
     """Sessions whose enqueued jobs leave only after their transaction commits."""
     from hotline.runtime.registry import job_names
 
-    factory = make_session_factory(make_engine(settings.database_url))
+    factory = make_session_factory(make_engine(settings.database_url, **settings.pool_options()))
     factory.kw["info"] = {KNOWN_JOBS: job_names()}
     install_after_commit(factory, queue)
     return factory
