@@ -189,7 +189,6 @@ def enough_connections(url: str, connections: int) -> None:
     per worker): with PostgreSQL's default max_connections of 100 the third server's run at 32 connections meets
     "too many clients" and its requests fail for a reason that is not theirs. Refuse to start instead."""
     import psycopg
-
     from sqlalchemy.engine import make_url
 
     admin = make_url(url).set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
