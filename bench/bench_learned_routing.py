@@ -14,6 +14,7 @@ dropped and inserted words, 3 % of labels wrong as operators sometimes file them
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
 import subprocess
@@ -77,14 +78,20 @@ def train_model(config, train: list[Example], directory: Path, dev: list[Example
     phrases = catalogue_examples(config)
     weight = {"seed": config.intake_model.seed_weight, "catalogue": config.intake_model.phrase_weight}
     rows = train + phrases
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     fitted = fit(rows, [weight.get(e.source, 1.0) for e in rows], config.intake_model,
                  names={leaf.code: leaf.name for leaf in config.catalogue.leaves()})
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
     fitted.meta.update(temperature=calibrate(fitted.model, dev), accuracy={})  # as `hotline intake train` does
     write_model(directory, version, fitted.arrays, fitted.meta)
     set_live(directory, version)
-    return seconds
+    return seconds, cpu
+
+
+def _cpu() -> float:
+    """CPU seconds of this process, all threads (user and system)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def one(n: int) -> None:
@@ -97,14 +104,16 @@ def one(n: int) -> None:
     config = load_config(ROOT / "config")
     train, dev = dev_split(config)
     history = simulated_history(train, n) if n else []
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
-        seconds = train_model(config, train + history, Path(tmp), dev)
+        seconds, cpu = train_model(config, train + history, Path(tmp), dev)
         model = load_model(Path(tmp), "v0001")
         router = Router(config)
         got = evaluate(model, dev, lambda m, leaf, place: department_for(m, router, leaf, place)[0])
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"history": n, "train_rows": len(train) + n, "seconds": round(seconds, 1),
-                      "peak_mb": round(peak_mb), "dev_category": got["category"],
+                      "cpu_seconds": round(cpu, 1), "peak_mb": round(peak_mb),
+                      "load": [round(load, 1), round(os.getloadavg()[0], 1)], "dev_category": got["category"],
                       "dev_department": got["department"]}), flush=True)
 
 
@@ -121,7 +130,7 @@ def heldout(path: Path = HELDOUT) -> None:
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         train, dev = dev_split(config)  # what `hotline intake train` does without history of its own
-        seconds = train_model(config, train, Path(tmp), dev)
+        seconds, _ = train_model(config, train, Path(tmp), dev)
         print(f"cold start: trained on the seed corpus in {seconds:.0f} s")
         rules = Analyzer(config)
         learned = Analyzer(config, slot=ModelSlot(Path(tmp)))
@@ -180,8 +189,6 @@ def per_utterance(analyzer, texts: list[str], rounds: int = 3) -> float:
 
 
 def cli(models: Path) -> None:
-    import os
-
     env = {**os.environ, "HOTLINE_INTAKE_MODEL_DIR": str(models), "HOTLINE_LOG_LEVEL": "WARNING",
            "PYTHONPATH": str(ROOT)}
     runs = {"python -c pass": [sys.executable, "-c", "pass"],
