@@ -1,16 +1,16 @@
 """Fitting the learned router at a centre's scale (scikit-learn, imported only in training).
 
-A million orders must train within minutes on two cores and a few GB, so nothing holds all of them as
-numbers at once:
+A million orders must train within minutes on two cores and a few GB:
 
 - the vocabularies and idf are learned from a sample (every seed and catalogue line plus up to
   `VOCAB_ROWS` orders drawn at random), capped by document frequency as before;
 - the orders are turned into tf-idf rows a chunk at a time (the next chunk is prepared while the
-  classifier learns from this one) and fed to a linear SVM trained by stochastic gradient descent
-  (`SGDClassifier`, hinge loss, one-vs-rest with the leaves shared over two threads);
-- the regularisation follows the amount of data (alpha = 1 / total weight, the `C = 1` of an SVM) and
-  the number of passes falls as data grows (about `VISITS` rows seen in all, 1 to `MAX_EPOCHS` passes):
-  many similar orders need fewer passes.
+  classifier learns from this one; chunks are kept between passes only while they are few)
+  and fed to a linear SVM trained by stochastic gradient descent (`SGDClassifier`, hinge loss,
+  one-vs-rest with the leaves shared over two threads);
+- the regularisation follows the amount of data (alpha = 1 / total weight, the `C = 1` of an SVM, down
+  to `ALPHA_MIN`) and the number of passes falls as data grows (about `VISITS` rows seen in all, 1 to
+  `MAX_EPOCHS` passes): many similar orders need fewer passes.
 
 bench/README.md compares this with the exact LinearSVC it replaced (same accuracy on the seed corpus's
 held tenth, a fraction of its time) and records the times and peak memory up to a million orders.
@@ -31,7 +31,8 @@ VOCAB_ROWS = 200_000  # orders the vocabularies and idf are learned from, at mos
 CHUNK_ROWS = 50_000  # rows turned into numbers at a time
 VISITS = 500_000  # rows the classifier sees over all passes together (fewer passes for more data) …
 MAX_EPOCHS = 10  # … but never more passes than this
-ALPHA_SCALE = 1.0  # alpha = ALPHA_SCALE / total weight of the rows
+ALPHA_SCALE = 1.0  # alpha = ALPHA_SCALE / total weight of the rows …
+ALPHA_MIN = 1e-5  # … but no less: a single pass over a million rows with a smaller alpha ends on steps too long
 THREADS = 2  # leaves learned in parallel
 SHUFFLE_SEED = 16
 MAX_FEATURES = {"c": 40_000, "w": 20_000}
@@ -90,14 +91,14 @@ def epochs_for(n_rows: int) -> int:
 
 
 def alpha_for(total_weight: float) -> float:
-    return ALPHA_SCALE / max(total_weight, 1.0)
+    return max(ALPHA_SCALE / max(total_weight, 1.0), ALPHA_MIN)
 
 
 def train_linear(texts: Sequence[str], labels: Sequence[str], weights: Sequence[float], features: Features,
                  chunk_rows: int = CHUNK_ROWS):
     """One weight row per leaf, learned a chunk at a time. Returns (classes, coef [classes, features],
-    intercept). When all rows fit in one chunk, or there are several passes over at most `VISITS / 2`
-    rows, the chunks are kept as numbers between passes; a single pass over many rows keeps at most two."""
+    intercept). With several passes (at most `VISITS / 1.5` rows: a few hundred MB of float32) the chunks are kept
+    as numbers between passes; a single pass over more rows holds at most two chunks at a time."""
     from sklearn.linear_model import SGDClassifier
 
     n = len(texts)

@@ -20,10 +20,11 @@ import numpy as np
 from hotline.core.config_intake_model import IntakeModelFile
 from hotline.intake.fitting import CHUNK_ROWS, Features, learn_features, train_linear, vocabulary_sample
 from hotline.intake.model import RoutingModel, _build
+
 TEMPERATURES = (1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Example:
     text: str
     leaf: str
