@@ -1,4 +1,4 @@
-"""Training the learned router (scikit-learn, imported only here): the citizen's words → the leaf.
+"""Training the learned router (scikit-learn, imported only here and in `fitting`): the citizen's words → the leaf.
 
 Features are tf-idf over character 1–3-grams (a recognition slip changes one character and leaves
 most grams around it) and the recogniser's words; the classifier is a linear SVM trained by stochastic

@@ -3,10 +3,13 @@ same, never turns more than a chunk of orders into numbers at a time, and a dama
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 
 from hotline.intake import fitting
+from hotline.intake.learning import Trainer
 from hotline.intake.model import ModelError, load_model, model_paths, write_model
 from hotline.intake.training import Example, fit
 
@@ -101,3 +104,12 @@ def test_a_truncated_model_file_is_refused(whole, tmp_path):
     npz.write_bytes(npz.read_bytes()[: npz.stat().st_size // 2])
     with pytest.raises(ModelError, match="damaged"):
         load_model(tmp_path, "v0001")
+
+
+def test_the_newest_orders_judge_a_model_but_no_more_than_the_cap(config, tmp_path):
+    trainer = Trainer(None, config, None, tmp_path, dt.datetime(2026, 11, 30))  # type: ignore[arg-type]
+    trainer.settings = config.intake_model.model_copy(update={"holdout_fraction": 0.1, "holdout_max": 100})
+    history = [Example(f"第 {i} 张", "utility.water.outage", ticket=f"T{i}") for i in range(5000)]
+    seed = [Example("停水 了", "utility.water.outage", source="seed")] * 20
+    train, held = trainer._split(history, seed)
+    assert held == history[:100] and train == history[100:] + seed
