@@ -4,6 +4,9 @@
                                                           # set (default bench/data/intake_heldout2.jsonl)
     python bench/bench_learned_routing.py curve          # 0 / 1k / 10k / 100k simulated history orders
     python bench/bench_learned_routing.py one N          # one point of the curve (run in its own process)
+    python bench/bench_learned_routing.py timing         # analysis per utterance on the seed's dev tenth
+    python bench/bench_learned_routing.py compare [N]    # exact LinearSVC (the former trainer) against the
+                                                          # chunked SGD, same rows, same process
 
 Tuning used only the seed corpus, split by situation: every tenth line (the corpus renders each
 situation of a leaf at a fixed stride, so these lines hold situations the rest never says).
@@ -14,6 +17,7 @@ dropped and inserted words, 3 % of labels wrong as operators sometimes file them
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
 import subprocess
@@ -77,14 +81,20 @@ def train_model(config, train: list[Example], directory: Path, dev: list[Example
     phrases = catalogue_examples(config)
     weight = {"seed": config.intake_model.seed_weight, "catalogue": config.intake_model.phrase_weight}
     rows = train + phrases
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     fitted = fit(rows, [weight.get(e.source, 1.0) for e in rows], config.intake_model,
                  names={leaf.code: leaf.name for leaf in config.catalogue.leaves()})
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
     fitted.meta.update(temperature=calibrate(fitted.model, dev), accuracy={})  # as `hotline intake train` does
     write_model(directory, version, fitted.arrays, fitted.meta)
     set_live(directory, version)
-    return seconds
+    return seconds, cpu
+
+
+def _cpu() -> float:
+    """CPU seconds of this process, all threads (user and system)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def one(n: int) -> None:
@@ -97,15 +107,52 @@ def one(n: int) -> None:
     config = load_config(ROOT / "config")
     train, dev = dev_split(config)
     history = simulated_history(train, n) if n else []
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
-        seconds = train_model(config, train + history, Path(tmp), dev)
+        seconds, cpu = train_model(config, train + history, Path(tmp), dev)
         model = load_model(Path(tmp), "v0001")
         router = Router(config)
         got = evaluate(model, dev, lambda m, leaf, place: department_for(m, router, leaf, place)[0])
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"history": n, "train_rows": len(train) + n, "seconds": round(seconds, 1),
-                      "peak_mb": round(peak_mb), "dev_category": got["category"],
+                      "cpu_seconds": round(cpu, 1), "peak_mb": round(peak_mb),
+                      "load": [round(load, 1), round(os.getloadavg()[0], 1)], "dev_category": got["category"],
                       "dev_department": got["department"]}), flush=True)
+
+
+def compare(n: int) -> None:
+    """The former trainer (tf-idf on all rows at once, exact LinearSVC, C = 0.5) against `fit`, on the same rows
+    (nine tenths of the seed, the catalogue's phrases and n simulated orders), leaf accuracy on the dev tenth."""
+    import numpy as np
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
+
+    from hotline.intake.learning import catalogue_examples
+    from hotline.intake.model import char_grams, word_tokens
+    from hotline.intake.training import fit
+
+    config = load_config(ROOT / "config")
+    train, dev = dev_split(config)
+    rows = train + (simulated_history(train, n) if n else []) + catalogue_examples(config)
+    weights = [config.intake_model.phrase_weight if e.source == "catalogue" else 1.0 for e in rows]
+    truth = np.asarray([e.leaf for e in dev])
+    started, cpu = time.perf_counter(), _cpu()
+    parts = [TfidfVectorizer(analyzer=a, sublinear_tf=True, min_df=2, max_features=m, dtype=np.float32)
+             for a, m in ((char_grams, 40_000), (word_tokens, 20_000))]
+    x = hstack([p.fit_transform([e.text for e in rows]) for p in parts]).tocsr()
+    svc = LinearSVC(C=0.5).fit(x, [e.leaf for e in rows], sample_weight=np.asarray(weights))
+    old = (time.perf_counter() - started, _cpu() - cpu)
+    got = svc.predict(hstack([p.transform([e.text for e in dev]) for p in parts]).tocsr())
+    old_acc = float((got == truth).mean())
+    started, cpu = time.perf_counter(), _cpu()
+    fitted = fit(rows, weights, config.intake_model)
+    new = (time.perf_counter() - started, _cpu() - cpu)
+    new_acc = sum(fitted.model.suggest(e.text, 1).choices[0].code == e.leaf for e in dev) / len(dev)
+    print(json.dumps({"history": n, "rows": len(rows), "load": round(os.getloadavg()[0], 1),
+                      "linearsvc": {"leaf": round(old_acc, 4), "seconds": round(old[0], 1), "cpu": round(old[1], 1)},
+                      "sgd_chunked": {"leaf": round(new_acc, 4), "seconds": round(new[0], 1), "cpu": round(new[1], 1)},
+                      "time_ratio": round(new[0] / old[0], 2)}), flush=True)
 
 
 def curve(sizes: list[int]) -> None:
@@ -121,7 +168,7 @@ def heldout(path: Path = HELDOUT) -> None:
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         train, dev = dev_split(config)  # what `hotline intake train` does without history of its own
-        seconds = train_model(config, train, Path(tmp), dev)
+        seconds, _ = train_model(config, train, Path(tmp), dev)
         print(f"cold start: trained on the seed corpus in {seconds:.0f} s")
         rules = Analyzer(config)
         learned = Analyzer(config, slot=ModelSlot(Path(tmp)))
@@ -134,6 +181,29 @@ def heldout(path: Path = HELDOUT) -> None:
         print(f"analysis per utterance: rules {base:.2f} ms, model + rules {with_model:.2f} ms "
               f"(x{with_model / base:.2f})")
         cli(Path(tmp))
+
+
+def timing() -> None:
+    """Analysis per utterance on the dev tenth's texts (never the held-out set): the model alone, the rules
+    alone and both, with the model trained on the other nine tenths."""
+    from hotline.intake.analyzer import Analyzer
+    from hotline.intake.model import load_model
+    from hotline.intake.slot import ModelSlot
+
+    config = load_config(ROOT / "config")
+    train, dev = dev_split(config)
+    texts = [e.text for e in dev]
+    with tempfile.TemporaryDirectory() as tmp:
+        train_model(config, train, Path(tmp), dev)
+        model = load_model(Path(tmp), "v0001")
+        rules, learned = Analyzer(config), Analyzer(config, slot=ModelSlot(Path(tmp)))
+        started = time.perf_counter()
+        for text in texts:
+            model.suggest(text, 3)
+        alone = (time.perf_counter() - started) * 1000 / len(texts)
+        base, both = per_utterance(rules, texts), per_utterance(learned, texts)
+    print(f"per utterance (load {os.getloadavg()[0]:.1f}): model alone {alone:.2f} ms, rules {base:.2f} ms, "
+          f"model + rules {both:.2f} ms (x{both / base:.2f})")
 
 
 def score(analyzer, items: list[dict]) -> dict:
@@ -180,8 +250,6 @@ def per_utterance(analyzer, texts: list[str], rounds: int = 3) -> float:
 
 
 def cli(models: Path) -> None:
-    import os
-
     env = {**os.environ, "HOTLINE_INTAKE_MODEL_DIR": str(models), "HOTLINE_LOG_LEVEL": "WARNING",
            "PYTHONPATH": str(ROOT)}
     runs = {"python -c pass": [sys.executable, "-c", "pass"],
@@ -204,6 +272,10 @@ if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "heldout"
     if what == "one":
         one(int(sys.argv[2]))
+    elif what == "compare":
+        compare(int(sys.argv[2]) if len(sys.argv) > 2 else 0)
+    elif what == "timing":
+        timing()
     elif what == "curve":
         curve([int(n) for n in sys.argv[2:]] or [0, 1000, 10000, 100000])
     else:

@@ -73,8 +73,11 @@ class HistoryRepository:
         return [(r[0], str(r[1]), str(r[2])) for r in rows]
 
     def imported(self, limit: int) -> list[Example]:
+        """The newest imported orders, read as plain rows (a million ORM objects would not fit a nightly job)."""
         rows = self.session.execute(
-            select(IntakeHistory).order_by(IntakeHistory.received_at.desc()).limit(limit)).scalars()
+            select(IntakeHistory.text, IntakeHistory.category_code, IntakeHistory.department_code,
+                   IntakeHistory.place, IntakeHistory.ticket_no, IntakeHistory.received_at)
+            .order_by(IntakeHistory.received_at.desc()).limit(limit))
         return [Example(r.text, r.category_code, r.department_code, r.place, r.ticket_no, r.received_at, "imported")
                 for r in rows]
 

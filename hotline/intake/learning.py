@@ -126,7 +126,7 @@ class Trainer:
 
     def _split(self, history: list[Example], seed: list[Example]) -> tuple[list[Example], list[Example]]:
         """History newest first: the newest share is held out once there are enough orders."""
-        n_held = int(len(history) * self.settings.holdout_fraction)
+        n_held = min(int(len(history) * self.settings.holdout_fraction), self.settings.holdout_max)
         if n_held >= self.settings.holdout_min:
             return history[n_held:] + seed, history[:n_held]
         held = seed[::10]
