@@ -1,7 +1,7 @@
 """Learned routing (issue 16): held-out accuracy, a learning curve, training cost, analysis and CLI time.
 
     python bench/bench_learned_routing.py heldout [FILE] # cold start on the seed corpus, measured on a held-out
-                                                          # set (default bench/data/intake_heldout2.jsonl)
+                                                          # set (default bench/data/intake_heldout3.jsonl)
     python bench/bench_learned_routing.py curve          # 0 / 1k / 10k / 100k simulated history orders
     python bench/bench_learned_routing.py one N          # one point of the curve (run in its own process)
     python bench/bench_learned_routing.py timing         # analysis per utterance on the seed's dev tenth
@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from hotline.core.config import load_config  # noqa: E402
 from hotline.intake.training import Example  # noqa: E402
 
-HELDOUT = ROOT / "bench" / "data" / "intake_heldout2.jsonl"
+HELDOUT = ROOT / "bench" / "data" / "intake_heldout3.jsonl"
 FILLERS = ["喂", "那个", "就是", "嗯", "然后", "我跟你说", "这个"]
 
 
