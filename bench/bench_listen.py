@@ -238,6 +238,7 @@ def main() -> None:
     settings_table(args.model, chosen, folder)
     talk = caller_audio(folder, args.seconds)
     turns = caller_audio(folder, args.seconds, turns=True)
+    pipeline_alone(talk, folder)
     for label, decoder, rate in (("the model's own decoder settings", DecoderSettings(), None),
                                  (f"config/listen.yaml's {chosen.decoder.given()}, fed {chosen.feed_rate or 'soxr'}",
                                   chosen.decoder, chosen.feed_rate)):
@@ -251,6 +252,16 @@ def main() -> None:
         for name, audio in (("a caller who never stops", talk), (conversation, turns)):
             per_core(engine, audio, folder, args.max_per_core, name)
         del engine
+
+
+def pipeline_alone(samples: np.ndarray, folder: Path) -> None:
+    """What hotline itself costs per call: the live run with a recogniser that costs nothing (the scripted fake)."""
+    from hotline.asr.fake import FakeEngine
+
+    print("the pipeline alone (sockets, frames, batches, resampling, silence check, events; no decoder):")
+    for streams in (1, 2, 4, 8):
+        run = live_run(FakeEngine(default="안녕 하세요"), samples, streams, folder)
+        print(f"  {streams} calls: {run['cpu'] / run['audio']:.4f} CPU-s per audio-s, ended {run['ends']}")
 
 
 def choose(model: Path, folder: Path) -> None:
