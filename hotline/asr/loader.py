@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from hotline.asr.engine import Engine, ModelError, VoskEngine
 from hotline.asr.fake import FakeEngine
+from hotline.core.config_listen import ListenFile
 from hotline.core.jobs import on_worker_start
 from hotline.core.settings import Settings
 
@@ -26,13 +27,15 @@ _LOADED: _Loaded | None = None
 _SCRIPTED: FakeEngine | None = None
 
 
-def engine_for(settings: Settings) -> tuple[Engine | None, str | None]:
-    """The process's engine (loaded on first use, then shared) or (None, why there is none)."""
+def engine_for(settings: Settings, tuning: ListenFile | None = None) -> tuple[Engine | None, str | None]:
+    """The process's engine (loaded on first use, then shared) or (None, why there is none); `tuning` sets its
+    decoder and feed rate (config/listen.yaml), else the model's own."""
     global _LOADED
-    key = (settings.asr_engine, str(settings.asr_model_dir))
+    tuning = tuning or ListenFile()
+    key = (settings.asr_engine, str(settings.asr_model_dir), tuning.decoder, tuning.feed_rate)
     with _LOCK:
         if _LOADED is None or _LOADED.key != key or _LOADED.engine is None:
-            _LOADED = _Loaded(key, *_load(settings))
+            _LOADED = _Loaded(key, *_load(settings, tuning))
         return _LOADED.engine, _LOADED.problem
 
 
@@ -43,14 +46,16 @@ def use_scripted(engine: FakeEngine) -> None:
         _SCRIPTED, _LOADED = engine, None
 
 
-def _load(settings: Settings) -> tuple[Engine | None, str | None]:
+def _load(settings: Settings, tuning: ListenFile) -> tuple[Engine | None, str | None]:
     if settings.asr_engine == "fake":
         return _SCRIPTED or FakeEngine(model="scripted"), None
     try:
-        engine = VoskEngine(settings.asr_model_dir)
+        engine = VoskEngine(settings.asr_model_dir, tuning.decoder, feed_rate=tuning.feed_rate,
+                            derived_root=settings.var_dir / "models" / "derived")
     except ModelError as exc:
         return None, exc.message
-    log.info("speech model %s loaded (%d Hz)", engine.model_dir, engine.sample_rate)
+    log.info("speech model %s loaded (fed %d Hz, decoder %s)", engine.model_dir, engine.sample_rate,
+             engine.decoder.given() or "as the model sets it")
     return engine, None
 
 

@@ -14,6 +14,7 @@ from hotline.core.config_catalogue import CatalogueFile, CatalogueLeaf, catalogu
 from hotline.core.config_handover import HandoverFile, handover_problems
 from hotline.core.config_intake_model import IntakeModelFile
 from hotline.core.config_knowledge import KnowledgeFile
+from hotline.core.config_listen import ListenFile
 from hotline.core.config_places import PlacesFile, places_problems
 from hotline.core.config_recordings import RecordingsFile
 from hotline.core.config_replies import ReplyTemplatesFile, replies_problems
@@ -374,6 +375,7 @@ class HotlineConfig(_Strict):
     reply_templates: ReplyTemplatesFile = ReplyTemplatesFile()
     recordings: RecordingsFile
     intake_model: IntakeModelFile
+    listen: ListenFile = ListenFile()
 
     def category(self, code: str) -> CatalogueLeaf | None:
         """The catalogue leaf (小类) with this code, or the leaf a retired code maps to."""
@@ -399,7 +401,17 @@ FILES: dict[str, type[BaseModel]] = {
     "reply_templates": ReplyTemplatesFile,
     "recordings": RecordingsFile,
     "intake_model": IntakeModelFile,
+    "listen": ListenFile,
 }
+
+
+def load_file(config_dir: Path, name: str) -> Any:
+    """One file of config/ (a key of FILES), checked as load_config checks it; ConfigError if it is wrong."""
+    problems: list[str] = []
+    parsed = _load_file(Path(config_dir) / f"{name}.yaml", FILES[name], problems)
+    if problems:
+        raise ConfigError(problems)
+    return parsed
 
 
 def load_config(config_dir: Path) -> HotlineConfig:

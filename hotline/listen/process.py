@@ -8,6 +8,8 @@ import signal
 
 from hotline.asr.engine import ModelError
 from hotline.asr.loader import engine_for
+from hotline.core.config import load_file
+from hotline.core.config_listen import ListenFile
 from hotline.listen.events import BusSink, Publisher
 from hotline.listen.server import ListenServer
 from hotline.listen.session import ListenConfig
@@ -16,14 +18,16 @@ from hotline.listen.streamid import StreamIds
 log = logging.getLogger(__name__)
 
 
-def build_server(settings, bus: Publisher) -> tuple[ListenServer, BusSink]:
-    """The server on the model the settings name (loaded once), publishing to `bus`; ModelError if no model."""
-    engine, problem = engine_for(settings)
+def build_server(settings, bus: Publisher, tuning: ListenFile | None = None) -> tuple[ListenServer, BusSink]:
+    """The server on the model the settings name (loaded once), searched and fed as config/listen.yaml says
+    (or `tuning`), publishing to `bus`; ModelError if no model, ConfigError if listen.yaml is wrong."""
+    tuning = tuning or load_file(settings.config_dir, "listen")
+    engine, problem = engine_for(settings, tuning)
     if engine is None:
         raise ModelError(f"live listening needs a speech model: {problem}")
     sink = BusSink(bus)
     ids = StreamIds(settings.secret(), settings.asterisk_system_name)
-    return ListenServer(engine, sink, ids, ListenConfig()), sink
+    return ListenServer(engine, sink, ids, ListenConfig(partial_every_s=tuning.partial_every_s)), sink
 
 
 def serve(settings, bus: Publisher, host: str, port: int) -> None:
