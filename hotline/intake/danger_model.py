@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from hotline.intake.model import read_checked
+
 NAME = "danger-model"
 
 
@@ -150,12 +152,7 @@ def load_danger_model(directory: Path | None = None) -> DangerModel:
     """Read and check the danger model; any problem is a DangerModelError naming the file."""
     npz_path, meta_path = paths(directory or shipped_directory())
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        blob = npz_path.read_bytes()
-        if hashlib.sha256(blob).hexdigest() != meta.get("sha256"):
-            raise DangerModelError(f"{npz_path} does not match its checksum: the file is damaged")
-        with np.load(npz_path, allow_pickle=False) as npz:
-            arrays = {k: npz[k] for k in npz.files}
+        meta, arrays = read_checked(npz_path, meta_path, DangerModelError)
         return build(meta, arrays)
     except DangerModelError:
         raise

@@ -156,16 +156,21 @@ def live_version(directory: Path) -> str | None:
         raise ModelError(f"{pointer} is not a model pointer: {exc}") from exc
 
 
+def read_checked(npz_path: Path, meta_path: Path, error: type[Exception]) -> tuple[dict, dict[str, np.ndarray]]:
+    """A model's description and arrays, the arrays checked against the sha256 the description carries; a
+    mismatch raises `error`, an unreadable file whatever reading it raised."""
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if hashlib.sha256(npz_path.read_bytes()).hexdigest() != meta.get("sha256"):
+        raise error(f"{npz_path} does not match its checksum: the file is damaged")
+    with np.load(npz_path, allow_pickle=False) as npz:
+        return meta, {k: npz[k] for k in npz.files}
+
+
 def load_model(directory: Path, version: str) -> RoutingModel:
     """Read and check one model; any problem is a ModelError naming the file."""
     npz_path, meta_path = model_paths(directory, version)
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        blob = npz_path.read_bytes()
-        if hashlib.sha256(blob).hexdigest() != meta.get("sha256"):
-            raise ModelError(f"{npz_path} does not match its checksum: the file is damaged")
-        with np.load(npz_path, allow_pickle=False) as npz:
-            arrays = {k: npz[k] for k in npz.files}
+        meta, arrays = read_checked(npz_path, meta_path, ModelError)
         return _build(version, meta, arrays)
     except ModelError:
         raise
