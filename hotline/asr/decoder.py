@@ -18,34 +18,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from hotline.core.config_listen import OPTIONS, DecoderSettings
 
-OPTIONS = {"max_active": "--max-active", "min_active": "--min-active", "beam": "--beam",
-           "lattice_beam": "--lattice-beam", "frames_per_chunk": "--frames-per-chunk"}
-
-
-class DecoderSettings(BaseModel):
-    """Search settings; None keeps the model's own (conf/model.conf)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    max_active: int | None = Field(default=None, ge=50, le=100_000)
-    min_active: int | None = Field(default=None, ge=0, le=10_000)
-    beam: float | None = Field(default=None, ge=4.0, le=30.0)
-    lattice_beam: float | None = Field(default=None, gt=0.0, le=20.0)
-    frames_per_chunk: int | None = Field(default=None, ge=6, le=300)
-
-    @model_validator(mode="after")
-    def _consistent(self) -> DecoderSettings:
-        if self.max_active is not None and self.min_active is not None and self.min_active > self.max_active:
-            raise ValueError("min_active must not exceed max_active")
-        if self.beam is not None and self.lattice_beam is not None and self.lattice_beam > self.beam:
-            raise ValueError("lattice_beam must not exceed beam")
-        return self
-
-    def given(self) -> dict[str, str]:
-        """The model.conf options these settings set, e.g. {"--beam": "8.0"}."""
-        return {OPTIONS[key]: str(value) for key, value in self.model_dump().items() if value is not None}
+__all__ = ["OPTIONS", "DecoderSettings", "derived_model", "model_conf", "read_conf"]
 
 
 def model_conf(text: str, settings: DecoderSettings) -> str:
