@@ -9,8 +9,6 @@ miss. It ships with hotline (`hotline/intake/seed/danger-model.npz` and `.json`,
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -18,13 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
-from hotline.intake.model import read_checked
+from hotline.intake.model import Features, read_checked, write_checked
 
 NAME = "danger-model"
 
 
 def char_grams(text: str) -> list[str]:
-    """Characters, pairs and triples without the recogniser's spaces: a slip leaves most grams around it."""
+    """Characters, pairs and triples without the recogniser's spaces: a slip leaves most grams around it. The
+    router's grams (`model.char_grams`) fold Latin letters to lower case; the shipped danger model was trained
+    without, so its grams keep them."""
     s = "".join(text.split())
     return [s[i:i + n] for n in (1, 2, 3) for i in range(len(s) - n + 1)]
 
@@ -55,10 +55,7 @@ class Heard:
 @dataclass
 class DangerModel:
     meta: dict
-    vocab: dict[str, dict[str, int]]  # analyser → gram → column
-    offsets: dict[str, int]
-    idf: dict[str, np.ndarray]
-    names: list[str]
+    features: Features
     danger: np.ndarray  # [features]
     danger_bias: float
     leaf_weights: np.ndarray  # [features, leaves]
@@ -73,25 +70,9 @@ class DangerModel:
     def threshold(self) -> float:
         return float(self.meta["threshold"])
 
-    def vector(self, text: str) -> dict[int, float]:
-        """Sparse tf-idf, each analyser's part l2-normalised on its own (as at training)."""
-        out: dict[int, float] = {}
-        for key, vocab in self.vocab.items():
-            counts: dict[int, int] = {}
-            for gram in ANALYZERS[key](text):
-                j = vocab.get(gram)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            idf = self.idf[key]
-            values = {j: (1.0 + math.log(c)) * float(idf[j]) for j, c in counts.items()}
-            norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
-            base = self.offsets[key]
-            out.update({base + j: v / norm for j, v in values.items()})
-        return out
-
     def hear(self, text: str, explain: bool = False) -> Heard:
         """The probability of an emergency and its leaf; with `explain`, also the words that weighed most."""
-        vec = self.vector(text)
+        vec = self.features.vector(text)
         if not vec:
             return Heard(1.0 / (1.0 + math.exp(-self.danger_bias)), self.leaves[0], ())
         idx = np.fromiter(vec.keys(), dtype=np.int64)
@@ -107,7 +88,8 @@ class DangerModel:
         share of the push of every gram it is in, and a stretch grows around the strongest character while
         its neighbours still push (「咽下去了一直吐」 rather than single grams)."""
         s = "".join(text.split())
-        vocab, base = self.vocab["c"], self.offsets["c"]
+        chars = self.features.parts["c"]
+        vocab, base = chars.vocab, chars.offset
         score = np.zeros(len(s))
         for n in (1, 2, 3):
             for i in range(len(s) - n + 1):
@@ -162,30 +144,17 @@ def load_danger_model(directory: Path | None = None) -> DangerModel:
 
 
 def build(meta: dict, a: dict[str, np.ndarray]) -> DangerModel:
-    vocab: dict[str, dict[str, int]] = {}
-    offsets: dict[str, int] = {}
-    idf: dict[str, np.ndarray] = {}
-    names: list[str] = []
-    for key in ANALYZERS:
-        grams = a[f"{key}_vocab"].tolist()
-        vocab[key], offsets[key], idf[key] = {g: i for i, g in enumerate(grams)}, len(names), a[f"{key}_idf"]
-        names.extend(grams)
+    features = Features.read(a, ANALYZERS)
     leaves = list(meta["leaves"])
     danger, leaf_weights = a["danger"], a["leaf_weights"]
-    if danger.shape != (len(names),) or leaf_weights.shape != (len(names), len(leaves)):
+    width = len(features.names)
+    if danger.shape != (width,) or leaf_weights.shape != (width, len(leaves)):
         raise DangerModelError(f"danger model: weights {danger.shape}/{leaf_weights.shape} do not fit "
-                               f"{len(names)} features, {len(leaves)} leaves")
+                               f"{width} features, {len(leaves)} leaves")
     float(meta["threshold"])
-    return DangerModel(meta, vocab, offsets, idf, names, danger, float(a["danger_bias"]), leaf_weights,
+    return DangerModel(meta, features, danger, float(a["danger_bias"]), leaf_weights,
                        a["leaf_bias"].astype(np.float64), leaves)
 
 
 def write_danger_model(directory: Path, arrays: dict[str, np.ndarray], meta: dict) -> None:
-    """The npz, then its description with the npz's checksum (a half-written model never checks out)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    npz_path, meta_path = paths(directory)
-    tmp = npz_path.with_suffix(".tmp.npz")
-    np.savez_compressed(tmp, allow_pickle=False, **arrays)
-    tmp.replace(npz_path)
-    meta = {**meta, "sha256": hashlib.sha256(npz_path.read_bytes()).hexdigest()}
-    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_checked(*paths(directory), arrays, meta, compressed=True)

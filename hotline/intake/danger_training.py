@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hotline.intake.danger_model import ANALYZERS, DangerModel, build
+from hotline.intake.fitting import Features
 
 C_DANGER = 4.0  # chosen by cross-validation over the development sets (bench/tools/train_danger_model.py)
 C_LEAF = 0.5
@@ -47,10 +48,7 @@ def fit(lines: Sequence[Line], c_danger: float = C_DANGER) -> tuple[dict[str, np
     rows = np.asarray([i for i, line in enumerate(lines) if line.emergency and line.leaf])
     leaf = LinearSVC(C=C_LEAF, random_state=0)
     leaf.fit(x[rows], [lines[int(i)].leaf for i in rows], sample_weight=weights[rows])
-    arrays: dict[str, np.ndarray] = {}
-    for key, vectorizer in parts.items():
-        arrays[f"{key}_vocab"] = np.asarray(vectorizer.get_feature_names_out(), dtype=str)
-        arrays[f"{key}_idf"] = vectorizer.idf_.astype(np.float32)
+    arrays = Features(parts).arrays()
     arrays["danger"] = danger.coef_[0].astype(np.float32)
     arrays["danger_bias"] = np.asarray(danger.intercept_[0], dtype=np.float32)
     coef, intercept = leaf.coef_, leaf.intercept_

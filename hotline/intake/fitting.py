@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hotline.intake.model import char_grams, word_tokens
+from hotline.intake.model import ANALYZERS
 
 VOCAB_ROWS = 200_000  # orders the vocabularies and idf are learned from, at most
 CHUNK_ROWS = 50_000  # rows turned into numbers at a time
@@ -36,7 +36,6 @@ ALPHA_MIN = 1e-5  # … but no less: a single pass over a million rows with a sm
 THREADS = 2  # leaves learned in parallel
 SHUFFLE_SEED = 16
 MAX_FEATURES = {"c": 40_000, "w": 20_000}
-ANALYZERS = {"c": char_grams, "w": word_tokens}
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,12 +61,49 @@ class _Part:
     offset: int
 
 
+Analyzer = Callable[[str], list[str]]
+
+
+@dataclass
+class Features:
+    """Tf-idf over each analyser's grams, each part l2-normalised on its own, parts side by side (as a
+    FeatureUnion of sublinear TfidfVectorizers at training); `names[j]` is feature j's gram."""
+
+    parts: dict[str, _Part]
+    names: list[str]
+    analyzers: Mapping[str, Analyzer]
+
+    @classmethod
+    def read(cls, a: dict[str, np.ndarray], analyzers: Mapping[str, Analyzer]) -> Features:
+        parts: dict[str, _Part] = {}
+        names: list[str] = []
+        for key in analyzers:
+            vocab = a[f"{key}_vocab"].tolist()
+            parts[key] = _Part({g: i for i, g in enumerate(vocab)}, a[f"{key}_idf"], len(names))
+            names.extend(vocab)
+        return cls(parts, names, analyzers)
+
+    def vector(self, text: str) -> dict[int, float]:
+        """Sparse tf-idf vector: feature index → value."""
+        out: dict[int, float] = {}
+        for key, part in self.parts.items():
+            counts: dict[int, int] = {}
+            for gram in self.analyzers[key](text):
+                j = part.vocab.get(gram)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            values = {j: (1.0 + math.log(c)) * float(part.idf[j]) for j, c in counts.items()}
+            norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
+            out.update({part.offset + j: v / norm for j, v in values.items()})
+        return out
+
+
 @dataclass
 class RoutingModel:
     version: str
     meta: dict
     classes: list[str]
-    parts: dict[str, _Part]
+    features: Features
     weights: np.ndarray  # [features, classes]
     intercept: np.ndarray
     temperature: float
@@ -74,25 +112,13 @@ class RoutingModel:
     ex_indptr: np.ndarray | None = None
     ex_indices: np.ndarray | None = None
     ex_data: np.ndarray | None = None
-    names: list[str] = field(default_factory=list)
 
     @property
     def accuracy(self) -> dict:
         return self.meta.get("accuracy", {})
 
     def vector(self, text: str) -> dict[int, float]:
-        """Sparse tf-idf vector, each part l2-normalised on its own (as a FeatureUnion of TfidfVectorizers)."""
-        out: dict[int, float] = {}
-        for key, part in self.parts.items():
-            counts: dict[int, int] = {}
-            for gram in ANALYZERS[key](text):
-                j = part.vocab.get(gram)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            values = {j: (1.0 + math.log(c)) * float(part.idf[j]) for j, c in counts.items()}
-            norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
-            out.update({part.offset + j: v / norm for j, v in values.items()})
-        return out
+        return self.features.vector(text)
 
     def scores(self, vec: dict[int, float]) -> np.ndarray:
         if not vec:
@@ -119,7 +145,7 @@ class RoutingModel:
         pushes = sorted(((v * float(self.weights[j, klass]), j) for j, v in vec.items()), reverse=True)
         chosen: list[str] = []
         for push, j in pushes[:12]:
-            name = self.names[j]
+            name = self.features.names[j]
             if push <= 0 or not name.strip():
                 break
             if any(name in c for c in chosen):
@@ -179,33 +205,32 @@ def load_model(directory: Path, version: str) -> RoutingModel:
 
 
 def _build(version: str, meta: dict, a: dict[str, np.ndarray]) -> RoutingModel:
-    parts: dict[str, _Part] = {}
-    names: list[str] = []
-    for key in ANALYZERS:
-        vocab = a[f"{key}_vocab"].tolist()
-        parts[key] = _Part({g: i for i, g in enumerate(vocab)}, a[f"{key}_idf"], len(names))
-        names.extend(vocab)
+    features = Features.read(a, ANALYZERS)
     weights = a["weights"]
     classes = list(meta["classes"])
-    if weights.shape != (len(names), len(classes)) or a["intercept"].shape != (len(classes),):
-        raise ModelError(f"model {version}: weights {weights.shape} do not fit {len(names)} features, "
+    if weights.shape != (len(features.names), len(classes)) or a["intercept"].shape != (len(classes),):
+        raise ModelError(f"model {version}: weights {weights.shape} do not fit {len(features.names)} features, "
                          f"{len(classes)} classes")
     has_ex = "ex_leaf" in a
-    return RoutingModel(version, meta, classes, parts, weights, a["intercept"].astype(np.float64),
+    return RoutingModel(version, meta, classes, features, weights, a["intercept"].astype(np.float64),
                         float(meta.get("temperature", 1.0)),
                         a["ex_tickets"].tolist() if has_ex else [],
-                        a.get("ex_leaf"), a.get("ex_indptr"), a.get("ex_indices"), a.get("ex_data"), names)
+                        a.get("ex_leaf"), a.get("ex_indptr"), a.get("ex_indices"), a.get("ex_data"))
 
 
 def write_model(directory: Path, version: str, arrays: dict[str, np.ndarray], meta: dict) -> None:
-    """Write the npz, then its description with the npz's checksum (a half-written model never checks out)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    npz_path, meta_path = model_paths(directory, version)
+    write_checked(*model_paths(directory, version), arrays, {**meta, "version": version})
+
+
+def write_checked(npz_path: Path, meta_path: Path, arrays: dict[str, np.ndarray], meta: dict,
+                  compressed: bool = False) -> None:
+    """The npz, then its description with the npz's checksum (a half-written model never checks out)."""
+    npz_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = npz_path.with_suffix(".tmp.npz")
-    np.savez(tmp, allow_pickle=False, **arrays)
+    (np.savez_compressed if compressed else np.savez)(tmp, allow_pickle=False, **arrays)
     tmp.replace(npz_path)
-    meta = {**meta, "version": version, "sha256": hashlib.sha256(npz_path.read_bytes()).hexdigest()}
-    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    meta = {**meta, "sha256": hashlib.sha256(npz_path.read_bytes()).hexdigest()}
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def set_live(directory: Path, version: str) -> None:
