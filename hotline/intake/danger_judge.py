@@ -73,7 +73,7 @@ class DangerJudge:
         calm = self.detector.calm_shape(text)
         if not self.joining.emergency(False, heard.probability, calm):
             return danger
-        words = self.model.hear(text, explain=True).words
+        words = self.model.words(text, heard)
         sentence = say.learned_emergency(list(words), heard.probability, self.model.version)
         return self.detector.emergency_under(heard.leaf, words, sentence)
 

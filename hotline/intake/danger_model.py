@@ -44,8 +44,8 @@ class DangerModelError(Exception):
 class Heard:
     probability: float  # that the call is an emergency
     leaf: str  # the emergency leaf the model hears most
-    words: tuple[str, ...]  # the stretches heard that weighed most toward an emergency (when asked for)
     leaf_scores: dict[str, float] = field(default_factory=dict)
+    vector: dict[int, float] = field(default_factory=dict, repr=False, compare=False)  # what was heard, as features
 
     def margin(self, other: str) -> float:
         """How much more the model hears its own leaf than `other` (0 when it is the same leaf)."""
@@ -70,18 +70,21 @@ class DangerModel:
     def threshold(self) -> float:
         return float(self.meta["threshold"])
 
-    def hear(self, text: str, explain: bool = False) -> Heard:
-        """The probability of an emergency and its leaf; with `explain`, also the words that weighed most."""
+    def hear(self, text: str) -> Heard:
+        """The probability of an emergency and its leaf."""
         vec = self.features.vector(text)
         if not vec:
-            return Heard(1.0 / (1.0 + math.exp(-self.danger_bias)), self.leaves[0], ())
+            return Heard(1.0 / (1.0 + math.exp(-self.danger_bias)), self.leaves[0])
         idx = np.fromiter(vec.keys(), dtype=np.int64)
         val = np.fromiter(vec.values(), dtype=np.float64)
         z = float(val @ self.danger[idx].astype(np.float64)) + self.danger_bias
         leaf_scores = val @ self.leaf_weights[idx].astype(np.float64) + self.leaf_bias
         return Heard(1.0 / (1.0 + math.exp(-z)), self.leaves[int(np.argmax(leaf_scores))],
-                     self._spans(text, vec) if explain else (), dict(zip(self.leaves, leaf_scores.tolist(),
-                                                                         strict=True)))
+                     dict(zip(self.leaves, leaf_scores.tolist(), strict=True)), vec)
+
+    def words(self, text: str, heard: Heard) -> tuple[str, ...]:
+        """The stretches of what was heard that weighed most toward an emergency (for the operator's reason)."""
+        return self._spans(text, heard.vector) if heard.vector else ()
 
     def _spans(self, text: str, vec: dict[int, float], limit: int = 2) -> tuple[str, ...]:
         """The stretches of what was heard that pushed hardest toward an emergency: each character gets its
@@ -151,7 +154,7 @@ def build(meta: dict, a: dict[str, np.ndarray]) -> DangerModel:
     if danger.shape != (width,) or leaf_weights.shape != (width, len(leaves)):
         raise DangerModelError(f"danger model: weights {danger.shape}/{leaf_weights.shape} do not fit "
                                f"{width} features, {len(leaves)} leaves")
-    float(meta["threshold"])
+    float(meta["threshold"])  # a description without a numeric threshold is not a danger model's
     return DangerModel(meta, features, danger, float(a["danger_bias"]), leaf_weights,
                        a["leaf_bias"].astype(np.float64), leaves)
 
