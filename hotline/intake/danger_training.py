@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hotline.intake.danger_model import ANALYZERS, DangerModel, build
-from hotline.intake.fitting import Features
+from hotline.intake.fitting import Features, one_row_per_class
 
 C_DANGER = 4.0  # chosen by cross-validation over the development sets (bench/tools/train_danger_model.py)
 C_LEAF = 0.5
@@ -51,9 +51,7 @@ def fit(lines: Sequence[Line], c_danger: float = C_DANGER) -> tuple[dict[str, np
     arrays = Features(parts).arrays()
     arrays["danger"] = danger.coef_[0].astype(np.float32)
     arrays["danger_bias"] = np.asarray(danger.intercept_[0], dtype=np.float32)
-    coef, intercept = leaf.coef_, leaf.intercept_
-    if len(leaf.classes_) == 2:  # a binary SVM keeps one row; give each leaf its own
-        coef, intercept = np.vstack([-coef[0], coef[0]]), np.array([-intercept[0], intercept[0]])
+    coef, intercept = one_row_per_class(leaf.coef_, leaf.intercept_)
     arrays["leaf_weights"] = np.ascontiguousarray(coef.T.astype(np.float16))
     arrays["leaf_bias"] = intercept.astype(np.float32)
     meta = {"leaves": [str(c) for c in leaf.classes_], "threshold": 0.5, "lines": len(lines),

@@ -75,6 +75,13 @@ def learn_features(texts: Sequence[str], n_rows: int) -> Features:
     return Features(parts)
 
 
+def one_row_per_class(coef: np.ndarray, intercept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A linear classifier over two classes keeps one row (the second class's side); give each class its own."""
+    if coef.shape[0] == 1:
+        return np.vstack([-coef[0], coef[0]]), np.array([-intercept[0], intercept[0]])
+    return coef, intercept
+
+
 def vocabulary_sample(sources: Sequence[str], limit: int = VOCAB_ROWS, seed: int = SHUFFLE_SEED) -> list[int]:
     """Rows the vocabulary is learned from: every line that is not an order (seed, catalogue: the words a
     leaf is known by) and up to `limit` orders at random."""

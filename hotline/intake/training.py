@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hotline.core.config_intake_model import IntakeModelFile
-from hotline.intake.fitting import CHUNK_ROWS, Features, learn_features, train_linear, vocabulary_sample
+from hotline.intake.fitting import (
+    CHUNK_ROWS,
+    Features,
+    learn_features,
+    one_row_per_class,
+    train_linear,
+    vocabulary_sample,
+)
 from hotline.intake.model import RoutingModel, _build
 
 TEMPERATURES = (1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0)
@@ -52,8 +59,7 @@ def fit(train: Sequence[Example], weights: Sequence[float], settings: IntakeMode
     texts = [e.text for e in train]
     features = learn_features([texts[i] for i in vocabulary_sample([e.source for e in train])], len(train))
     classes, coef, intercept = train_linear(texts, [e.leaf for e in train], weights, features, chunk_rows)
-    if len(classes) == 2:  # a binary SVM keeps one row; give each class its own
-        coef, intercept = np.vstack([-coef[0], coef[0]]), np.array([-intercept[0], intercept[0]])
+    coef, intercept = one_row_per_class(coef, intercept)
     arrays = features.arrays()
     arrays["weights"] = np.ascontiguousarray(coef.T.astype(np.float16))
     arrays["intercept"] = intercept.astype(np.float32)
