@@ -16,7 +16,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "bench" / "data"
 # Each held-out set with the letter its ids start with.
-HELDOUT_SETS = {"intake_heldout.jsonl": "H", "intake_heldout2.jsonl": "N", "intake_heldout3.jsonl": "T"}
+HELDOUT_SETS = {
+    "intake_heldout.jsonl": "H", "intake_heldout2.jsonl": "N", "intake_heldout3.jsonl": "T", "intake_heldout4.jsonl": "F",
+}
 CONFIG = ROOT / "config"
 FIELDS = {
     "id", "text", "emergency", "service", "tier", "category", "department", "place", "place_department",
