@@ -25,7 +25,8 @@ STREET = "371502001"
 
 def staff_of(session: Session, code: str, role: Role = Role.DEPARTMENT_STAFF) -> Actor:
     department = DepartmentRepository(session).by_code(code)
-    return Actor(role, department_id=department.id, name=f"{department.name}工作人员", department_path=department.path)
+    return Actor(role, department_id=department.id, name=f"{department.name}工作人员", department_path=department.path,
+                 department_ids=DepartmentRepository(session).subtree(department.path))
 
 
 def draft(**overrides) -> WorkOrderDraft:

@@ -129,8 +129,9 @@ class AccountService:
         row = self.users.actor_row(user_id)
         if row is None or not row.active:
             raise AuthenticationError("this account no longer exists or is disabled")
+        subtree = DepartmentRepository(self.session).subtree(row.path) if row.path else ()
         return Actor(Role(row.role), user_id=row.id, department_id=row.department_id, name=row.username,
-                     department_path=row.path)
+                     department_path=row.path, department_ids=subtree)
 
     def create_api_client(self, name: str, channel: Channel) -> tuple[ApiClient, str]:
         """A key for a channel gateway; the key itself is shown once and stored only as a hash."""

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Protocol
+
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from hotline.api.schemas.intake import RecordingOut, TranscriptOut
@@ -27,7 +31,20 @@ LIGHTS = ("green", "yellow", "red")
 IN_FULL = Disclosure(False)
 
 
-def summary(order: WorkOrder, light_rank: int | None, due_at, phone: str | None = None,
+class Summarised(Protocol):
+    """What a summary is built from: an order, or a page's row of its summary columns."""
+
+    ticket_no: str
+    state: str
+    tier: str
+    category_code: str | None
+    channel: str
+    title: str
+    place: str | None
+    received_at: dt.datetime
+
+
+def summary(order: Summarised | Row, light_rank: int | None, due_at, phone: str | None = None,
             shown: Disclosure = IN_FULL) -> OrderSummary:
     return OrderSummary(
         ticket_no=order.ticket_no, state=order.state, tier=order.tier, category_code=order.category_code,

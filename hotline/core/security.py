@@ -67,18 +67,24 @@ def issue(secret: bytes, user_id: int, kind: str, now: dt.datetime) -> tuple[str
 def verify(secret: bytes, token: str, kind: str, now: dt.datetime) -> Claims:
     """Check signature, type and expiry against the injected clock; any doubt is a 401."""
     try:
-        raw = jwt.decode(token, _signing_key(secret), algorithms=[ALGORITHM], options={
-            "verify_exp": False, "verify_iat": False,
-                                                                         "require": ["sub", "typ", "jti", "exp"]})
-        user_id = int(raw["sub"])
-    except (jwt.PyJWTError, ValueError) as exc:
+        user_id, typ, jti, exp = _signed_claims(_signing_key(secret), token)
+    except (jwt.PyJWTError, ValueError, KeyError) as exc:
         raise AuthenticationError("the token is not valid; log in again") from exc
-    if raw["typ"] != kind:
-        raise AuthenticationError(f"a {raw['typ']} token cannot be used here")
-    expires_at = dt.datetime.fromtimestamp(raw["exp"], dt.UTC)
+    if typ != kind:
+        raise AuthenticationError(f"a {typ} token cannot be used here")
+    expires_at = dt.datetime.fromtimestamp(exp, dt.UTC)
     if expires_at <= now:
         raise AuthenticationError("the token has expired; refresh it or log in again", error_id="token_expired")
-    return Claims(user_id, kind, raw["jti"], expires_at)
+    return Claims(user_id, kind, jti, expires_at)
+
+
+@lru_cache(maxsize=4096)
+def _signed_claims(key: bytes, token: str) -> tuple[int, str, str, int]:
+    """(user id, type, token id, expiry) of a token whose signature holds. A token's signature is checked once
+    per process (a refused token is never remembered); type and expiry are checked on every use."""
+    raw = jwt.decode(token, key, algorithms=[ALGORITHM], options={
+        "verify_exp": False, "verify_iat": False, "require": ["sub", "typ", "jti", "exp"]})
+    return int(raw["sub"]), str(raw["typ"]), str(raw["jti"]), int(raw["exp"])
 
 
 def new_api_key() -> str:

@@ -25,6 +25,11 @@ class OrderFilter:
     created_by: int | None = None
     sort: str = "new"  # new: newest first; due: nearest open deadline first
 
+    def narrows(self) -> bool:
+        """Whether anything beyond the reader's scope is asked for (the order of the list aside)."""
+        return bool(self.states or self.channels or self.category or self.received_from or self.received_to
+                    or self.words or self.phone or self.created_by)
+
     def apply(self, stmt: Select) -> Select:
         conditions = [
             WorkOrder.state.in_(list(self.states)) if self.states else None,

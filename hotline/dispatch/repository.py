@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Row, case, func, or_, select, true, update
-from sqlalchemy.orm import Session, load_only, raiseload
+from sqlalchemy import Row, case, distinct, func, or_, select, true, update
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hotline.core.actor import Actor
@@ -14,7 +14,7 @@ from hotline.core.db import dialect_insert, rowcount
 from hotline.core.enums import AssignmentRole, DeadlineKind, DeadlineStatus, SupervisionStatus
 from hotline.core.errors import NotFoundError
 from hotline.dispatch.filters import OrderFilter
-from hotline.dispatch.scope import readable
+from hotline.dispatch.scope import readable, reads_by_shares, shares_readable
 from hotline.dispatch.supervision_repository import supervision_visible
 from hotline.live.after_commit import publish_after_commit
 from hotline.live.events import OrderChanged
@@ -89,22 +89,28 @@ class WorkOrderRepository:
 
     def page(self, actor: Actor, wanted: OrderFilter | None = None, *, limit: int = 50,
              offset: int = 0) -> tuple[Sequence[Row], int]:
-        """(order, worst light rank or None, nearest open due_at or None, citizen phone, citizen name) rows `actor` may
-        read, newest first (or nearest deadline first), with the summary columns only; and the total."""
-        stmt = select(WorkOrder).outerjoin(Citizen, Citizen.id == WorkOrder.citizen_id).where(readable(actor))
-        stmt = (wanted or OrderFilter()).apply(stmt)
-        total = self.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-        # Each row carries its worst open light and nearest open deadline; assignments are not loaded.
+        """Rows `actor` may read, newest first (or nearest deadline first), and the total: the summary columns
+        (`SUMMARY_COLUMNS`) with `light` (worst open light's rank or None), `due_at` (nearest open deadline or
+        None), and the citizen's `phone` and `name`. Plain rows, not orders: a page is read, never changed."""
+        wanted = wanted or OrderFilter()
+        if reads_by_shares(actor) and not wanted.narrows():  # counted from the shares alone, no order read
+            count = select(func.count(distinct(Assignment.work_order_id))).where(shares_readable(actor))
+        else:
+            count = select(func.count()).select_from(wanted.apply(
+                select(WorkOrder.id).outerjoin(Citizen, Citizen.id == WorkOrder.citizen_id)
+                .where(readable(actor))).subquery())
+        total = self.session.scalar(count) or 0
+        # Each row carries its worst open light and nearest open deadline; assignments are not read.
         open_deadline = (Deadline.work_order_id == WorkOrder.id) & (Deadline.status == DeadlineStatus.OPEN)
         rank = case((Deadline.light == "red", 2), (Deadline.light == "yellow", 1), else_=0)
         worst = select(func.max(rank)).where(open_deadline).scalar_subquery()
         nearest = select(func.min(Deadline.due_at)).where(open_deadline).scalar_subquery()
-        order_by = ([nearest.is_(None), nearest, WorkOrder.id] if wanted and wanted.sort == "due"
+        order_by = ([nearest.is_(None), nearest, WorkOrder.id] if wanted.sort == "due"
                     else [WorkOrder.received_at.desc(), WorkOrder.id.desc()])
-        rows = self.session.execute(
-            stmt.add_columns(worst, nearest, Citizen.phone, Citizen.name)
-            .options(load_only(*SUMMARY_COLUMNS), raiseload(WorkOrder.assignments))
-            .order_by(*order_by).limit(limit).offset(offset)).all()
+        stmt = wanted.apply(
+            select(*SUMMARY_COLUMNS, worst.label("light"), nearest.label("due_at"), Citizen.phone, Citizen.name)
+            .select_from(WorkOrder).outerjoin(Citizen, Citizen.id == WorkOrder.citizen_id).where(readable(actor)))
+        rows = self.session.execute(stmt.order_by(*order_by).limit(limit).offset(offset)).all()
         return rows, total
 
     def add(self, order: WorkOrder) -> WorkOrder:
@@ -202,6 +208,11 @@ class DepartmentRepository:
         if not wanted:
             return {}
         return {d.id: d for d in self.session.scalars(select(Department).where(Department.id.in_(wanted)))}
+
+    def subtree(self, path: str) -> tuple[int, ...]:
+        """The ids of the department at `path` and every department below it."""
+        return tuple(self.session.scalars(select(Department.id).where(Department.path.startswith(path, autoescape=True))
+                                          .order_by(Department.id)))
 
     def count_active(self) -> int:
         return self.session.scalar(select(func.count()).where(Department.active.is_(True))) or 0

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, exists, false, or_, select, true
 
 from hotline.core.actor import Actor
 from hotline.core.enums import AssignmentStatus, Role
@@ -25,20 +25,34 @@ def sees_everything(actor: Actor) -> bool:
 
 def readable(actor: Actor) -> ColumnElement[bool]:
     """A WHERE clause for work_orders that admits exactly what `actor` may see: a department (or a
-    district supervisor) the orders it holds or completed in its subtree; a liaison what they filed."""
+    district supervisor) the orders it holds or completed in its subtree; a liaison what they filed.
+
+    The subtree is the actor's department ids, written into the statement as values: the database then
+    knows how many shares those departments hold, and walks the newest orders for a large one instead of
+    gathering all of them first (a path prefix joined through the department table is estimated at a few rows)."""
     if sees_everything(actor):
         return true()
     if actor.role == Role.LIAISON:
         return WorkOrder.created_by_user_id == actor.user_id
-    if actor.role in DEPARTMENT | {Role.SUPERVISOR} and actor.department_path:
-        return exists(
-            select(Assignment.id).join(Department, Department.id == Assignment.department_id).where(
-                Assignment.work_order_id == WorkOrder.id,
-                or_(Assignment.active.is_(True), Assignment.status == AssignmentStatus.COMPLETED),
-                Department.path.startswith(actor.department_path, autoescape=True),
-            )
-        )
+    if reads_by_shares(actor):
+        return exists(select(Assignment.id).where(Assignment.work_order_id == WorkOrder.id, shares_readable(actor)))
     return false()
+
+
+def reads_by_shares(actor: Actor) -> bool:
+    """A department, or a district's supervisor: reads the orders its subtree holds or completed."""
+    return (not sees_everything(actor) and actor.role in DEPARTMENT | {Role.SUPERVISOR}
+            and bool(actor.department_path) and bool(actor.department_ids))
+
+
+_HELD_OR_COMPLETED = or_(Assignment.active.is_(True), Assignment.status == AssignmentStatus.COMPLETED)
+
+
+def shares_readable(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause for assignments: the shares that make an order readable to a department-scoped actor."""
+    subtree: BindParameter[int] = bindparam("scope_departments", list(actor.department_ids), expanding=True,
+                                            literal_execute=True, unique=True)
+    return and_(_HELD_OR_COMPLETED, Assignment.department_id.in_(subtree))
 
 
 def departments_readable(actor: Actor) -> ColumnElement[bool]:

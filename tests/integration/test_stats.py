@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 
 from hotline.callbacks.service import CallbackService
-from hotline.core.actor import Actor
 from hotline.core.db import session_scope
 from hotline.core.enums import Role, Tier, Verdict
 from hotline.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
@@ -216,8 +215,7 @@ def test_bad_periods_are_refused(make):
 def test_department_outside_scope_and_unknown_department_are_refused(session_factory, ctx):
     with session_factory() as s:
         stats = StatsService(s, ctx)
-        water = s.query(Department).filter_by(code=WATER).one()
-        water_only = Actor(Role.DEPARTMENT_ADMIN, department_id=water.id, department_path=water.path)
+        water_only = staff_of(s, WATER, Role.DEPARTMENT_ADMIN)
         with pytest.raises(PermissionDeniedError, match="outside your scope"):
             stats.rates(WEEK, "371502", water_only)
         with pytest.raises(NotFoundError):

@@ -119,8 +119,8 @@ def list_orders(actor: Staff, session: DbSession, ctx: Ctx, state: Annotated[lis
                          words=q.strip() if q and q.strip() else None, phone=phone,
                          created_by=actor.user_id if mine else None, sort=sort)
     rows, total = WorkOrderRepository(session).page(actor, wanted, limit=limit, offset=offset)
-    return OrderPage(items=[presenters.summary(order, light, due, phone, disclosure(actor, [name]))
-                            for order, light, due, phone, name in rows], total=total, limit=limit, offset=offset)
+    return OrderPage(items=[presenters.summary(row, row.light, row.due_at, row.phone, disclosure(actor, [row.name]))
+                            for row in rows], total=total, limit=limit, offset=offset)
 
 
 @router.get("/{ticket}", response_model=OrderDetail, responses=ERRORS, summary="One order in full")
