@@ -16,14 +16,18 @@ from hotline.dispatch.forwarding import subs_below
 from hotline.dispatch.lifecycle import Action, plan
 from hotline.dispatch.ports import DispatchEnv
 from hotline.dispatch.repository import OrderRef
-from hotline.dispatch.service import HANDLING_CLOCKS, WorkOrderService, active_assignments, require_text
+from hotline.dispatch.service import (
+    ARBITRATION_AFTER_RETURNS,
+    HANDLING_CLOCKS,
+    WorkOrderService,
+    active_assignments,
+    require_text,
+)
 from hotline.dispatch.triggers import SupervisionTriggers
 from hotline.live.after_commit import publish_after_commit
 from hotline.live.events import DepartmentNotice
 from hotline.models import Assignment, Evidence, WorkOrder
 from hotline.text.masking import redact
-
-ARBITRATION_AFTER_RETURNS = 2
 
 
 def evidence_required(ctx: DispatchEnv, order: WorkOrder) -> bool:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Row, case, distinct, func, or_, select, true, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hotline.core.actor import Actor
@@ -54,7 +54,7 @@ class WorkOrderRepository:
         stmt = select(WorkOrder).where(key, readable(actor))
         if not lock:
             return self.session.scalars(stmt).one_or_none()
-        order = self.session.scalars(stmt.with_for_update(of=WorkOrder)
+        order = self.session.scalars(stmt.with_for_update(of=WorkOrder).options(lazyload(WorkOrder.assignments))
                                      .execution_options(populate_existing=True)).one_or_none()
         if order is not None:
             # A second statement, run once the order's lock is held: rows joined to the locking statement

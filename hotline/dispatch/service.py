@@ -38,12 +38,15 @@ from hotline.dispatch.routing import Route
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.sla import Due, TierDeadlines
 from hotline.dispatch.triggers import SupervisionTriggers
-from hotline.models import Assignment, Deadline, Department, WorkOrder
+from hotline.models import Assignment, Citizen, Deadline, Department, WorkOrder
 from hotline.notifications.citizen import CitizenNotices
 from hotline.notifications.outbox import Outbox
 
 CREATORS = frozenset({Role.OPERATOR, Role.HOTLINE_ADMIN, Role.CITIZEN, Role.LIAISON, Role.SYSTEM})
 ARBITERS = frozenset({Role.SUPERVISOR, Role.HOTLINE_ADMIN})
+
+
+ARBITRATION_AFTER_RETURNS = 2  # the second return of an order puts the next dispatch before a supervisor
 
 
 class WorkOrderService:
@@ -58,6 +61,7 @@ class WorkOrderService:
         self.supervisions = SupervisionRepository(session)
         self.outbox = Outbox(session, ctx.config.notices.staff)
         self.notices = CitizenNotices(session, ctx)
+        self._citizens: dict[int | None, Citizen | None] = {}
 
     @property
     def now(self) -> dt.datetime:
@@ -162,7 +166,9 @@ class WorkOrderService:
         order = self.load(order_id, actor)
         route = self.ctx.router.route(order.category_code, order.place)
         lead_code, co_codes, overridden = self._choose(route, lead_code, co_codes, reason)
-        arbitration = self.supervisions.open_for(order.id, SupervisionKind.ARBITRATION)
+        # Only a second return puts an order before a supervisor: below that there is no ruling to look for.
+        arbitration = (self.supervisions.open_for(order.id, SupervisionKind.ARBITRATION)
+                       if order.return_count >= ARBITRATION_AFTER_RETURNS else ())
         if arbitration and actor.role not in ARBITERS:
             raise PermissionDeniedError(f"work order {order.ticket_no} was returned twice and awaits a "
                                         "supervisor's ruling", error_id="awaits_arbitration")
@@ -174,7 +180,7 @@ class WorkOrderService:
         if arbitration:
             self.supervisions.resolve(order.id, SupervisionKind.ARBITRATION, actor, self.now)
         due = self.assign(order, lead, co)
-        self.notices.dispatched(order, lead.name, [d.name for d in co], due.complete.at)
+        self.notices.dispatched(order, lead.name, [d.name for d in co], due.complete.at, self.citizen_of(order))
         return order
 
     @staticmethod
@@ -193,6 +199,12 @@ class WorkOrderService:
 
     # -- building blocks (also used by callbacks and extensions) ---------------------------
 
+    def citizen_of(self, order: WorkOrder) -> Citizen | None:
+        """The order's citizen, read once in this unit of work (the session keeps no object nobody holds)."""
+        if order.citizen_id not in self._citizens:
+            self._citizens[order.citizen_id] = CitizenRepository(self.session).get(order.citizen_id)
+        return self._citizens[order.citizen_id]
+
     def assign(self, order: WorkOrder, lead: Department, co: list[Department]) -> TierDeadlines:
         """Give the order to departments, start their clocks and tell them (after commit); the new deadlines."""
         now = self.now
@@ -209,7 +221,7 @@ class WorkOrderService:
         self.open_deadline(order, DeadlineKind.REPLY, now, due.reply, lead.id)
         self.open_deadline(order, DeadlineKind.COMPLETE, now, due.complete, lead.id)
         self.session.flush()
-        citizen = CitizenRepository(self.session).get(order.citizen_id)
+        citizen = self.citizen_of(order)
         names = [citizen.name] if citizen and citizen.name else []
         tell_departments(self.session, order, [d.id for d, _role in shares], names)  # live; an emergency rings
         self.outbox.post_many([

@@ -79,10 +79,12 @@ class CitizenNotices:
         for row in self.rows.held(order_id, "accepted"):
             row.payload = {**(row.payload or {}), "sealed": {"code": seal(self.env.secret, code)}}
 
-    def dispatched(self, order: WorkOrder, lead: str, co: list[str], due_at: dt.datetime) -> None:
-        """转办: which department, by when; a re-dispatch after a return is a new notice."""
+    def dispatched(self, order: WorkOrder, lead: str, co: list[str], due_at: dt.datetime,
+                   citizen: Citizen | None = None) -> None:
+        """转办: which department, by when; a re-dispatch after a return is a new notice. `citizen`: the order's,
+        when the caller has it already."""
         values = {"department": lead, "due": self.local_text(due_at), "co_departments": "、".join(co) or None}
-        self._post(self._who(order), "dispatched", str(order.return_count), values)
+        self._post(self._who(order, citizen), "dispatched", str(order.return_count), values)
 
     def extended(self, order: WorkOrder, request_id: int, days: int, due_at: dt.datetime) -> None:
         """延期 approved: the new date."""
@@ -116,8 +118,8 @@ class CitizenNotices:
         local = instant.astimezone(self.tz)
         return f"{local.month}月{local.day}日 {local:%H:%M}"
 
-    def _who(self, order: WorkOrder) -> Recipient:
-        return Recipient.of(order, self.contacts.get(order.citizen_id))
+    def _who(self, order: WorkOrder, citizen: Citizen | None = None) -> Recipient:
+        return Recipient.of(order, citizen if citizen is not None else self.contacts.get(order.citizen_id))
 
     def _post(self, who: Recipient, event: str, occurrence: str, values: Mapping[str, str | None], *,
               sealed: Mapping[str, str] | None = None, hold: bool = False) -> dt.datetime | None:
