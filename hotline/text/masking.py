@@ -23,6 +23,8 @@ _RUN = re.compile(
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９ｘＸ＋", "0123456789xX+")
 _INTRODUCED = re.compile(r"(我叫|我的名字[叫是]|名字[叫是]|名叫|(?:姓名|联系人|来电人|报告人)[:：是为]?)"
                          r"\s*([\u4e00-\u9fff·]{2,4})")
+_ANY_DIGIT = re.compile(f"[{_DIGIT}]")
+_INTRODUCING = ("叫", "名", "人")  # every introduction _INTRODUCED knows holds one of these
 SHORTEST = 7  # digits: below this a number is a house number, an amount, a count
 
 
@@ -67,7 +69,10 @@ def redact(text: str | None, names: Iterable[str | None] = ()) -> str | None:
     """`text` with every phone or ID number masked, and the given names and introduced names hidden."""
     if not text:
         return text
-    masked = _INTRODUCED.sub(lambda m: m[1] + mask_name(m[2]), _RUN.sub(_number, text))
+    # Most titles and places hold no digit and introduce nobody: two scans decide that before the patterns run.
+    masked = _RUN.sub(_number, text) if _ANY_DIGIT.search(text) else text
+    if any(mark in masked for mark in _INTRODUCING):
+        masked = _INTRODUCED.sub(lambda m: m[1] + mask_name(m[2]), masked)
     for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
         masked = masked.replace(name, mask_name(name))
     return masked

@@ -41,6 +41,8 @@ def test_names_given_and_names_introduced_are_hidden():
     assert redact("王建国反映，王建国的邻居也是", ["王建国"]) == "王**反映，王**的邻居也是"
     assert redact("我叫张三丰，住在东昌府区") == "我叫张**，住在东昌府区"
     assert redact("联系人：李四") == "联系人：李*"
+    assert redact("报告人赵钱孙，反映") == "报告人赵**，反映" and redact("来电人：周八。") == "来电人：周*。"
+    assert redact("名叫吴九，") == "名叫吴*，" and redact("姓名是郑十一") == "姓名是郑**"
     assert redact_data({"reason": ["找王建国", 3]}, ["王建国"]) == {"reason": ["找王**", 3]}
     assert redact("小王建国来电", ["王建国", "小王建国"]) == "小***来电"  # the longest name first
     assert redact("王建国来电", [" ", None, ""]) == "王建国来电"
