@@ -24,9 +24,11 @@ class OutboxRepository:
         """New rows by dedupe key → id; a key already present is skipped (one event never makes two messages)."""
         if not rows:
             return {}
-        stmt = (dialect_insert(self.session, OutboxMessage)
-                .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
-                .returning(OutboxMessage.dedupe_key, OutboxMessage.id))
+        # On the table, not the mapped class: the rows come back as ids only, and the ORM's bulk path costs
+        # more than the statement itself (an order's create and dispatch each post one or two).
+        table = OutboxMessage.__table__
+        stmt = (dialect_insert(self.session, table).on_conflict_do_nothing(index_elements=[table.c.dedupe_key])
+                .returning(table.c.dedupe_key, table.c.id))
         return {row.dedupe_key: row.id for row in self.session.execute(stmt, rows)}
 
     def get(self, message_id: int) -> OutboxMessage | None:
