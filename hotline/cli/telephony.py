@@ -12,7 +12,7 @@ from hotline.cli.common import fail, group, usage
 from hotline.core.errors import HotlineError
 
 if TYPE_CHECKING:
-    from hotline.core.config import IvrFile
+    from hotline.core.config_ivr import IvrFile
 
 ivr_app = group("ivr", "The IVR's Chinese prompts: speak them into Asterisk's sounds, list what is missing")
 asterisk_app = group("asterisk", "Asterisk's configuration and modules, checked against what hotline needs")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
@@ -11,14 +9,17 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hotline.core.config_catalogue import CatalogueFile, CatalogueLeaf, catalogue_problems
+from hotline.core.config_desk import DeskFile, IntakeFile
 from hotline.core.config_handover import HandoverFile, handover_problems
 from hotline.core.config_intake_model import IntakeModelFile
+from hotline.core.config_ivr import IvrFile
 from hotline.core.config_knowledge import KnowledgeFile
 from hotline.core.config_listen import ListenFile
 from hotline.core.config_places import PlacesFile, places_problems
 from hotline.core.config_recordings import RecordingsFile
 from hotline.core.config_replies import ReplyTemplatesFile, replies_problems
-from hotline.core.enums import State, Tier
+from hotline.core.config_sla import CalendarFile, Duration, SlaFile
+from hotline.core.enums import Tier
 from hotline.core.errors import ConfigError
 from hotline.core.notice_config import NoticesFile, template_problems
 from hotline.core.yamlfile import SAFE_LOADER
@@ -50,89 +51,6 @@ class Category(_Strict):
 
 class CategoriesFile(_Strict):
     categories: list[Category] = Field(min_length=1)
-
-
-class Duration(_Strict):
-    """Exactly one unit: minutes/hours (calendar time), days (calendar days) or working_days."""
-
-    minutes: int | None = Field(default=None, gt=0)
-    hours: int | None = Field(default=None, gt=0)
-    days: int | None = Field(default=None, gt=0)
-    working_days: int | None = Field(default=None, gt=0)
-
-    @model_validator(mode="after")
-    def _one_unit(self) -> Duration:
-        given = [k for k in ("minutes", "hours", "days", "working_days") if getattr(self, k) is not None]
-        if len(given) != 1:
-            raise ValueError("give exactly one of minutes, hours, days, working_days")
-        return self
-
-    @property
-    def unit(self) -> str:
-        return next(k for k in ("minutes", "hours", "days", "working_days") if getattr(self, k))
-
-    @property
-    def amount(self) -> int:
-        return getattr(self, self.unit)
-
-
-class TierPolicy(_Strict):
-    label: str
-    sign: Duration = Field(default_factory=lambda: Duration(hours=24))  # 签收时限 from dispatch
-    reply: Duration
-    complete: Duration
-
-
-class SupervisionTrigger(_Strict):
-    due: Duration  # the 督办's own deadline, counted from when it opens
-
-
-class RepeatTrigger(SupervisionTrigger):
-    """重复诉求: the same caller about the same leaf or place within this many days after 办结."""
-
-    window_days: int = Field(default=30, ge=1, le=365)
-
-
-class AttitudeTrigger(SupervisionTrigger):
-    """服务态度: a 投诉 filed under one of these leaves (or flagged by the operator)."""
-
-    categories: list[str] = Field(default_factory=lambda: ["gov.conduct.staff"])
-
-
-class SupervisionPolicy(_Strict):
-    """The Liaocheng 督办 triggers that belong to no deadline, each with its own deadline."""
-
-    emergency: SupervisionTrigger = Field(default_factory=lambda: SupervisionTrigger(due=Duration(hours=24)))
-    repeat: RepeatTrigger = Field(default_factory=lambda: RepeatTrigger(due=Duration(working_days=3)))
-    attitude: AttitudeTrigger = Field(default_factory=lambda: AttitudeTrigger(due=Duration(working_days=3)))
-
-
-class SlaFile(_Strict):
-    acceptance: Duration
-    return_window: Duration
-    extension_limit: Duration
-    warn_fraction: float = Field(default=0.8, gt=0, lt=1)
-    # The yellow light N working days before a deadline (the Shandong rules' yellow card: one working day);
-    # a clock too short for that warns at warn_fraction instead.
-    warn_working_days_before: int | None = Field(default=None, ge=1, le=10)
-    tiers: dict[Tier, TierPolicy]
-    supervision: SupervisionPolicy = Field(default_factory=SupervisionPolicy)
-
-    @model_validator(mode="after")
-    def _every_tier(self) -> SlaFile:
-        missing = [t.value for t in Tier if t not in self.tiers]
-        if missing:
-            raise ValueError(f"tiers missing: {', '.join(missing)}")
-        return self
-
-
-class CalendarYear(_Strict):
-    holidays: list[dt.date] = []  # statutory days off (放假), weekdays included
-    workdays: list[dt.date] = []  # 调休 make-up working days on weekends
-
-
-class CalendarFile(_Strict):
-    years: dict[int, CalendarYear] = {}
 
 
 class RoutingRule(_Strict):
@@ -224,136 +142,6 @@ class StatsFile(_Strict):
     rollup: Rollup = Rollup()
     board: Board = Board()
 
-
-class IvrRecord(_Strict):
-    dir: str = "/var/spool/asterisk/monitor"
-    max_seconds: int = Field(default=120, ge=5, le=600)
-    silence_seconds: int = Field(default=3, ge=0, le=30)
-
-
-class IvrHours(_Strict):
-    open: str = Field(default="00:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    close: str = Field(default="24:00", pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")
-
-
-PROMPTS = ("privacy", "leave_message", "ticket_is", "code_is", "thanks", "apology", "enter_ticket", "enter_code",
-           "not_found", "status_prefix", "survey")
-
-
-QUEUE_ROLES = ("operator", "callback_staff", "hotline_admin")  # the roles that may sit at a queue
-
-
-class IvrFile(_Strict):
-    queue: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
-    language: str = Field(default="zh", pattern=r"^[a-z]{2}(_[A-Z]{2})?$")
-    queues_by_role: dict[str, list[str]] = {"operator": ["hotline-queue"], "callback_staff": ["callback-queue"],
-                                            "hotline_admin": ["hotline-queue", "callback-queue"]}
-    hours: IvrHours = IvrHours()
-    status_key: str = Field(default="2", pattern=r"^[0-9*#]$")
-    digit_timeout_ms: int = Field(default=8000, ge=1000, le=30000)
-    record: IvrRecord = IvrRecord()
-    prompts: dict[str, str]
-    texts: dict[str, str] = {}  # sound name → what it says (`hotline ivr prompts` speaks it)
-
-    @model_validator(mode="after")
-    def _all_prompts(self) -> IvrFile:
-        missing = [p for p in PROMPTS if p not in self.prompts]
-        if missing:
-            raise ValueError(f"prompts missing: {', '.join(missing)}")
-        unsaid = [s for s in self.sounds() if not self.texts.get(s)]
-        if unsaid:
-            raise ValueError(f"texts missing for: {', '.join(unsaid)}")
-        for role, queues in self.queues_by_role.items():
-            if role not in QUEUE_ROLES:
-                raise ValueError(f"queues_by_role: {role!r} cannot sit at a queue (roles: {', '.join(QUEUE_ROLES)})")
-            if not queues or any(not re.fullmatch(r"[A-Za-z0-9_.-]+", q) for q in queues):
-                raise ValueError(f"queues_by_role.{role}: give one or more queue names")
-        return self
-
-
-    def sounds(self) -> list[str]:
-        """Every sound the flow may play (the status prompt once per state); digits come apart."""
-        fixed = [name for key, name in self.prompts.items() if key != "status_prefix"]
-        return fixed + [f"{self.prompts['status_prefix']}{state.value}" for state in State]
-
-
-class IntakeCategoryRule(_Strict):
-    category: str
-    keywords: list[str] = Field(default=[], max_length=500)
-
-
-class IntakeHazard(_Strict):
-    category: str
-    markers: list[str] = Field(min_length=1)
-
-
-class IntakeComplex(_Strict):
-    keywords: list[str] = []
-
-
-class IntakeKind(_Strict):
-    kind: str = Field(min_length=1, max_length=8)
-    keywords: list[str] = Field(min_length=1)
-    category: str | None = None  # this kind of request is filed under this category whatever it is about
-
-
-class IntakeFile(_Strict):
-    max_chars: int = Field(default=2000, ge=50, le=100_000)
-    repeat_window_days: int = Field(default=30, ge=1, le=366)
-    fuzzy_pinyin: list[tuple[str, str]] = []
-    emergency: IntakeCategoryRule
-    hazard: IntakeHazard
-    complex: IntakeComplex = IntakeComplex()
-    kinds: list[IntakeKind] = []
-    place_suffixes: list[str] = Field(min_length=1)
-    place_starts: list[str] = []
-
-
-class DeskWrapup(_Strict):
-    reason: str = Field(default="话后处理", min_length=1, max_length=80)
-    pause_in_asterisk: bool = True
-
-
-class DeskIncident(_Strict):
-    window_hours: int = Field(default=24, ge=1, le=24 * 14)
-    limit: int = Field(default=5, ge=1, le=20)
-
-
-class DeskDial(_Strict):
-    context: str = Field(default="hotline-callback", pattern=r"^[A-Za-z0-9_.-]+$")
-    caller_id: str = Field(default="12345", max_length=40)
-
-
-class CallbackScript(_Strict):
-    opening: str = Field(min_length=1)
-    questions: list[str] = []
-    closing: str = Field(min_length=1)
-
-
-class ReturnReason(_Strict):
-    code: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
-    name: str = Field(min_length=1, max_length=40)
-
-
-DEFAULT_RETURN_REASONS = [ReturnReason(code="not_our_duty", name="不属于本单位职责"),
-                          ReturnReason(code="wrong_place", name="不在本单位辖区"),
-                          ReturnReason(code="info_missing", name="诉求信息不全，无法办理"),
-                          ReturnReason(code="other", name="其他原因")]
-
-
-class DeskFile(_Strict):
-    pause_reasons: list[str] = Field(min_length=1, max_length=20)
-    return_reasons: list[ReturnReason] = Field(default=DEFAULT_RETURN_REASONS, min_length=1, max_length=30)
-    wrapup: DeskWrapup = DeskWrapup()
-    incident: DeskIncident = DeskIncident()
-    callback_dial: DeskDial = DeskDial()
-    scripts: dict[str, CallbackScript]
-
-    @model_validator(mode="after")
-    def _default_script(self) -> DeskFile:
-        if "default" not in self.scripts:
-            raise ValueError("scripts: a 'default' script is required")
-        return self
 
 
 class HotlineConfig(_Strict):

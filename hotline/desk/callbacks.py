@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from hotline.core.actor import Actor
-from hotline.core.config import CallbackScript
+from hotline.core.config_desk import CallbackScript
 from hotline.core.errors import ConflictError, InvalidInputError
 from hotline.desk.ports import DeskEnv
 from hotline.desk.repository import CallbackQueueRepository

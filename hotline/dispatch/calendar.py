@@ -7,7 +7,7 @@ import logging
 
 import chinese_calendar
 
-from hotline.core.config import CalendarFile
+from hotline.core.config_sla import CalendarFile
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from hotline.core.config import Duration, SlaFile
+from hotline.core.config_sla import Duration, SlaFile
 from hotline.core.enums import Tier
 from hotline.core.errors import InvalidInputError
 from hotline.dispatch.calendar import WorkingCalendar

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
-from hotline.core.config import IvrFile
+from hotline.core.config_ivr import IvrFile
 from hotline.ivr.flow import Call, Flow, Hangup, PromptMissing, Recorded, Services
 from hotline.text.phones import normalise_phone
 

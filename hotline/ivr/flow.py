@@ -15,7 +15,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Protocol
 
-from hotline.core.config import IvrFile
+from hotline.core.config_ivr import IvrFile
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from hotline.core.config import IvrFile
+from hotline.core.config_ivr import IvrFile
 
 DIGITS = "零幺二三四五六七八九"  # read one by one, 1 is 幺 as in phone and ticket numbers
 HOLD = "moh/hold"  # music on hold for the queue (config/asterisk/musiconhold.conf plays this directory)

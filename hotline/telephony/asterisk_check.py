@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from hotline.core.config import IvrFile
+from hotline.core.config_ivr import IvrFile
 from hotline.telephony.asterisk_conf import ConfFile, read_conf
 from hotline.telephony.listener import TRANSFER_EVENTS
 from hotline.telephony.pbx import HOLD_CONTEXT, HOLDING_CONTEXT

@@ -3,7 +3,7 @@ queue, callback staff the callback queue the survey hands unclear answers to).""
 
 from __future__ import annotations
 
-from hotline.core.config import IvrFile
+from hotline.core.config_ivr import IvrFile
 from hotline.core.enums import Role
 from hotline.core.errors import PermissionDeniedError
 

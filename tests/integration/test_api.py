@@ -33,7 +33,7 @@ def test_health_reports_database_departments_and_the_unconfigured_year(client):
 def test_health_is_ok_once_the_year_is_configured(ctx, session_factory, config):
     from dataclasses import replace
 
-    from hotline.core.config import CalendarFile, CalendarYear
+    from hotline.core.config_sla import CalendarFile, CalendarYear
     from hotline.dispatch.calendar import WorkingCalendar
 
     calendar = WorkingCalendar(CalendarFile(years={2027: CalendarYear()}))

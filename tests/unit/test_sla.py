@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from hotline.core.config import CalendarFile, CalendarYear, Duration
+from hotline.core.config_sla import CalendarFile, CalendarYear, Duration
 from hotline.core.enums import Tier
 from hotline.dispatch.calendar import WorkingCalendar
 from hotline.dispatch.sla import SlaPolicy
