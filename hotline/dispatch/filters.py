@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from sqlalchemy import ColumnElement, Select, or_
 
@@ -27,8 +27,7 @@ class OrderFilter:
 
     def narrows(self) -> bool:
         """Whether anything beyond the reader's scope is asked for (the order of the list aside)."""
-        return bool(self.states or self.channels or self.category or self.received_from or self.received_to
-                    or self.words or self.phone or self.created_by)
+        return any(getattr(self, f.name) for f in fields(self) if f.name != "sort")
 
     def apply(self, stmt: Select) -> Select:
         conditions = [
