@@ -35,7 +35,8 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
     "ivr": (["hotline/ivr/flow.py"], ["tests/unit/test_ivr_flow.py"]),
     "scope": (["hotline/dispatch/scope.py"], [
         "tests/unit/test_masking.py", "tests/unit/test_scope_sql.py", "tests/integration/test_read_scope.py",
-        "tests/integration/test_personal_data.py", "tests/integration/test_api_scope.py::test_order_list_holds_exactly_the_orders_in_scope"]),
+        "tests/integration/test_personal_data.py", "tests/integration/test_api_scope.py::test_order_list_holds_exactly_the_orders_in_scope",
+        "tests/integration/test_order_page.py"]),
 }
 
 

@@ -4,6 +4,8 @@ share still counted — the same total with and without a filter that makes the 
 
 from __future__ import annotations
 
+from sqlalchemy import event
+
 from hotline.core.db import session_scope
 from hotline.core.enums import Role, State
 from hotline.dispatch.filters import OrderFilter
@@ -59,3 +61,23 @@ def test_the_page_row_carries_the_light_the_nearest_deadline_and_the_citizen(ses
         (row,), total = WorkOrderRepository(s).page(staff_of(s, "371500-WATER"), None)
         assert (row.ticket_no, row.state, row.light, total) == (ticket, "dispatched", 0, 1)
         assert row.due_at is not None and row.phone == "13800138000" and row.name == "张女士"
+
+
+def test_the_departments_go_to_the_database_as_values_the_planner_can_see(session_factory, ctx):
+    with session_scope(session_factory) as s:
+        order_in(State.DISPATCHED, s, ctx)
+    sent: list[str] = []
+    engine = session_factory.kw["bind"]
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        sent.append(statement)
+
+    with session_scope(session_factory) as s:
+        water = staff_of(s, "371500-WATER")
+        event.listen(engine, "before_cursor_execute", capture)
+        try:
+            WorkOrderRepository(s).page(water, None)
+        finally:
+            event.remove(engine, "before_cursor_execute", capture)
+    ids = ", ".join(str(i) for i in water.department_ids)
+    assert len(sent) == 2 and all(f"department_id IN ({ids})" in statement for statement in sent), sent

@@ -43,6 +43,7 @@ def test_names_given_and_names_introduced_are_hidden():
     assert redact("联系人：李四") == "联系人：李*"
     assert redact("报告人赵钱孙，反映") == "报告人赵**，反映" and redact("来电人：周八。") == "来电人：周*。"
     assert redact("名叫吴九，") == "名叫吴*，" and redact("姓名是郑十一") == "姓名是郑**"
+    assert redact("我叫王小明，是个名人") == "我叫王**，是个名人"  # every mark of an introduction in one text
     assert redact_data({"reason": ["找王建国", 3]}, ["王建国"]) == {"reason": ["找王**", 3]}
     assert redact("小王建国来电", ["王建国", "小王建国"]) == "小***来电"  # the longest name first
     assert redact("王建国来电", [" ", None, ""]) == "王建国来电"
