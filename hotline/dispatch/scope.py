@@ -50,7 +50,7 @@ _HELD_OR_COMPLETED = or_(Assignment.active.is_(True), Assignment.status == Assig
 
 def shares_readable(actor: Actor) -> ColumnElement[bool]:
     """A WHERE clause for assignments: the shares that make an order readable to a department-scoped actor."""
-    subtree: BindParameter[int] = bindparam(None, list(actor.department_ids), expanding=True, literal_execute=True)
+    subtree: BindParameter[int] = bindparam(None, list(actor.department_ids), literal_execute=True)
     return and_(_HELD_OR_COMPLETED, Assignment.department_id.in_(subtree))
 
 
