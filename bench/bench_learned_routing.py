@@ -1,7 +1,9 @@
 """Learned routing (issue 16): held-out accuracy, a learning curve, training cost, analysis and CLI time.
 
-    python bench/bench_learned_routing.py heldout [FILE] # cold start on the seed corpus, measured on a held-out
-                                                          # set (default bench/data/intake_heldout3.jsonl)
+    python bench/bench_learned_routing.py heldout [FILE] [--corpus-only]
+                                        # cold start (the seed corpus and the shipped development calls, less
+                                        # FILE's own set: leave-one-set-out), measured on FILE (default
+                                        # bench/data/intake_heldout3.jsonl); --corpus-only: the seed corpus alone
     python bench/bench_learned_routing.py curve          # 0 / 1k / 10k / 100k simulated history orders
     python bench/bench_learned_routing.py one N          # one point of the curve (run in its own process)
     python bench/bench_learned_routing.py timing         # analysis per utterance on the seed's dev tenth
@@ -66,10 +68,12 @@ def simulated_history(train: list[Example], n: int, seed: int = 16) -> list[Exam
     return out
 
 
-def dev_split(config) -> tuple[list[Example], list[Example]]:
+def dev_split(config, leave_out: frozenset[str] | None = None) -> tuple[list[Example], list[Example]]:
+    """Nine tenths to train on and the held tenth; by default the seed corpus alone (the curve and the timings
+    are measured on it as before), else the corpus and the development calls less `leave_out`."""
     from hotline.intake.learning import seed_examples
 
-    seed = seed_examples(config)
+    seed = seed_examples(config, left_out(HELDOUT, corpus_only=True) if leave_out is None else leave_out)
     return [e for i, e in enumerate(seed) if i % 10], seed[::10]
 
 
@@ -160,16 +164,29 @@ def curve(sizes: list[int]) -> None:
         subprocess.run([sys.executable, __file__, "one", str(n)], check=True)
 
 
-def heldout(path: Path = HELDOUT) -> None:
+def left_out(path: Path, corpus_only: bool = False) -> frozenset[str]:
+    """The sets of the shipped development calls (seed/calls.jsonl) a cold start measured on `path` must not
+    learn from: the set `path` is (leave-one-set-out), or all of them for the seed corpus alone."""
+    from importlib.resources import files
+
+    text = files("hotline.intake").joinpath("seed/calls.jsonl").read_text(encoding="utf-8")
+    shipped = {json.loads(line)["set"] for line in text.splitlines() if line.strip()}
+    return frozenset(shipped) if corpus_only else frozenset({path.stem.removeprefix("intake_")} & shipped)
+
+
+def heldout(path: Path = HELDOUT, corpus_only: bool = False) -> None:
     from hotline.intake.analyzer import Analyzer
     from hotline.intake.slot import ModelSlot
 
     config = load_config(ROOT / "config")
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    leave_out = left_out(path, corpus_only)
     with tempfile.TemporaryDirectory() as tmp:
-        train, dev = dev_split(config)  # what `hotline intake train` does without history of its own
+        train, dev = dev_split(config, leave_out)  # what `hotline intake train` does without history of its own
         seconds, _ = train_model(config, train, Path(tmp), dev)
-        print(f"cold start: trained on the seed corpus in {seconds:.0f} s")
+        print(f"cold start: trained on the seed corpus and the development calls"
+              f"{' except ' + ', '.join(sorted(leave_out)) if leave_out else ''} "
+              f"({len(train)} lines) in {seconds:.0f} s")
         rules = Analyzer(config)
         learned = Analyzer(config, slot=ModelSlot(Path(tmp)))
         for name, analyzer in (("rules only", rules), ("model + rules", learned)):
@@ -279,4 +296,5 @@ if __name__ == "__main__":
     elif what == "curve":
         curve([int(n) for n in sys.argv[2:]] or [0, 1000, 10000, 100000])
     else:
-        heldout(Path(sys.argv[2]) if len(sys.argv) > 2 else HELDOUT)
+        rest = [a for a in sys.argv[2:] if a != "--corpus-only"]
+        heldout(Path(rest[0]) if rest else HELDOUT, corpus_only="--corpus-only" in sys.argv)

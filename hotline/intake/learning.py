@@ -37,16 +37,23 @@ from hotline.intake.training import Example, calibrate, evaluate, fit
 LAST_RUN = "last_run.json"
 
 
-def seed_examples(config: HotlineConfig) -> list[Example]:
-    """The seed corpus shipped with hotline: a new centre's start."""
-    text = files("hotline.intake").joinpath("seed/corpus.jsonl").read_text(encoding="utf-8")
+def seed_examples(config: HotlineConfig, leave_out: frozenset[str] = frozenset()) -> list[Example]:
+    """What a new centre starts from, shipped with hotline: the seed corpus (situations written for every leaf,
+    said as callers say them) and then the labelled calls of the development sets (`calls.jsonl`, each line
+    naming its set; `leave_out` drops whole sets, to measure on one the model did not learn from)."""
+    seed = files("hotline.intake").joinpath("seed")
     out = []
-    for line in text.splitlines():
-        if line.strip():
-            row = json.loads(line)
-            leaf = config.category(row["category"])
-            if leaf is not None:
-                out.append(Example(row["text"], leaf.code, row.get("department"), row.get("place"), source="seed"))
+    for name in ("corpus.jsonl", "calls.jsonl"):
+        path = seed.joinpath(name)
+        if not path.is_file():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                leaf = config.category(row["category"])
+                if leaf is not None and row.get("set") not in leave_out:
+                    out.append(Example(row["text"], leaf.code, row.get("department"), row.get("place"),
+                                       source="seed"))
     return out
 
 
