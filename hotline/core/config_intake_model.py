@@ -10,7 +10,7 @@ class IntakeModelFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     nightly_hour: int = Field(default=2, ge=0, le=23)
-    must_choose_below: float = Field(default=0.55, ge=0, le=1)
+    must_choose_below: float = Field(default=0.5, ge=0, le=1)
     choices: int = Field(default=3, ge=2, le=5)
     holdout_fraction: float = Field(default=0.1, gt=0, lt=0.5)
     holdout_min: int = Field(default=50, ge=1)
