@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,8 +23,11 @@ from hotline.dispatch.routing import Router
 from hotline.intake.combine import department_for
 from hotline.intake.history import HistoryRepository
 from hotline.intake.model import (
+    BUILDING,
+    FIRST_FAILED,
     ModelError,
     RoutingModel,
+    building,
     live_version,
     load_model,
     model_paths,
@@ -166,6 +170,7 @@ class Trainer:
                     path.unlink(missing_ok=True)
 
     def _note_run(self, version: str, live: bool) -> None:
+        (self.directory / FIRST_FAILED).unlink(missing_ok=True)  # a model was built: an earlier failure is over
         (self.directory / LAST_RUN).write_text(json.dumps({"at": self.now.isoformat(), "version": version,
                                                            "live": live}), encoding="utf-8")
 
@@ -175,3 +180,39 @@ def last_run(directory: Path) -> dt.datetime | None:
         return dt.datetime.fromisoformat(json.loads((directory / LAST_RUN).read_text(encoding="utf-8"))["at"])
     except (OSError, ValueError, KeyError):
         return None
+
+
+def needs_first_model(directory: Path, enabled: bool = True) -> bool:
+    """A centre that has never trained a model here (none live, no run recorded, no failed first build): the
+    first one is built at once from the seed corpus and the development calls, whatever the hour (unless the
+    settings turn this off: `HOTLINE_INTAKE_FIRST_MODEL`)."""
+    if not enabled:
+        return False
+    try:
+        if live_version(directory) is not None:
+            return False
+    except ModelError:
+        return False  # a damaged pointer is the nightly retraining's to cure
+    return last_run(directory) is None and not (directory / FIRST_FAILED).exists()
+
+
+def claim_first_build(directory: Path, now: dt.datetime) -> bool:
+    """Take the building marker, for one process only (the jobs of several workers may run at once)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    marker = directory / BUILDING
+    if marker.exists() and building(directory) is None:
+        marker.unlink(missing_ok=True)  # stale
+    try:
+        fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump({"since": now.isoformat(), "pid": os.getpid()}, out)
+    return True
+
+
+def release_first_build(directory: Path, now: dt.datetime, error: str | None = None) -> None:
+    if error is not None:
+        (directory / FIRST_FAILED).write_text(json.dumps({"at": now.isoformat(), "error": error}),
+                                              encoding="utf-8")
+    (directory / BUILDING).unlink(missing_ok=True)
