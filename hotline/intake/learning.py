@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import socket
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -92,8 +93,11 @@ class TrainResult:
 
 class Trainer:
     def __init__(self, session: Session, config: HotlineConfig, router: Router, directory: Path,
-                 now: dt.datetime, seed: Sequence[Example] | None = None) -> None:
+                 now: dt.datetime, seed: Sequence[Example] | None = None, end_reading: bool = False) -> None:
+        """`end_reading`: the session is the trainer's own, and its transaction ends once history is read (the
+        minutes of fitting must not hold a database lock: on SQLite every transaction holds the write lock)."""
         self.session, self.config, self.router = session, config, router
+        self.end_reading = end_reading
         self.directory, self.now = directory, now
         self.settings = config.intake_model
         self._seed = seed
@@ -105,6 +109,9 @@ class Trainer:
         history = sorted(repo.final_orders(limit) + repo.imported(limit),
                          key=lambda e: e.received_at or dt.datetime.min, reverse=True)[:limit]
         history = [c for e in history if (c := self._canonical(e)) is not None]
+        returned = repo.returned()
+        if self.end_reading:  # all is read: no transaction (on SQLite, the write lock) held while fitting
+            self.session.commit()
         seed = list(self._seed) if self._seed is not None else seed_examples(self.config)
         train, held = self._split(history, seed)
         train += catalogue_examples(self.config)
@@ -112,7 +119,7 @@ class Trainer:
         weights = [weight.get(e.source, 1.0) for e in train]
         lead_by_place = frozenset(leaf.code for leaf in self.config.catalogue.leaves() if leaf.lead_by_place)
         names = {leaf.code: leaf.name for leaf in self.config.catalogue.leaves()}
-        fitted = fit(train, weights, self.settings, repo.returned(), lead_by_place, names)
+        fitted = fit(train, weights, self.settings, returned, lead_by_place, names)
         fitted.meta["temperature"] = fitted.model.temperature = calibrate(fitted.model, held)
         candidate = evaluate(fitted.model, held, self._department)
         previous_version, previous = self._live_on(held)
@@ -207,11 +214,12 @@ def claim_first_build(directory: Path, now: dt.datetime) -> bool:
     except FileExistsError:
         return False
     with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump({"since": now.isoformat(), "pid": os.getpid()}, out)
+        json.dump({"since": now.isoformat(), "host": socket.gethostname(), "pid": os.getpid()}, out)
     return True
 
 
 def release_first_build(directory: Path, now: dt.datetime, error: str | None = None) -> None:
+    """The build is over (`error`: why it failed, kept for /healthz)."""
     if error is not None:
         (directory / FIRST_FAILED).write_text(json.dumps({"at": now.isoformat(), "error": error}),
                                               encoding="utf-8")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
+import socket
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -255,14 +257,29 @@ def next_version(directory: Path) -> str:
 
 
 def building(directory: Path, wall: float | None = None) -> dict | None:
-    """The marker of a first model being built now (a stale one, left by a process that died, is none)."""
+    """The marker of a first model being built now. A stale one is none: older than an hour, or left on this
+    machine by a process that is gone (a centre stopped while its first model was being built)."""
     marker = directory / BUILDING
     try:
         age = (time.time() if wall is None else wall) - marker.stat().st_mtime
         note = json.loads(marker.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return note if age < BUILDING_STALE_SECONDS and isinstance(note, dict) else None
+    if not isinstance(note, dict) or age >= BUILDING_STALE_SECONDS:
+        return None
+    return None if note.get("host") == socket.gethostname() and not _alive(note.get("pid")) else note
+
+
+def _alive(pid: object) -> bool:
+    if not isinstance(pid, int):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def first_build_failure(directory: Path) -> str | None:

@@ -73,6 +73,8 @@ class ModelSlot:
     def status(self) -> dict:
         """What /healthz and the consoles show: the live version and its measured accuracy, or why none."""
         model = self.get()
+        if model is None and self._problem is None and self._pointer_stamp() != self._stamp:
+            model = self.refresh()  # a first model went live since the last look: say so now, not in 30 s
         if model is not None:
             return {"status": "ok", "version": model.version, "accuracy": model.accuracy,
                     "trained_at": model.meta.get("trained_at"), "orders": model.meta.get("orders"),

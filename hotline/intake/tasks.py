@@ -5,12 +5,14 @@ model from the day's history (kept only if not worse)."""
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import threading
 
 from sqlalchemy.orm import Session
 
 from hotline.core.db import session_scope
 from hotline.core.jobs import InProcessQueue, Runtime, job
+from hotline.core.settings import Settings
 from hotline.intake.learning import (
     Trainer,
     TrainResult,
@@ -19,13 +21,14 @@ from hotline.intake.learning import (
     needs_first_model,
     release_first_build,
 )
-from hotline.intake.model import ModelError, live_version
+from hotline.intake.model import BUILDING, ModelError, live_version
 
 log = logging.getLogger(__name__)
 
 
 def train_now(session: Session, ctx) -> TrainResult:
-    result = Trainer(session, ctx.config, ctx.router, ctx.settings.intake_models, ctx.clock.now()).run()
+    result = Trainer(session, ctx.config, ctx.router, ctx.settings.intake_models, ctx.clock.now(),
+                     end_reading=True).run()
     ctx.intake_model.refresh()
     return result
 
@@ -33,13 +36,13 @@ def train_now(session: Session, ctx) -> TrainResult:
 @job("hotline.intake.train")
 def nightly(runtime: Runtime) -> str | None:
     """Runs with the periodic jobs. With no model ever trained here it builds the first one now (a minute or
-    so, in a Celery worker or, in embedded mode, a thread of its own: start-up and the other jobs never wait for
-    it, and /healthz says it is being built);
+    so, in a Celery worker or, in embedded mode, a child process: start-up, the API and the other jobs never wait
+    for it, and /healthz says it is being built);
     otherwise, in the configured night hour, once a local day, it retrains the model in use."""
     ctx = runtime.ctx
     directory = ctx.settings.intake_models
     if needs_first_model(directory, ctx.settings.intake_first_model):
-        # embedded mode: the one job thread must not wait a minute, the build gets a thread of its own
+        # embedded mode: the one job thread must not wait a minute, the build gets a process of its own
         return first_model(runtime, in_background=isinstance(runtime.queue, InProcessQueue))
     now = ctx.clock.now()
     if now.astimezone(ctx.sla.tz).hour != ctx.config.intake_model.nightly_hour:
@@ -58,15 +61,44 @@ def nightly(runtime: Runtime) -> str | None:
 
 def first_model(runtime: Runtime, in_background: bool = False) -> str | None:
     """The centre's first model, built by one process at a time (the one that takes the building marker); a
-    failure is recorded for /healthz and not retried unasked (`hotline intake train` retries)."""
+    failure is recorded for /healthz and not retried unasked (`hotline intake train` retries). In the background
+    it is built by a child process: training in a thread would hold the interpreter from the API it shares."""
     ctx = runtime.ctx
     if not claim_first_build(ctx.settings.intake_models, ctx.clock.now()):
         return None  # another process is building it
     if in_background:
-        threading.Thread(target=_build_first, args=(runtime,), name="hotline-first-intake-model",
+        child = multiprocessing.get_context("spawn").Process(
+            target=build_first_in_child, args=(ctx.settings,), name="hotline-first-intake-model", daemon=True)
+        child.start()
+        threading.Thread(target=_await_child, args=(child, ctx), name="hotline-first-intake-model-wait",
                          daemon=True).start()
         return None
     return _build_first(runtime)
+
+
+def build_first_in_child(settings: Settings) -> None:
+    """A child process's whole work, at a lower priority than the API beside it: its own context and database
+    connections, the build, then exit."""
+    import os
+
+    from hotline.core.db import make_engine, make_session_factory
+    from hotline.core.logging import setup_logging
+    from hotline.runtime.context import build_context
+
+    os.nice(10)
+    setup_logging(settings.log_level)
+    ctx = build_context(settings)
+    factory = make_session_factory(make_engine(settings.database_url))
+    _build_first(Runtime(ctx, factory))
+
+
+def _await_child(child, ctx) -> None:
+    """When the child is gone: its marker released (also if it died without saying why) and the model read."""
+    child.join()
+    directory = ctx.settings.intake_models
+    if child.exitcode != 0 and (directory / BUILDING).exists():
+        release_first_build(directory, ctx.clock.now(), f"the training process ended with code {child.exitcode}")
+    ctx.intake_model.refresh()
 
 
 def _build_first(runtime: Runtime) -> str | None:

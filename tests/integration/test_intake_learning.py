@@ -141,27 +141,83 @@ def test_a_new_centre_gets_its_first_model_from_the_seed_at_the_first_job_run(se
     assert tasks.nightly(runtime) is None  # the rest of the day: the nightly hour's
 
 
-def test_in_embedded_mode_the_first_model_is_built_beside_the_job_thread(session_factory, new_centre, small_seed,
-                                                                         monkeypatch):
+def test_in_embedded_mode_the_first_model_is_built_by_a_child_process(session_factory, new_centre, monkeypatch):
     import threading
 
     from hotline.core.jobs import InProcessQueue, Runtime
     from hotline.intake import tasks
 
     ctx = new_centre
-    release = threading.Event()
+    children, gone = [], threading.Event()
 
-    def slow_seed(config):
-        assert release.wait(30)
-        return small_seed
+    class Child:  # the spawned process, as far as the job sees it
+        exitcode: int | None = None
 
-    monkeypatch.setattr(learning, "seed_examples", slow_seed)
-    assert tasks.nightly(Runtime(ctx, session_factory, InProcessQueue())) is None  # returned before the build
+        def __init__(self, target, args, name, daemon):
+            self.target, self.args, self.daemon = target, args, daemon
+            children.append(self)
+
+        def start(self):
+            pass
+
+        def join(self):
+            assert gone.wait(30)
+
+    class Spawn:
+        Process = Child
+
+    monkeypatch.setattr(tasks.multiprocessing, "get_context", lambda method: Spawn)
+    assert tasks.nightly(Runtime(ctx, session_factory, InProcessQueue())) is None  # returned at once
+    [child] = children
+    assert child.target is tasks.build_first_in_child and child.args == (ctx.settings,) and child.daemon
     assert ctx.intake_model.status()["status"] == "building"
-    release.set()
-    builder = next(t for t in threading.enumerate() if t.name == "hotline-first-intake-model")
-    builder.join(60)
-    assert ctx.intake_model.status()["status"] == "ok" and live_version(ctx.settings.intake_models) == "v0001"
+    assert tasks.nightly(Runtime(ctx, session_factory, InProcessQueue())) is None and len(children) == 1
+    child.exitcode = -9  # killed without a word
+    gone.set()
+    for _ in range(100):
+        if ctx.intake_model.status()["status"] != "building":
+            break
+        threading.Event().wait(0.05)
+    status = ctx.intake_model.status()
+    assert status["status"] == "fallback" and "-9" in status["error"]
+
+
+def test_the_child_process_builds_the_first_model_from_the_settings_alone(new_centre, small_seed, monkeypatch,
+                                                                          session_factory):
+    from hotline.intake import tasks
+
+    ctx = new_centre
+    monkeypatch.setattr(learning, "seed_examples", lambda config: small_seed)
+    assert claim_first_build(ctx.settings.intake_models, ctx.clock.now())  # as the parent does
+    tasks.build_first_in_child(ctx.settings)
+    assert live_version(ctx.settings.intake_models) == "v0001"
+    assert not (ctx.settings.intake_models / BUILDING).exists()
+    assert ctx.intake_model.status()["status"] == "ok"
+
+
+def test_the_job_holds_no_database_transaction_while_it_fits(session_factory, new_centre, small_seed, monkeypatch):
+    from hotline.core.jobs import Runtime
+    from hotline.intake import tasks, training
+
+    ctx = new_centre
+    monkeypatch.setattr(learning, "seed_examples", lambda config: small_seed)
+    seen: list[bool] = []
+    real_fit = training.fit
+
+    def fit(*args, **kwargs):
+        seen.append(any(s.in_transaction() for s in sessions))
+        return real_fit(*args, **kwargs)
+
+    sessions: list = []
+    real_factory = session_factory
+
+    def factory(*args, **kwargs):
+        sessions.append(real_factory(*args, **kwargs))
+        return sessions[-1]
+
+    monkeypatch.setattr(learning, "fit", fit)
+    assert tasks.nightly(Runtime(ctx, factory)) == "v0001"
+    assert sessions and seen == [False]  # read, transaction ended, then fitted
 
 
 def test_a_centre_that_turned_the_first_model_off_gets_none_unasked(session_factory, ctx):

@@ -63,3 +63,34 @@ def test_healthz_status_while_building_then_after_a_failure(tmp_path):
     status = slot.status()
     assert status["status"] == "fallback" and status["error"] == "MemoryError: cannot allocate"
     assert "hotline intake train" in status["message"]
+
+
+def test_a_marker_of_a_process_gone_from_this_machine_is_stale(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    assert claim_first_build(tmp_path, NOW)
+    note = json.loads((tmp_path / BUILDING).read_text())
+    assert building(tmp_path) == note  # this process, alive
+    (tmp_path / BUILDING).write_text(json.dumps({**note, "pid": int(done.stdout)}))
+    assert building(tmp_path) is None  # a centre stopped while building: not "building" for an hour
+    (tmp_path / BUILDING).write_text(json.dumps({**note, "host": "another-machine", "pid": int(done.stdout)}))
+    assert building(tmp_path) is not None  # another machine's process cannot be checked from here
+
+
+def test_status_names_a_model_put_live_by_another_process_at_once(tmp_path, monkeypatch):
+    from hotline.intake import slot as slot_module
+
+    slot = ModelSlot(tmp_path, recheck_seconds=3600)
+    assert slot.status()["status"] == "no_model"
+    loaded = []
+
+    def load_model(directory, version):
+        loaded.append(version)
+        return type("Model", (), {"version": version, "accuracy": {"category": 0.8}, "meta": {}})()
+
+    monkeypatch.setattr(slot_module, "load_model", load_model)
+    (tmp_path / LIVE).write_text(json.dumps({"version": "v0001"}))
+    status = slot.status()  # well within the hour between rechecks
+    assert status["status"] == "ok" and status["version"] == "v0001" and loaded == ["v0001"]
