@@ -5,7 +5,8 @@
                                         # FILE's own set: leave-one-set-out), measured on FILE (default
                                         # bench/data/intake_heldout3.jsonl); --corpus-only: the seed corpus alone
     python bench/bench_learned_routing.py curve          # 0 / 1k / 10k / 100k simulated history orders
-    python bench/bench_learned_routing.py one N          # one point of the curve (run in its own process)
+    python bench/bench_learned_routing.py one N [SHARE]  # one point of the curve (run in its own process);
+                                                          # SHARE: seed_min_share for this run
     python bench/bench_learned_routing.py timing         # analysis per utterance on the seed's dev tenth
     python bench/bench_learned_routing.py compare [N]    # exact LinearSVC (the former trainer) against the
                                                           # chunked SGD, same rows, same process
@@ -78,15 +79,13 @@ def dev_split(config, leave_out: frozenset[str] | None = None) -> tuple[list[Exa
 
 
 def train_model(config, train: list[Example], directory: Path, dev: list[Example], version: str = "v0001"):
-    from hotline.intake.learning import catalogue_examples
+    from hotline.intake.learning import catalogue_examples, row_weights
     from hotline.intake.model import set_live, write_model
     from hotline.intake.training import calibrate, fit
 
-    phrases = catalogue_examples(config)
-    weight = {"seed": config.intake_model.seed_weight, "catalogue": config.intake_model.phrase_weight}
-    rows = train + phrases
+    rows = train + catalogue_examples(config)
     started, cpu = time.perf_counter(), _cpu()
-    fitted = fit(rows, [weight.get(e.source, 1.0) for e in rows], config.intake_model,
+    fitted = fit(rows, row_weights(rows, config.intake_model), config.intake_model,
                  names={leaf.code: leaf.name for leaf in config.catalogue.leaves()})
     seconds, cpu = time.perf_counter() - started, _cpu() - cpu
     fitted.meta.update(temperature=calibrate(fitted.model, dev), accuracy={})  # as `hotline intake train` does
@@ -101,14 +100,18 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def one(n: int) -> None:
-    """One point of the learning curve, in a process of its own so its peak memory is its own."""
+def one(n: int, seed_share: float | None = None) -> None:
+    """One point of the learning curve, in a process of its own so its peak memory is its own (`seed_share`:
+    another `seed_min_share` than config/intake_model.yaml's)."""
     from hotline.dispatch.routing import Router
     from hotline.intake.learning import department_for
     from hotline.intake.model import load_model
     from hotline.intake.training import evaluate
 
     config = load_config(ROOT / "config")
+    if seed_share is not None:
+        config = config.model_copy(update={"intake_model": config.intake_model.model_copy(
+            update={"seed_min_share": seed_share})})
     train, dev = dev_split(config)
     history = simulated_history(train, n) if n else []
     load = os.getloadavg()[0]
@@ -118,7 +121,8 @@ def one(n: int) -> None:
         router = Router(config)
         got = evaluate(model, dev, lambda m, leaf, place: department_for(m, router, leaf, place)[0])
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"history": n, "train_rows": len(train) + n, "seconds": round(seconds, 1),
+    print(json.dumps({"history": n, "seed_min_share": config.intake_model.seed_min_share,
+                      "train_rows": len(train) + n, "seconds": round(seconds, 1),
                       "cpu_seconds": round(cpu, 1), "peak_mb": round(peak_mb),
                       "load": [round(load, 1), round(os.getloadavg()[0], 1)], "dev_category": got["category"],
                       "dev_department": got["department"]}), flush=True)
@@ -288,7 +292,7 @@ def _timed(argv: list[str], env: dict) -> float:
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "heldout"
     if what == "one":
-        one(int(sys.argv[2]))
+        one(int(sys.argv[2]), float(sys.argv[3]) if len(sys.argv) > 3 else None)
     elif what == "compare":
         compare(int(sys.argv[2]) if len(sys.argv) > 2 else 0)
     elif what == "timing":

@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from hotline.core.config import HotlineConfig
+from hotline.core.config_intake_model import IntakeModelFile
 from hotline.dispatch.routing import Router
 from hotline.intake.combine import department_for
 from hotline.intake.history import HistoryRepository
@@ -60,6 +61,20 @@ def seed_examples(config: HotlineConfig, leave_out: frozenset[str] = frozenset()
                     out.append(Example(row["text"], leaf.code, row.get("department"), row.get("place"),
                                        source="seed"))
     return out
+
+
+def row_weights(rows: Sequence[Example], settings: IntakeModelFile) -> list[float]:
+    """Each training row's weight: an order 1, a seed line `seed_weight`, a catalogue phrase `phrase_weight`; as
+    history grows, the seed and catalogue lines together are weighted up to keep `seed_min_share` of the total."""
+    base = {"seed": settings.seed_weight, "catalogue": settings.phrase_weight}
+    weights = [base.get(e.source, 1.0) for e in rows]
+    starter = sum(w for w, e in zip(weights, rows, strict=True) if e.source in base)
+    orders = sum(weights) - starter
+    share = settings.seed_min_share
+    if share > 0 and starter > 0 and starter / (starter + orders) < share:
+        k = share * orders / ((1 - share) * starter)
+        weights = [w * k if e.source in base else w for w, e in zip(weights, rows, strict=True)]
+    return weights
 
 
 def catalogue_examples(config: HotlineConfig) -> list[Example]:
@@ -115,8 +130,7 @@ class Trainer:
         seed = list(self._seed) if self._seed is not None else seed_examples(self.config)
         train, held = self._split(history, seed)
         train += catalogue_examples(self.config)
-        weight = {"seed": self.settings.seed_weight, "catalogue": self.settings.phrase_weight}
-        weights = [weight.get(e.source, 1.0) for e in train]
+        weights = row_weights(train, self.settings)
         lead_by_place = frozenset(leaf.code for leaf in self.config.catalogue.leaves() if leaf.lead_by_place)
         names = {leaf.code: leaf.name for leaf in self.config.catalogue.leaves()}
         fitted = fit(train, weights, self.settings, returned, lead_by_place, names)
