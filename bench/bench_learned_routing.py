@@ -1,9 +1,12 @@
 """Learned routing (issue 16): held-out accuracy, a learning curve, training cost, analysis and CLI time.
 
-    python bench/bench_learned_routing.py heldout [FILE] # cold start on the seed corpus, measured on a held-out
-                                                          # set (default bench/data/intake_heldout3.jsonl)
+    python bench/bench_learned_routing.py heldout [FILE] [--corpus-only]
+                                        # cold start (the seed corpus and the shipped development calls, less
+                                        # FILE's own set: leave-one-set-out), measured on FILE (default
+                                        # bench/data/intake_heldout3.jsonl); --corpus-only: the seed corpus alone
     python bench/bench_learned_routing.py curve          # 0 / 1k / 10k / 100k simulated history orders
-    python bench/bench_learned_routing.py one N          # one point of the curve (run in its own process)
+    python bench/bench_learned_routing.py one N [SHARE]  # one point of the curve (run in its own process);
+                                                          # SHARE: seed_min_share for this run
     python bench/bench_learned_routing.py timing         # analysis per utterance on the seed's dev tenth
     python bench/bench_learned_routing.py compare [N]    # exact LinearSVC (the former trainer) against the
                                                           # chunked SGD, same rows, same process
@@ -66,23 +69,23 @@ def simulated_history(train: list[Example], n: int, seed: int = 16) -> list[Exam
     return out
 
 
-def dev_split(config) -> tuple[list[Example], list[Example]]:
+def dev_split(config, leave_out: frozenset[str] | None = None) -> tuple[list[Example], list[Example]]:
+    """Nine tenths to train on and the held tenth; by default the seed corpus alone (the curve and the timings
+    are measured on it as before), else the corpus and the development calls less `leave_out`."""
     from hotline.intake.learning import seed_examples
 
-    seed = seed_examples(config)
+    seed = seed_examples(config, left_out(HELDOUT, corpus_only=True) if leave_out is None else leave_out)
     return [e for i, e in enumerate(seed) if i % 10], seed[::10]
 
 
 def train_model(config, train: list[Example], directory: Path, dev: list[Example], version: str = "v0001"):
-    from hotline.intake.learning import catalogue_examples
+    from hotline.intake.learning import catalogue_examples, row_weights
     from hotline.intake.model import set_live, write_model
     from hotline.intake.training import calibrate, fit
 
-    phrases = catalogue_examples(config)
-    weight = {"seed": config.intake_model.seed_weight, "catalogue": config.intake_model.phrase_weight}
-    rows = train + phrases
+    rows = train + catalogue_examples(config)
     started, cpu = time.perf_counter(), _cpu()
-    fitted = fit(rows, [weight.get(e.source, 1.0) for e in rows], config.intake_model,
+    fitted = fit(rows, row_weights(rows, config.intake_model), config.intake_model,
                  names={leaf.code: leaf.name for leaf in config.catalogue.leaves()})
     seconds, cpu = time.perf_counter() - started, _cpu() - cpu
     fitted.meta.update(temperature=calibrate(fitted.model, dev), accuracy={})  # as `hotline intake train` does
@@ -97,14 +100,18 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def one(n: int) -> None:
-    """One point of the learning curve, in a process of its own so its peak memory is its own."""
+def one(n: int, seed_share: float | None = None) -> None:
+    """One point of the learning curve, in a process of its own so its peak memory is its own (`seed_share`:
+    another `seed_min_share` than config/intake_model.yaml's)."""
     from hotline.dispatch.routing import Router
     from hotline.intake.learning import department_for
     from hotline.intake.model import load_model
     from hotline.intake.training import evaluate
 
     config = load_config(ROOT / "config")
+    if seed_share is not None:
+        config = config.model_copy(update={"intake_model": config.intake_model.model_copy(
+            update={"seed_min_share": seed_share})})
     train, dev = dev_split(config)
     history = simulated_history(train, n) if n else []
     load = os.getloadavg()[0]
@@ -114,7 +121,8 @@ def one(n: int) -> None:
         router = Router(config)
         got = evaluate(model, dev, lambda m, leaf, place: department_for(m, router, leaf, place)[0])
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"history": n, "train_rows": len(train) + n, "seconds": round(seconds, 1),
+    print(json.dumps({"history": n, "seed_min_share": config.intake_model.seed_min_share,
+                      "train_rows": len(train) + n, "seconds": round(seconds, 1),
                       "cpu_seconds": round(cpu, 1), "peak_mb": round(peak_mb),
                       "load": [round(load, 1), round(os.getloadavg()[0], 1)], "dev_category": got["category"],
                       "dev_department": got["department"]}), flush=True)
@@ -160,16 +168,29 @@ def curve(sizes: list[int]) -> None:
         subprocess.run([sys.executable, __file__, "one", str(n)], check=True)
 
 
-def heldout(path: Path = HELDOUT) -> None:
+def left_out(path: Path, corpus_only: bool = False) -> frozenset[str]:
+    """The sets of the shipped development calls (seed/calls.jsonl) a cold start measured on `path` must not
+    learn from: the set `path` is (leave-one-set-out), or all of them for the seed corpus alone."""
+    from importlib.resources import files
+
+    text = files("hotline.intake").joinpath("seed/calls.jsonl").read_text(encoding="utf-8")
+    shipped = {json.loads(line)["set"] for line in text.splitlines() if line.strip()}
+    return frozenset(shipped) if corpus_only else frozenset({path.stem.removeprefix("intake_")} & shipped)
+
+
+def heldout(path: Path = HELDOUT, corpus_only: bool = False) -> None:
     from hotline.intake.analyzer import Analyzer
     from hotline.intake.slot import ModelSlot
 
     config = load_config(ROOT / "config")
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    leave_out = left_out(path, corpus_only)
     with tempfile.TemporaryDirectory() as tmp:
-        train, dev = dev_split(config)  # what `hotline intake train` does without history of its own
+        train, dev = dev_split(config, leave_out)  # what `hotline intake train` does without history of its own
         seconds, _ = train_model(config, train, Path(tmp), dev)
-        print(f"cold start: trained on the seed corpus in {seconds:.0f} s")
+        print(f"cold start: trained on the seed corpus and the development calls"
+              f"{' except ' + ', '.join(sorted(leave_out)) if leave_out else ''} "
+              f"({len(train)} lines) in {seconds:.0f} s")
         rules = Analyzer(config)
         learned = Analyzer(config, slot=ModelSlot(Path(tmp)))
         for name, analyzer in (("rules only", rules), ("model + rules", learned)):
@@ -271,7 +292,7 @@ def _timed(argv: list[str], env: dict) -> float:
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "heldout"
     if what == "one":
-        one(int(sys.argv[2]))
+        one(int(sys.argv[2]), float(sys.argv[3]) if len(sys.argv) > 3 else None)
     elif what == "compare":
         compare(int(sys.argv[2]) if len(sys.argv) > 2 else 0)
     elif what == "timing":
@@ -279,4 +300,5 @@ if __name__ == "__main__":
     elif what == "curve":
         curve([int(n) for n in sys.argv[2:]] or [0, 1000, 10000, 100000])
     else:
-        heldout(Path(sys.argv[2]) if len(sys.argv) > 2 else HELDOUT)
+        rest = [a for a in sys.argv[2:] if a != "--corpus-only"]
+        heldout(Path(rest[0]) if rest else HELDOUT, corpus_only="--corpus-only" in sys.argv)

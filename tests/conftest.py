@@ -190,7 +190,7 @@ def clock() -> FixedClock:
 @pytest.fixture
 def settings(tmp_path, db_url) -> Settings:
     return Settings(database_url=db_url, config_dir=CONFIG_DIR, var_dir=tmp_path / "var",
-                    secret_key=TEST_SECRET)
+                    secret_key=TEST_SECRET, intake_first_model=False)  # a test that wants one says so
 
 
 @pytest.fixture

@@ -34,6 +34,11 @@ PER_EMERGENCY_LEAF = 48
 NAME_SHARE = 0.25  # at most this share of a leaf's lines say the leaf's own name
 PLACE_KIND_BY_TOP = {"agri": "village", "resource": "village", "housing": "compound"}
 MIN_SITUATIONS = 8
+# Calls written by people who never read the seed corpus, labelled, used as development data: a new centre's
+# router learns from them too (`calls.jsonl`). Named one by one: a later held-out set is never taken in unasked.
+CALL_SETS = {"heldout": ROOT / "bench" / "data" / "intake_heldout.jsonl",
+             "heldout2": ROOT / "bench" / "data" / "intake_heldout2.jsonl",
+             "heldout3": ROOT / "bench" / "data" / "intake_heldout3.jsonl"}
 
 
 def load_yaml(name: str) -> Any:
@@ -158,6 +163,25 @@ def write(corpus: list[Utterance], per_top: Counter) -> None:
     readme.write_text(f"{head}{start}\n{counts_block(corpus, per_top)}\n{end}{tail}", encoding="utf-8")
 
 
+def written_calls(known: set[str]) -> list[dict[str, Any]]:
+    """The development sets' calls with their labels (leaf, lead department, place) and the set they come from."""
+    out = []
+    for name, path in CALL_SETS.items():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                if row["category"] in known:
+                    out.append({"text": row["text"], "category": row["category"], "department": row["department"],
+                                "tier": row["tier"], "place": row.get("place"), "set": name})
+    return out
+
+
+def write_calls(calls: list[dict[str, Any]]) -> None:
+    with (SEED_DIR / "calls.jsonl").open("w", encoding="utf-8") as out:
+        for row in calls:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="print figures, write nothing")
@@ -166,8 +190,11 @@ def main() -> int:
     print(counts_block(corpus, per_top))
     for problem in problems:
         print("  !", problem, file=sys.stderr)
+    calls = written_calls({line.category for line in corpus})
+    print(f"calls from the development sets: {len(calls)} ({', '.join(CALL_SETS)})")
     if not args.check:
         write(corpus, per_top)
+        write_calls(calls)
     return 1 if problems else 0
 
 

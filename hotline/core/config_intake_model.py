@@ -10,7 +10,7 @@ class IntakeModelFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     nightly_hour: int = Field(default=2, ge=0, le=23)
-    must_choose_below: float = Field(default=0.55, ge=0, le=1)
+    must_choose_below: float = Field(default=0.5, ge=0, le=1)
     choices: int = Field(default=3, ge=2, le=5)
     holdout_fraction: float = Field(default=0.1, gt=0, lt=0.5)
     holdout_min: int = Field(default=50, ge=1)
@@ -18,6 +18,7 @@ class IntakeModelFile(BaseModel):
     max_training_orders: int = Field(default=1_000_000, ge=1000)
     seed_weight: float = Field(default=1.0, ge=0, le=10)
     phrase_weight: float = Field(default=3.0, ge=0, le=10)
+    seed_min_share: float = Field(default=0.0, ge=0, lt=1)  # seed and catalogue lines keep this share of the weight
     similar_per_leaf: int = Field(default=20, ge=0, le=200)
     keep_versions: int = Field(default=5, ge=1, le=100)
     department_min_orders: int = Field(default=3, ge=1)

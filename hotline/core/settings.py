@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     config_dir: Path = Path("config")
     var_dir: Path = Path("var")
     intake_model_dir: Path | None = None  # the learned router's model files; default var/intake/models
+    intake_first_model: bool = True  # with no model ever trained, the periodic job builds one from the seed corpus
     timezone: str = "Asia/Shanghai"
     # Names this centre on a shared Redis (live channels, limits); default: derived from the database URL
     deployment: str | None = None

@@ -12,6 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
+import socket
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +22,9 @@ from pathlib import Path
 import numpy as np
 
 LIVE = "live.json"
+BUILDING = "building.json"  # present while a process builds the centre's first model
+FIRST_FAILED = "first_model_failed.json"  # why the first model could not be built (not retried unasked)
+BUILDING_STALE_SECONDS = 3600.0  # a marker this old was left by a process that died while building
 
 
 def char_grams(text: str) -> list[str]:
@@ -248,3 +254,36 @@ def next_version(directory: Path) -> str:
     found = versions(directory)
     last = int(found[-1].removeprefix("v")) if found else 0
     return f"v{last + 1:04d}"
+
+
+def building(directory: Path, wall: float | None = None) -> dict | None:
+    """The marker of a first model being built now. A stale one is none: older than an hour, or left on this
+    machine by a process that is gone (a centre stopped while its first model was being built)."""
+    marker = directory / BUILDING
+    try:
+        age = (time.time() if wall is None else wall) - marker.stat().st_mtime
+        note = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(note, dict) or age >= BUILDING_STALE_SECONDS:
+        return None
+    return None if note.get("host") == socket.gethostname() and not _alive(note.get("pid")) else note
+
+
+def _alive(pid: object) -> bool:
+    if not isinstance(pid, int):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def first_build_failure(directory: Path) -> str | None:
+    try:
+        return str(json.loads((directory / FIRST_FAILED).read_text(encoding="utf-8"))["error"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

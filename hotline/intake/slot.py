@@ -1,6 +1,6 @@
 """The live model of a process: read from disk on first use, re-read when another process puts a new
-version live, and — when it is missing or damaged — nothing, with the reason, so intake falls back to
-its rules and /healthz says so."""
+version live, and — when it is missing, being built or damaged — nothing, with the reason, so intake falls
+back to its rules and /healthz says so."""
 
 from __future__ import annotations
 
@@ -9,7 +9,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from hotline.intake.model import LIVE, ModelError, RoutingModel, live_version, load_model
+from hotline.intake.model import (
+    LIVE,
+    ModelError,
+    RoutingModel,
+    building,
+    first_build_failure,
+    live_version,
+    load_model,
+)
 
 RECHECK_SECONDS = 30.0
 
@@ -65,6 +73,8 @@ class ModelSlot:
     def status(self) -> dict:
         """What /healthz and the consoles show: the live version and its measured accuracy, or why none."""
         model = self.get()
+        if model is None and self._problem is None and self._pointer_stamp() != self._stamp:
+            model = self.refresh()  # a first model went live since the last look: say so now, not in 30 s
         if model is not None:
             return {"status": "ok", "version": model.version, "accuracy": model.accuracy,
                     "trained_at": model.meta.get("trained_at"), "orders": model.meta.get("orders"),
@@ -73,5 +83,15 @@ class ModelSlot:
         if self._problem:
             return {"status": "fallback", "error": self._problem,
                     "message": "分类模型文件缺失或损坏，已改用关键词规则识别；请运行 hotline intake train 重新训练"}
+        note = building(self.directory)
+        if note is not None:
+            return {"status": "building", "since": note.get("since"),
+                    "message": "正在用种子语料训练第一个分类模型（约需一两分钟），其间按关键词规则识别"}
+        failed = first_build_failure(self.directory)
+        if failed is not None:
+            return {"status": "fallback", "error": failed,
+                    "message": "用种子语料训练第一个分类模型失败，已改用关键词规则识别；"
+                               "请运行 hotline intake train 重试"}
         return {"status": "no_model",
-                "message": "尚未训练分类模型，按关键词规则识别；运行 hotline intake train 可从种子语料起步"}
+                "message": "尚未训练分类模型，按关键词规则识别；后台任务会随即用种子语料训练第一个模型"
+                           "（也可运行 hotline intake train）"}

@@ -15,8 +15,8 @@ from hotline.dispatch.service import WorkOrderService
 from hotline.intake import learning
 from hotline.intake.history import HistoryRepository
 from hotline.intake.importer import HistoryImporter
-from hotline.intake.learning import Trainer, seed_examples
-from hotline.intake.model import live_version, load_model, model_paths, versions
+from hotline.intake.learning import Trainer, claim_first_build, seed_examples
+from hotline.intake.model import BUILDING, live_version, load_model, model_paths, versions
 from tests.factories import OPERATOR, draft, staff_of
 
 STREETLIGHT = "urban.facility.streetlight"
@@ -104,15 +104,162 @@ def test_nightly_job_trains_once_in_its_hour(session_factory, ctx, clock, small_
 
     monkeypatch.setattr(learning, "seed_examples", lambda config: small_seed)
     runtime = Runtime(ctx, session_factory)
-    clock.set(dt.datetime(2026, 11, 23, 18, 10, tzinfo=dt.UTC))  # 02:10 in Shanghai
-    assert tasks.nightly(runtime) is None  # no model in use: the centre starts one itself
-    _live_model(session_factory, ctx, small_seed)  # hotline intake train, by hand, that Tuesday night
+    _live_model(session_factory, ctx, small_seed)  # the first model, that Tuesday night
     clock.set(dt.datetime(2026, 11, 24, 17, 30, tzinfo=dt.UTC))  # Wednesday 01:30: not yet
     assert tasks.nightly(runtime) is None
     clock.set(dt.datetime(2026, 11, 24, 18, 10, tzinfo=dt.UTC))  # 02:10
     assert tasks.nightly(runtime) == "v0002"
     clock.set(dt.datetime(2026, 11, 24, 18, 50, tzinfo=dt.UTC))
     assert tasks.nightly(runtime) is None  # once a day
+
+
+@pytest.fixture
+def new_centre(ctx):
+    """A centre as installed: the periodic job builds the first model (the test settings turn that off)."""
+    from hotline.runtime.context import build_context
+
+    return build_context(ctx.settings.model_copy(update={"intake_first_model": True}), clock=ctx.clock,
+                         config=ctx.config)
+
+
+def test_a_new_centre_gets_its_first_model_from_the_seed_at_the_first_job_run(session_factory, new_centre, clock,
+                                                                              small_seed, monkeypatch):
+    from hotline.core.jobs import Runtime
+    from hotline.intake import tasks
+
+    ctx = new_centre
+    monkeypatch.setattr(learning, "seed_examples", lambda config: small_seed)
+    runtime = Runtime(ctx, session_factory)
+    clock.set(dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC))  # 10:00 in Shanghai, far from the night hour
+    assert ctx.intake_model.status()["status"] == "no_model"
+    assert tasks.nightly(runtime) == "v0001"
+    status = ctx.intake_model.status()
+    assert status["status"] == "ok" and status["version"] == "v0001" and status["orders"] == 0
+    assert not (ctx.settings.intake_models / BUILDING).exists()
+    got = ctx.analyzer.analyze("喂 我们 小区 从 早上 就 没 水 了 做饭 都 做 不 了")
+    assert got.source == "model" and got.category["code"] == "utility.water.outage"
+    assert tasks.nightly(runtime) is None  # the rest of the day: the nightly hour's
+
+
+def test_in_embedded_mode_the_first_model_is_built_by_a_child_process(session_factory, new_centre, monkeypatch):
+    import threading
+
+    from hotline.core.jobs import InProcessQueue, Runtime
+    from hotline.intake import tasks
+
+    ctx = new_centre
+    children, gone = [], threading.Event()
+
+    class Child:  # the spawned process, as far as the job sees it
+        exitcode: int | None = None
+
+        def __init__(self, target, args, name, daemon):
+            self.target, self.args, self.daemon = target, args, daemon
+            children.append(self)
+
+        def start(self):
+            pass
+
+        def join(self):
+            assert gone.wait(30)
+
+    class Spawn:
+        Process = Child
+
+    monkeypatch.setattr(tasks.multiprocessing, "get_context", lambda method: Spawn)
+    assert tasks.nightly(Runtime(ctx, session_factory, InProcessQueue())) is None  # returned at once
+    [child] = children
+    assert child.target is tasks.build_first_in_child and child.args == (ctx.settings,) and child.daemon
+    assert ctx.intake_model.status()["status"] == "building"
+    assert tasks.nightly(Runtime(ctx, session_factory, InProcessQueue())) is None and len(children) == 1
+    child.exitcode = -9  # killed without a word
+    gone.set()
+    for _ in range(100):
+        if ctx.intake_model.status()["status"] != "building":
+            break
+        threading.Event().wait(0.05)
+    status = ctx.intake_model.status()
+    assert status["status"] == "fallback" and "-9" in status["error"]
+
+
+def test_the_child_process_builds_the_first_model_from_the_settings_alone(new_centre, small_seed, monkeypatch,
+                                                                          session_factory):
+    from hotline.intake import tasks
+
+    ctx = new_centre
+    monkeypatch.setattr(learning, "seed_examples", lambda config: small_seed)
+    assert claim_first_build(ctx.settings.intake_models, ctx.clock.now())  # as the parent does
+    tasks.build_first_in_child(ctx.settings)
+    assert live_version(ctx.settings.intake_models) == "v0001"
+    assert not (ctx.settings.intake_models / BUILDING).exists()
+    assert ctx.intake_model.status()["status"] == "ok"
+
+
+def test_the_job_holds_no_database_transaction_while_it_fits(session_factory, new_centre, small_seed, monkeypatch):
+    from hotline.core.jobs import Runtime
+    from hotline.intake import tasks, training
+
+    ctx = new_centre
+    monkeypatch.setattr(learning, "seed_examples", lambda config: small_seed)
+    seen: list[bool] = []
+    real_fit = training.fit
+
+    def fit(*args, **kwargs):
+        seen.append(any(s.in_transaction() for s in sessions))
+        return real_fit(*args, **kwargs)
+
+    sessions: list = []
+    real_factory = session_factory
+
+    def factory(*args, **kwargs):
+        sessions.append(real_factory(*args, **kwargs))
+        return sessions[-1]
+
+    monkeypatch.setattr(learning, "fit", fit)
+    assert tasks.nightly(Runtime(ctx, factory)) == "v0001"
+    assert sessions and seen == [False]  # read, transaction ended, then fitted
+
+
+def test_a_centre_that_turned_the_first_model_off_gets_none_unasked(session_factory, ctx):
+    from hotline.core.jobs import Runtime
+    from hotline.intake import tasks
+
+    assert not ctx.settings.intake_first_model  # the test settings' default
+    assert tasks.nightly(Runtime(ctx, session_factory)) is None
+    assert versions(ctx.settings.intake_models) == [] and ctx.intake_model.status()["status"] == "no_model"
+
+
+def test_while_another_process_builds_the_first_model_the_job_leaves_it_be(session_factory, new_centre):
+    from hotline.core.jobs import Runtime
+    from hotline.intake import tasks
+
+    ctx = new_centre
+    assert claim_first_build(ctx.settings.intake_models, ctx.clock.now())
+    assert tasks.nightly(Runtime(ctx, session_factory)) is None
+    assert versions(ctx.settings.intake_models) == []
+    assert ctx.intake_model.status()["status"] == "building"
+
+
+def test_a_first_model_that_cannot_be_built_is_reported_and_not_retried_unasked(session_factory, new_centre,
+                                                                                small_seed, monkeypatch):
+    from hotline.core.jobs import Runtime
+    from hotline.intake import tasks
+
+    ctx = new_centre
+    def broken(config):
+        raise MemoryError("cannot allocate")
+
+    monkeypatch.setattr(learning, "seed_examples", broken)
+    runtime = Runtime(ctx, session_factory)
+    assert tasks.nightly(runtime) is None
+    status = ctx.intake_model.status()
+    assert status["status"] == "fallback" and "MemoryError" in status["error"]
+    monkeypatch.setattr(learning, "seed_examples", lambda config: small_seed)
+    assert tasks.nightly(runtime) is None  # not again by itself …
+    with session_scope(session_factory) as session:
+        assert tasks.train_now(session, ctx).version == "v0001"  # … `hotline intake train` is the retry
+    assert ctx.intake_model.status()["status"] == "ok"
+    assert not learning.needs_first_model(ctx.settings.intake_models)
 
 
 CSV = """工单编号,受理时间,诉求内容,小类,主办单位,地点,诉求类型
