@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import threading
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,16 @@ from hotline.intake.learning import (
 from hotline.intake.model import BUILDING, ModelError, live_version
 
 log = logging.getLogger(__name__)
+
+ChildBuild = Callable[[Settings], None]
+_child_build: ChildBuild | None = None
+
+
+def use_child_build(target: ChildBuild) -> None:
+    """Where a child process starts to build the first model on its own (the runtime registers it: building a
+    context is the runtime's work, which no domain imports)."""
+    global _child_build
+    _child_build = target
 
 
 def train_now(session: Session, ctx) -> TrainResult:
@@ -66,30 +77,14 @@ def first_model(runtime: Runtime, in_background: bool = False) -> str | None:
     ctx = runtime.ctx
     if not claim_first_build(ctx.settings.intake_models, ctx.clock.now()):
         return None  # another process is building it
-    if in_background:
+    if in_background and _child_build is not None:
         child = multiprocessing.get_context("spawn").Process(
-            target=build_first_in_child, args=(ctx.settings,), name="hotline-first-intake-model", daemon=True)
+            target=_child_build, args=(ctx.settings,), name="hotline-first-intake-model", daemon=True)
         child.start()
         threading.Thread(target=_await_child, args=(child, ctx), name="hotline-first-intake-model-wait",
                          daemon=True).start()
         return None
-    return _build_first(runtime)
-
-
-def build_first_in_child(settings: Settings) -> None:
-    """A child process's whole work, at a lower priority than the API beside it: its own context and database
-    connections, the build, then exit."""
-    import os
-
-    from hotline.core.db import make_engine, make_session_factory
-    from hotline.core.logging import setup_logging
-    from hotline.runtime.context import build_context
-
-    os.nice(10)
-    setup_logging(settings.log_level)
-    ctx = build_context(settings)
-    factory = make_session_factory(make_engine(settings.database_url))
-    _build_first(Runtime(ctx, factory))
+    return build_first(runtime)
 
 
 def _await_child(child, ctx) -> None:
@@ -101,7 +96,7 @@ def _await_child(child, ctx) -> None:
     ctx.intake_model.refresh()
 
 
-def _build_first(runtime: Runtime) -> str | None:
+def build_first(runtime: Runtime) -> str | None:
     ctx = runtime.ctx
     directory = ctx.settings.intake_models
     try:

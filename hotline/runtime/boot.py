@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from hotline.core.jobs import CeleryQueue, InProcessQueue, JobQueue, Runtime
 from hotline.core.settings import Settings
+from hotline.intake import tasks as intake_tasks
 from hotline.runtime.context import Context, runtime_on
+from hotline.runtime.first_model import build_first_in_child
+
+# In embedded mode a new centre's first intake model is built by a child process of its own: this is where it starts.
+intake_tasks.use_child_build(build_first_in_child)
 
 
 def default_queue(settings: Settings) -> JobQueue:

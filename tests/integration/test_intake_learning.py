@@ -17,6 +17,7 @@ from hotline.intake.history import HistoryRepository
 from hotline.intake.importer import HistoryImporter
 from hotline.intake.learning import Trainer, claim_first_build, seed_examples
 from hotline.intake.model import BUILDING, live_version, load_model, model_paths, versions
+from hotline.runtime.first_model import build_first_in_child
 from tests.factories import OPERATOR, draft, staff_of
 
 STREETLIGHT = "urban.facility.streetlight"
@@ -169,7 +170,7 @@ def test_in_embedded_mode_the_first_model_is_built_by_a_child_process(session_fa
     monkeypatch.setattr(tasks.multiprocessing, "get_context", lambda method: Spawn)
     assert tasks.nightly(Runtime(ctx, session_factory, InProcessQueue())) is None  # returned at once
     [child] = children
-    assert child.target is tasks.build_first_in_child and child.args == (ctx.settings,) and child.daemon
+    assert child.target is build_first_in_child and child.args == (ctx.settings,) and child.daemon
     assert ctx.intake_model.status()["status"] == "building"
     assert tasks.nightly(Runtime(ctx, session_factory, InProcessQueue())) is None and len(children) == 1
     child.exitcode = -9  # killed without a word
@@ -184,12 +185,11 @@ def test_in_embedded_mode_the_first_model_is_built_by_a_child_process(session_fa
 
 def test_the_child_process_builds_the_first_model_from_the_settings_alone(new_centre, small_seed, monkeypatch,
                                                                           session_factory):
-    from hotline.intake import tasks
 
     ctx = new_centre
     monkeypatch.setattr(learning, "seed_examples", lambda config: small_seed)
     assert claim_first_build(ctx.settings.intake_models, ctx.clock.now())  # as the parent does
-    tasks.build_first_in_child(ctx.settings)
+    build_first_in_child(ctx.settings)
     assert live_version(ctx.settings.intake_models) == "v0001"
     assert not (ctx.settings.intake_models / BUILDING).exists()
     assert ctx.intake_model.status()["status"] == "ok"
