@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Row, Table, case, distinct, func, insert, or_, select, true, update
+from sqlalchemy import Row, Select, Table, case, distinct, func, insert, or_, select, true, update
 from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -100,9 +100,7 @@ class WorkOrderRepository:
         if reads_by_shares(actor) and not wanted.narrows():  # counted from the shares alone, no order read
             count = select(func.count(distinct(Assignment.work_order_id))).where(shares_readable(actor))
         else:
-            count = select(func.count()).select_from(wanted.apply(
-                select(WorkOrder.id).outerjoin(Citizen, Citizen.id == WorkOrder.citizen_id)
-                .where(readable(actor))).subquery())
+            count = select(func.count()).select_from(self._scoped(actor, wanted, WorkOrder.id).subquery())
         total = self.session.scalar(count) or 0
         # Each row carries its worst open light and nearest open deadline; assignments are not read.
         open_deadline = (Deadline.work_order_id == WorkOrder.id) & (Deadline.status == DeadlineStatus.OPEN)
@@ -111,11 +109,16 @@ class WorkOrderRepository:
         nearest = select(func.min(Deadline.due_at)).where(open_deadline).scalar_subquery()
         order_by = ([nearest.is_(None), nearest, WorkOrder.id] if wanted.sort == "due"
                     else [WorkOrder.received_at.desc(), WorkOrder.id.desc()])
-        stmt = wanted.apply(
-            select(*SUMMARY_COLUMNS, worst.label("light"), nearest.label("due_at"), Citizen.phone, Citizen.name)
-            .select_from(WorkOrder).outerjoin(Citizen, Citizen.id == WorkOrder.citizen_id).where(readable(actor)))
+        stmt = self._scoped(actor, wanted, *SUMMARY_COLUMNS, worst.label("light"), nearest.label("due_at"),
+                            Citizen.phone, Citizen.name)
         rows = self.session.execute(stmt.order_by(*order_by).limit(limit).offset(offset)).all()
         return rows, total
+
+    @staticmethod
+    def _scoped(actor: Actor, wanted: OrderFilter, *columns: Any) -> Select:
+        """`columns` of the orders `actor` may read that `wanted` asks for (the citizen joined: a phone filters)."""
+        return wanted.apply(select(*columns).select_from(WorkOrder)
+                            .outerjoin(Citizen, Citizen.id == WorkOrder.citizen_id).where(readable(actor)))
 
     def add(self, order: WorkOrder) -> WorkOrder:
         self.session.add(order)
