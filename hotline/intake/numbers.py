@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from hotline.text.normalize import join_tokens
+from hotline.text.numerals import numeral_value
 
 _DIGIT = {"零": "0", "〇": "0", "洞": "0", "幺": "1", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4",
           "五": "5", "六": "6", "七": "7", "拐": "7", "八": "8", "九": "9", "勾": "9"}
@@ -51,12 +52,8 @@ def digits_of(spoken: str) -> str | None:
     """「幺三八洞」→ 1380, 「三百零一」→ 301, 「八杠二」→ 8-2; None when it is not a number."""
     spoken = spoken.replace("横杠", "-").replace("杠", "-")
     if any(c in spoken for c in "十百千"):
-        import cn2an  # imported where needed: it costs start-up time most processes never use
-
-        try:
-            return str(cn2an.cn2an(spoken.translate(_AS_NUMERAL), "smart"))
-        except (ValueError, KeyError):
-            return None
+        value = numeral_value(spoken.translate(_AS_NUMERAL))
+        return None if value is None else str(value)
     out = []
     for char in spoken:
         if char in _DIGIT:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from hotline.text.numerals import numeral_value
+
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _JOIN = re.compile(rf"(?<=[{_CJK}0-9])\s+(?=[{_CJK}0-9])|(?<=[{_CJK}])\s+(?=\w)|(?<=\w)\s+(?=[{_CJK}])")
 _DIGIT = {"零": "0", "〇": "0", "洞": "0", "幺": "1", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4",
@@ -40,12 +42,8 @@ def spoken_numbers(text: str) -> str:
             return "".join(_DIGIT[c] for c in span)
         units = _ADDRESS_UNITS if span == "一" else _UNITS  # 一个/一家 stay words, 一号楼 is an address
         if after.startswith(units):
-            import cn2an  # imported where needed: it costs start-up time most processes never use
-
-            try:
-                return str(cn2an.cn2an(span.replace("幺", "一").replace("洞", "零"), "smart"))
-            except (ValueError, KeyError):
-                return span
+            value = numeral_value(span.replace("幺", "一").replace("洞", "零"))
+            return span if value is None else str(value)
         return span
 
     return _DASH.sub("-", _NUMERAL.sub(convert, text))
