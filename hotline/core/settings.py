@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # On stop, how long `hotline api` waits for open requests before it ends them: the consoles' live streams
+    # never end by themselves, and without a limit a restart would wait for every browser to go away.
+    api_shutdown_grace_s: float = 5.0
     # Addresses or networks of the reverse proxies in front of the API, comma-separated: only their
     # X-Forwarded-For is believed (client address in the audit log and per-address limits). Default: none.
     trusted_proxies: str = ""

@@ -52,7 +52,7 @@ def run_api(host: str | None, port: int | None, workers: int = 1) -> None:
     settings.secret()  # a deployment without a real secret stops here, before any worker serves a request
     uvicorn.run("hotline.runtime.api:app_factory", factory=True, host=host or settings.api_host,
                 port=port or settings.api_port, workers=workers, log_level=settings.log_level.lower(),
-                **forwarding(settings))
+                timeout_graceful_shutdown=settings.api_shutdown_grace_s, **forwarding(settings))
 
 
 def forwarding(settings: Settings) -> dict[str, Any]:

@@ -25,6 +25,7 @@ def free_port() -> int:
 @contextmanager
 def on_a_port(app, **config) -> Iterator[str]:
     """`app` served by uvicorn in a thread on a free port of 127.0.0.1, lifespan and all; its base URL."""
+    config.setdefault("timeout_graceful_shutdown", 1)  # a browser's live stream stays open: end it on stop
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on",
                                            **config))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -37,6 +38,7 @@ def on_a_port(app, **config) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        assert not thread.is_alive(), "the test server did not stop"
 
 
 @contextmanager
