@@ -21,8 +21,9 @@ from hotline.api.schemas.orders import (
 from hotline.asr.repository import RecordingRepository
 from hotline.core.actor import Actor
 from hotline.core.enums import RecordingKind
+from hotline.dispatch.deadline_repository import DeadlineRepository
 from hotline.dispatch.lifecycle import allowed_actions
-from hotline.dispatch.repository import CitizenRepository, DeadlineRepository, DepartmentRepository
+from hotline.dispatch.repository import CitizenRepository, DepartmentRepository
 from hotline.dispatch.scope import Disclosure, disclosure
 from hotline.models import WorkOrder, WorkOrderEvent
 from hotline.voice.repository import CallDialogueRepository

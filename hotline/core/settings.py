@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     api_port: int = 8000
     # On stop, how long `hotline api` waits for open requests before it ends them: the consoles' live streams
     # never end by themselves, and without a limit a restart would wait for every browser to go away.
-    api_shutdown_grace_s: float = 5.0
+    api_shutdown_grace_s: int = 5
     # Addresses or networks of the reverse proxies in front of the API, comma-separated: only their
     # X-Forwarded-For is believed (client address in the audit log and per-address limits). Default: none.
     trusted_proxies: str = ""

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from hotline.core.actor import Actor
 from hotline.core.enums import ONLINE_CHANNELS, Channel, DeadlineKind, Role, State, Tier
 from hotline.dispatch import tickets
+from hotline.dispatch.deadline_repository import DeadlineRepository
 from hotline.dispatch.inserts import NewOrder, deadline_values, insert_order, received_values
 from hotline.dispatch.lifecycle import Action
 from hotline.dispatch.ports import DispatchEnv
-from hotline.dispatch.repository import CitizenRepository, DeadlineRepository, WorkOrderRepository, announce
+from hotline.dispatch.repository import CitizenRepository, WorkOrderRepository, announce
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.models import Deadline, WorkOrder
 

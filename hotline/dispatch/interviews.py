@@ -11,8 +11,9 @@ from hotline.core.clock import Clock
 from hotline.core.enums import InterviewStatus
 from hotline.core.errors import ConflictError, InvalidInputError, NotFoundError
 from hotline.dispatch.interview_repository import InterviewRepository
-from hotline.dispatch.repository import DepartmentRepository, SupervisionRepository
+from hotline.dispatch.repository import DepartmentRepository
 from hotline.dispatch.service import require_text
+from hotline.dispatch.supervision_repository import SupervisionRepository
 from hotline.models import Department, Interview
 from hotline.stats.formulas import Period
 

@@ -1,4 +1,4 @@
-"""All SQL for work orders, departments, citizens and deadlines; services never write queries."""
+"""All SQL for work orders, departments and citizens; services never write queries."""
 
 from __future__ import annotations
 
@@ -6,17 +6,16 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Row, Select, Table, case, distinct, func, insert, or_, select, true, update
+from sqlalchemy import Row, Select, Table, case, distinct, func, insert, or_, select, update
 from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hotline.core.actor import Actor
-from hotline.core.db import dialect_insert, rowcount
-from hotline.core.enums import AssignmentRole, DeadlineKind, DeadlineStatus, SupervisionStatus
+from hotline.core.db import dialect_insert
+from hotline.core.enums import AssignmentRole, DeadlineKind, DeadlineStatus
 from hotline.core.errors import NotFoundError
 from hotline.dispatch.filters import OrderFilter
 from hotline.dispatch.scope import readable, reads_by_shares, shares_readable
-from hotline.dispatch.supervision_repository import supervision_visible
 from hotline.live.after_commit import publish_after_commit
 from hotline.live.events import OrderChanged
 from hotline.models import (
@@ -24,7 +23,6 @@ from hotline.models import (
     Citizen,
     Deadline,
     Department,
-    Supervision,
     WorkOrder,
     WorkOrderEvent,
 )
@@ -241,81 +239,3 @@ class CitizenRepository:
         if name and not citizen.name:
             citizen.name = name
         return citizen
-
-
-class DeadlineRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
-    def add(self, deadline: Deadline) -> Deadline:
-        self.session.add(deadline)
-        return deadline
-
-    def open_for(self, order_id: int, kinds: Iterable[str]) -> Sequence[Deadline]:
-        stmt = select(Deadline).where(
-            Deadline.work_order_id == order_id, Deadline.kind.in_(list(kinds)),
-            Deadline.status == DeadlineStatus.OPEN,
-        ).order_by(Deadline.id)
-        return self.session.scalars(stmt).all()
-
-    def close_open(self, order_id: int, kinds: Iterable[str], status: DeadlineStatus, at: dt.datetime,
-                   department_id: int | None = None) -> int:
-        """Close the open clocks of these kinds (only one department's, when given)."""
-        mine = Deadline.department_id == department_id if department_id is not None else true()
-        stmt = update(Deadline).where(
-            Deadline.work_order_id == order_id, Deadline.kind.in_(list(kinds)),
-            Deadline.status == DeadlineStatus.OPEN, mine,
-        ).values(status=status, met_at=at if status == DeadlineStatus.MET else None)
-        return rowcount(self.session.execute(stmt))
-
-    def for_order(self, order_id: int) -> Sequence[Deadline]:
-        stmt = select(Deadline).where(Deadline.work_order_id == order_id).order_by(Deadline.id)
-        return self.session.scalars(stmt).all()
-
-
-class SupervisionRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
-    def add(self, order_id: int, kind: str, at: dt.datetime, note: str | None = None,
-            department_id: int | None = None) -> None:
-        """Open a 督办 record that belongs to no deadline (an arbitration after 退单, a redo), naming the
-        department it concerns."""
-        self.session.add(Supervision(work_order_id=order_id, kind=kind, status=SupervisionStatus.OPEN, note=note,
-                                     raised_at=at, department_id=department_id))
-
-    def raise_many(self, rows: list[dict], kind: str, at: dt.datetime) -> None:
-        """One 督办 record per deadline and kind for a batch of deadlines, however often asked."""
-        stmt = dialect_insert(self.session, Supervision).on_conflict_do_nothing(
-            index_elements=[Supervision.deadline_id, Supervision.kind])
-        self.session.execute(stmt, [{**row, "kind": kind, "status": SupervisionStatus.OPEN, "note": None,
-                                     "raised_at": at} for row in rows])
-
-    def get_readable(self, supervision_id: int, actor: Actor, *, lock: bool = False) -> Supervision | None:
-        """The record, when `actor` may see it (supervision_visible); with `lock`, read from the locked row."""
-        stmt = (select(Supervision).join(WorkOrder, WorkOrder.id == Supervision.work_order_id)
-                .where(Supervision.id == supervision_id, supervision_visible(actor)))
-        if lock:
-            stmt = stmt.with_for_update(of=Supervision).execution_options(populate_existing=True)
-        return self.session.scalars(stmt).one_or_none()
-
-    def open_for(self, order_id: int, kind: str) -> Sequence[Supervision]:
-        stmt = select(Supervision).where(Supervision.work_order_id == order_id, Supervision.kind == kind,
-                                         Supervision.status == SupervisionStatus.OPEN)
-        return self.session.scalars(stmt).all()
-
-    def open_readable(self, actor: Actor, limit: int) -> list[Row]:
-        """(supervision, ticket, title, department name) of open 督办 on orders `actor` may read, oldest first."""
-        return list(self.session.execute(
-            select(Supervision, WorkOrder.ticket_no, WorkOrder.title, Department.name)
-            .join(WorkOrder, WorkOrder.id == Supervision.work_order_id)
-            .outerjoin(Department, Department.id == Supervision.department_id)
-            .where(Supervision.status == SupervisionStatus.OPEN, supervision_visible(actor))
-            .order_by(Supervision.raised_at).limit(limit)))
-
-    def resolve(self, order_id: int, kind: str, actor: Actor, at: dt.datetime) -> int:
-        stmt = update(Supervision).where(
-            Supervision.work_order_id == order_id, Supervision.kind == kind,
-            Supervision.status == SupervisionStatus.OPEN,
-        ).values(status=SupervisionStatus.RESOLVED, resolved_at=at, resolved_by_user_id=actor.user_id)
-        return rowcount(self.session.execute(stmt))

@@ -7,7 +7,6 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from hotline.core.actor import Actor
-from hotline.core.config_catalogue import CatalogueLeaf
 from hotline.core.enums import (
     AssignmentRole,
     AssignmentStatus,
@@ -23,20 +22,16 @@ from hotline.core.errors import InvalidInputError, NotFoundError, PermissionDeni
 from hotline.core.jobs import enqueue
 from hotline.dispatch import notices
 from hotline.dispatch.arrivals import tell_departments
+from hotline.dispatch.catalogue_terms import kind_code, leaf_of, suggestion_as_filed
 from hotline.dispatch.creation import Created, OrderCreator
+from hotline.dispatch.deadline_repository import DeadlineRepository
 from hotline.dispatch.lifecycle import Action, plan
 from hotline.dispatch.ports import DispatchEnv
-from hotline.dispatch.repository import (
-    CitizenRepository,
-    DeadlineRepository,
-    DepartmentRepository,
-    OrderRef,
-    SupervisionRepository,
-    WorkOrderRepository,
-)
+from hotline.dispatch.repository import CitizenRepository, DepartmentRepository, OrderRef, WorkOrderRepository
 from hotline.dispatch.routing import Route
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.sla import Due, TierDeadlines
+from hotline.dispatch.supervision_repository import SupervisionRepository
 from hotline.dispatch.triggers import SupervisionTriggers
 from hotline.models import Assignment, Citizen, Deadline, Department, WorkOrder
 from hotline.notifications.citizen import CitizenNotices
@@ -73,10 +68,11 @@ class WorkOrderService:
         """Register a citizen's request (state received); a repeated channel source id returns the first."""
         if actor.role not in CREATORS:
             raise PermissionDeniedError(f"a {actor.role.value} may not create work orders", error_id="role_not_allowed")
-        category = self._category(draft.category_code)
+        category = leaf_of(self.ctx.config, draft.category_code)
         tier = category.tier if category else Tier.GENERAL
         draft = draft.model_copy(update={"category_code": category.code if category else None,
-                                         "kind": self._kind(draft.kind), "suggestion": self._suggested(draft)})
+                                         "kind": kind_code(self.ctx.config, draft.kind),
+                                         "suggestion": suggestion_as_filed(self.ctx.config, draft)})
         created = OrderCreator(self.session, self.ctx).create(draft, actor, tier)
         if created.extraction_code is not None:  # the code exists only now: the 受理 notice is written and held
             self.notices.created(created.order_id, created.ticket_no, created.extraction_code, draft.citizen_phone,
@@ -90,12 +86,12 @@ class WorkOrderService:
         `attitude_department` flags a complaint about that department's attitude (服务态度 督办)."""
         order = self.load(order_id, actor)
         if category_code is not None:
-            self._category(category_code)
+            leaf_of(self.ctx.config, category_code)
         attitude_of = self._dispatchable(attitude_department, ())[0] if attitude_department else None
         self.advance(order, Action.ACCEPT, actor, note=note,
                       data=_changes(order, tier=tier, category_code=category_code, place=place))
         order.tier = tier or order.tier
-        leaf = self._category(category_code)
+        leaf = leaf_of(self.ctx.config, category_code)
         order.category_code = leaf.code if leaf else order.category_code
         order.place = place or order.place
         order.accepted_at = self.now
@@ -283,34 +279,6 @@ class WorkOrderService:
                 raise InvalidInputError(f"department {code} ({department.name}) is retired",
                                         details={"department": code}, error_id="department_retired")
         return found[lead_code], [found[c] for c in co_codes]
-
-    def _category(self, code: str | None) -> CatalogueLeaf | None:
-        """The leaf of a code; a retired code (categories.yaml) is filed as the leaf it maps to."""
-        if code is None:
-            return None
-        category = self.ctx.config.category(code)
-        if category is None:
-            raise InvalidInputError(f"no category with code {code}", details={"category_code": code},
-                                    error_id="unknown_category")
-        return category
-
-    def _kind(self, kind: str | None) -> str | None:
-        """A kind of request by its code (complaint) or Chinese name (投诉); stored by code."""
-        if kind is None:
-            return None
-        for known in self.ctx.config.catalogue.kinds:
-            if kind in (known.code, known.name):
-                return known.code
-        names = "、".join(k.name for k in self.ctx.config.catalogue.kinds)
-        raise InvalidInputError(f"no kind of request {kind}; one of {names}", details={"kind": kind},
-                                error_id="unknown_kind")
-
-    def _suggested(self, draft: WorkOrderDraft):
-        """The suggestion as recorded: a retired code becomes its leaf; an unknown one is refused."""
-        if draft.suggestion is None:
-            return None
-        leaf = self._category(draft.suggestion.category_code)
-        return draft.suggestion.model_copy(update={"category_code": leaf.code if leaf else None})
 
 
 HANDLING_CLOCKS = (DeadlineKind.SIGN, DeadlineKind.REPLY, DeadlineKind.COMPLETE, DeadlineKind.SUB)

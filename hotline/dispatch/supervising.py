@@ -10,8 +10,9 @@ from hotline.core.enums import AssignmentRole, SupervisionStatus
 from hotline.core.errors import ConflictError, NotFoundError
 from hotline.dispatch import notices
 from hotline.dispatch.ports import DispatchEnv
-from hotline.dispatch.repository import OrderRef, SupervisionRepository
+from hotline.dispatch.repository import OrderRef
 from hotline.dispatch.service import WorkOrderService, active_assignments, require_text
+from hotline.dispatch.supervision_repository import SupervisionRepository
 from hotline.live.after_commit import publish_after_commit
 from hotline.live.events import DepartmentNotice
 from hotline.models import Supervision, WorkOrder

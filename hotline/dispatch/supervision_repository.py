@@ -1,15 +1,16 @@
-"""SQL for the 督办 triggers that belong to no deadline (emergency, 重复诉求, 服务态度) and for who sees a 督办."""
+"""SQL for 督办: who sees one, the triggers no deadline raises (emergency, 重复诉求, 服务态度), open, resolve."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Row, or_, select, update
 from sqlalchemy.orm import Session
 
 from hotline.core.actor import Actor
-from hotline.core.db import dialect_insert
+from hotline.core.db import dialect_insert, rowcount
 from hotline.core.enums import AssignmentRole, AssignmentStatus, SupervisionStatus
 from hotline.dispatch.scope import departments_readable, readable, sees_everything
 from hotline.models import Assignment, Department, Supervision, WorkOrder
@@ -79,3 +80,51 @@ class TriggerRepository:
             return None
         return Earlier(row.id, row.ticket_no, row.completed_at, row.department_id,
                        bool(order.category_code) and row.category_code == order.category_code)
+
+
+class SupervisionRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, order_id: int, kind: str, at: dt.datetime, note: str | None = None,
+            department_id: int | None = None) -> None:
+        """Open a 督办 record that belongs to no deadline (an arbitration after 退单, a redo), naming the
+        department it concerns."""
+        self.session.add(Supervision(work_order_id=order_id, kind=kind, status=SupervisionStatus.OPEN, note=note,
+                                     raised_at=at, department_id=department_id))
+
+    def raise_many(self, rows: list[dict], kind: str, at: dt.datetime) -> None:
+        """One 督办 record per deadline and kind for a batch of deadlines, however often asked."""
+        stmt = dialect_insert(self.session, Supervision).on_conflict_do_nothing(
+            index_elements=[Supervision.deadline_id, Supervision.kind])
+        self.session.execute(stmt, [{**row, "kind": kind, "status": SupervisionStatus.OPEN, "note": None,
+                                     "raised_at": at} for row in rows])
+
+    def get_readable(self, supervision_id: int, actor: Actor, *, lock: bool = False) -> Supervision | None:
+        """The record, when `actor` may see it (supervision_visible); with `lock`, read from the locked row."""
+        stmt = (select(Supervision).join(WorkOrder, WorkOrder.id == Supervision.work_order_id)
+                .where(Supervision.id == supervision_id, supervision_visible(actor)))
+        if lock:
+            stmt = stmt.with_for_update(of=Supervision).execution_options(populate_existing=True)
+        return self.session.scalars(stmt).one_or_none()
+
+    def open_for(self, order_id: int, kind: str) -> Sequence[Supervision]:
+        stmt = select(Supervision).where(Supervision.work_order_id == order_id, Supervision.kind == kind,
+                                         Supervision.status == SupervisionStatus.OPEN)
+        return self.session.scalars(stmt).all()
+
+    def open_readable(self, actor: Actor, limit: int) -> list[Row]:
+        """(supervision, ticket, title, department name) of open 督办 on orders `actor` may read, oldest first."""
+        return list(self.session.execute(
+            select(Supervision, WorkOrder.ticket_no, WorkOrder.title, Department.name)
+            .join(WorkOrder, WorkOrder.id == Supervision.work_order_id)
+            .outerjoin(Department, Department.id == Supervision.department_id)
+            .where(Supervision.status == SupervisionStatus.OPEN, supervision_visible(actor))
+            .order_by(Supervision.raised_at).limit(limit)))
+
+    def resolve(self, order_id: int, kind: str, actor: Actor, at: dt.datetime) -> int:
+        stmt = update(Supervision).where(
+            Supervision.work_order_id == order_id, Supervision.kind == kind,
+            Supervision.status == SupervisionStatus.OPEN,
+        ).values(status=SupervisionStatus.RESOLVED, resolved_at=at, resolved_by_user_id=actor.user_id)
+        return rowcount(self.session.execute(stmt))

@@ -17,7 +17,7 @@ from hotline.core.db import dialect_insert
 from hotline.core.enums import DeadlineStatus, Light
 from hotline.dispatch import notices
 from hotline.dispatch.ports import DispatchEnv
-from hotline.dispatch.repository import SupervisionRepository
+from hotline.dispatch.supervision_repository import SupervisionRepository
 from hotline.live.after_commit import publish_after_commit
 from hotline.live.events import DepartmentNotice
 from hotline.models import Deadline, Department, Reminder, WorkOrder

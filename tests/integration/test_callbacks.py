@@ -14,8 +14,8 @@ from hotline.core.db import session_scope
 from hotline.core.enums import Role, State, Verdict
 from hotline.core.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 from hotline.core.jobs import InProcessQueue, Runtime, install_after_commit
+from hotline.dispatch.deadline_repository import DeadlineRepository
 from hotline.dispatch.department import DepartmentService
-from hotline.dispatch.repository import DeadlineRepository
 from hotline.dispatch.service import WorkOrderService
 from hotline.models import Callback, CallbackAttempt, OutboxMessage, Supervision, WorkOrder, WorkOrderEvent
 from tests.conftest import CST

@@ -9,8 +9,9 @@ from hotline.core.enums import State
 from hotline.core.errors import InvalidInputError, PermissionDeniedError
 from hotline.dispatch.department import DepartmentService
 from hotline.dispatch.evidence import EvidenceUpload
-from hotline.dispatch.repository import SupervisionRepository, WorkOrderRepository
+from hotline.dispatch.repository import WorkOrderRepository
 from hotline.dispatch.service import WorkOrderService
+from hotline.dispatch.supervision_repository import SupervisionRepository
 from hotline.models import Evidence, OutboxMessage
 from tests.factories import HOUSING, OPERATOR, SUPERVISOR, WATER, order_in, staff_of
 

@@ -8,9 +8,10 @@ import pytest
 
 from hotline.core.enums import State
 from hotline.core.errors import ConflictError, InvalidInputError, PermissionDeniedError
+from hotline.dispatch.deadline_repository import DeadlineRepository
 from hotline.dispatch.department import DepartmentService
 from hotline.dispatch.extensions import ExtensionService
-from hotline.dispatch.repository import DeadlineRepository, WorkOrderRepository
+from hotline.dispatch.repository import WorkOrderRepository
 from hotline.dispatch.service import WorkOrderService
 from tests.factories import ADMIN, OPERATOR, STREET, SUPERVISOR, WATER, order_in, staff_of
 

@@ -20,9 +20,10 @@ from hotline.core.errors import (
     PermissionDeniedError,
 )
 from hotline.dispatch import tickets
+from hotline.dispatch.deadline_repository import DeadlineRepository
 from hotline.dispatch.department import DepartmentService
 from hotline.dispatch.lifecycle import RULES, Action
-from hotline.dispatch.repository import DeadlineRepository, WorkOrderRepository
+from hotline.dispatch.repository import WorkOrderRepository
 from hotline.dispatch.service import WorkOrderService
 from hotline.models import Deadline, WorkOrder, WorkOrderEvent
 from tests.factories import CALLBACK, HOUSING, OPERATOR, STREET, WATER, draft, order_in, staff_of

@@ -44,11 +44,12 @@ from hotline.dispatch.evidence import MAX_BYTES, EvidenceUpload
 from hotline.dispatch.extension_repository import ExtensionRepository
 from hotline.dispatch.extensions import ExtensionService
 from hotline.dispatch.filters import OrderFilter
-from hotline.dispatch.repository import SupervisionRepository, WorkOrderRepository
+from hotline.dispatch.repository import WorkOrderRepository
 from hotline.dispatch.schemas import WorkOrderDraft
 from hotline.dispatch.scope import disclosure, masks_personal_data
 from hotline.dispatch.service import WorkOrderService
 from hotline.dispatch.supervising import SupervisorActions
+from hotline.dispatch.supervision_repository import SupervisionRepository
 from hotline.knowledge.uses import KnowledgeUses
 from hotline.models import WorkOrder
 from hotline.telephony.links import CallLinks
