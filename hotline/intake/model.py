@@ -40,6 +40,25 @@ def word_tokens(text: str) -> list[str]:
 
 
 ANALYZERS = {"c": char_grams, "w": word_tokens}
+SOUNDS = "p"  # the part of toneless syllables, when a model has one (its char → syllable table travels with it)
+
+
+def sound_grams(sounds: Mapping[str, str]) -> Callable[[str], list[str]]:
+    """Pairs and triples of the syllables said, by the model's own table (toneless pinyin): a same-sound slip
+    (停睡 for 停水, 点题 for 电梯, 胡口 for 户口) keeps its syllables though it changes the characters. A character
+    the table does not know ends a run."""
+
+    def grams(text: str) -> list[str]:
+        said = [sounds.get(c, "") for c in "".join(text.split())]
+        out = []
+        for n in (2, 3):
+            for i in range(len(said) - n + 1):
+                run = said[i:i + n]
+                if all(run):
+                    out.append(" ".join(run))
+        return out
+
+    return grams
 
 
 class ModelError(Exception):
@@ -210,8 +229,16 @@ def load_model(directory: Path, version: str) -> RoutingModel:
         raise ModelError(f"model {version} in {directory} cannot be read: {type(exc).__name__}: {exc}") from exc
 
 
+def analyzers_for(a: Mapping[str, np.ndarray]) -> dict[str, Analyzer]:
+    """The model's analysers: characters and words, and syllables when it was trained with them."""
+    if f"{SOUNDS}_vocab" not in a:
+        return dict(ANALYZERS)
+    table = dict(zip(a["sound_chars"].tolist(), a["sound_readings"].tolist(), strict=True))
+    return {**ANALYZERS, SOUNDS: sound_grams(table)}
+
+
 def _build(version: str, meta: dict, a: dict[str, np.ndarray]) -> RoutingModel:
-    features = Features.read(a, ANALYZERS)
+    features = Features.read(a, analyzers_for(a))
     weights = a["weights"]
     classes = list(meta["classes"])
     if weights.shape != (len(features.names), len(classes)) or a["intercept"].shape != (len(classes),):
