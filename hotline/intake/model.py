@@ -108,6 +108,11 @@ class Features:
             names.extend(vocab)
         return cls(parts, names, analyzers)
 
+    def said(self, j: int) -> bool:
+        """Whether feature j is words or characters as heard (a syllable gram is not shown to the operator)."""
+        part = self.parts.get(SOUNDS)
+        return part is None or not part.offset <= j < part.offset + len(part.vocab)
+
     def vector(self, text: str) -> dict[int, float]:
         """Sparse tf-idf vector: feature index → value."""
         out: dict[int, float] = {}
@@ -173,6 +178,8 @@ class RoutingModel:
             name = self.features.names[j]
             if push <= 0 or not name.strip():
                 break
+            if not self.features.said(j):
+                continue
             if any(name in c for c in chosen):
                 continue
             chosen = [c for c in chosen if c not in name] + [name]
