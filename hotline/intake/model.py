@@ -51,7 +51,7 @@ def sound_grams(sounds: Mapping[str, str]) -> Callable[[str], list[str]]:
     def grams(text: str) -> list[str]:
         said = [sounds.get(c, "") for c in "".join(text.split())]
         out = []
-        for n in (2, 3):
+        for n in (1, 2):
             for i in range(len(said) - n + 1):
                 run = said[i:i + n]
                 if all(run):
