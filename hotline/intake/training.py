@@ -26,7 +26,7 @@ from hotline.intake.fitting import (
     train_linear,
     vocabulary_sample,
 )
-from hotline.intake.model import RoutingModel, _build
+from hotline.intake.model import CHAR_GRAMS, RoutingModel, _build
 
 TEMPERATURES = (1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0)
 
@@ -64,7 +64,7 @@ def fit(train: Sequence[Example], weights: Sequence[float], settings: IntakeMode
     arrays["weights"] = np.ascontiguousarray(coef.T.astype(np.float16))
     arrays["intercept"] = intercept.astype(np.float32)
     arrays.update(_examples(train, features, classes, settings.similar_per_leaf))
-    meta = {"classes": classes, "names": names or {}, "temperature": 1.0,
+    meta = {"classes": classes, "names": names or {}, "temperature": 1.0, "char_grams": list(CHAR_GRAMS),
             "orders": sum(e.source in ("history", "imported") for e in train),
             "seed_lines": sum(e.source == "seed" for e in train), "features": features.size,
             "departments": learned_departments(train, returned or {}, settings, lead_by_place),

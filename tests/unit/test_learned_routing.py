@@ -109,8 +109,9 @@ def test_a_new_live_version_is_picked_up_without_a_restart(live_dir, fitted):
 
 def test_a_same_sound_slip_keeps_the_syllables_of_what_was_meant():
     table = {"停": "ting", "水": "shui", "睡": "shui", "了": "le"}
-    assert sound_grams(table)("停 睡 了") == sound_grams(table)("停水 了") == ["ting shui", "shui le", "ting shui le"]
-    assert sound_grams(table)("停 x 水") == []  # a character the table does not know ends a run
+    assert sound_grams(table)("停 睡 了") == sound_grams(table)("停水 了") == ["ting", "shui", "le", "ting shui",
+                                                                             "shui le"]
+    assert sound_grams(table)("停 x 水") == ["ting", "shui"]  # a character the table does not know ends a run
 
 
 def test_the_model_hears_syllables_but_shows_only_what_was_said(live_dir, fitted):
@@ -125,9 +126,11 @@ def test_a_model_written_without_syllables_still_reads(tmp_path, fitted, water_l
     syllables = len(fitted.arrays["p_vocab"])
     arrays = {k: v for k, v in fitted.arrays.items() if k not in ("p_vocab", "p_idf", "sound_chars", "sound_readings")}
     arrays["weights"] = fitted.arrays["weights"][:-syllables]
-    write_model(tmp_path, "v0001", arrays, fitted.meta)
+    write_model(tmp_path, "v0001", arrays, {k: v for k, v in fitted.meta.items() if k != "char_grams"})
     model = load_model(tmp_path, "v0001")
     assert len(model.features.names) == len(fitted.model.features.names) - syllables
+    assert "停水了" in model.features.analyzers["c"]("停水 了")  # read with the triples it was trained with
+    assert "停水了" not in fitted.model.features.analyzers["c"]("停水 了")
     assert model.suggest(water_line, 1).choices[0].code == "utility.water.outage"
 
 
