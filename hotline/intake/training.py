@@ -1,7 +1,8 @@
 """Training the learned router (scikit-learn, imported only here and in `fitting`): the citizen's words → the leaf.
 
-Features are tf-idf over character 1–3-grams (a recognition slip changes one character and leaves
-most grams around it) and the recogniser's words; the classifier is a linear SVM trained by stochastic
+Features are tf-idf over characters and character pairs (a recognition slip changes one character and
+leaves most pairs around it), the recogniser's words, and toneless syllables and syllable pairs (a same-sound
+slip keeps them); the classifier is a linear SVM trained by stochastic
 gradient descent a chunk at a time (`hotline.intake.fitting`), so a million orders train in minutes;
 on the seed corpus it is as accurate as the exact LinearSVC it replaced (bench/README.md). Its weights
 are exported to a numpy file that `hotline.intake.model` reads without scikit-learn.
