@@ -38,7 +38,8 @@ MIN_SITUATIONS = 8
 # router learns from them too (`calls.jsonl`). Named one by one: a later held-out set is never taken in unasked.
 CALL_SETS = {"heldout": ROOT / "bench" / "data" / "intake_heldout.jsonl",
              "heldout2": ROOT / "bench" / "data" / "intake_heldout2.jsonl",
-             "heldout3": ROOT / "bench" / "data" / "intake_heldout3.jsonl"}
+             "heldout3": ROOT / "bench" / "data" / "intake_heldout3.jsonl",
+             "heldout4": ROOT / "bench" / "data" / "intake_heldout4.jsonl"}
 
 
 def load_yaml(name: str) -> Any:

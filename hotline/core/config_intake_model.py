@@ -17,7 +17,7 @@ class IntakeModelFile(BaseModel):
     holdout_max: int = Field(default=20_000, ge=1)
     max_training_orders: int = Field(default=1_000_000, ge=1000)
     seed_weight: float = Field(default=1.0, ge=0, le=10)
-    phrase_weight: float = Field(default=3.0, ge=0, le=10)
+    phrase_weight: float = Field(default=1.0, ge=0, le=10)
     seed_min_share: float = Field(default=0.0, ge=0, lt=1)  # seed and catalogue lines keep this share of the weight
     similar_per_leaf: int = Field(default=20, ge=0, le=200)
     keep_versions: int = Field(default=5, ge=1, le=100)

@@ -1,7 +1,8 @@
 """Training the danger model (scikit-learn, imported only here): the caller's words → emergency or not, and
 which emergency leaf. Exported as numpy arrays that `hotline.intake.danger_model` reads without scikit-learn.
 
-Features are those of the learned router (tf-idf over character 1–3-grams and the recogniser's words). The
+Features are tf-idf over character 1–3-grams and the recogniser's words (as the learned router had them
+before it heard syllables). The
 emergency-or-not head is a logistic regression, whose probability a threshold can be chosen on; the leaf head
 a linear SVM over the emergency lines only.
 """

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hotline.intake.model import ANALYZERS
+from hotline.intake.model import ANALYZERS, SOUNDS, sound_grams
 
 VOCAB_ROWS = 200_000  # orders the vocabularies and idf are learned from, at most
 CHUNK_ROWS = 50_000  # rows turned into numbers at a time
@@ -35,13 +35,14 @@ ALPHA_SCALE = 1.0  # alpha = ALPHA_SCALE / total weight of the rows …
 ALPHA_MIN = 1e-5  # … but no less: a single pass over a million rows with a smaller alpha ends on steps too long
 THREADS = 2  # leaves learned in parallel
 SHUFFLE_SEED = 16
-MAX_FEATURES = {"c": 40_000, "w": 20_000}
+MAX_FEATURES = {"c": 40_000, "w": 20_000, SOUNDS: 30_000}
 
 
 @dataclass
 class Features:
     """The fitted vectorizers, one per analyser; `matrix` gives l2-normalised tf-idf rows, parts side by side."""
     parts: dict
+    sounds: dict[str, str] | None = None  # char → toneless syllable, for the syllable part
 
     def matrix(self, texts: Sequence[str]):
         from scipy.sparse import csr_matrix, hstack
@@ -55,6 +56,9 @@ class Features:
         for key, vectorizer in self.parts.items():
             out[f"{key}_vocab"] = np.asarray(vectorizer.get_feature_names_out(), dtype=str)
             out[f"{key}_idf"] = vectorizer.idf_.astype(np.float32)
+        if self.sounds is not None:
+            out["sound_chars"] = np.asarray(list(self.sounds), dtype=str)
+            out["sound_readings"] = np.asarray(list(self.sounds.values()), dtype=str)
         return out
 
     @property
@@ -67,12 +71,23 @@ def learn_features(texts: Sequence[str], n_rows: int) -> Features:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     min_df = 2 if n_rows > 500 else 1
+    sounds = readings(texts)
+    analyzers = {**ANALYZERS, SOUNDS: sound_grams(sounds)}
     parts = {key: TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=min_df,
                                   max_features=MAX_FEATURES[key], dtype=np.float32)
-             for key, analyzer in ANALYZERS.items()}
+             for key, analyzer in analyzers.items()}
     for vectorizer in parts.values():
         vectorizer.fit(texts)
-    return Features(parts)
+    return Features(parts, sounds)
+
+
+def readings(texts: Sequence[str]) -> dict[str, str]:
+    """Each Chinese character of the texts with its commonest toneless reading (the model keeps this table, so
+    the serving side needs no pypinyin)."""
+    from hotline.text.pinyin_cache import heteronyms
+
+    chars = sorted({c for text in texts for c in text if "\u4e00" <= c <= "\u9fff"})
+    return {c: heteronyms(c)[0] for c in chars}
 
 
 def one_row_per_class(coef: np.ndarray, intercept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

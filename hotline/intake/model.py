@@ -27,11 +27,22 @@ FIRST_FAILED = "first_model_failed.json"  # why the first model could not be bui
 BUILDING_STALE_SECONDS = 3600.0  # a marker this old was left by a process that died while building
 
 
-def char_grams(text: str) -> list[str]:
-    """Characters, pairs and triples of the text without the recogniser's spaces: a slip changes one
-    character and leaves most of the pairs around it."""
-    s = "".join(text.lower().split())
-    return [s[i:i + n] for n in (1, 2, 3) for i in range(len(s) - n + 1)]
+CHAR_GRAMS = (1, 2)  # characters and pairs; a model trained before syllables says (1, 2, 3) in its description
+
+
+def char_grams_of(sizes: tuple[int, ...]) -> Callable[[str], list[str]]:
+    """Runs of these lengths of the text without the recogniser's spaces: a slip changes one character and
+    leaves most of the pairs around it. (Triples were dropped: with the syllable part beside them the router
+    read the four development sets better without them, leave-one-set-out; bench/README.md.)"""
+
+    def grams(text: str) -> list[str]:
+        s = "".join(text.lower().split())
+        return [s[i:i + n] for n in sizes for i in range(len(s) - n + 1)]
+
+    return grams
+
+
+char_grams = char_grams_of(CHAR_GRAMS)
 
 
 def word_tokens(text: str) -> list[str]:
@@ -40,6 +51,25 @@ def word_tokens(text: str) -> list[str]:
 
 
 ANALYZERS = {"c": char_grams, "w": word_tokens}
+SOUNDS = "p"  # the part of toneless syllables, when a model has one (its char → syllable table travels with it)
+
+
+def sound_grams(sounds: Mapping[str, str]) -> Callable[[str], list[str]]:
+    """Single syllables and pairs of the syllables said, by the model's own table (toneless pinyin): a same-sound slip
+    (停睡 for 停水, 点题 for 电梯, 胡口 for 户口) keeps its syllables though it changes the characters. A character
+    the table does not know ends a run."""
+
+    def grams(text: str) -> list[str]:
+        said = [sounds.get(c, "") for c in "".join(text.split())]
+        out = []
+        for n in (1, 2):
+            for i in range(len(said) - n + 1):
+                run = said[i:i + n]
+                if all(run):
+                    out.append(" ".join(run))
+        return out
+
+    return grams
 
 
 class ModelError(Exception):
@@ -88,6 +118,11 @@ class Features:
             parts[key] = _Part({g: i for i, g in enumerate(vocab)}, a[f"{key}_idf"], len(names))
             names.extend(vocab)
         return cls(parts, names, analyzers)
+
+    def said(self, j: int) -> bool:
+        """Whether feature j is words or characters as heard (a syllable gram is not shown to the operator)."""
+        part = self.parts.get(SOUNDS)
+        return part is None or not part.offset <= j < part.offset + len(part.vocab)
 
     def vector(self, text: str) -> dict[int, float]:
         """Sparse tf-idf vector: feature index → value."""
@@ -154,6 +189,8 @@ class RoutingModel:
             name = self.features.names[j]
             if push <= 0 or not name.strip():
                 break
+            if not self.features.said(j):
+                continue
             if any(name in c for c in chosen):
                 continue
             chosen = [c for c in chosen if c not in name] + [name]
@@ -210,8 +247,19 @@ def load_model(directory: Path, version: str) -> RoutingModel:
         raise ModelError(f"model {version} in {directory} cannot be read: {type(exc).__name__}: {exc}") from exc
 
 
+def analyzers_for(meta: Mapping, a: Mapping[str, np.ndarray]) -> dict[str, Analyzer]:
+    """The model's analysers: characters (of the lengths it was trained with) and words, and syllables when it
+    has them (a model from before syllables keeps its character triples and reads as it was trained)."""
+    sizes = tuple(meta.get("char_grams", (1, 2, 3)))
+    analyzers: dict[str, Analyzer] = {**ANALYZERS, "c": char_grams_of(sizes)}
+    if f"{SOUNDS}_vocab" in a:
+        table = dict(zip(a["sound_chars"].tolist(), a["sound_readings"].tolist(), strict=True))
+        analyzers[SOUNDS] = sound_grams(table)
+    return analyzers
+
+
 def _build(version: str, meta: dict, a: dict[str, np.ndarray]) -> RoutingModel:
-    features = Features.read(a, ANALYZERS)
+    features = Features.read(a, analyzers_for(meta, a))
     weights = a["weights"]
     classes = list(meta["classes"])
     if weights.shape != (len(features.names), len(classes)) or a["intercept"].shape != (len(classes),):

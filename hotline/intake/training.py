@@ -1,7 +1,8 @@
 """Training the learned router (scikit-learn, imported only here and in `fitting`): the citizen's words → the leaf.
 
-Features are tf-idf over character 1–3-grams (a recognition slip changes one character and leaves
-most grams around it) and the recogniser's words; the classifier is a linear SVM trained by stochastic
+Features are tf-idf over characters and character pairs (a recognition slip changes one character and
+leaves most pairs around it), the recogniser's words, and toneless syllables and syllable pairs (a same-sound
+slip keeps them); the classifier is a linear SVM trained by stochastic
 gradient descent a chunk at a time (`hotline.intake.fitting`), so a million orders train in minutes;
 on the seed corpus it is as accurate as the exact LinearSVC it replaced (bench/README.md). Its weights
 are exported to a numpy file that `hotline.intake.model` reads without scikit-learn.
@@ -26,7 +27,7 @@ from hotline.intake.fitting import (
     train_linear,
     vocabulary_sample,
 )
-from hotline.intake.model import RoutingModel, _build
+from hotline.intake.model import CHAR_GRAMS, RoutingModel, _build
 
 TEMPERATURES = (1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0)
 
@@ -64,7 +65,7 @@ def fit(train: Sequence[Example], weights: Sequence[float], settings: IntakeMode
     arrays["weights"] = np.ascontiguousarray(coef.T.astype(np.float16))
     arrays["intercept"] = intercept.astype(np.float32)
     arrays.update(_examples(train, features, classes, settings.similar_per_leaf))
-    meta = {"classes": classes, "names": names or {}, "temperature": 1.0,
+    meta = {"classes": classes, "names": names or {}, "temperature": 1.0, "char_grams": list(CHAR_GRAMS),
             "orders": sum(e.source in ("history", "imported") for e in train),
             "seed_lines": sum(e.source == "seed" for e in train), "features": features.size,
             "departments": learned_departments(train, returned or {}, settings, lead_by_place),
