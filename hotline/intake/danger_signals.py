@@ -228,6 +228,11 @@ PAST = (r"差点|差一点|险些|"
         r"赔偿|理赔|赔钱|工伤|(?:只|就)给了.{0,6}(?:块|钱)|保险|医药费|住院费|谁负责|追责|处理结果|怎么处理|为什么|咨询|请问|想问|问一下|"
         r"已经.{0,4}(?:灭了|好了|修好|救出|送医院|出院|没事|处理)|(?:来|给)修好了|当时|救护车.{0,4}(?:慢|收费|钱)|出警.{0,2}慢")
 
+# What the caller says is handled, harmed nobody or was never real, whenever it happened: the valve already shut,
+# 没咬着人, 人好好的, a prank or a misdial, a fraudster's story (冒充, 诈骗).
+SETTLED = (r"已经.{0,6}关(?:了|上|掉)|没(?:咬|伤|砸|碰)着|人(?:倒是)?(?:好好的|没事)|闹着玩|开玩笑|骗子|诈骗|冒充|"
+           r"不是真的|假的|按错了|打错了|吓.{0,3}一跳")
+
 # A caller this urgent is reporting something happening, even when a worry is in the same breath
 # (「屋里一股味 敲门不开 我们怕出事 求你们快点」).
 PANIC = r"快派人|快派任|赶紧来人|快来人|救命|救救|求你们快点|求求你们|快点啊|你们快来啊"
