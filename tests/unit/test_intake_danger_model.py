@@ -156,3 +156,6 @@ def test_the_detector_names_calm_shapes_unless_the_caller_panics(config):
     assert detector.calm_shape("刚才 那个 电话 是 俺 孙子 按 错 了") == "按错了"
     assert detector.calm_shape("有 人 冒充 燃气 公司 上门 收钱") == "冒充"
     assert detector.calm_shape("刚才 有 条 狗 冲 俺 叫 没 咬 着 人") == "没咬着"
+    assert detector.calm_shape("河 里 漂 着 个 东西 走 近 一 看 是 个 枕头") == "一看是"
+    assert detector.calm_shape("上 个 礼拜 俺 家 隔壁 着 火 消防 车 来 得 太 慢") == "上个礼拜"
+    assert detector.calm_shape("三 天 前 俺 在 路 上 让 车 刮 了") == "三天前"
