@@ -47,6 +47,7 @@ class Joining:
                    float(meta.get("leaf_margin", math.inf)), float(meta.get("calm_floor", 0.0)))
 
 
+VIOLENCE = "safety.violence."
 MIN_CHARS = 8  # fewer characters said (fillers aside) tell the model too little: the patterns decide alone
 
 
@@ -71,8 +72,11 @@ class DangerJudge:
             if not self.joining.emergency(True, heard.probability, calm):
                 return None
             leaf = self.joining.leaf(danger.category, heard.leaf, heard.margin(danger.category))
-            return danger if leaf == danger.category else \
-                self.detector.refile(danger, leaf, say.learned_leaf(danger.category_name, self.model.version))
+            if leaf == danger.category:
+                return danger
+            refiled = self.detector.refile(danger, leaf, say.learned_leaf(danger.category_name, self.model.version))
+            # violence the patterns heard stays the police's (a stabbing is an injury too, but 110 must come)
+            return danger if danger.category.startswith(VIOLENCE) and refiled.service != danger.service else refiled
         if not self.joining.emergency(False, heard.probability, calm):
             return danger
         words = self.model.words(text, heard)
