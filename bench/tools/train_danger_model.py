@@ -4,7 +4,7 @@
     python bench/tools/train_danger_model.py --check    # cross-validate and print only
 
 Development data only: the seed corpus, tests/data/intake_danger_dev.jsonl, the first five held-out sets
-(bench/data/intake_heldout.jsonl … intake_heldout5.jsonl, development data since the sixth set was written) and
+(bench/data/intake_heldout.jsonl … intake_heldout5.jsonl, development data since their held-out readings) and
 the lines written for the model in bench/tools/danger_corpus/. Later held-out sets are never read here.
 
 The choice is made on out-of-fold scores: each held-out set is scored by a model trained on everything else,
