@@ -9,9 +9,9 @@ the lines written for the model in bench/tools/danger_corpus/. Later held-out se
 
 The choice is made on out-of-fold scores: each held-out set is scored by a model trained on everything else,
 and the rules (the detector) are run over it as they are. The model raises an emergency at `threshold` unless a
-calm shape (a worry, a past event, a habit) is heard and the model is below `sure`; the detector's emergency
-stands unless the model is below `rules_floor` (or `calm_floor` in a call of a calm shape), under the model's leaf when it leads the detector's by
-`leaf_margin`. They are chosen for recall first with false alarms at most FA_AIM over the sets' out-of-fold
+calm shape (a worry, something handled or unreal, a past event, a habit) is heard and the model is below `sure`;
+the detector's emergency stands unless the model is below `rules_floor` (or below `calm_floor` in a call of a calm
+shape), under the model's leaf when it leads the detector's by `leaf_margin`. They are chosen for recall first with false alarms at most FA_AIM over the sets' out-of-fold
 scores, then for the hand-over service right; then the model is trained on all the lines and written with them.
 Deterministic: the same files give the same model.
 """
@@ -94,7 +94,7 @@ def decide(rows: list[tuple], joining: Joining) -> list[tuple[bool, bool, str | 
     """(truth, said emergency, leaf said, leaf meant) for each row under these settings."""
     out = []
     for truth, leaf, rule_leaf, probability, model_leaf, calm, margin in rows:
-        said = joining.emergency(rule_leaf is not None, probability, calm)  # calm: None for a call too short
+        said = joining.emergency(rule_leaf is not None, probability, calm)
         out.append((truth, said, joining.leaf(rule_leaf, model_leaf, margin) if said else None, leaf))
     return out
 
