@@ -11,8 +11,9 @@ The choice is made on out-of-fold scores: each held-out set is scored by a model
 and the rules (the detector) are run over it as they are. The model raises an emergency at `threshold` unless a
 calm shape (a worry, something handled or unreal, a past event, a habit) is heard and the model is below `sure`;
 the detector's emergency stands unless the model is below `rules_floor` (or below `calm_floor` in a call of a calm
-shape), under the model's leaf when it leads the detector's by `leaf_margin`. They are chosen for recall first with false alarms at most FA_AIM over the sets' out-of-fold
-scores, then for the hand-over service right; then the model is trained on all the lines and written with them.
+shape), under the model's leaf when it leads the detector's by `leaf_margin`. They are chosen for recall first
+with false alarms at most FA_AIM over the sets' out-of-fold scores, then for the hand-over service right; then the
+model is trained on all the lines and written with them.
 Deterministic: the same files give the same model.
 """
 
