@@ -22,6 +22,7 @@ from hotline.intake.danger_signals import (
     HEATING,
     PANIC,
     PAST,
+    SETTLED,
     SIGNALS,
     SMOKE_NUISANCE,
     STRONG,
@@ -73,7 +74,7 @@ class DangerDetector:
         self._rank = {leaf: i for i, leaf in enumerate(SIGNALS)}
         self._urgent, self._worry, self._past = re.compile(URGENT), re.compile(HAZARD), re.compile(PAST)
         self._panic, self._after, self._today = re.compile(PANIC), re.compile(HAZARD_AFTER), re.compile(TODAY)
-        self._fillers, self._habit = re.compile(FILLERS), re.compile(HABIT)
+        self._fillers, self._habit, self._settled = re.compile(FILLERS), re.compile(HABIT), re.compile(SETTLED)
         self._nuisance = {"safety.fire.fire": re.compile(SMOKE_NUISANCE), "utility.water.burst": re.compile(HEATING),
                           "safety.fire.hazmat": re.compile(_CHIMNEY), "safety.rescue.trapped": re.compile(_CARD)}
 
@@ -103,14 +104,15 @@ class DangerDetector:
         return self._fillers.sub("", join_tokens(text))
 
     def calm_shape(self, text: str) -> str | None:
-        """The words of a known false-alarm shape heard anywhere in the call — a worry (担心, 万一), a past event
-        or a follow-up (上个月, 赔偿, 想问), a habit (老是) — unless the caller panics or says it is today's."""
+        """The words of a known false-alarm shape heard anywhere in the call — a worry (担心, 万一), something
+        handled, harmless or unreal (已经关了, 没伤着人, 冒充), a past event or a follow-up (上个月, 赔偿, 想问), a
+        habit (老是) — unless the caller panics, or, for a past event or a habit, says it is today's."""
         text = self.without_fillers(text)
         if self._panic.search(text):
             return None
-        worry = self._worry.search(text)
-        if worry:
-            return worry.group(0)
+        shape = self._worry.search(text) or self._settled.search(text)
+        if shape:
+            return shape.group(0)
         if self._today.search(text):
             return None
         shape = self._past.search(text) or self._habit.search(text)

@@ -1,9 +1,10 @@
 """The danger detector's patterns and the danger model together: is this call an emergency (险情研判)?
 
 Recall first. The model raises an emergency the patterns did not hear when its probability reaches the
-threshold — unless the call has a shape the patterns know to be calm (a worry, a past event or a follow-up, a
-habit: `DangerDetector.calm_shape`) and the model is not sure. The patterns' emergency stands unless the model
-finds it very unlikely (slips that make a word alarming: 报站→爆炸, 出店→触电). The three numbers are chosen on
+threshold — unless the call has a shape the patterns know to be calm (a worry, something handled or unreal, a
+past event or a follow-up, a habit: `DangerDetector.calm_shape`) and the model is not sure. The patterns'
+emergency stands unless the model finds it very unlikely (slips that make a word alarming: 报站→爆炸, 出店→触电),
+or finds it unlikely in a call of a calm shape (暖气片崩了 阀门已经关了). The numbers are chosen on
 the development sets' out-of-fold scores and shipped in the model's description
 (`bench/tools/train_danger_model.py`). Without a usable model the patterns decide alone, and /healthz says so.
 """
@@ -26,10 +27,11 @@ class Joining:
     rules_floor: float  # below it, the model overrules the patterns' emergency
     sure: float  # at or above it, a calm shape does not hold the model back
     leaf_margin: float = math.inf  # the model's leaf replaces the patterns' when it leads theirs by this much
+    calm_floor: float = 0.0  # with a calm shape heard, the patterns' emergency needs the model at least this sure
 
     def emergency(self, by_rules: bool, probability: float, calm: str | None) -> bool:
         if by_rules:
-            return probability >= self.rules_floor
+            return probability >= self.rules_floor and (calm is None or probability >= self.calm_floor)
         return probability >= self.threshold and (calm is None or probability >= self.sure)
 
     def as_dict(self) -> dict:
@@ -42,9 +44,10 @@ class Joining:
     @classmethod
     def of(cls, meta: dict) -> Joining:
         return cls(float(meta["threshold"]), float(meta.get("rules_floor", 0.0)), float(meta.get("sure", 1.01)),
-                   float(meta.get("leaf_margin", math.inf)))
+                   float(meta.get("leaf_margin", math.inf)), float(meta.get("calm_floor", 0.0)))
 
 
+VIOLENCE = "safety.violence."
 MIN_CHARS = 8  # fewer characters said (fillers aside) tell the model too little: the patterns decide alone
 
 
@@ -62,15 +65,18 @@ class DangerJudge:
         if self._too_short(text):
             return danger
         heard = self.model.hear(text)
+        calm = self.detector.calm_shape(text)
         rules = danger is not None and danger.level == EMERGENCY
         if rules:
             assert danger is not None
-            if not self.joining.emergency(True, heard.probability, None):
+            if not self.joining.emergency(True, heard.probability, calm):
                 return None
             leaf = self.joining.leaf(danger.category, heard.leaf, heard.margin(danger.category))
-            return danger if leaf == danger.category else \
-                self.detector.refile(danger, leaf, say.learned_leaf(danger.category_name, self.model.version))
-        calm = self.detector.calm_shape(text)
+            if leaf == danger.category:
+                return danger
+            refiled = self.detector.refile(danger, leaf, say.learned_leaf(danger.category_name, self.model.version))
+            # violence the patterns heard stays the police's (a stabbing is an injury too, but 110 must come)
+            return danger if danger.category.startswith(VIOLENCE) and refiled.service != danger.service else refiled
         if not self.joining.emergency(False, heard.probability, calm):
             return danger
         words = self.model.words(text, heard)

@@ -128,6 +128,15 @@ def test_a_calm_shape_holds_back_an_unsure_model_but_not_a_sure_one():
     assert joining.emergency(True, 0.25, None) and not joining.emergency(True, 0.1, None)
 
 
+def test_a_calm_shape_asks_more_of_the_model_before_a_patterns_emergency_stands():
+    joining = Joining(threshold=0.4, rules_floor=0.05, sure=0.95, calm_floor=0.5)
+    assert joining.emergency(True, 0.3, None)
+    assert not joining.emergency(True, 0.3, "已经把阀门关了")
+    assert joining.emergency(True, 0.6, "已经把阀门关了")
+    assert not Joining(threshold=0.4, rules_floor=0.05, sure=0.95).emergency(True, 0.01, "上个月")
+    assert Joining(threshold=0.4, rules_floor=0.05, sure=0.95).emergency(True, 0.3, "上个月")
+
+
 def test_the_model_files_a_patterns_emergency_elsewhere_only_when_it_clearly_leads():
     joining = Joining(threshold=0.4, rules_floor=0.2, sure=0.95, leaf_margin=0.5)
     assert joining.leaf("safety.fire.fire", "utility.gas.leak", 0.7) == "utility.gas.leak"
@@ -143,3 +152,10 @@ def test_the_detector_names_calm_shapes_unless_the_caller_panics(config):
     assert detector.calm_shape("上 个 月 俺 家 门口 撞 了 人") == "上个月"
     assert detector.calm_shape("救命 啊 上 个 月 那 个 人 又 来 了 拿 着 刀") is None
     assert detector.calm_shape("俺 爹 倒 在 地 上 了") is None
+    assert detector.calm_shape("暖气 片 崩 了 俺 已经 把 阀门 关 了") == "已经把阀门关了"
+    assert detector.calm_shape("刚才 那个 电话 是 俺 孙子 按 错 了") == "按错了"
+    assert detector.calm_shape("有 人 冒充 燃气 公司 上门 收钱") == "冒充"
+    assert detector.calm_shape("刚才 有 条 狗 冲 俺 叫 没 咬 着 人") == "没咬着"
+    assert detector.calm_shape("河 里 漂 着 个 东西 走 近 一 看 是 个 枕头") == "一看是"
+    assert detector.calm_shape("上 个 礼拜 俺 家 隔壁 着 火 消防 车 来 得 太 慢") == "上个礼拜"
+    assert detector.calm_shape("三 天 前 俺 在 路 上 让 车 刮 了") == "三天前"

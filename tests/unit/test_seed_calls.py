@@ -15,7 +15,7 @@ from hotline.intake.learning import seed_examples
 
 ROOT = Path(__file__).resolve().parents[2]
 SETS = {"heldout": "intake_heldout.jsonl", "heldout2": "intake_heldout2.jsonl", "heldout3": "intake_heldout3.jsonl",
-        "heldout4": "intake_heldout4.jsonl"}
+        "heldout4": "intake_heldout4.jsonl", "heldout5": "intake_heldout5.jsonl"}
 
 
 @cache
