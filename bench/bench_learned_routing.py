@@ -136,8 +136,8 @@ def compare(n: int) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.svm import LinearSVC
 
+    from hotline.intake.grams import char_grams, word_tokens
     from hotline.intake.learning import catalogue_examples
-    from hotline.intake.model import char_grams, word_tokens
     from hotline.intake.training import fit
 
     config = load_config(ROOT / "config")

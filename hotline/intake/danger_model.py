@@ -23,7 +23,7 @@ NAME = "danger-model"
 
 def char_grams(text: str) -> list[str]:
     """Characters, pairs and triples without the recogniser's spaces: a slip leaves most grams around it. The
-    router's grams (`model.char_grams`) fold Latin letters to lower case; the shipped danger model was trained
+    router's grams (`grams.char_grams`) fold Latin letters to lower case; the shipped danger model was trained
     without, so its grams keep them."""
     s = "".join(text.split())
     return [s[i:i + n] for n in (1, 2, 3) for i in range(len(s) - n + 1)]

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hotline.intake.model import ANALYZERS, SOUNDS, sound_grams
+from hotline.intake.grams import ANALYZERS, SOUNDS, sound_grams
 
 VOCAB_ROWS = 200_000  # orders the vocabularies and idf are learned from, at most
 CHUNK_ROWS = 50_000  # rows turned into numbers at a time

@@ -15,61 +15,18 @@ import math
 import os
 import socket
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from hotline.intake.grams import SOUNDS, Analyzer, analyzers_for
+
 LIVE = "live.json"
 BUILDING = "building.json"  # present while a process builds the centre's first model
 FIRST_FAILED = "first_model_failed.json"  # why the first model could not be built (not retried unasked)
 BUILDING_STALE_SECONDS = 3600.0  # a marker this old was left by a process that died while building
-
-
-CHAR_GRAMS = (1, 2)  # characters and pairs; a model trained before syllables says (1, 2, 3) in its description
-
-
-def char_grams_of(sizes: tuple[int, ...]) -> Callable[[str], list[str]]:
-    """Runs of these lengths of the text without the recogniser's spaces: a slip changes one character and
-    leaves most of the pairs around it. (Triples were dropped: with the syllable part beside them the router
-    read the four development sets better without them, leave-one-set-out; bench/README.md.)"""
-
-    def grams(text: str) -> list[str]:
-        s = "".join(text.lower().split())
-        return [s[i:i + n] for n in sizes for i in range(len(s) - n + 1)]
-
-    return grams
-
-
-char_grams = char_grams_of(CHAR_GRAMS)
-
-
-def word_tokens(text: str) -> list[str]:
-    """The recogniser's words, as it cut them."""
-    return text.lower().split()
-
-
-ANALYZERS = {"c": char_grams, "w": word_tokens}
-SOUNDS = "p"  # the part of toneless syllables, when a model has one (its char → syllable table travels with it)
-
-
-def sound_grams(sounds: Mapping[str, str]) -> Callable[[str], list[str]]:
-    """Single syllables and pairs of the syllables said, by the model's own table (toneless pinyin): a same-sound slip
-    (停睡 for 停水, 点题 for 电梯, 胡口 for 户口) keeps its syllables though it changes the characters. A character
-    the table does not know ends a run."""
-
-    def grams(text: str) -> list[str]:
-        said = [sounds.get(c, "") for c in "".join(text.split())]
-        out = []
-        for n in (1, 2):
-            for i in range(len(said) - n + 1):
-                run = said[i:i + n]
-                if all(run):
-                    out.append(" ".join(run))
-        return out
-
-    return grams
 
 
 class ModelError(Exception):
@@ -97,7 +54,6 @@ class _Part:
     offset: int
 
 
-Analyzer = Callable[[str], list[str]]
 
 
 @dataclass
@@ -245,17 +201,6 @@ def load_model(directory: Path, version: str) -> RoutingModel:
         raise
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         raise ModelError(f"model {version} in {directory} cannot be read: {type(exc).__name__}: {exc}") from exc
-
-
-def analyzers_for(meta: Mapping, a: Mapping[str, np.ndarray]) -> dict[str, Analyzer]:
-    """The model's analysers: characters (of the lengths it was trained with) and words, and syllables when it
-    has them (a model from before syllables keeps its character triples and reads as it was trained)."""
-    sizes = tuple(meta.get("char_grams", (1, 2, 3)))
-    analyzers: dict[str, Analyzer] = {**ANALYZERS, "c": char_grams_of(sizes)}
-    if f"{SOUNDS}_vocab" in a:
-        table = dict(zip(a["sound_chars"].tolist(), a["sound_readings"].tolist(), strict=True))
-        analyzers[SOUNDS] = sound_grams(table)
-    return analyzers
 
 
 def _build(version: str, meta: dict, a: dict[str, np.ndarray]) -> RoutingModel:

@@ -27,7 +27,8 @@ from hotline.intake.fitting import (
     train_linear,
     vocabulary_sample,
 )
-from hotline.intake.model import CHAR_GRAMS, RoutingModel, _build
+from hotline.intake.grams import CHAR_GRAMS
+from hotline.intake.model import RoutingModel, _build
 
 TEMPERATURES = (1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0)
 

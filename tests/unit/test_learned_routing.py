@@ -8,6 +8,7 @@ import json
 import pytest
 
 from hotline.intake.analyzer import Analyzer
+from hotline.intake.grams import sound_grams
 from hotline.intake.learning import seed_examples
 from hotline.intake.model import (
     ModelError,
@@ -16,7 +17,6 @@ from hotline.intake.model import (
     model_paths,
     next_version,
     set_live,
-    sound_grams,
     versions,
     write_model,
 )
