@@ -18,7 +18,7 @@ DATA = ROOT / "bench" / "data"
 # Each held-out set with the letter its ids start with.
 HELDOUT_SETS = {
     "intake_heldout.jsonl": "H", "intake_heldout2.jsonl": "N", "intake_heldout3.jsonl": "T", "intake_heldout4.jsonl": "F",
-    "intake_heldout5.jsonl": "V",
+    "intake_heldout5.jsonl": "V", "intake_heldout6.jsonl": "W",
 }
 CONFIG = ROOT / "config"
 FIELDS = {
