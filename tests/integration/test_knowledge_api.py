@@ -3,6 +3,8 @@ while the citizen talks and answer citing the version they used — which a late
 
 from __future__ import annotations
 
+import pytest
+
 from tests.integration.conftest import new_order, step
 
 WATER_TRANSFER = {
@@ -175,3 +177,10 @@ def test_statistics_count_direct_answers_citations_and_articles_due_for_review(a
                               "citing_rate": 0.5}
     water = next(d for d in body["departments"] if d["code"] == "371500-WATER")
     assert (water["published"], water["used"], water["citations"], water["overdue"]) == (1, 1, 1, 0)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/knowledge/articles", "/api/v1/work-orders", "/api/v1/callbacks/queue"])
+def test_a_page_offset_past_any_list_is_refused_not_sent_to_the_database(api, people, path):
+    r = api.get(path + "?offset=9223372036854775808", headers=people["admin"].headers)
+    assert r.status_code == 422 and r.json()["error_id"] == "invalid_input"
+    assert api.get(path + "?offset=1000000", headers=people["admin"].headers).status_code == 200

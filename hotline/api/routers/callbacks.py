@@ -11,6 +11,7 @@ from hotline.accounts.repository import UserRepository
 from hotline.api import presenters
 from hotline.api.audit import audit
 from hotline.api.deps import CallbackDesk, CallbackReader, Ctx, DbSession
+from hotline.api.params import Limit, Offset
 from hotline.api.routers.work_orders import ERRORS, Ticket, visible
 from hotline.api.schemas.callbacks import (
     CallbackAttemptOut,
@@ -53,7 +54,7 @@ def present(session: Session, service: CallbackService, callback: Callback) -> C
 
 
 @router.get("/due", response_model=list[CallbackOut], summary="Callbacks that may be made now, earliest due first")
-def due(actor: CallbackDesk, session: DbSession, ctx: Ctx, limit: Annotated[int, Query(ge=1, le=200)] = 50):
+def due(actor: CallbackDesk, session: DbSession, ctx: Ctx, limit: Limit = 50):
     service = CallbackService(session, ctx)
     return [present(session, service, c) for c in service.due(limit, actor)]
 
@@ -75,7 +76,7 @@ def take_next(request: Request, actor: CallbackDesk, session: DbSession, ctx: Ct
 def queue(actor: CallbackDesk, session: DbSession, ctx: Ctx,
           q: Annotated[str | None, Query(max_length=100)] = None,
           phone: Annotated[str | None, Query(pattern=r"^\d{4,20}$")] = None,
-          limit: Annotated[int, Query(ge=1, le=200)] = 20, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0):
+          limit: Limit = 20, offset: Offset = 0):
     service = CallbackService(session, ctx)
     rows, total = CallbackDesk_(session, ctx).queue(actor, (q or "").strip() or None, phone, limit, offset)
     phones = CallbackQueueRepository(session).phones([c.work_order_id for c in rows])

@@ -13,6 +13,7 @@ from hotline.accounts.repository import UserRepository
 from hotline.api.audit import audit
 from hotline.api.deps import Centre, Ctx, DbSession, HotlineDesk, Staff
 from hotline.api.headers import SAME_ORIGIN_FRAME
+from hotline.api.params import Limit, Offset
 from hotline.api.routers.work_orders import ERRORS, RowId, Ticket, visible
 from hotline.api.schemas.desk import (
     AgentMe,
@@ -106,8 +107,8 @@ def incident_candidates(actor: HotlineDesk, session: DbSession, ctx: Ctx,
 
 
 @router.get("/incidents", response_model=IncidentPage, summary="并案 incidents with their caller counts")
-def incidents(actor: Centre, session: DbSession, limit: Annotated[int, Query(ge=1, le=200)] = 50,
-              offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0):
+def incidents(actor: Centre, session: DbSession, limit: Limit = 50,
+              offset: Offset = 0):
     rows, total = IncidentRepository(session).masters(actor, limit, offset)
     return IncidentPage(total=total, items=[IncidentOut(
         ticket_no=o.ticket_no, title=o.title, category_code=o.category_code, place=o.place, state=o.state,

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Query
 
 from hotline.api.deps import Ctx, DbSession, Workbench
+from hotline.api.params import Limit, Offset
 from hotline.api.schemas.inbox import InboxItem, InboxOut, InboxUnit
 from hotline.api.uow import UnitOfWorkRoute
 from hotline.core.enums import Light, Tier
@@ -49,7 +50,7 @@ Unit = Annotated[str | None, Query(max_length=32, description="a sub-unit (下�
 @router.get("", response_model=InboxOut, responses=ERRORS,
             summary="The inbox: one view (待签收, 办理中, 即将超期, 已超期, 延期审批中, 已办结, 被督办) with counts")
 def inbox(actor: Workbench, session: DbSession, ctx: Ctx, wanted: Filters, unit: Unit = None,
-          limit: Annotated[int, Query(ge=1, le=200)] = 20, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0):
+          limit: Limit = 20, offset: Offset = 0):
     now = ctx.clock.now()
     scoped = InboxRepository(session, actor, now)
     page = InboxRepository(session, actor, now, scoped.unit_in_scope(unit)).page(

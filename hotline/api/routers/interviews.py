@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 
 from hotline.api.audit import audit
 from hotline.api.deps import Ctx, DbSession, Supervisors
+from hotline.api.params import Limit, Offset
 from hotline.api.schemas.interviews import InterviewIn, InterviewOut
 from hotline.api.schemas.orders import TextIn
 from hotline.api.uow import UnitOfWorkRoute
@@ -33,7 +34,7 @@ def _out(interview: Interview, department: Department | tuple[str, str], ticket:
 @router.get("", response_model=list[InterviewOut], summary="约谈 list: departments called in, newest first")
 def listing(actor: Supervisors, session: DbSession,
             status: Annotated[str, Query(pattern="^(open|resolved|all)$")] = "open",
-            limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0):
+            limit: Limit = 50, offset: Offset = 0):
     rows = InterviewRepository(session).listing(actor, None if status == "all" else status, limit, offset)
     return [_out(i, (code, name), ticket) for i, code, name, ticket in rows]
 

@@ -15,6 +15,7 @@ from hotline.api import knowledge_views as views
 from hotline.api.audit import audit
 from hotline.api.deps import Admin, Ctx, DbSession, HotlineDesk, KnowledgeKeeper, KnowledgeReader, StatsReader
 from hotline.api.env import ApiEnv
+from hotline.api.params import Limit, Offset
 from hotline.api.schemas.knowledge import (
     ArticleEdit,
     ArticleIn,
@@ -87,7 +88,7 @@ def list_articles(actor: KnowledgeReader, session: DbSession, status: ArticleSta
                   category: Annotated[str | None, Query(max_length=32)] = None,
                   department: Annotated[str | None, Query(max_length=32)] = None,
                   q: Annotated[str | None, Query(max_length=200)] = None,
-                  limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0)] = 0):
+                  limit: Limit = 50, offset: Offset = 0):
     department_id = None
     if department is not None:
         found = DepartmentRepository(session).by_code(department)

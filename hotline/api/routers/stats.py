@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from hotline.api.deps import Ctx, DbSession, StatsReader
+from hotline.api.params import Limit, Offset
 from hotline.api.schemas.inbox import InboxItem
 from hotline.api.schemas.stats import AreaMapOut, HotspotOut, MonthlyOut, RankingOut, RatesOut, StatOrdersOut, TrendsOut
 from hotline.api.uow import UnitOfWorkRoute
@@ -29,8 +30,6 @@ Month = Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", examples=["2026-11"])]
 By = Annotated[str, Query(pattern="^(day|week)$", description="day, or week (Monday–Sunday)")]
 Day = Annotated[dt.date | None, Query()]
 Code = Annotated[str | None, Query(max_length=32, description="a department code; its whole subtree is counted")]
-Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
 def _today(ctx: StatsEnv) -> dt.date:

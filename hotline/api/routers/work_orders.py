@@ -15,6 +15,7 @@ from hotline.api import presenters
 from hotline.api.audit import audit
 from hotline.api.call_links import during_call, link_during_call
 from hotline.api.deps import Creator, Ctx, DbSession, Routing, Staff, Supervisors
+from hotline.api.params import Limit, Offset
 from hotline.api.schemas.inbox import PendingExtension, PendingExtensions
 from hotline.api.schemas.instants import Instant
 from hotline.api.schemas.intake import RecordingOut
@@ -108,8 +109,8 @@ def list_orders(actor: Staff, session: DbSession, ctx: Ctx, state: Annotated[lis
                 phone: Annotated[str | None, Query(pattern=r"^\d{4,20}$", description="the number or its end")] = None,
                 mine: Annotated[bool, Query(description="only orders I registered")] = False,
                 sort: Annotated[str, Query(pattern="^(new|due)$")] = "new",
-                limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0):
+                limit: Limit = 50,
+                offset: Offset = 0):
     leaf = ctx.config.category(category) if category else None  # a retired code lists its leaf's orders
     if received_on is not None:  # the day as the centre lives it, whatever zone the browser is in
         lo, hi = (dt.datetime.combine(d, dt.time(), tzinfo=ctx.sla.tz).astimezone(dt.UTC)
@@ -229,8 +230,8 @@ def merge_duplicate(ticket: Ticket, body: DuplicateIn, request: Request, actor: 
 
 @extensions.get("", response_model=PendingExtensions,
                 summary="延期审批: extension requests waiting for a decision, oldest first (your scope)")
-def pending_extensions(actor: Supervisors, session: DbSession, limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                       offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0):
+def pending_extensions(actor: Supervisors, session: DbSession, limit: Limit = 50,
+                       offset: Offset = 0):
     rows, total = ExtensionRepository(session).pending_readable(actor, limit, offset)
     return PendingExtensions(items=[PendingExtension(
         id=x.id, ticket_no=ticket, title=title, tier=tier, department=department, days=x.days, reason=x.reason,
