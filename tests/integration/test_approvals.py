@@ -55,12 +55,15 @@ def test_pending_extensions_are_listed_in_scope_and_leave_the_list_once_decided(
 def test_supervisors_hear_a_request_live_and_the_department_hears_the_decision(base, api, people):  # noqa: F811
     ticket = signed_order(api, people)
 
+    sent: list[threading.Timer] = []
+
     def later(person, path: str, body: dict):
         """Send once the stream is open (from another thread, as another person's browser would)."""
         def send():
             with httpx.Client(base_url=base, headers=person.headers, timeout=10) as c:
                 assert c.post(path, json=body).status_code == 200
-        threading.Timer(0.1, send).start()
+        sent.append(threading.Timer(0.1, send))
+        sent[-1].start()
 
     def ask():
         later(people["water"], f"/api/v1/work-orders/{ticket}/extension", {"days": 2, "reason": "等待配件"})
@@ -68,6 +71,7 @@ def test_supervisors_hear_a_request_live_and_the_department_hears_the_decision(b
     [(event, data)] = sse_events(base, people["supervisor"].headers, ask)
     assert event == "extension" and data["status"] == "pending" and "ticket" not in data
     request_id = data["request_id"]
+    sent[-1].join(10)  # the request has answered: its event has reached every channel, the department's too
 
     def decide():
         later(people["supervisor"], f"/api/v1/extensions/{request_id}/decision",
