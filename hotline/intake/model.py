@@ -54,8 +54,6 @@ class _Part:
     offset: int
 
 
-
-
 @dataclass
 class Features:
     """Tf-idf over each analyser's grams, each part l2-normalised on its own, parts side by side (as a

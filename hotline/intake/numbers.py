@@ -52,7 +52,7 @@ def digits_of(spoken: str) -> str | None:
     """「幺三八洞」→ 1380, 「三百零一」→ 301, 「八杠二」→ 8-2; None when it is not a number."""
     spoken = spoken.replace("横杠", "-").replace("杠", "-")
     if any(c in spoken for c in "十百千"):
-        value = numeral_value(spoken.translate(_AS_NUMERAL))
+        value = numeral_value(spoken)
         return None if value is None else str(value)
     out = []
     for char in spoken:
@@ -65,9 +65,6 @@ def digits_of(spoken: str) -> str | None:
         elif char == "-":
             out.append("-")
     return "".join(out) or None
-
-
-_AS_NUMERAL = str.maketrans({"幺": "一", "洞": "零", "拐": "七", "勾": "九"})
 
 
 def extract_numbers(text: str) -> Numbers:

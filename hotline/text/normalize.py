@@ -42,7 +42,7 @@ def spoken_numbers(text: str) -> str:
             return "".join(_DIGIT[c] for c in span)
         units = _ADDRESS_UNITS if span == "一" else _UNITS  # 一个/一家 stay words, 一号楼 is an address
         if after.startswith(units):
-            value = numeral_value(span.replace("幺", "一").replace("洞", "零"))
+            value = numeral_value(span)
             return span if value is None else str(value)
         return span
 

@@ -1,7 +1,8 @@
 """Chinese numerals as callers say them → integers: 三百零一 301, 一百二 120, 两万五 25000, 二零二六 2026.
 
 Integers only (no sign, decimals or 元角分): what a hotline caller says for an address, a count or a sum.
-Digits are Chinese (零〇一二两三…九, 幺 where a caller reads digits) or Arabic (3百 300, 1万2 12000).
+Digits are Chinese (零〇一二两三…九, and 洞 幺 拐 勾 as digits are read out on the phone) or Arabic
+(3百 300, 1万2 12000).
 The reading is cn2an's "smart" mode for integers, which the project used before (its tests compare the
 two over every numeral up to 20,000 and every short string of numeral characters): a numeral written
 out (一千零一十) or spoken short (一百二 is 120, 三千五 3500, 十一万三 113000), or digits read one by one
@@ -14,8 +15,8 @@ from __future__ import annotations
 import functools
 import re
 
-_NUMBER = {"零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-           "八": 8, "九": 9}
+_NUMBER = {"零": 0, "〇": 0, "洞": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+           "七": 7, "拐": 7, "八": 8, "九": 9, "勾": 9}  # 洞 幺 拐 勾: how digits are read out on the phone
 _UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 _LOW = "零一二三四五六七八九"
 _LOW_UNIT = {10: "十", 100: "百", 1000: "千", 10_000: "万", 100_000_000: "亿"}
@@ -26,7 +27,7 @@ _ALLOWED = frozenset(_NUMS + "十百千万亿0123456789")
 @functools.cache
 def _strict_pattern() -> re.Pattern[str]:
     """A numeral written out in full; compiled when first needed (digits read one by one never need it)."""
-    d0, d19 = "[零〇]", "[一幺二两三四五六七八九]"
+    d0, d19 = "[零〇洞]", "[一幺二两三四五六七拐八九勾]"
     d10_99 = f"{d19}?[十]{d19}?"
     d10_99_one = f"{d19}[十]{d19}?"
     d1_99 = f"({d10_99}|{d19})"
