@@ -85,13 +85,11 @@ class WorkOrderService:
         """受理: the hotline takes the request on, confirming or correcting its tier, category and place;
         `attitude_department` flags a complaint about that department's attitude (服务态度 督办)."""
         order = self.load(order_id, actor)
-        if category_code is not None:
-            leaf_of(self.ctx.config, category_code)
+        leaf = leaf_of(self.ctx.config, category_code)  # an unknown code is refused before anything changes
         attitude_of = self._dispatchable(attitude_department, ())[0] if attitude_department else None
         self.advance(order, Action.ACCEPT, actor, note=note,
                       data=_changes(order, tier=tier, category_code=category_code, place=place))
         order.tier = tier or order.tier
-        leaf = leaf_of(self.ctx.config, category_code)
         order.category_code = leaf.code if leaf else order.category_code
         order.place = place or order.place
         order.accepted_at = self.now
