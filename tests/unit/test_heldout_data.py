@@ -18,7 +18,7 @@ DATA = ROOT / "bench" / "data"
 # Each held-out set with the letter its ids start with.
 HELDOUT_SETS = {
     "intake_heldout.jsonl": "H", "intake_heldout2.jsonl": "N", "intake_heldout3.jsonl": "T", "intake_heldout4.jsonl": "F",
-    "intake_heldout5.jsonl": "V", "intake_heldout6.jsonl": "W",
+    "intake_heldout5.jsonl": "V", "intake_heldout6.jsonl": "W", "intake_heldout7.jsonl": "X",
 }
 CONFIG = ROOT / "config"
 FIELDS = {
@@ -166,3 +166,10 @@ def test_the_sets_share_no_utterance() -> None:
     texts = {name: {row["text"] for row in rows(name)} for name in sorted(HELDOUT_SETS)}
     shared = {(a, b): texts[a] & texts[b] for a, b in combinations(sorted(texts), 2)}
     assert {pair: both for pair, both in shared.items() if both} == {}
+
+
+def test_the_seventh_set_has_slips_and_word_level_tokens() -> None:
+    data = rows("intake_heldout7.jsonl")
+    assert sum(row["slip"] for row in data) >= len(data) * 0.3
+    chinese = [token for row in data for token in row["text"].split(" ") if re.search(r"[\u4e00-\u9fff]", token)]
+    assert sum(len(token) > 1 for token in chinese) >= len(chinese) * 0.4
