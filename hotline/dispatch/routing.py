@@ -94,6 +94,12 @@ class Router:
         """The centre itself (the root of the department tree): a leaf of its own is answered or assigned."""
         return self.config.departments.departments[0].code
 
+    def answered_here(self, category_code: str) -> bool:
+        """A leaf of the centre's own (政策咨询, 热线服务意见, 无效来电 …) that no routing rule sends elsewhere:
+        the centre answers it itself; there is nothing to dispatch."""
+        leaf = self.config.category(category_code)
+        return leaf is not None and leaf.department == self.hotline and self.route(leaf.code, None).lead is None
+
     def department_name(self, code: str) -> str:
         return self._names.get(code, code)
 

@@ -143,9 +143,7 @@ class Analyzer:
         decided = refine_emergency(text, danger.category, router_model, self.config.intake_model, self._urgent)
         detected, danger = danger, self._danger.refile(danger, decided.category or danger.category)
         leaf = self.config.catalogue.leaf(danger.category)
-        department = leaf.department if leaf else None
-        named_department = {"code": department, "name": self.departments.get(department, department)} \
-            if department else None
+        named_department = self._department(leaf.department if leaf else None)
         reasons = [danger.reason]
         if danger.category != detected.category:
             reasons.append(say.emergency_refined(danger.category_name, detected.category_name))
@@ -200,16 +198,21 @@ class Analyzer:
         route = self.router.route(category, place.name if place else None, office=office)
         code, why = department_for(model, self.router, category, place.name if place else None, office)
         reasons.extend(route.reasons if code == route.lead else why)
-        lead = {"code": code, "name": self.departments.get(code, code)} if code else None
-        return lead, [{"code": c, "name": self.departments.get(c, c)} for c in route.co]
+        return self._department(code), [{"code": c, "name": self.departments.get(c, c)} for c in route.co]
 
     def _choices(self, decided: Combined, place: Place | None, model: RoutingModel | None) -> list[dict]:
         out = []
         for code, confidence in decided.choices:
             lead, _ = department_for(model, self.router, code, place.name if place else None, _office(place))
             out.append({"code": code, "name": self.categories[code].name, "confidence": confidence,
-                        "department": {"code": lead, "name": self.departments.get(lead, lead)} if lead else None})
+                        "department": self._department(lead)})
         return out
+
+    def _department(self, code: str | None) -> dict | None:
+        """A suggested lead department; `direct` when it is the centre itself (answered, not dispatched)."""
+        if code is None:
+            return None
+        return {"code": code, "name": self.departments.get(code, code), "direct": code == self.router.hotline}
 
     def _kind(self, text: str):
         """(hit, rule) of the first kind rule heard (rules are in priority order), or None."""

@@ -85,12 +85,15 @@ def refine_emergency(text: str, detected: str, model: RoutingModel | None, setti
 def department_for(model: RoutingModel | None, router: Router, leaf: str, place: str | None,
                    office: tuple[str, str] | None = None) -> tuple[str | None, list[str]]:
     """The lead department for a leaf, with its reasons: what this centre's history settled on, else the
-    routing rules (`office` is the street office the intake gazetteer placed the caller's place under)."""
+    routing rules (`office` is the street office the intake gazetteer placed the caller's place under); the
+    centre itself for a leaf it answers without dispatching."""
     learned = model.meta.get("departments", {}).get(leaf) if model is not None else None
     if learned:
         name = router.department_name(learned["department"])
         return learned["department"], [say.learned_department(learned["orders"], name, learned["share"])]
     route = router.route(leaf, place, office=office)
+    if route.lead is None and router.answered_here(leaf):
+        return router.hotline, [say.answered_here(router.department_name(router.hotline))]
     return route.lead, route.reasons
 
 

@@ -117,6 +117,10 @@ def emergency_refined(name: str, detected: str) -> str:
     return f"按本中心以往同类险情，细分为 {name}（险情识别初判为 {detected}）"
 
 
+def answered_here(centre: str) -> str:
+    return f"此类诉求由{centre}直接答复，不派单"
+
+
 def learned_department(orders: int, department: str, share: float) -> str:
     return f"本中心以往 {orders} 张此类工单最终由 {department} 主办（占 {share:.0%}）"
 

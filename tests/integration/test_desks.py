@@ -90,6 +90,22 @@ def test_a_new_operator_takes_a_call_dispatches_it_in_one_step_and_wraps_up(serv
     assert s.console_errors() == []
 
 
+def test_a_matter_the_centre_answers_itself_suggests_answering_directly_not_a_department(served, people, browser):  # noqa: F811
+    _ctx, base, _listener = served
+    s = Screen(browser, base)
+    s.login("operator", "operator.html")
+    s.keys("#content", "你们这个热线一直占线，打了一上午都打不进来")
+    s.wait(lambda b: b.find_element(By.ID, "category").get_attribute("value") == "other.general.hotline")
+    assert "suggested" in s.el("#answer").get_attribute("class").split()
+    assert s.el("#department").get_attribute("value") == ""  # nothing to dispatch to
+    assert "直接答复，不派单" in browser.find_element(By.ID, "reasons").get_attribute("textContent")
+    s.el("#content").clear()
+    s.keys("#content", WATER)  # a department's matter: dispatched as before
+    s.wait(lambda b: b.find_element(By.ID, "department").get_attribute("value") == "聊城市水务集团有限公司")
+    assert "suggested" not in s.el("#answer").get_attribute("class").split()
+    assert s.console_errors() == []
+
+
 def test_waiting_and_returned_lists_update_live_and_a_changed_department_needs_a_reason(served, people, browser):  # noqa: F811
     ctx, base, listener = served
     s = Screen(browser, base)

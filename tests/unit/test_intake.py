@@ -97,9 +97,22 @@ def test_every_suggestion_carries_its_reason(analyzer):
     assert not any(c.isascii() and c.isalpha() for c in reasons)  # no rule names or codes, only Chinese
 
 
+@pytest.mark.parametrize("text,category", [
+    ("喂 恁们 这个 热线 一直 占线 打 了 一上午 打不进来", "other.general.hotline"),
+    ("打错了 打错了 不好意思", "other.general.invalid"),
+])
+def test_a_matter_the_centre_answers_itself_names_the_centre_as_answering_directly(analyzer, text, category):
+    got = analyzer.analyze(text)
+    assert got.category["code"] == category, got.reasons
+    assert got.department == {"code": "371500", "name": "聊城市12345政务服务便民热线", "direct": True}
+    assert "此类诉求由聊城市12345政务服务便民热线直接答复，不派单" in got.reasons
+    dispatched = analyzer.analyze("我家暖器不热")  # a department's matter is dispatched, not answered here
+    assert dispatched.department["code"] == "371500-HEAT" and dispatched.department["direct"] is False
+
+
 def test_place_routing_uses_the_street_office_named(analyzer):
     got = analyzer.analyze("古楼街道米市街社区后面有个垃圾堆没人管")
-    assert got.department == {"code": "371502001", "name": "古楼街道"}
+    assert got.department == {"code": "371502001", "name": "古楼街道", "direct": False}
     assert any("米市街社区" in r for r in got.reasons)
 
 
@@ -117,7 +130,7 @@ def test_places(analyzer, text, place):
 def test_praise_is_a_kind_filed_under_the_matter_praised(analyzer):
     got = analyzer.analyze("感谢燃气公司的师傅上门修好了燃气灶")
     assert got.category["code"].startswith("utility.gas.") and got.kind == "表扬"
-    assert got.department == {"code": "371500-GAS", "name": "聊城市燃气有限公司"}
+    assert got.department == {"code": "371500-GAS", "name": "聊城市燃气有限公司", "direct": False}
 
 
 @pytest.mark.parametrize("text,reason", [("", "没有内容"), ("   ", "没有内容"), ("hello world 123", "没有中文内容")])

@@ -75,7 +75,7 @@ def test_without_a_model_danger_and_rules_decide_alone(config):
     assert (got.tier, got.category["code"], got.source, got.confidence) == ("emergency", "utility.gas.leak",
                                                                             "danger", None)
     assert got.model is None and got.choices == [{"code": "utility.gas.leak", "name": "燃气泄漏", "confidence": None,
-                                                   "department": {"code": "371500-GAS", "name": "聊城市燃气有限公司"}}]
+                                                   "department": {"code": "371500-GAS", "name": "聊城市燃气有限公司", "direct": False}}]
 
 
 @pytest.mark.parametrize("text", [FEE, "那个 水 好像 有点 问题", "担心 楼道 电动车 充电 会 着火", "我们 小区 停水 了"])

@@ -112,5 +112,5 @@ def test_a_matter_led_by_place_goes_to_the_office_of_the_compound_the_tree_does_
 
     got = Analyzer(config).analyze("闸口 小区 门口 的 垃圾 堆 了 好几 天 没人 管")
     assert got.place == "闸口小区" and got.place_detail["kind"] == "compound"
-    assert got.department == {"code": "371502001", "name": "古楼街道"}  # 闸口小区 is only in places.yaml
+    assert got.department == {"code": "371502001", "name": "古楼街道", "direct": False}  # 闸口小区 is only in places.yaml
     assert "地点在古楼街道，由古楼街道属地主办" in got.reasons

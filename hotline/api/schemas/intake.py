@@ -12,11 +12,17 @@ class Named(BaseModel):
     name: str
 
 
+class SuggestedDepartment(BaseModel):
+    code: str
+    name: str
+    direct: bool = Field(default=False, description="the centre itself: answered directly (直办), not dispatched")
+
+
 class Choice(BaseModel):
     code: str
     name: str
     confidence: float | None
-    department: Named | None
+    department: SuggestedDepartment | None
 
 
 class IntakeIn(BaseModel):
@@ -62,7 +68,7 @@ class IntakeOut(BaseModel):
     text: str
     tier: str
     category: Named | None
-    department: Named | None
+    department: SuggestedDepartment | None
     co_handlers: list[Named]
     place: str | None
     numbers: NumbersOut

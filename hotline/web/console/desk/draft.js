@@ -22,9 +22,7 @@ function fill(a) {
   if (!draft.chosen.has("tier")) $("#tier").value = a.tier || "general";
   if (!draft.chosen.has("category")) $("#category").value = a.category ? a.category.code : "";
   if (a.place && !field("place")) $("#place").value = a.place;
-  draft.suggested = a.department ? a.department.code : null;
-  picker.suggested = draft.suggested;
-  if (!draft.chosen.has("department")) picker.set(draft.suggested);
+  suggest(a.department);
   $("#reason-box").hidden = !(picker.value && draft.suggested && picker.value !== draft.suggested);
   $("#reasons").innerHTML = a.reasons.map((r) => `<li>${esc(r)}</li>`).join("");
   draft.suggestion = a.category ? {category_code: a.category.code, confidence: a.confidence ?? null,
@@ -36,13 +34,23 @@ function fill(a) {
   flags(a);
 }
 
+// The suggested lead department; one the centre answers itself (直办) is not a department to dispatch to.
+function suggest(department) {
+  const direct = Boolean(department && department.direct);
+  draft.suggested = department && !direct ? department.code : null;
+  picker.suggested = draft.suggested;
+  if (!draft.chosen.has("department")) picker.set(draft.suggested);
+  $("#answer").classList.toggle("suggested", direct);
+  $("#answer").title = direct ? "此类诉求由热线直接答复，不派单" : "";
+}
+
 // Unsure: the operator picks one of the top leaves; the pick counts as the operator's own choice.
 function choices(a) {
   const box = $("#choices");
   box.hidden = !(a.must_choose && a.choices && a.choices.length);
   if (box.hidden) { box.innerHTML = ""; return; }
   box.innerHTML = `<p class="flag">系统把握不足，请选择诉求分类：</p>` + a.choices.map((c) =>
-    `<button type="button" class="small secondary" data-choice="${esc(c.code)}" data-department="${esc(c.department ? c.department.code : "")}">` +
+    `<button type="button" class="small secondary" data-choice="${esc(c.code)}" data-department="${esc(c.department ? c.department.code : "")}" data-direct="${c.department && c.department.direct ? "1" : ""}">` +
     `${esc(c.name)}${c.confidence === null ? "" : `（${Math.round(c.confidence * 100)}%）`}` +
     `${c.department ? ` → ${esc(c.department.name)}` : ""}</button>`).join(" ");
   if (!draft.chosen.has("category")) $("#category").value = "";
@@ -91,8 +99,7 @@ export function clearDraft() {
                         heard: ""});
   $("#draft").reset();
   $("#tier").value = "general";
-  picker.suggested = null;
-  picker.set(null);
+  suggest(null);
   $("#draft-ticket").textContent = "";
   $("#reasons").innerHTML = "";
   $("#flags").innerHTML = "";
@@ -187,11 +194,7 @@ export async function mountDraft() {
     if (!pick) return;
     $("#category").value = pick.dataset.choice;
     draft.chosen.add("category");
-    if (pick.dataset.department) {
-      draft.suggested = pick.dataset.department;
-      picker.suggested = draft.suggested;
-      if (!draft.chosen.has("department")) picker.set(draft.suggested);
-    }
+    if (pick.dataset.department) suggest({code: pick.dataset.department, direct: pick.dataset.direct === "1"});
     $("#choices").hidden = true;
   });
   $("#analyze").addEventListener("click", () => attempt(analyse));
