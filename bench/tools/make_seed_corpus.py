@@ -40,7 +40,8 @@ CALL_SETS = {"heldout": ROOT / "bench" / "data" / "intake_heldout.jsonl",
              "heldout2": ROOT / "bench" / "data" / "intake_heldout2.jsonl",
              "heldout3": ROOT / "bench" / "data" / "intake_heldout3.jsonl",
              "heldout4": ROOT / "bench" / "data" / "intake_heldout4.jsonl",
-             "heldout5": ROOT / "bench" / "data" / "intake_heldout5.jsonl"}
+             "heldout5": ROOT / "bench" / "data" / "intake_heldout5.jsonl",
+             "heldout6": ROOT / "bench" / "data" / "intake_heldout6.jsonl"}
 
 
 def load_yaml(name: str) -> Any:

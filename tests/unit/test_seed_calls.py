@@ -15,7 +15,7 @@ from hotline.intake.learning import seed_examples
 
 ROOT = Path(__file__).resolve().parents[2]
 SETS = {"heldout": "intake_heldout.jsonl", "heldout2": "intake_heldout2.jsonl", "heldout3": "intake_heldout3.jsonl",
-        "heldout4": "intake_heldout4.jsonl", "heldout5": "intake_heldout5.jsonl"}
+        "heldout4": "intake_heldout4.jsonl", "heldout5": "intake_heldout5.jsonl", "heldout6": "intake_heldout6.jsonl"}
 
 
 @cache
@@ -39,6 +39,12 @@ def test_calls_come_from_the_named_development_sets_only_and_all_of_them():
                  .splitlines() if line.strip()]
         assert by_set[name] == len(lines)
         assert {r["text"] for r in calls() if r["set"] == name} == {r["text"] for r in lines}
+
+
+def test_the_held_out_set_is_not_among_them():
+    held = {json.loads(line)["text"] for line in (ROOT / "bench" / "data" / "intake_heldout7.jsonl")
+            .read_text(encoding="utf-8").splitlines() if line.strip()}
+    assert held and not held & {r["text"] for r in calls()}
 
 
 def test_every_call_names_a_leaf_and_its_leafs_tier():
