@@ -96,9 +96,9 @@ class Analyzer:
             reason = say.no_text() if not text else say.no_chinese()
             return Analysis(text, Tier.GENERAL.value, None, None, [], None, numbers.as_dict(), None,
                             [reason, *number_reasons(numbers)], model=status)
-        danger = self._judge.judge(raw)
-        place = extract_place(raw, self._gazetteer)
         model = self.slot.get() if self.slot else None
+        danger = self._judge.judge(raw, model.share(text, self._urgent) if model is not None else None)
+        place = extract_place(raw, self._gazetteer)
         if danger and danger.level == EMERGENCY:
             return self._emergency_draft(text, danger, place, numbers, model, status)
         reasons: list[str] = [danger.reason] if danger else []

@@ -122,6 +122,12 @@ class RoutingModel:
         val = np.fromiter(vec.values(), dtype=np.float64)
         return val @ self.weights[idx].astype(np.float64) + self.intercept
 
+    def share(self, text: str, leaves: frozenset[str]) -> float:
+        """The part of the model's confidence that falls on these leaves (the emergency leaves, say)."""
+        raw = self.scores(self.vector(text))
+        prob = np.exp((raw - raw.max()) * self.temperature)
+        return float(prob[[c in leaves for c in self.classes]].sum() / prob.sum())
+
     def suggest(self, text: str, choices: int = 3, exclude: frozenset[str] = frozenset()) -> Suggestion:
         """The best `choices` leaves other than `exclude`, each with its share of the whole confidence."""
         vec = self.vector(text)

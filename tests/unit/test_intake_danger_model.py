@@ -9,7 +9,8 @@ import shutil
 import pytest
 
 from hotline.intake.analyzer import Analyzer
-from hotline.intake.danger_judge import Joining, shipped, shipped_status
+from hotline.intake.danger import DangerDetector
+from hotline.intake.danger_judge import DangerJudge, Joining, shipped, shipped_status
 from hotline.intake.danger_model import (
     DangerModelError,
     load_danger_model,
@@ -135,6 +136,28 @@ def test_a_calm_shape_asks_more_of_the_model_before_a_patterns_emergency_stands(
     assert joining.emergency(True, 0.6, "已经把阀门关了")
     assert not Joining(threshold=0.4, rules_floor=0.05, sure=0.95).emergency(True, 0.01, "上个月")
     assert Joining(threshold=0.4, rules_floor=0.05, sure=0.95).emergency(True, 0.3, "上个月")
+
+
+def test_the_model_alone_needs_the_routers_second_opinion_unless_it_is_sure():
+    joining = Joining(threshold=0.1, rules_floor=0.05, sure=0.9, agree_floor=0.05, agree_sure=0.8)
+    assert not joining.emergency(False, 0.3, None, 0.01)  # the router hears an ordinary matter
+    assert joining.emergency(False, 0.3, None, 0.2)
+    assert joining.emergency(False, 0.95, None, 0.0)  # sure: no second opinion needed
+    assert not joining.emergency(False, 0.08, None, 0.99)  # below the threshold the router alone raises nothing
+    assert not joining.emergency(False, 0.3, "上个月", 0.5)  # a calm shape asks the router to be sure …
+    assert joining.emergency(False, 0.3, "上个月", 0.85)  # … and both models hearing an emergency overrule it
+    assert joining.emergency(True, 0.06, None, 0.0)  # the patterns' emergency does not ask the router
+
+
+def test_without_a_router_the_model_alone_is_judged_by_its_own_settings(config):
+    joining = Joining(threshold=0.1, rules_floor=0.05, sure=0.9, agree_floor=0.05, agree_sure=0.8)
+    assert joining.emergency(False, 0.3, None, None)
+    assert not joining.emergency(False, 0.3, "上个月", None)
+    model, _ = shipped()
+    assert model is not None
+    judge = DangerJudge(DangerDetector(config.catalogue), model)
+    assert judge.alone != judge.joining and judge.alone == Joining.of(model.meta["without_router"])
+    assert shipped_status()["without_router"] == model.meta["without_router"]
 
 
 def test_the_model_files_a_patterns_emergency_elsewhere_only_when_it_clearly_leads():

@@ -176,3 +176,19 @@ def test_evaluation_counts_leaf_and_department(live_dir, water_line):
             Example(water_line, "utility.power.outage", "371500-POWER")]
     got = evaluate(model, held, lambda m, leaf, place: "371500-WATER")
     assert got == {"category": 0.5, "department": 0.5, "orders": 2}
+
+
+def test_the_danger_judge_hears_what_share_the_router_gives_the_emergency_leaves(live_dir, config, monkeypatch):
+    from hotline.intake.danger_judge import DangerJudge
+
+    heard: list[float | None] = []
+    judge = DangerJudge.judge
+    monkeypatch.setattr(DangerJudge, "judge", lambda self, text, agreement=None: heard.append(agreement)
+                        or judge(self, text, agreement))
+    routed = Analyzer(config, slot=ModelSlot(live_dir))
+    routed.analyze("楼道 里 闻到 煤气味 了 呛 得 头晕")
+    routed.analyze("小区 停水 两 天 了")
+    Analyzer(config).analyze("小区 停水 两 天 了")  # no router: no second opinion
+    gas, water, alone = heard
+    assert gas is not None and water is not None and gas > 0.5 > 0.1 > water and alone is None
+    assert gas == load_model(live_dir, "v0001").share("楼道里闻到煤气味了呛得头晕", routed._urgent)
