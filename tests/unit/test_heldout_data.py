@@ -19,6 +19,7 @@ DATA = ROOT / "bench" / "data"
 HELDOUT_SETS = {
     "intake_heldout.jsonl": "H", "intake_heldout2.jsonl": "N", "intake_heldout3.jsonl": "T", "intake_heldout4.jsonl": "F",
     "intake_heldout5.jsonl": "V", "intake_heldout6.jsonl": "W", "intake_heldout7.jsonl": "X",
+    "intake_heldout8.jsonl": "Y",
 }
 CONFIG = ROOT / "config"
 FIELDS = {
@@ -168,8 +169,9 @@ def test_the_sets_share_no_utterance() -> None:
     assert {pair: both for pair, both in shared.items() if both} == {}
 
 
-def test_the_seventh_set_has_slips_and_word_level_tokens() -> None:
-    data = rows("intake_heldout7.jsonl")
+@pytest.mark.parametrize("name", ["intake_heldout7.jsonl", "intake_heldout8.jsonl"])
+def test_the_seventh_and_later_sets_have_slips_and_word_level_tokens(name: str) -> None:
+    data = rows(name)
     assert sum(row["slip"] for row in data) >= len(data) * 0.3
     chinese = [token for row in data for token in row["text"].split(" ") if re.search(r"[\u4e00-\u9fff]", token)]
     assert sum(len(token) > 1 for token in chinese) >= len(chinese) * 0.4
