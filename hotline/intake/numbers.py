@@ -22,7 +22,7 @@ _DIGITS = "".join(_DIGIT) + "0-9０-９"
 # A run of digits, possibly with 十/百/千 (a number read as a number) and 杠 between groups.
 _RUN = re.compile(rf"[{_DIGITS}十百千]+(?:(?:杠|横杠|-)[{_DIGITS}]+)*(?:[叉xX](?![a-zA-Z]))?")
 # The last of these within a few characters before a number says what it is.
-_CUE = re.compile(r"(?P<ticket>工单|单号|编号|受理号|回执|流水号|单子)"
+_CUE = re.compile(r"(?P<ticket>工单|单号|编号|受理号|回执|流水号|单子|(?<!手机)(?<!号码)尾号)"
                   r"|(?P<phone>电话|手机|座机|号码|联系方式|打给|拨打)|(?P<id>身份证|证件号)")
 _CUE_REACH = 12
 _PLATE_BEFORE = re.compile(r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Za-z]?$|[A-Za-z]$")
@@ -94,14 +94,13 @@ def _sort(found: Numbers, house: dict[str, str], value: str, spoken: str, before
         house.setdefault("building", plain)
     elif after.startswith(_UNIT):
         house.setdefault("unit", plain)
-    elif after.startswith(_ROOM) or ("unit" in house and "room" not in house and 2 <= len(plain) <= 4
-                                     and cue != "ticket"):
+    elif after.startswith(_ROOM) or (_room_after(house, plain, spoken) and cue != "ticket"):
         house.setdefault("room", plain)
     elif _ID.fullmatch(plain):
         found.id_numbers.append(mask_id(plain))
     elif _MOBILE.fullmatch(plain):  # a mobile is a mobile whatever was said before it
         found.phones.append(plain)
-    elif (cue == "ticket" and len(plain) >= 3) or _TICKET_FULL.fullmatch(plain):
+    elif (cue == "ticket" and _ours(plain)) or _TICKET_FULL.fullmatch(plain):
         found.tickets.append(_ticket(plain))
     elif plain in _SERVICE or _PLATE_BEFORE.search(before):
         return
@@ -109,6 +108,22 @@ def _sort(found: Numbers, house: dict[str, str], value: str, spoken: str, before
         found.phones.append(plain)
     elif len(plain) >= 3 and not any(c in spoken for c in "十百千"):
         found.other.append(plain)
+
+
+def _room_after(house: dict[str, str], plain: str, spoken: str) -> bool:
+    """Digits read after the unit (2–4 of them) or straight after the building (3–4, read digit by digit: 五 号 楼
+    三 零 二) are the room."""
+    if "room" in house or "building" not in house and "unit" not in house:
+        return False
+    if "unit" in house:
+        return 2 <= len(plain) <= 4
+    return 3 <= len(plain) <= 4 and not any(c in spoken for c in "十百千")
+
+
+def _ours(plain: str) -> bool:
+    """A ticket number of this hotline as a caller reads it: a part (0057, 1102-0057) or the whole from the year;
+    a longer number after 单号 is someone else's (a parcel's, an order's)."""
+    return 3 <= len(plain) <= 8 or (len(plain) <= 12 and plain.startswith("20"))
 
 
 def _cue(before: str) -> str | None:

@@ -33,6 +33,9 @@ def test_phones(text, phones):
     ("单号 最后 四 位 是 洞 洞 三 幺", ["0031"]),  # only the last four digits
     ("上次 那个 单子 是 幺 二 三 四 五 六 七", ["1234567"]),  # any length after 单子/单号
     ("我 查 一下 二零二六 幺幺 二一 零零 幺二 这个", ["20261121-0012"]),  # a whole number needs no cue
+    ("俺 是 来 催 的 尾号 三 七 八 幺 那个 事", ["3781"]),  # 尾号 of a follow-up: the ticket's last digits
+    ("俺 手机 尾号 三 七 八 幺", []),  # … but a phone's tail is not a ticket
+    ("快递 单号 是 幺 二 三 四 五 六 七 八 九 零 一 二 三", []),  # a parcel's number is not one of ours
 ])
 def test_ticket_numbers_in_any_length(text, tickets):
     assert extract_numbers(text).tickets == tickets
@@ -47,6 +50,9 @@ def test_a_mobile_after_a_ticket_cue_is_still_a_phone():
     ("住 在 八 号楼 两 单元 三 零 幺", "8号楼2单元301"),  # room read after the unit, without 室
     ("三 号楼 二 单元 五零一 室", "3号楼2单元501"),
     ("十二 栋 三百零一 室", "12号楼301"),  # 栋 is 号楼; the room read as a number
+    ("阎寺新苑 五 号 楼 三 零 二", "5号楼302"),  # a room read straight after the building
+    ("十一 号 楼 五 零 二 是 楼上 六 零 二", "11号楼502"),  # the first room said is the caller's
+    ("三 号楼 住 了 二十 年", "3号楼"),  # two digits after a building are not a room
     ("我 家 五 楼 漏水", None),  # a bare floor is not a house number
     ("两个 人 一起 去 的", None),  # 两 that is a word stays a word
 ])
