@@ -113,7 +113,7 @@ def _sort(found: Numbers, house: dict[str, str], value: str, spoken: str, before
 def _room_after(house: dict[str, str], plain: str, spoken: str) -> bool:
     """Digits read after the unit (2–4 of them) or straight after the building (3–4, read digit by digit: 五 号 楼
     三 零 二) are the room."""
-    if "room" in house or "building" not in house and "unit" not in house:
+    if "room" in house or ("building" not in house and "unit" not in house):
         return False
     if "unit" in house:
         return 2 <= len(plain) <= 4
