@@ -136,6 +136,21 @@ def detector(config):
     ("我 外婆 走 路 不 稳 说 话 含糊 一边 嘴角 往 下 耷拉", "120"),
     # a habit does not hide what is happening now
     ("厨房 那 根 管子 老是 嘶嘶 响 今天 整 个 屋 里 都 是 臭 鸡蛋 味", "gas"),
+    # someone gone in a moment, or who cannot answer to their name
+    ("在 超市 门口 俺 孙女 一 眨眼 就 不见了 三 岁 穿 红 棉袄", "110"),
+    ("俺 弟弟 有 自闭症 早上 跑出去 就 没回来 叫 他 名字 他 不会 应", "110"),
+    # violence told by what is done to whom
+    ("地铁 口 一 帮 小年轻 围着 一个 外卖员 踹", "110"),
+    ("俺 姐夫 拿 烟头 烫 俺 姐 胳膊 俺 姐 跪着 求 他", "110"),
+    ("有个 男 的 在 取款机 上 装 东西 装完 就 在 边上 蹲着", "110"),
+    # the body, the machine, the lift, the car, told without the word
+    ("俺 爷爷 吃 着 饭 一头 歪 过去 半边 身子 动不了 了", "120"),
+    ("俺 爹 在 棚里 打 药 打完 浑身 哆嗦 一直 流口水", "120"),
+    ("俺们 单位 的 直梯 停 在 半截 里面 关着 三个 人", "119"),
+    ("前头 两 辆 大车 追伟 了 小车 压扁 了 驾驶室 里 有人 在 喊", "120"),
+    ("屋里 的 蚊帐 呼 一下 就 着了 俺 奶奶 还 在 床上", "119"),
+    ("那 根 老 烟囱 嘎吱嘎吱 响 眼看 要 倒 底下 是 操场", "119"),
+    ("化工 的 罐车 管子 开了 冒 白雾 路上 的 人 都 捂着 鼻子 跑", "119"),
 ])
 def test_danger_told_by_its_shape_is_an_emergency_with_its_service(detector, text, service):
     got = detector.detect(text)
@@ -196,6 +211,8 @@ def test_what_only_sounds_alarming_is_no_emergency(detector, text):
     ("袖子脚进去了", "袖子绞进去了"),
     ("全是火药", "全是火药"),  # 是 is never overwritten (失火)
     ("学校门口", "学校门口"),  # 校 is read xiao or jiao, not qiao
+    ("两辆车追伟了", "两辆车追尾了"),
+    ("站在床台上", "站在窗台上"),
 ])
 def test_slips_of_danger_words_are_put_right_by_sound_keeping_positions(heard, meant):
     repaired = SlipRepair().repair(heard)
