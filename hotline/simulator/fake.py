@@ -12,27 +12,17 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import itertools
-import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hotline.simulator import holds
 from hotline.simulator.capture import CAPTURES, SEP, Capture, freshen
-from hotline.simulator.transfers import TRANSFERS, Switchboard
+from hotline.simulator.members import Member, answered_by, member_event
+from hotline.simulator.transfers import TRANSFERS, Switchboard, headers, packet
 
 __all__ = ["CAPTURES", "Capture", "FakeAsterisk"]
 BANNER = b"Asterisk Call Manager/11.0.0\r\n"
-
-
-@dataclass
-class Member:
-    queue: str
-    interface: str
-    name: str
-    paused: bool = False
-    reason: str = ""
-    calls: int = 0
 
 
 @dataclass
@@ -86,21 +76,8 @@ class FakeAsterisk:
         self.send_raw(b"".join(p + SEP for p in self.answered_by_members(packets)))
 
     def answered_by_members(self, packets: list[bytes]) -> list[bytes]:
-        """A captured queue call is answered by whoever is signed in to that queue now, as Asterisk would
-        ring them: the captured member's interface and name become those of a member taking calls."""
-        connect = next((_headers(p) for p in packets if p.startswith(b"Event: AgentConnect")), None)
-        if connect is None or (connect.get("Queue", ""), connect.get("Interface", "")) in self.members:
-            return packets
-        member = next((m for m in self.members.values() if m.queue == connect.get("Queue") and not m.paused), None)
-        if member is None:
-            return packets
-        swaps = [(rb"(?:State)?Interface|DialString", connect.get("Interface", ""), member.interface),
-                 (rb"MemberName", connect.get("MemberName", ""), member.name)]
-        for keys, old, new in swaps:
-            line = re.compile(rb"(?m)^(" + keys + rb"): " + re.escape(old.encode()) + rb"(?=\r|$)")
-            replacement = rb"\1: " + new.encode().replace(b"\\", b"\\\\")
-            packets = [line.sub(replacement, p) for p in packets]
-        return packets
+        """The captured queue call rung to whoever is signed in to its queue now (`members.answered_by`)."""
+        return answered_by(packets, self.members)
 
     def freshen(self, capture: Capture, at: dt.datetime, events: list[bytes] | None = None) -> list[bytes]:
         """New ids, channel numbers and times for one replay of a capture (or some of its events)."""
@@ -162,7 +139,7 @@ class FakeAsterisk:
         try:
             while True:
                 raw = await reader.readuntil(SEP)
-                action = _headers(raw)
+                action = headers(raw)
                 self.received.append(raw)
                 self.actions.append(action)
                 if not await self._answer(session, action):
@@ -179,7 +156,7 @@ class FakeAsterisk:
         w = session.writer
 
         def reply(status: str, *lines: str) -> None:
-            w.write(_packet(f"Response: {status}", f"ActionID: {action_id}", *lines))
+            w.write(packet(f"Response: {status}", f"ActionID: {action_id}", *lines))
 
         if name == "login":
             if self.refuse_logins or action.get("Username") != self.username or action.get("Secret") != self.secret:
@@ -188,7 +165,7 @@ class FakeAsterisk:
                 return False
             session.logged_in = True
             reply("Success", "Message: Authentication accepted")
-            w.write(_packet("Event: FullyBooted", "Privilege: system,all", "Uptime: 65", "LastReload: 65",
+            w.write(packet("Event: FullyBooted", "Privilege: system,all", "Uptime: 65", "LastReload: 65",
                             "Status: Fully Booted"))
         elif not session.logged_in:
             reply("Error", "Message: Permission denied")
@@ -207,18 +184,18 @@ class FakeAsterisk:
         elif name == "coreshowchannels":
             reply("Success", "EventList: start", "Message: Channels will follow")
             for channel in self.live_channels:
-                w.write(_packet("Event: CoreShowChannel", f"ActionID: {action_id}",
+                w.write(packet("Event: CoreShowChannel", f"ActionID: {action_id}",
                                 *(f"{k}: {v}" for k, v in channel.items())))
-            w.write(_packet("Event: CoreShowChannelsComplete", f"ActionID: {action_id}", "EventList: Complete",
+            w.write(packet("Event: CoreShowChannelsComplete", f"ActionID: {action_id}", "EventList: Complete",
                             f"ListItems: {len(self.live_channels)}"))
         elif name == "queuestatus":
             reply("Success", "EventList: start", "Message: Queue status will follow")
             for m in self.members.values():
-                w.write(_packet("Event: QueueMember", f"ActionID: {action_id}", f"Queue: {m.queue}",
+                w.write(packet("Event: QueueMember", f"ActionID: {action_id}", f"Queue: {m.queue}",
                                 f"Name: {m.name}", f"Location: {m.interface}", f"StateInterface: {m.interface}",
                                 "Membership: dynamic", "Penalty: 0", f"CallsTaken: {m.calls}", "InCall: 0",
                                 "Status: 1", f"Paused: {int(m.paused)}", f"PausedReason: {m.reason}"))
-            w.write(_packet("Event: QueueStatusComplete", f"ActionID: {action_id}", "EventList: Complete",
+            w.write(packet("Event: QueueStatusComplete", f"ActionID: {action_id}", "EventList: Complete",
                             f"ListItems: {len(self.members)}"))
         elif name == "queueadd":
             await self._queue_add(action, reply)
@@ -231,16 +208,16 @@ class FakeAsterisk:
                 reply("Error", "Message: Unable to remove interface: Not there")
             else:
                 reply("Success", "Message: Removed interface from queue")
-                await self._broadcast(_member_event("QueueMemberRemoved", member))  # as it was: paused or not
+                await self._broadcast(member_event("QueueMemberRemoved", member))  # as it was: paused or not
         elif name in TRANSFERS + holds.HOLDS:  # the events go out before the response, as stasis messages can
             lines, events = (holds.answer if name in holds.HOLDS else Switchboard.answer)(self.switchboard, action)
             for event in events:
-                await self._broadcast(_packet(*event))
+                await self._broadcast(packet(*event))
             reply(*lines)
         elif name == "originate":
             reply("Success", "Message: Originate successfully queued")
             reason = "4" if self.originate_result == "Success" else "3"
-            await self._broadcast(_packet("Event: OriginateResponse", "Privilege: call,all", f"ActionID: {action_id}",
+            await self._broadcast(packet("Event: OriginateResponse", "Privilege: call,all", f"ActionID: {action_id}",
                                           f"Response: {self.originate_result}", f"Channel: {action.get('Channel', '')}",
                                           f"Context: {action.get('Context', '')}", f"Exten: {action.get('Exten', '')}",
                                           f"Reason: {reason}", "Uniqueid: <null>"))
@@ -252,14 +229,14 @@ class FakeAsterisk:
     async def _recorded(self, w: asyncio.StreamWriter, name: str, action_id: str) -> None:
         """Answer a list action the way the captured Asterisk did, under this action's ActionID."""
         events = self.answers[name]
-        w.write(_packet("Response: Success", f"ActionID: {action_id}", "EventList: start",
+        w.write(packet("Response: Success", f"ActionID: {action_id}", "EventList: start",
                         "Message: Channels will follow" if name == "coreshowchannels" else
                         "Message: Queue status will follow"))
-        for packet in events:
-            head, _, rest = packet.partition(b"\r\n")
+        for event in events:
+            head, _, rest = event.partition(b"\r\n")
             w.write(head + f"\r\nActionID: {action_id}\r\n".encode() + rest + SEP)
         complete = "CoreShowChannelsComplete" if name == "coreshowchannels" else "QueueStatusComplete"
-        w.write(_packet(f"Event: {complete}", f"ActionID: {action_id}", "EventList: Complete",
+        w.write(packet(f"Event: {complete}", f"ActionID: {action_id}", "EventList: Complete",
                         f"ListItems: {len(events)}"))
 
     async def _queue_add(self, action: dict, reply) -> None:
@@ -273,7 +250,7 @@ class FakeAsterisk:
         member = self.members[key] = Member(*key, name=action.get("MemberName") or key[1],
                                             paused=action.get("Paused", "false").lower() in ("1", "true", "yes"))
         reply("Success", "Message: Added interface to queue")
-        await self._broadcast(_member_event("QueueMemberAdded", member))
+        await self._broadcast(member_event("QueueMemberAdded", member))
 
     async def _queue_pause(self, action: dict, reply) -> None:
         key = (action.get("Queue", ""), action.get("Interface", ""))
@@ -285,28 +262,4 @@ class FakeAsterisk:
         member.reason = action.get("Reason", "") if member.paused else ""
         reply("Success", "Message: Interface paused successfully" if member.paused else
               "Message: Interface unpaused successfully")
-        await self._broadcast(_member_event("QueueMemberPause", member))
-
-
-def _member_event(name: str, m: Member) -> bytes:
-    return _packet(f"Event: {name}", "Privilege: agent,all", f"Queue: {m.queue}", f"MemberName: {m.name}",
-                   f"Interface: {m.interface}", f"StateInterface: {m.interface}", "Membership: dynamic",
-                   "Penalty: 0", f"CallsTaken: {m.calls}", "InCall: 0", "Status: 1", f"Paused: {int(m.paused)}",
-                   f"PausedReason: {m.reason}", "Ringinuse: 0", "Wrapuptime: 0")
-
-
-def _packet(*lines: str) -> bytes:
-    return ("\r\n".join(lines) + "\r\n\r\n").encode()
-
-
-def _headers(raw: bytes) -> dict[str, str]:
-    """An action's headers; the `Variable: K=V` lines an Originate may repeat are joined with commas."""
-    out: dict[str, str] = {}
-    for line in raw.decode("utf-8", errors="replace").split("\r\n"):
-        key, sep, value = line.partition(":")
-        key, value = key.strip(), value.strip()
-        if sep and key == "Variable" and key in out:
-            out[key] += f",{value}"
-        elif sep:
-            out.setdefault(key, value)
-    return out
+        await self._broadcast(member_event("QueueMemberPause", member))

@@ -17,11 +17,15 @@ BRIDGE = ("BridgeUniqueid", "BridgeType", "BridgeTechnology", "BridgeCreator", "
 TRANSFERS = ("blindtransfer", "atxfer", "cancelatxfer", "playdtmf")
 
 
-def headers(packet: bytes) -> dict[str, str]:
+def headers(raw: bytes) -> dict[str, str]:
+    """A packet's headers; the `Variable: K=V` lines an Originate may repeat are joined with commas."""
     out: dict[str, str] = {}
-    for line in packet.decode("utf-8", errors="replace").split("\r\n"):
-        key, sep, value = line.partition(": ")
-        if sep:
+    for line in raw.decode("utf-8", errors="replace").split("\r\n"):
+        key, sep, value = line.partition(":")
+        key, value = key.strip(), value.strip()
+        if sep and key == "Variable" and key in out:
+            out[key] += f",{value}"
+        elif sep:
             out.setdefault(key, value)
     return out
 
@@ -129,6 +133,6 @@ class Switchboard:
                 "UserEvent: HotlineHandover", f"Dialled: {exten}", f"DialStatus: {dial_status}"]
 
 
-def packet(lines: list[str]) -> bytes:
+def packet(*lines: str) -> bytes:
     """One AMI packet from its lines (for `FakeAsterisk.send_raw`)."""
     return ("\r\n".join(lines) + "\r\n\r\n").encode()

@@ -59,7 +59,7 @@ def test_blind_hand_over_to_110_is_a_blind_transfer_settled_by_asterisks_events(
     [row] = rows(session_factory)
     assert (row.state, row.linkedid, row.target_name, row.number) == ("transferred", linkedid, "公安报警", "110")
     assert row.outcome == "BlindTransfer Result: Success (110@hotline-handover)"  # the event, whichever came first
-    pbx.send_raw(packet(pbx.switchboard.dialled(linkedid, "110", "ANSWER")))
+    pbx.send_raw(packet(*pbx.switchboard.dialled(linkedid, "110", "ANSWER")))
     assert listener.idle()
     [row] = rows(session_factory)
     assert (row.state, row.outcome) == ("connected", "DialStatus: ANSWER") and row.settled_at is not None
@@ -100,7 +100,7 @@ def test_attended_hand_over_goes_three_way_and_completes_on_attended_transfer(on
     dtmf = [(a["Channel"], a["Digit"], a["Receive"]) for a in pbx.actions if a.get("Action") == "PlayDTMF"]
     assert dtmf == [(agent, "*", "true"), (agent, "3", "true")]
     assert rows(session_factory)[0].state == "consulting"  # talking together is not yet handed over
-    pbx.send_raw(packet(pbx.switchboard.attended_done(agent, dest_type="Threeway")))
+    pbx.send_raw(packet(*pbx.switchboard.attended_done(agent, dest_type="Threeway")))
     assert listener.idle()
     [row] = rows(session_factory)
     assert (row.state, row.outcome) == ("connected", "AttendedTransfer Result: Success, DestType: Threeway")
@@ -115,7 +115,7 @@ def test_attended_hand_over_the_other_side_never_answered_fails_and_one_cancelle
                                                                                         session_factory):
     http, linkedid, listener = on_call
     first = http.post("/api/v1/desk/handovers", json={"target": "120", "mode": "attended"}).json()
-    pbx.send_raw(packet(pbx.switchboard.dialled(linkedid, "120", "NOANSWER")))
+    pbx.send_raw(packet(*pbx.switchboard.dialled(linkedid, "120", "NOANSWER")))
     assert listener.idle()
     assert (rows(session_factory)[0].state, rows(session_factory)[0].outcome) == ("failed", "DialStatus: NOANSWER")
     second = http.post("/api/v1/desk/handovers", json={"target": "120", "mode": "attended"}).json()

@@ -36,7 +36,7 @@ def test_operator_hands_the_caller_to_110_and_makes_the_emergency_order(served, 
     assert (sent["Context"], sent["Exten"]) == ("hotline-handover", "110")
     with httpx.Client(base_url=base, headers=people["operator"].headers, timeout=10) as http:
         linkedid = http.get("/api/v1/agents/me").json()["linkedid"]
-    pbx.send_raw(packet(pbx.switchboard.dialled(linkedid, "110", "ANSWER")))
+    pbx.send_raw(packet(*pbx.switchboard.dialled(linkedid, "110", "ANSWER")))
     s.text("#handover-status", "对方已接通，转接完成")
     s.keys("#content", "有人持刀闯进我家，在东关社区3号楼")
     s.click("#emergency-order")
