@@ -161,6 +161,10 @@ def test_danger_told_by_its_shape_is_an_emergency_with_its_service(detector, tex
 
 @pytest.mark.parametrize("text", [
     "孩子 让 猫 抓 了 一下 要 不 要 打 疫苗 去 哪 打",  # a question about the jab
+    "俺 闺女 有点 发烧 俺 摸 她 额头 挺 烫 社区 医院 晚上 开门 不",  # a mother's hand on a forehead
+    "俺们 小区 的 工程 停 在 半截 了 一 年 没 人 管",  # a project, not a lift, stopped half-way
+    "俺家 煤气罐 没气儿了 送 气 的 电话 是 多少",  # an empty cylinder
+    "打扰 了 真 对不起 你们 俺 就 问 一下 社保 咋 交",  # an apology, not a farewell
     "小区 门口 车 停 得 乱 进 不 去 也 出 不 来",  # traffic, not anyone trapped
     "俺 家 灶 打 不 着 了 是 不 是 没 气 了",  # a stove that will not light
     "学校 门口 早上 接 孩子 的 车 太 多",  # 校门 is not 撬门
