@@ -19,7 +19,7 @@ DATA = ROOT / "bench" / "data"
 HELDOUT_SETS = {
     "intake_heldout.jsonl": "H", "intake_heldout2.jsonl": "N", "intake_heldout3.jsonl": "T", "intake_heldout4.jsonl": "F",
     "intake_heldout5.jsonl": "V", "intake_heldout6.jsonl": "W", "intake_heldout7.jsonl": "X",
-    "intake_heldout8.jsonl": "Y",
+    "intake_heldout8.jsonl": "Y", "intake_heldout9.jsonl": "Z",
 }
 CONFIG = ROOT / "config"
 FIELDS = {
@@ -169,7 +169,7 @@ def test_the_sets_share_no_utterance() -> None:
     assert {pair: both for pair, both in shared.items() if both} == {}
 
 
-@pytest.mark.parametrize("name", ["intake_heldout7.jsonl", "intake_heldout8.jsonl"])
+@pytest.mark.parametrize("name", ["intake_heldout7.jsonl", "intake_heldout8.jsonl", "intake_heldout9.jsonl"])
 def test_the_seventh_and_later_sets_have_slips_and_word_level_tokens(name: str) -> None:
     data = rows(name)
     assert sum(row["slip"] for row in data) >= len(data) * 0.3
