@@ -151,6 +151,8 @@ def detector(config):
     ("屋里 的 蚊帐 呼 一下 就 着了 俺 奶奶 还 在 床上", "119"),
     ("那 根 老 烟囱 嘎吱嘎吱 响 眼看 要 倒 底下 是 操场", "119"),
     ("化工 的 罐车 管子 开了 冒 白雾 路上 的 人 都 捂着 鼻子 跑", "119"),
+    ("动物园 的 一头 狼 从 笼子 里 跑出来 了 往 游客 那边 去 了", "110"),
+    ("河滩 窝棚 里 住 着 个 老汉 水 漫上来 了 他 瘸 着 腿 走不了", "119"),
 ])
 def test_danger_told_by_its_shape_is_an_emergency_with_its_service(detector, text, service):
     got = detector.detect(text)
