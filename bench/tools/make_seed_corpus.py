@@ -42,7 +42,8 @@ CALL_SETS = {"heldout": ROOT / "bench" / "data" / "intake_heldout.jsonl",
              "heldout4": ROOT / "bench" / "data" / "intake_heldout4.jsonl",
              "heldout5": ROOT / "bench" / "data" / "intake_heldout5.jsonl",
              "heldout6": ROOT / "bench" / "data" / "intake_heldout6.jsonl",
-             "heldout7": ROOT / "bench" / "data" / "intake_heldout7.jsonl"}
+             "heldout7": ROOT / "bench" / "data" / "intake_heldout7.jsonl",
+             "heldout8": ROOT / "bench" / "data" / "intake_heldout8.jsonl"}
 
 
 def load_yaml(name: str) -> Any:

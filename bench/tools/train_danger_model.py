@@ -3,8 +3,8 @@
     python bench/tools/train_danger_model.py            # cross-validate, choose, train on all, write the model
     python bench/tools/train_danger_model.py --check    # cross-validate and print only
 
-Development data only: the seed corpus, tests/data/intake_danger_dev.jsonl, the first seven held-out sets
-(bench/data/intake_heldout.jsonl … intake_heldout7.jsonl, development data since their held-out readings) and
+Development data only: the seed corpus, tests/data/intake_danger_dev.jsonl, the first eight held-out sets
+(bench/data/intake_heldout.jsonl … intake_heldout8.jsonl, development data since their held-out readings) and
 the lines written for the model in bench/tools/danger_corpus/. Later held-out sets are never read here.
 
 The choice is made on out-of-fold scores: each held-out set is scored by a model trained on everything else,
@@ -40,13 +40,13 @@ from hotline.intake.danger_judge import DangerJudge, Joining  # noqa: E402
 from hotline.intake.danger_model import shipped_directory, write_danger_model  # noqa: E402
 from hotline.intake.danger_training import Line, fit, fitted  # noqa: E402
 
-VERSION = "d6"  # raise when the data or the features change
+VERSION = "d7"  # raise when the data or the features change
 FA_AIM = 0.09  # a point under the 10 % aim: unseen calls raise a little more than the sets chosen on
 SEED_WEIGHT, REAL_WEIGHT, OWN_WEIGHT = 1.0, 2.0, 2.0
 FOLDS = {"heldout": ROOT / "bench/data/intake_heldout.jsonl", "heldout2": ROOT / "bench/data/intake_heldout2.jsonl",
          "heldout3": ROOT / "bench/data/intake_heldout3.jsonl", "heldout4": ROOT / "bench/data/intake_heldout4.jsonl",
          "heldout5": ROOT / "bench/data/intake_heldout5.jsonl", "heldout6": ROOT / "bench/data/intake_heldout6.jsonl",
-         "heldout7": ROOT / "bench/data/intake_heldout7.jsonl"}
+         "heldout7": ROOT / "bench/data/intake_heldout7.jsonl", "heldout8": ROOT / "bench/data/intake_heldout8.jsonl"}
 ALWAYS = {"seed": (ROOT / "hotline/intake/seed/corpus.jsonl", SEED_WEIGHT),
           "dev": (ROOT / "tests/data/intake_danger_dev.jsonl", REAL_WEIGHT)}
 LABELLED = (ROOT / "tests/data/intake_utterances.jsonl", ROOT / "tests/data/intake_holdout.jsonl")  # tier only
@@ -172,7 +172,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--check", action="store_true", help="cross-validate and print, write nothing")
     parser.add_argument("--without", nargs=2, metavar=("FOLD", "DIR"),
-                        help="write to DIR the model trained without FOLD (heldout … heldout7), to measure on it")
+                        help="write to DIR the model trained without FOLD (heldout … heldout8), to measure on it")
     args = parser.parse_args()
     config = load_config(ROOT / "config")
     detector = DangerDetector(config.catalogue)
