@@ -25,7 +25,7 @@ from hotline.core.config import load_config  # noqa: E402
 from hotline.intake.analyzer import Analyzer  # noqa: E402
 from hotline.text.normalize import normalise  # noqa: E402
 
-HELDOUT = ROOT / "bench" / "data" / "intake_heldout8.jsonl"  # the first seven sets are development data now
+HELDOUT = ROOT / "bench" / "data" / "intake_heldout9.jsonl"  # the first eight sets are development data now
 
 
 def load(path: Path) -> list[dict]:

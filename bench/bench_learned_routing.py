@@ -3,7 +3,7 @@
     python bench/bench_learned_routing.py heldout [FILE] [--corpus-only]
                                         # cold start (the seed corpus and the shipped development calls, less
                                         # FILE's own set: leave-one-set-out), measured on FILE (default
-                                        # bench/data/intake_heldout8.jsonl); --corpus-only: the seed corpus alone
+                                        # bench/data/intake_heldout9.jsonl); --corpus-only: the seed corpus alone
     python bench/bench_learned_routing.py curve          # 0 / 1k / 10k / 100k simulated history orders
     python bench/bench_learned_routing.py one N [SHARE]  # one point of the curve (run in its own process);
                                                           # SHARE: seed_min_share for this run
@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from hotline.core.config import load_config  # noqa: E402
 from hotline.intake.training import Example  # noqa: E402
 
-HELDOUT = ROOT / "bench" / "data" / "intake_heldout8.jsonl"
+HELDOUT = ROOT / "bench" / "data" / "intake_heldout9.jsonl"
 FILLERS = ["喂", "那个", "就是", "嗯", "然后", "我跟你说", "这个"]
 
 

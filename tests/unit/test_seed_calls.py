@@ -16,7 +16,7 @@ from hotline.intake.learning import seed_examples
 ROOT = Path(__file__).resolve().parents[2]
 SETS = {"heldout": "intake_heldout.jsonl", "heldout2": "intake_heldout2.jsonl", "heldout3": "intake_heldout3.jsonl",
         "heldout4": "intake_heldout4.jsonl", "heldout5": "intake_heldout5.jsonl", "heldout6": "intake_heldout6.jsonl",
-        "heldout7": "intake_heldout7.jsonl"}
+        "heldout7": "intake_heldout7.jsonl", "heldout8": "intake_heldout8.jsonl"}
 
 
 @cache
@@ -43,7 +43,7 @@ def test_calls_come_from_the_named_development_sets_only_and_all_of_them():
 
 
 def test_the_held_out_set_is_not_among_them():
-    held = {json.loads(line)["text"] for line in (ROOT / "bench" / "data" / "intake_heldout8.jsonl")
+    held = {json.loads(line)["text"] for line in (ROOT / "bench" / "data" / "intake_heldout9.jsonl")
             .read_text(encoding="utf-8").splitlines() if line.strip()}
     assert held and not held & {r["text"] for r in calls()}
 
