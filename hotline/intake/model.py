@@ -107,6 +107,9 @@ class RoutingModel:
     ex_indptr: np.ndarray | None = None
     ex_indices: np.ndarray | None = None
     ex_data: np.ndarray | None = None
+    # the last text read and what it gave: intake asks about the same words twice (the danger judge's second
+    # opinion, then the suggestion); a tuple is replaced whole, so threads sharing the model read one or the other
+    _last: tuple[str, dict[int, float], np.ndarray] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def accuracy(self) -> dict:
@@ -122,18 +125,26 @@ class RoutingModel:
         val = np.fromiter(vec.values(), dtype=np.float64)
         return val @ self.weights[idx].astype(np.float64) + self.intercept
 
+    def confidence(self, text: str) -> tuple[dict[int, float], np.ndarray]:
+        """The text's features and the model's confidence in each leaf (summing to 1)."""
+        last = self._last
+        if last is not None and last[0] == text:
+            return last[1], last[2]
+        vec = self.vector(text)
+        raw = self.scores(vec)
+        z = np.exp((raw - raw.max()) * self.temperature)
+        prob = z / z.sum()
+        self._last = (text, vec, prob)
+        return vec, prob
+
     def share(self, text: str, leaves: frozenset[str]) -> float:
         """The part of the model's confidence that falls on these leaves (the emergency leaves, say)."""
-        raw = self.scores(self.vector(text))
-        prob = np.exp((raw - raw.max()) * self.temperature)
-        return float(prob[[c in leaves for c in self.classes]].sum() / prob.sum())
+        _, prob = self.confidence(text)
+        return float(prob[[c in leaves for c in self.classes]].sum())
 
     def suggest(self, text: str, choices: int = 3, exclude: frozenset[str] = frozenset()) -> Suggestion:
         """The best `choices` leaves other than `exclude`, each with its share of the whole confidence."""
-        vec = self.vector(text)
-        raw = self.scores(vec)
-        z = (raw - raw.max()) * self.temperature
-        prob = np.exp(z) / np.exp(z).sum()
+        vec, prob = self.confidence(text)
         order = [i for i in np.argsort(-prob) if self.classes[int(i)] not in exclude][:choices]
         best = int(order[0])
         picked = [Choice(self.classes[int(i)], round(float(prob[int(i)]), 3)) for i in order]

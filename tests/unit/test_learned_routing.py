@@ -192,3 +192,14 @@ def test_the_danger_judge_hears_what_share_the_router_gives_the_emergency_leaves
     gas, water, alone = heard
     assert gas is not None and water is not None and gas > 0.5 > 0.1 > water and alone is None
     assert gas == load_model(live_dir, "v0001").share("楼道里闻到煤气味了呛得头晕", routed._urgent)
+
+
+def test_the_share_of_leaves_is_the_suggestions_confidence_for_whichever_text_was_asked_last(live_dir, water_line):
+    model = load_model(live_dir, "v0001")
+    other = "楼下 烧烤 摊 天天 占 着 人行道"
+    top = model.suggest(water_line, 1).choices[0]
+    assert model.share(water_line, frozenset({top.code})) == pytest.approx(top.confidence, abs=5e-4)
+    assert model.share(water_line, frozenset(model.classes)) == pytest.approx(1.0)
+    away = model.share(other, frozenset({top.code}))
+    assert away < 0.5 < model.share(water_line, frozenset({top.code}))  # the text asked, not the one before
+    assert model.suggest(other, 1).choices[0].code != top.code
