@@ -14,10 +14,9 @@ import re
 from dataclasses import dataclass, field
 
 from hotline.text.normalize import join_tokens
-from hotline.text.numerals import numeral_value
+from hotline.text.numerals import DIGITS, numeral_value
 
-_DIGIT = {"零": "0", "〇": "0", "洞": "0", "幺": "1", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4",
-          "五": "5", "六": "6", "七": "7", "拐": "7", "八": "8", "九": "9", "勾": "9"}
+_DIGIT = {name: str(value) for name, value in DIGITS.items()}
 _DIGITS = "".join(_DIGIT) + "0-9０-９"
 # A run of digits, possibly with 十/百/千 (a number read as a number) and 杠 between groups.
 _RUN = re.compile(rf"[{_DIGITS}十百千]+(?:(?:杠|横杠|-)[{_DIGITS}]+)*(?:[叉xX](?![a-zA-Z]))?")

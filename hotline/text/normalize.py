@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from hotline.text.numerals import numeral_value
+from hotline.text.numerals import DIGITS, numeral_value
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _JOIN = re.compile(rf"(?<=[{_CJK}0-9])\s+(?=[{_CJK}0-9])|(?<=[{_CJK}])\s+(?=\w)|(?<=\w)\s+(?=[{_CJK}])")
-_DIGIT = {"零": "0", "〇": "0", "洞": "0", "幺": "1", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4",
-          "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+_DIGIT = {name: str(value) for name, value in DIGITS.items()}
 _NUMERAL = re.compile(r"[零〇洞幺一二两三四五六七八九十百千万]+")
 # Measure words after which a numeral is a quantity or an address part.
 _UNITS = ("号楼", "单元", "栋", "幢", "层", "楼", "室", "号", "户", "天", "年", "月", "日", "点", "小时", "分钟",

@@ -15,12 +15,12 @@ from __future__ import annotations
 import functools
 import re
 
-_NUMBER = {"零": 0, "〇": 0, "洞": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-           "七": 7, "拐": 7, "八": 8, "九": 9, "勾": 9}  # 洞 幺 拐 勾: how digits are read out on the phone
+DIGITS = {"零": 0, "〇": 0, "洞": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+          "七": 7, "拐": 7, "八": 8, "九": 9, "勾": 9}  # 洞 幺 拐 勾: how digits are read out on the phone
 _UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 _LOW = "零一二三四五六七八九"
 _LOW_UNIT = {10: "十", 100: "百", 1000: "千", 10_000: "万", 100_000_000: "亿"}
-_NUMS = "".join(_NUMBER)
+_NUMS = "".join(DIGITS)
 _ALLOWED = frozenset(_NUMS + "十百千万亿0123456789")
 
 
@@ -78,8 +78,8 @@ def _converted(numeral: str) -> int:
     """The value of a numeral that passed the checks, read from its end (cn2an's integer conversion)."""
     total, unit, group = 0, 1, 1
     for index, char in enumerate(reversed(numeral)):
-        if char in _NUMBER:
-            total += _NUMBER[char] * unit
+        if char in DIGITS:
+            total += DIGITS[char] * unit
             continue
         unit = _UNIT[char]
         if unit % 10_000 == 0:
@@ -113,7 +113,7 @@ def numeral_value(text: str) -> int | None:
     if _strict_pattern().match(text):
         return _converted(text)
     if _ALL_NUM.match(text):  # digits read one by one
-        return int("".join(str(_NUMBER[c]) for c in text))
+        return int("".join(str(DIGITS[c]) for c in text))
     short = _SPOKEN_SHORT.match(text)
     lower = _UNIT[short.groups()[-1][-1]] // 10 if short else 0
     if len(text) >= 3 and lower in _LOW_UNIT:  # after 十 there is no lower unit to stand for
