@@ -94,11 +94,11 @@ class Router:
         """The centre itself (the root of the department tree): a leaf of its own is answered or assigned."""
         return self.config.departments.departments[0].code
 
-    def answered_here(self, category_code: str) -> bool:
-        """A leaf of the centre's own (政策咨询, 热线服务意见, 无效来电 …) that no routing rule sends elsewhere:
-        the centre answers it itself; there is nothing to dispatch."""
+    def answered_here(self, category_code: str, route: Route) -> bool:
+        """A leaf of the centre's own (政策咨询, 热线服务意见, 无效来电 …) that its route sends nowhere: the centre
+        answers it itself; there is nothing to dispatch."""
         leaf = self.config.category(category_code)
-        return leaf is not None and leaf.department == self.hotline and self.route(leaf.code, None).lead is None
+        return route.lead is None and leaf is not None and leaf.department == self.hotline
 
     def department_name(self, code: str) -> str:
         return self._names.get(code, code)

@@ -92,7 +92,7 @@ def department_for(model: RoutingModel | None, router: Router, leaf: str, place:
         name = router.department_name(learned["department"])
         return learned["department"], [say.learned_department(learned["orders"], name, learned["share"])]
     route = router.route(leaf, place, office=office)
-    if route.lead is None and router.answered_here(leaf):
+    if router.answered_here(leaf, route):
         return router.hotline, [say.answered_here(router.department_name(router.hotline))]
     return route.lead, route.reasons
 
