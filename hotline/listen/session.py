@@ -8,12 +8,24 @@ futures. A stream whose audio waits more than `max_lag_s` for the recogniser is 
 (`overloaded`): live text that late helps nobody, and the after-call transcript still comes. A
 burst (audio held up in the network, then delivered at once) is not overload: it is measured by
 how long audio waits, not by how much of it there is.
+
+Asterisk writes every 20 ms frame on its own, so a reader woken by each one runs the event loop fifty
+times a second per stream for audio it only hands on in batches. Once the audio flows, the socket's
+receive low-water mark (SO_RCVLOWAT) is set to a batch: the kernel wakes the reader when a batch has
+arrived, or when the connection closes. What stays below the mark — a DTMF, hang-up or error frame,
+the last frames before the caller falls silent — is read after `hold_s` by lowering the mark (Linux
+signals the socket readable at once when the mark drops below what is waiting).
+
+A spied channel that is silent sends no frames at all (ChanSpy writes only what it hears), so a
+quiet side of a call can go a long time without a frame: the idle timeout is long, and a peer that
+vanished without closing is found by TCP keepalive instead.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import time
 import uuid
 from collections.abc import Iterable
@@ -35,8 +47,10 @@ class ListenConfig:
     """Timeouts, batching and overload limits of the streams."""
 
     hello_timeout_s: float = 5.0  # connection → UUID frame
-    idle_timeout_s: float = 30.0  # between frames once streaming (a live call sends every 20 ms)
+    idle_timeout_s: float = 600.0  # between frames once streaming (a silent spied channel sends none)
+    keepalive_s: int = 20  # TCP keepalive: probe a connection quiet this long; three lost probes end it
     batch_s: float = 0.1  # audio handed to the recogniser at once, at least
+    hold_s: float = 0.3  # less than a batch waiting in the socket is read after this long
     partial_every_s: float = 0.25
     max_lag_s: float = 10.0  # audio waiting longer than this for the recogniser ends the stream
     max_queued_s: float = 120.0  # and so does more queued audio than this, however fresh (a flood)
@@ -70,6 +84,8 @@ class Session:
         peer = writer.get_extra_info("peername")
         self.peer = f"{peer[0]}:{peer[1]}" if peer else "?"
         self.parser = FrameParser()
+        self._socket = writer.get_extra_info("socket")
+        self._mark = 1  # the socket's receive low-water mark: bytes that wake the reader
         self.stream: StreamId | None = None
         self.uuid: uuid.UUID | None = None
         self.rate: int | None = None
@@ -115,21 +131,48 @@ class Session:
 
     async def _until_end(self, early: list[Frame]) -> Ended:
         """Take frames until the stream ends; why it ended."""
+        keepalive(self._socket, self.shared.config.keepalive_s)
         try:
             self._take_frames(early)
             self._check_broken()
             while True:
-                self._take_frames(await self._read(self.shared.config.idle_timeout_s))
+                self._take_frames(await self._next_frames())
                 self._check_broken()
         except Ended as end:
             return end
 
-    async def _read(self, timeout: float) -> list[Frame]:
+    async def _next_frames(self) -> list[Frame]:
+        """The frames that came next: a batch once the audio flows (see the module's text)."""
+        config = self.shared.config
+        idle = config.idle_timeout_s
+        if self.rate is not None and self._mark == 1:
+            self._set_mark(int(self._batch_bytes))
+        if self._mark > 1:
+            frames = await self._read(min(config.hold_s, idle))
+            if frames is not None:
+                return frames
+            self._set_mark(1)  # less than a batch is waiting, or nothing: take what there is
+            idle -= config.hold_s
+        frames = await self._read(max(0.0, idle))
+        if frames is None:
+            raise Ended("timeout", f"nothing received for {config.idle_timeout_s:g} s")
+        return frames
+
+    def _set_mark(self, size: int) -> None:
+        try:
+            self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, max(1, size))
+        except (AttributeError, OSError):  # no socket option here: woken by every frame, as before
+            self._mark = 0
+            return
+        self._mark = max(1, size)
+
+    async def _read(self, timeout: float) -> list[Frame] | None:
+        """Frames from the next bytes to arrive; None when nothing came within `timeout`."""
         try:
             async with asyncio.timeout(timeout):
                 data = await self.reader.read(self.shared.config.read_size)
         except TimeoutError:
-            raise Ended("timeout", f"nothing received for {timeout:g} s") from None
+            return None
         except OSError as exc:
             raise Ended("reset", str(exc)) from None
         if not data:
@@ -149,12 +192,9 @@ class Session:
         limit = self.shared.config.hello_timeout_s
         deadline = time.monotonic() + limit
         while self.parser.uuid is None:
-            try:
-                frames = await self._read(max(0.0, deadline - time.monotonic()))
-            except Ended as end:
-                if end.reason == "timeout":
-                    raise Ended("timeout", f"no UUID frame within {limit:g} s") from None
-                raise
+            frames = await self._read(max(0.0, deadline - time.monotonic()))
+            if frames is None:
+                raise Ended("timeout", f"no UUID frame within {limit:g} s")
             for i, frame in enumerate(frames):
                 if frame.kind != Kind.UUID:
                     self._control(frame)
@@ -266,3 +306,16 @@ class Session:
             await self.writer.wait_closed()
         except OSError:
             pass
+
+
+def keepalive(sock, idle_s: int) -> None:
+    """Probe a quiet connection after `idle_s`, then every idle_s / 4; three unanswered probes close it."""
+    if sock is None or idle_s <= 0:
+        return
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, idle_s)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, max(1, idle_s // 4))
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 3)
+    except (AttributeError, OSError):  # not on this platform: the idle timeout still ends a dead stream
+        log.debug("no TCP keepalive options on this platform")

@@ -11,6 +11,7 @@ import hashlib
 import itertools
 import logging
 import socket
+import time
 import uuid
 
 import numpy as np
@@ -228,3 +229,67 @@ def test_long_silence_is_not_recognised_and_word_times_stay_in_stream_time(serve
     assert end.audio_s == 7.0 and 3.0 <= end.voiced_s <= 3.2  # 1 s + the hangover + 1 s
     final = sink.of(str(sid), LiveFinal)[0]
     assert final.end_s == pytest.approx(7.0, abs=0.01)  # spread over what was fed, mapped back past the gap
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """How many times each stream's reader was woken with bytes, by stream UUID."""
+    from hotline.listen.session import Session
+
+    woken: dict[str, int] = {}
+    plain = Session._read
+
+    async def counted(self, timeout):
+        frames = await plain(self, timeout)
+        if frames is not None and self.uuid is not None:
+            woken[str(self.uuid)] = woken.get(str(self.uuid), 0) + 1
+        return frames
+
+    monkeypatch.setattr(Session, "_read", counted)
+    return woken
+
+
+def test_a_stream_at_real_time_pace_wakes_the_reader_once_a_batch_not_at_every_frame(server, engine, sink, reads):
+    sid = stream()
+    leg = AsteriskLeg(server.port).hello(sid)
+    leg.audio(tone(2.0, 8000), pace=1.0)  # 100 frames of 20 ms, one write each, as Asterisk writes them
+    leg.hang_up()
+    assert ended(sink, sid).audio_s == 2.0  # every frame was taken
+    assert 15 <= reads[str(sid)] <= 30  # about one wake per 100 ms batch (a wake per frame would be 100)
+
+
+def test_a_hangup_frame_below_the_batch_mark_still_ends_the_stream_at_once(server, engine, sink):
+    sid = stream()
+    leg = AsteriskLeg(server.port).hello(sid)
+    leg.audio(tone(0.5, 8000), pace=1.0)
+    time.sleep(0.5)
+    leg.dtmf("5")  # 4 bytes, then 3: far below a batch, on a connection the peer keeps open
+    leg.send(hangup_frame())
+    sent = time.monotonic()
+    end = ended(sink, sid)
+    assert (end.reason, end.digits, end.audio_s) == ("hangup", "5", 0.5)
+    assert time.monotonic() - sent < 2.0  # read after the hold, not at the idle timeout (5 s)
+    assert leg.closed_by_server()
+
+
+def test_the_last_frames_before_a_silence_are_read_even_below_the_batch_mark(impatient, sink):
+    sid = stream()
+    leg = AsteriskLeg(impatient.port).hello(sid)
+    leg.audio(tone(0.46, 8000), pace=1.0)  # 23 frames: the last 3 never make a batch
+    end = ended(sink, sid)
+    assert (end.reason, end.audio_s) == ("timeout", 0.46) and "nothing received for 1 s" in end.detail
+
+
+def test_a_streams_connection_is_probed_by_tcp_keepalive(server, sink):
+    sid = stream()
+    leg = AsteriskLeg(server.port).hello(sid)
+    leg.audio(tone(0.2, 8000), pace=None)
+    sink.wait_for(lambda e: isinstance(e, LiveStarted) and e.stream == str(sid))
+    (session,) = server.sessions.values()
+    sock = session.writer.get_extra_info("socket")
+    assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
+    assert (sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE),
+            sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL),
+            sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT)) == (20, 5, 3)
+    leg.hang_up()
+    assert ended(sink, sid).reason == "hangup"
