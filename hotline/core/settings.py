@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
@@ -74,7 +74,8 @@ class Settings(BaseSettings):
     listen_host: str = "127.0.0.1"
     listen_port: int = 9092
     listen_address: str = "127.0.0.1:9092"
-    listen_calls: bool = False  # ask Asterisk to stream both sides of every answered queue call there
+    listen_calls: bool = False  # ask Asterisk to stream every answered queue call there
+    listen_sides: Literal["both", "citizen"] = "both"  # citizen: the operator's side only after the call
     asterisk_system_name: str = ""
     recordings_dir: Path = Path("var/recordings")  # where Asterisk's recordings are readable by hotline
     # Asterisk's cdr_custom JSON file as hotline sees it: calls made while `hotline ami` was away are read back

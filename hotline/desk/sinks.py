@@ -35,11 +35,13 @@ class DeskSinks(DatabaseSinks):
             self._listen(call)
 
     def _listen(self, call: CallRecord) -> None:
-        """Ask Asterisk to stream both sides to `hotline listen` (live transcript); the call goes on without it."""
+        """Ask Asterisk to stream the call's sides (HOTLINE_LISTEN_SIDES) to `hotline listen` (live transcript);
+        the call goes on without it."""
         settings = self.env.settings
+        operator = (call.agent_channel or "") if settings.listen_sides == "both" else None
         try:
             actions = call_originates(StreamIds(settings.secret(), settings.asterisk_system_name), call.linkedid,
-                                      call.linkedid, call.agent_channel or "", settings.listen_address)
+                                      call.linkedid, operator, settings.listen_address)
         except StreamIdError as exc:
             log.warning("call %s not streamed live: %s", call.linkedid, exc)
             return

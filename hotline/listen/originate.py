@@ -50,12 +50,15 @@ def listen_originate(ids: StreamIds, stream: StreamId, spied: str, server: str, 
     }
 
 
-def call_originates(ids: StreamIds, linkedid: str, citizen: str, operator: str, server: str) -> list[dict[str, str]]:
-    """Both sides of an answered call: the citizen's channel (the call's first channel, whose Uniqueid is the
-    Linkedid) and the operator's leg (AgentConnect's DestChannel). StreamIdError if the Linkedid cannot be
-    carried in a stream UUID (not Asterisk's `<seconds>.<counter>`)."""
-    return [listen_originate(ids, StreamId(linkedid, Direction.CITIZEN), citizen, server),
-            listen_originate(ids, StreamId(linkedid, Direction.OPERATOR), operator, server)]
+def call_originates(ids: StreamIds, linkedid: str, citizen: str, operator: str | None,
+                    server: str) -> list[dict[str, str]]:
+    """The sides of an answered call to stream: the citizen's channel (the call's first channel, whose Uniqueid
+    is the Linkedid) and, unless `operator` is None, the operator's leg (AgentConnect's DestChannel).
+    StreamIdError if the Linkedid cannot be carried in a stream UUID (not Asterisk's `<seconds>.<counter>`)."""
+    actions = [listen_originate(ids, StreamId(linkedid, Direction.CITIZEN), citizen, server)]
+    if operator is not None:
+        actions.append(listen_originate(ids, StreamId(linkedid, Direction.OPERATOR), operator, server))
+    return actions
 
 
 SPY_PREFIX = "listen-"

@@ -1,5 +1,6 @@
 """When an operator answers, `hotline ami` asks Asterisk to stream both sides of the call to `hotline listen`
-(HOTLINE_LISTEN_CALLS): one AudioSocket/ChanSpy Originate per side, the citizen's channel by its Uniqueid
+(HOTLINE_LISTEN_CALLS): one AudioSocket/ChanSpy Originate per side (the citizen's only with
+HOTLINE_LISTEN_SIDES=citizen), the citizen's channel by its Uniqueid
 (the Linkedid) and the operator's leg by AgentConnect's DestChannel; each stream UUID names the call and
 the side. Without the setting nothing is originated."""
 
@@ -25,9 +26,9 @@ MEMBER = "Local/1001@agent-sim/n"
 DIALLED = re.compile(r"AudioSocket/10\.0\.0\.5:9092/([0-9a-f-]{36})/c\(slin\)")
 
 
-def serve(pbx, settings, clock, config, listen_calls: bool):
+def serve(pbx, settings, clock, config, listen_calls: bool, sides: str = "both"):
     ctx = build_context(settings.model_copy(update={"ami_host": "127.0.0.1", "ami_port": pbx.port,
-                                                    "listen_calls": listen_calls,
+                                                    "listen_calls": listen_calls, "listen_sides": sides,
                                                     "listen_address": "10.0.0.5:9092"}), clock=clock, config=config)
     return ctx, create_app(ctx, queue=InProcessQueue())
 
@@ -42,10 +43,10 @@ def answered_call(pbx, ctx, base, headers, listener) -> dict:
     return next(parse(p.decode()) for p in packets if p.startswith(b"Event: AgentConnect"))
 
 
-@pytest.mark.parametrize("listen_calls", [True, False])
+@pytest.mark.parametrize("listen_calls, sides", [(True, "both"), (False, "both"), (True, "citizen")])
 def test_an_answered_call_is_streamed_side_by_side_to_hotline_listen(pbx, settings, clock, config, session_factory,
-                                                                       people, listen_calls):
-    ctx, app = serve(pbx, settings, clock, config, listen_calls)
+                                                                       people, listen_calls, sides):
+    ctx, app = serve(pbx, settings, clock, config, listen_calls, sides)
     with on_a_port(app) as base:
         listener = ami_listener(app.state.runtime, "127.0.0.1", pbx.port).start()
         try:
@@ -59,6 +60,10 @@ def test_an_answered_call_is_streamed_side_by_side_to_hotline_listen(pbx, settin
         return
     ids = StreamIds(ctx.settings.secret(), ctx.settings.asterisk_system_name)
     linkedid, operator = connect["Linkedid"], connect["DestChannel"]
+    if sides == "citizen":  # the operator's side is transcribed after the call only
+        assert [(a["Application"], a["Data"]) for a in sent] == [("ChanSpy", f"{linkedid},qoESu")]
+        assert ids.decode(uuid.UUID(DIALLED.fullmatch(sent[0]["Channel"]).group(1))).direction == Direction.CITIZEN
+        return
     assert [(a["Application"], a["Data"]) for a in sent] == [("ChanSpy", f"{linkedid},qoESu"),
                                                             ("ChanSpy", f"{operator},qoESu")]
     streams = []
