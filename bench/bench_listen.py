@@ -44,14 +44,20 @@ SENTENCES = ["안녕하세요 수도 요금 때문에 전화 드렸습니다", "
 SECRET = b"bench secret"
 
 
-def caller_audio(folder: Path, seconds: float, turns: bool = False) -> np.ndarray:
+def caller_audio(folder: Path, seconds: float, turns: bool = False, answer: bool = False) -> np.ndarray:
     """One side of a call: sentences with 0.6 s pauses (a caller who never stops), or with `turns`, each
-    sentence followed by the other side's turn, as long again, of quiet line noise (about -60 dBFS)."""
+    sentence followed by the other side's turn, as long again, of quiet line noise (about -60 dBFS). With
+    `answer`, the other side of that conversation: line noise while the caller speaks, then a sentence of its
+    own, cut or padded with noise to the caller's pause."""
     parts, total, i = [], 0.0, 0
     noise = np.random.default_rng(12345)
     while total < seconds:
         samples, _ = read(espeak(SENTENCES[i % len(SENTENCES)], "ko", 8000, folder / f"s{i % 4}.wav"))
         pause = (noise.normal(0, 20, len(samples)).astype(np.int16) if turns else silence(0.6, 8000))
+        if answer:
+            reply, _ = read(espeak(SENTENCES[(i + 2) % len(SENTENCES)], "ko", 8000, folder / f"s{(i + 2) % 4}.wav"))
+            reply = np.concatenate([reply, noise.normal(0, 20, len(pause)).astype(np.int16)])[:len(pause)]
+            samples, pause = noise.normal(0, 20, len(samples)).astype(np.int16), reply
         parts += [samples, pause]
         total += (len(samples) + len(pause)) / 8000
         i += 1
@@ -112,10 +118,10 @@ def run_callers(port: int, streams: list[str], audio_path: str) -> None:
     """Child process: one thread per stream, 20 ms frames at real-time pace; prints each stream's start."""
     import socket
 
-    pcm = np.load(audio_path).astype("<i2").tobytes()
+    pcms = [np.load(path).astype("<i2").tobytes() for path in audio_path.split(",")]
     printing = threading.Lock()
 
-    def call(stream: str) -> None:
+    def call(stream: str, pcm: bytes) -> None:
         with socket.create_connection(("127.0.0.1", port)) as sock:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.sendall(uuid_frame(uuid.UUID(stream)))
@@ -132,7 +138,7 @@ def run_callers(port: int, streams: list[str], audio_path: str) -> None:
                 except OSError:  # the server ended the stream (overloaded): Asterisk's spy would hang up
                     return
 
-    threads = [threading.Thread(target=call, args=(s,)) for s in streams]
+    threads = [threading.Thread(target=call, args=(s, pcms[k % len(pcms)])) for k, s in enumerate(streams)]
     for t in threads:
         t.start()
     for t in threads:
@@ -156,26 +162,33 @@ class TimedSink:
             self.done.wait_for(lambda: sum(e.type == "live_ended" for _, e in self.events) >= count, timeout)
 
 
-def live_run(engine, samples: np.ndarray, streams: int, folder: Path, workers: int | None = None) -> dict:
-    """`streams` concurrent calls at real-time pace through a fresh server; CPU, latencies, outcomes."""
+def live_run(engine, samples: np.ndarray | list[np.ndarray], streams: int, folder: Path,
+             workers: int | None = None) -> dict:
+    """`streams` concurrent streams at real-time pace through a fresh server (with a list of audio, stream k
+    speaks audio k % len: the sides of two-sided calls); CPU, latencies, outcomes."""
     from hotline.listen.server import ListenServer
     from hotline.listen.streamid import Direction, StreamId, StreamIds
 
     ids = StreamIds(SECRET)
     sink = TimedSink()
     server = ListenServer(engine, sink, ids, workers=workers).start()
-    audio_path = folder / "audio.npy"
-    np.save(audio_path, samples)
-    made = [str(ids.encode(StreamId(f"1718000000.{n}", Direction.CITIZEN))) for n in range(streams)]
+    sides = samples if isinstance(samples, list) else [samples]
+    paths = [folder / f"audio{k}.npy" for k in range(len(sides))]
+    for path, audio in zip(paths, sides, strict=True):
+        np.save(path, audio)
+    made = [str(ids.encode(StreamId(f"1718000000.{n // len(sides)}", list(Direction)[n % len(sides)])))
+            for n in range(streams)]
     started = cpu_s()
-    child = subprocess.Popen([sys.executable, __file__, "--callers", str(server.port), str(audio_path), *made],
+    child = subprocess.Popen([sys.executable, __file__, "--callers", str(server.port), ",".join(map(str, paths)),
+                              *made],
                              stdout=subprocess.PIPE, text=True)
     out, _ = child.communicate()
     sink.wait_ended(streams, timeout=120)
     cpu = cpu_s() - started
     server.stop()
     t0 = {line["stream"]: line["t0"] for line in map(json.loads, out.splitlines())}
-    return {"cpu": cpu, "audio": streams * len(samples) / 8000, **latencies(sink.events, t0)}
+    audio = sum(len(sides[k % len(sides)]) for k in range(streams)) / 8000
+    return {"cpu": cpu, "audio": audio, **latencies(sink.events, t0)}
 
 
 def latencies(events: list, t0: dict[str, float]) -> dict:
@@ -238,6 +251,7 @@ def main() -> None:
     settings_table(args.model, chosen, folder)
     talk = caller_audio(folder, args.seconds)
     turns = caller_audio(folder, args.seconds, turns=True)
+    answer = caller_audio(folder, args.seconds, turns=True, answer=True)
     pipeline_alone(talk, folder)
     for label, decoder, rate in (("the model's own decoder settings", DecoderSettings(), None),
                                  (f"config/listen.yaml's {chosen.decoder.given()}, fed {chosen.feed_rate or 'soxr'}",
@@ -251,6 +265,7 @@ def main() -> None:
         conversation = "one side of a conversation (half of it the other side's turn)"
         for name, audio in (("a caller who never stops", talk), (conversation, turns)):
             per_core(engine, audio, folder, args.max_per_core, name)
+        per_core(engine, [turns, answer], folder, args.max_per_core, "two-sided calls (both sides streamed)")
         del engine
 
 
@@ -314,16 +329,18 @@ def compare(engine, samples: np.ndarray, folder: Path, args) -> None:
           f"p95 {pct(word, 95) * 1000:.0f} ms ({len(word)} words)")
 
 
-def per_core(engine, samples: np.ndarray, folder: Path, most: int, name: str) -> None:
-    """This process pinned to one core (one recogniser thread): more calls until they no longer keep up."""
+def per_core(engine, samples: np.ndarray | list[np.ndarray], folder: Path, most: int, name: str) -> None:
+    """This process pinned to one core (one recogniser thread): more calls until they no longer keep up (with a
+    list of audio, a call is one stream per item)."""
+    sides = len(samples) if isinstance(samples, list) else 1
     cores = sorted(os.sched_getaffinity(0))
     os.sched_setaffinity(0, {cores[0]})
     print(f"one core (cpu {cores[0]}), calls at real-time pace, {name}:")
     try:
         for n in range(1, most + 1):
-            run = live_run(engine, samples, n, folder, workers=1)
-            ok = run["ends"] == {"hangup": n} and pct(run["frame"], 95) < 1.0
-            print(f"  {n} calls: CPU {run['cpu'] / run['audio']:.3f} per audio-s, frame → partial p50 "
+            run = live_run(engine, samples, n * sides, folder, workers=1)
+            ok = run["ends"] == {"hangup": n * sides} and pct(run["frame"], 95) < 1.0
+            print(f"  {n} calls: CPU {run['cpu'] * sides / run['audio']:.3f} per call-s, frame → partial p50 "
                   f"{pct(run['frame'], 50) * 1000:.0f} ms p95 {pct(run['frame'], 95) * 1000:.0f} ms, word p95 "
                   f"{pct(run['word'], 95) * 1000:.0f} ms, ended {run['ends']} {'ok' if ok else '— behind'}")
             if not ok:
