@@ -61,6 +61,7 @@ def test_the_operator_sees_the_call_transcribed_live_with_the_draft_and_a_danger
         return "我家小区" in b.find_element(By.ID, "live-partial").text
 
     s.wait(partial_shown)
+    s.text("#live-state", "转写中")  # its stream started before the page subscribed: the words say so
     say(ctx, linkedid, LiveFinal(**common, seq=2, text="我家小区停水了已经两天了", raw="", audio_s=3.0))
     s.text("#live-lines", "我家小区停水了已经两天了")
     s.wait(lambda b: b.find_element(By.ID, "category").get_attribute("value") == "utility.water.outage")

@@ -9,7 +9,7 @@ import {attempt} from "../lib/ui.js";
 import {emit, listen} from "./bus.js";
 
 const WHO = {citizen: "市民", operator: "话务员", ivr: "语音导航"};
-const call = {linkedid: null, source: null, talking: false};
+const call = {linkedid: null, source: null, talking: false, heard: false};
 
 function line(speaker, text, cls = "") {
   return `<li class="${cls}" data-speaker="${esc(speaker)}"><b>${esc(WHO[speaker] || speaker)}</b> ${esc(text)}</li>`;
@@ -17,7 +17,16 @@ function line(speaker, text, cls = "") {
 
 function state(text) { $("#live-state").textContent = text; }
 
+// The stream's start may be published before this page subscribes (the screen pop and Asterisk's spy race):
+// the first word heard says it is being transcribed just as well.
+function heard() {
+  if (call.heard) return;
+  call.heard = true;
+  state("转写中");
+}
+
 function partial(e) {
+  heard();
   const box = $("#live-partial");
   box.dataset.speaker = e.direction;
   box.innerHTML = e.text ? `<b>${esc(WHO[e.direction] || e.direction)}</b> ${esc(e.text)}…` : "";
@@ -25,7 +34,7 @@ function partial(e) {
 
 async function follow(linkedid) {
   if (call.source) call.source.close();
-  Object.assign(call, {linkedid, talking: true});
+  Object.assign(call, {linkedid, talking: true, heard: false});
   $("#live").hidden = false;
   $("#live-lines").innerHTML = "";
   $("#live-partial").innerHTML = "";
@@ -42,9 +51,10 @@ async function follow(linkedid) {
   if (call.source) call.source.close();
   const source = call.source = new EventSource(`/api/v1/calls/${encodeURIComponent(linkedid)}/live?ticket=${ticket}`);
   const on = (type, fn) => source.addEventListener(type, (m) => { try { fn(JSON.parse(m.data)); } catch (err) { console.error(type, err); } });
-  on("live_started", () => state("转写中"));
+  on("live_started", heard);
   on("live_partial", partial);
   on("live_final", (e) => {
+    heard();
     $("#live-lines").insertAdjacentHTML("beforeend", line(e.direction, e.text));
     if ($("#live-partial").dataset.speaker === e.direction) $("#live-partial").innerHTML = "";
   });
