@@ -79,13 +79,15 @@ def cpu_s() -> float:
 
 # -- the baseline: what anyone would write to stream one call into Vosk ---------------------------
 
-def bare_loop(model, rate: int, samples: np.ndarray, paced: bool) -> None:
+def bare_loop(model, rate: int, samples: np.ndarray, paced: bool, rec=None) -> None:
     """KaldiRecognizer fed 100 ms chunks (as they are spoken when `paced`, else as fast as it goes), soxr
-    8 kHz → model rate, PartialResult every 250 ms, Result at endpoints, FinalResult at the end."""
+    8 kHz → model rate, PartialResult every 250 ms, Result at endpoints, FinalResult at the end. A new
+    recogniser unless `rec` (one that heard an earlier call) is given."""
     import vosk
 
-    rec = vosk.KaldiRecognizer(model, rate)
-    rec.SetWords(True)
+    if rec is None:
+        rec = vosk.KaldiRecognizer(model, rate)
+        rec.SetWords(True)
     resampler = soxr.ResampleStream(8000, rate, 1, dtype="int16")
     fed, partial_at, t0 = 0.0, -1.0, time.monotonic()
     for at in range(0, len(samples), 800):
@@ -101,16 +103,54 @@ def bare_loop(model, rate: int, samples: np.ndarray, paced: bool) -> None:
     json.loads(rec.FinalResult())
 
 
-def bare_calls(engine, samples: np.ndarray, streams: int, paced: bool) -> float:
-    """`streams` bare loops at once, one thread each, as the live run has calls; CPU seconds."""
+def bare_calls(engine, samples: np.ndarray, streams: int, paced: bool, warm: np.ndarray | None = None) -> float:
+    """`streams` bare loops at once, one thread each, as the live run has calls; CPU seconds. With `warm`, each
+    loop's recogniser first heard that earlier call (not counted)."""
+    import vosk
+
+    recs: list = [None] * streams
+    if warm is not None:
+        recs = [vosk.KaldiRecognizer(engine._model, engine.sample_rate) for _ in range(streams)]
+        for rec in recs:
+            rec.SetWords(True)
+        side_by_side([lambda r=rec: bare_loop(None, engine.sample_rate, warm, False, r) for rec in recs])
     started = cpu_s()
-    threads = [threading.Thread(target=bare_loop, args=(engine._model, engine.sample_rate, samples, paced))
-               for _ in range(streams)]
+    threads = [threading.Thread(target=bare_loop, args=(engine._model, engine.sample_rate, samples, paced, rec))
+               for rec in recs]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     return cpu_s() - started
+
+
+def side_by_side(jobs: list) -> None:
+    """Run the jobs on every core this process may use (wider than the pinned runs' one core), then re-pin."""
+    pinned = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))
+    try:
+        threads = [threading.Thread(target=job) for job in jobs]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        os.sched_setaffinity(0, pinned)
+
+
+def warm_up(engine, warm: np.ndarray | None, streams: int) -> None:
+    """The engine's kept recognisers before a run: none (every stream gets a new one: a process's first calls),
+    or `streams` of them that each heard `warm` — an earlier call of other sentences — and were given back."""
+    from hotline.listen.recognise import StreamRecogniser
+
+    engine._kept.clear()
+    engine.keep_warm = 0 if warm is None else max(streams, 1)
+    if warm is None:
+        return
+    recs = [StreamRecogniser(engine) for _ in range(streams)]
+    pcm = warm.astype("<i2").tobytes()
+    side_by_side([lambda r=rec: (r.feed(pcm, 8000), r.finish()) for rec in recs])
+    assert engine.waiting == streams
 
 
 # -- the callers, in a child process ---------------------------------------------------------------
@@ -166,13 +206,15 @@ class TimedSink:
 
 
 def live_run(engine, samples: np.ndarray | list[np.ndarray], streams: int, folder: Path,
-             workers: int | None = None, stagger_s: float = 0.0) -> dict:
+             workers: int | None = None, stagger_s: float = 0.0, warm: np.ndarray | None = None) -> dict:
     """`streams` concurrent streams at real-time pace through a fresh server (with a list of audio, stream k
-    speaks audio k % len: the sides of two-sided calls; the calls starting `stagger_s` apart); CPU, latencies,
-    outcomes."""
+    speaks audio k % len: the sides of two-sided calls; the calls starting `stagger_s` apart), each on a new
+    recogniser or, with `warm`, on one kept from an earlier call (warm_up); CPU, latencies, outcomes."""
     from hotline.listen.server import ListenServer
     from hotline.listen.streamid import Direction, StreamId, StreamIds
 
+    if isinstance(engine, VoskEngine):
+        warm_up(engine, warm, streams)
     ids = StreamIds(SECRET)
     sink = TimedSink()
     server = ListenServer(engine, sink, ids, workers=workers).start()
@@ -213,16 +255,20 @@ def latencies(events: list, t0: dict[str, float]) -> dict:
     return {"frame": frame, "word": word, "ends": ends}
 
 
-def memory_per_call(engine, samples: np.ndarray, calls: int = 16) -> float:
-    """MB each open stream holds: `calls` recognisers, each part-way through speech, against none."""
+def memory_per_call(engine, samples: np.ndarray, warm: np.ndarray | None, calls: int = 16) -> float:
+    """MB each open stream holds: `calls` recognisers (new, or kept from an earlier call), each part-way through
+    speech, against none."""
     from hotline.listen.recognise import StreamRecogniser
 
     pcm = samples[:8000 * 8].astype("<i2").tobytes()
     before = rss_mb()
+    warm_up(engine, warm, calls)
     open_streams = [StreamRecogniser(engine) for _ in range(calls)]
     for rec in open_streams:
         rec.feed(pcm, 8000)
-    return (rss_mb() - before) / calls
+    used = (rss_mb() - before) / calls
+    engine._kept.clear()
+    return used
 
 
 def pct(values: list[float], q: int) -> float:
@@ -235,6 +281,11 @@ def main() -> None:
     parser.add_argument("--streams", type=int, default=2, help="concurrent calls in the CPU comparison")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--max-per-core", type=int, default=10)
+    parser.add_argument("--min-per-core", type=int, default=1, help="the first count of calls on the pinned core")
+    parser.add_argument("--kept", choices=["new", "warm", "both"], default="both",
+                        help="recognisers new for every call, kept from an earlier call (other sentences), or both")
+    parser.add_argument("--kinds", default="talk,turns,two",
+                        help="per-core kinds of call: talk (never stops), turns (one side), two (two-sided)")
     parser.add_argument("--stagger", type=float, default=0.0,
                         help="seconds between two calls' starts on the pinned core (0: all in the same second)")
     parser.add_argument("--per-core-only", action="store_true", help="config/listen.yaml's settings, per core only")
@@ -260,6 +311,9 @@ def main() -> None:
     talk = caller_audio(folder, args.seconds)
     turns = caller_audio(folder, args.seconds, turns=True)
     answer = caller_audio(folder, args.seconds, turns=True, answer=True)
+    warm_call = spoken(sentences("listen_ko_choose.txt")[:5], folder)  # an earlier call, other sentences
+    modes = [("new", None), ("warm", warm_call)]
+    modes = [m for m in modes if args.kept in (m[0], "both")]
     if not args.per_core_only:
         pipeline_alone(talk, folder)
     runs = [("the model's own decoder settings", DecoderSettings(), None),
@@ -270,15 +324,21 @@ def main() -> None:
         print(f"\n== {label} (recogniser fed {engine.sample_rate} Hz); each call {len(talk) / 8000:.1f} s of "
               f"8 kHz Korean; load {os.getloadavg()[0]:.1f}")
         if not args.per_core_only:
-            print(f"memory: {memory_per_call(engine, talk):.1f} MB per open stream (16 recognisers, 8 s of speech "
-                  "each)")
-            print("CPU against bare Vosk with the same settings — a caller who never stops (0.6 s pauses):")
-            compare(engine, talk, folder, args)
-        conversation = "one side of a conversation (half of it the other side's turn)"
-        for name, audio in (("a caller who never stops", talk), (conversation, turns)):
-            per_core(engine, audio, folder, args.max_per_core, name, args.stagger)
-        per_core(engine, [turns, answer], folder, args.max_per_core, "two-sided calls (both sides streamed)",
-                 args.stagger)
+            for mode, warm in modes:
+                print(f"memory, recognisers {mode}: {memory_per_call(engine, talk, warm):.1f} MB per open stream "
+                      "(16 recognisers, 8 s of speech each)")
+            for mode, warm in modes:
+                print(f"CPU against bare Vosk with the same settings, recognisers {mode} — a caller who never stops "
+                      "(0.6 s pauses):")
+                compare(engine, talk, folder, args, warm)
+        kinds = {"talk": ("a caller who never stops", talk),
+                 "turns": ("one side of a conversation (half of it the other side's turn)", turns),
+                 "two": ("two-sided calls (both sides streamed)", [turns, answer])}
+        span = (args.min_per_core, args.max_per_core)
+        for _mode, warm in modes:
+            for kind in filter(None, args.kinds.split(",")):
+                name, audio = kinds[kind]
+                per_core(engine, audio, folder, span, name, args.stagger, warm)
         del engine
 
 
@@ -310,14 +370,15 @@ def settings_table(model: Path, chosen: ListenFile, folder: Path) -> None:
     sweep(model, audio, " ".join(lines), folder, [own, mine, own, mine])
 
 
-def compare(engine, samples: np.ndarray, folder: Path, args) -> None:
-    """Rounds of: bare loops as fast as they go, bare loops at real-time pace, the live server; CPU per audio-s."""
+def compare(engine, samples: np.ndarray, folder: Path, args, warm: np.ndarray | None) -> None:
+    """Rounds of: bare loops as fast as they go, bare loops at real-time pace, the live server; CPU per audio-s.
+    Every recogniser new, or (`warm`) each kept from an earlier call, the bare loops' as the server's."""
     fast, paced, live, frame, word = [], [], [], [], []
     audio = args.streams * len(samples) / 8000
     for _ in range(args.rounds):
-        fast.append(bare_calls(engine, samples, args.streams, paced=False) / audio)
-        paced.append(bare_calls(engine, samples, args.streams, paced=True) / audio)
-        run = live_run(engine, samples, args.streams, folder)
+        fast.append(bare_calls(engine, samples, args.streams, paced=False, warm=warm) / audio)
+        paced.append(bare_calls(engine, samples, args.streams, paced=True, warm=warm) / audio)
+        run = live_run(engine, samples, args.streams, folder, warm=warm)
         if run["ends"] != {"hangup": args.streams}:  # streams cut short decoded less audio: no comparison
             print(f"  round left out: ended {run['ends']} (the machine is too busy to keep up in real time)")
             fast.pop()
@@ -342,17 +403,19 @@ def compare(engine, samples: np.ndarray, folder: Path, args) -> None:
           f"p95 {pct(word, 95) * 1000:.0f} ms ({len(word)} words)")
 
 
-def per_core(engine, samples: np.ndarray | list[np.ndarray], folder: Path, most: int, name: str,
-             stagger_s: float = 0.0) -> None:
+def per_core(engine, samples: np.ndarray | list[np.ndarray], folder: Path, span: tuple[int, int], name: str,
+             stagger_s: float = 0.0, warm: np.ndarray | None = None) -> None:
     """This process pinned to one core (one recogniser thread): more calls until they no longer keep up (with a
-    list of audio, a call is one stream per item), each call starting `stagger_s` after the one before."""
+    list of audio, a call is one stream per item), each call starting `stagger_s` after the one before; every
+    recogniser new, or (`warm`) each kept from an earlier call."""
     sides = len(samples) if isinstance(samples, list) else 1
     cores = sorted(os.sched_getaffinity(0))
     os.sched_setaffinity(0, {cores[0]})
-    print(f"one core (cpu {cores[0]}), calls at real-time pace starting {stagger_s:g} s apart, {name}:")
+    kept = "each recogniser kept from an earlier call" if warm is not None else "every recogniser new"
+    print(f"one core (cpu {cores[0]}), calls at real-time pace starting {stagger_s:g} s apart, {kept}, {name}:")
     try:
-        for n in range(1, most + 1):
-            run = live_run(engine, samples, n * sides, folder, workers=1, stagger_s=stagger_s)
+        for n in range(span[0], span[1] + 1):
+            run = live_run(engine, samples, n * sides, folder, workers=1, stagger_s=stagger_s, warm=warm)
             ok = run["ends"] == {"hangup": n * sides} and pct(run["frame"], 95) < 1.0
             print(f"  {n} calls: CPU {run['cpu'] * sides / run['audio']:.3f} per call-s, frame → partial p50 "
                   f"{pct(run['frame'], 50) * 1000:.0f} ms p95 {pct(run['frame'], 95) * 1000:.0f} ms, word p95 "

@@ -14,6 +14,7 @@ more than its header says is still being written (Asterisk fixes the header when
 from __future__ import annotations
 
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,27 +65,27 @@ def utterances(engine: Engine, path: Path) -> tuple[list[dict], AudioSource, flo
     """Each utterance of one side: start, end, raw text, words (recording time); and the seconds fed."""
     source = AudioSource(path)
     rate = engine.sample_rate
-    recognizer = engine.recognizer()
     timeline = Timeline()
     results: list[dict] = []
     fed = quiet = 0.0
     speaking = False  # audio fed since the last utterance was closed
-    for block in source.blocks(rate):
-        seconds = len(block) / rate
-        quiet = quiet + seconds if rms(block) < SILENCE_RMS else 0.0
-        if quiet > HANGOVER_S:  # the turn is over: close it (a turn is one side's stretch of speech)
-            if speaking:
-                results.append(recognizer.final())
-                speaking = False
-            timeline.skipped(fed, seconds)
-            continue
-        speaking = True
-        fed += seconds
-        done = recognizer.accept(block.tobytes())
-        if done:
-            results.append(done)
-    if speaking:
-        results.append(recognizer.final())
+    with closing(engine.recognizer()) as recognizer:
+        for block in source.blocks(rate):
+            seconds = len(block) / rate
+            quiet = quiet + seconds if rms(block) < SILENCE_RMS else 0.0
+            if quiet > HANGOVER_S:  # the turn is over: close it (a turn is one side's stretch of speech)
+                if speaking:
+                    results.append(recognizer.final())
+                    speaking = False
+                timeline.skipped(fed, seconds)
+                continue
+            speaking = True
+            fed += seconds
+            done = recognizer.accept(block.tobytes())
+            if done:
+                results.append(done)
+        if speaking:
+            results.append(recognizer.final())
     if source.truncated:
         raise AudioError(f"{path}: recording cut off after {source.frames_read / source.info.sample_rate:.1f} s "
                          f"of {source.info.duration_s:.1f} s", error_id="call_recording_incomplete")

@@ -1,8 +1,10 @@
 """The recogniser port and the Vosk adapter (real, offline); the scripted fake is in asr/fake.py.
 
 An engine holds the model (loaded once per process, before a Celery worker forks, and shared by
-its children); each job gets its own recogniser. Results use Vosk's shape:
-`{"text": "我 家 小区 停水 了", "result": [{"word", "start", "end", "conf"}, …]}`.
+its children); each job or stream gets a recogniser of its own while it runs, and gives it back with
+`close()` when it is done. Results use Vosk's shape:
+`{"text": "我 家 小区 停水 了", "result": [{"word", "start", "end", "conf"}, …]}`, word times in seconds
+from the start of this use.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import json
 import logging
 import re
 import tempfile
+import threading
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from hotline.asr.decoder import DecoderSettings, derived_model
 from hotline.core.errors import HotlineError
@@ -36,6 +40,9 @@ class Recognizer(Protocol):
 
     def final(self) -> dict:
         """The last utterance once the audio is over."""
+
+    def close(self) -> None:
+        """Done with it: an engine may keep it for the next use (only if `final()` was the last thing asked)."""
 
 
 class Engine(Protocol):
@@ -106,14 +113,33 @@ def _check_feed_rate(model_dir: Path, rate: int) -> None:
 
 # -- Vosk ----------------------------------------------------------------------------------
 
+RETIRE_AFTER_S = 2 * 3600.0  # a recogniser that has heard this much audio is not kept for another use
+
+
+@dataclass
+class _Kept:
+    """A Kaldi recogniser and how many samples it has been fed over all its uses (Vosk's clock for it)."""
+
+    kaldi: object
+    samples: int = 0
+
+
 class VoskEngine:
     """A Vosk model, searched with `decoder` (the model's own conf/model.conf when None) and fed at `feed_rate`
-    (the model's rate when None; Kaldi resamples any other rate itself, e.g. 8000 for telephone audio)."""
+    (the model's rate when None; Kaldi resamples any other rate itself, e.g. 8000 for telephone audio).
+
+    Recognisers are kept for the next use (at most `keep_warm` of them waiting). A model with a lookahead
+    graph (HCLr + Gr, as the small models ship) has its search graph composed by each recogniser as the
+    search reaches it, and cached in that recogniser: a new one composes again everything the first words
+    need. Measured on the packaged model, a recogniser on its second call decodes at about 0.4 of the CPU
+    of a new one (bench/README.md, "Recognisers kept warm"). Nothing of a call is carried to the next:
+    Vosk starts a new feature pipeline and decoder after a final result; only the composed graph — the
+    model's, not the audio's — is kept."""
 
     name = "vosk"
 
     def __init__(self, model_dir: Path, decoder: DecoderSettings | None = None, *, feed_rate: int | None = None,
-                 derived_root: Path | None = None):
+                 derived_root: Path | None = None, keep_warm: int = 16):
         problems = check_model(model_dir)
         if problems:
             raise ModelError("speech model not usable: " + "; ".join(problems))
@@ -135,23 +161,78 @@ class VoskEngine:
         except Exception as exc:  # vosk raises a bare Exception("Failed to create a model")
             raise ModelError(f"{model_dir}: Vosk could not load the model ({exc})") from None
         self._vosk = vosk
+        self.keep_warm = keep_warm
+        self.built = self.reused = 0  # recognisers made new, and taken warm
+        self._kept: list[_Kept] = []
+        self._lock = threading.Lock()
 
     def recognizer(self) -> VoskRecognizer:
-        return VoskRecognizer(self._vosk.KaldiRecognizer(self._model, self.sample_rate))
+        """A kept recogniser if one waits (the most recently used), else a new one."""
+        with self._lock:
+            kept = self._kept.pop() if self._kept else None
+            if kept is None:
+                self.built += 1
+            else:
+                self.reused += 1
+        if kept is None:
+            kaldi = self._vosk.KaldiRecognizer(self._model, self.sample_rate)
+            kaldi.SetWords(True)
+            kept = _Kept(kaldi)
+        return VoskRecognizer(kept, self.sample_rate, self._give_back)
+
+    @property
+    def waiting(self) -> int:
+        """Recognisers kept for the next use."""
+        return len(self._kept)
+
+    def _give_back(self, kept: _Kept) -> None:
+        if kept.samples / self.sample_rate >= RETIRE_AFTER_S:
+            return  # the composed graph's state table only grows: start a new one now and then
+        with self._lock:
+            if len(self._kept) < self.keep_warm:
+                self._kept.append(kept)
 
 
 class VoskRecognizer:
-    def __init__(self, kaldi) -> None:
-        kaldi.SetWords(True)
-        self._kaldi = kaldi
+    """One use of a Kaldi recogniser. Vosk's word times run on over all uses of a recogniser (it counts every
+    sample it was ever fed), so they are taken back to this use's start."""
+
+    def __init__(self, kept: _Kept, rate: int, give_back) -> None:
+        self._kept, self._give_back = kept, give_back
+        self._kaldi: Any = kept.kaldi
+        self._origin_s = kept.samples / rate
+        self._settled = True  # nothing fed since the last final result: the recogniser may serve another use
+        self._closed = False
 
     def accept(self, pcm: bytes) -> dict | None:
+        if self._closed:
+            raise RuntimeError("this recogniser was closed (it may be serving another use)")
+        self._settled = False
+        self._kept.samples += len(pcm) // 2
         if self._kaldi.AcceptWaveform(pcm):
-            return json.loads(self._kaldi.Result())
+            return self._from_origin(json.loads(self._kaldi.Result()))
         return None
 
     def partial(self) -> str:
         return json.loads(self._kaldi.PartialResult()).get("partial", "")
 
     def final(self) -> dict:
-        return json.loads(self._kaldi.FinalResult())
+        result = self._from_origin(json.loads(self._kaldi.FinalResult()))
+        self._settled = True
+        return result
+
+    def close(self) -> None:
+        """Give the recogniser back if its last utterance was closed by `final()`; otherwise (a stream or job
+        that failed part-way) it is dropped, and with it whatever it was in the middle of."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._settled:
+            self._give_back(self._kept)
+
+    def _from_origin(self, result: dict) -> dict:
+        if self._origin_s:
+            for word in result.get("result", []):
+                word["start"] = round(float(word["start"]) - self._origin_s, 6)
+                word["end"] = round(float(word["end"]) - self._origin_s, 6)
+        return result

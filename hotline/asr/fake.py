@@ -67,6 +67,9 @@ class FakeRecognizer:
         shown = math.ceil(self._voiced_samples / self.engine.sample_rate / PARTIAL_STEP_S)
         return " ".join(tokens[:shown])
 
+    def close(self) -> None:
+        """Nothing to keep: a scripted recogniser costs nothing to make."""
+
     def final(self) -> dict:
         fingerprint = self.engine.last_fingerprint = self._hash.hexdigest()
         text = self.engine.known.get(fingerprint, self.engine.default) if self._voiced else ""

@@ -32,7 +32,7 @@ def engine_for(settings: Settings, tuning: ListenFile | None = None) -> tuple[En
     decoder and feed rate (config/listen.yaml), else the model's own."""
     global _LOADED
     tuning = tuning or ListenFile()
-    key = (settings.asr_engine, str(settings.asr_model_dir), tuning.decoder, tuning.feed_rate)
+    key = (settings.asr_engine, str(settings.asr_model_dir), tuning.decoder, tuning.feed_rate, tuning.keep_warm)
     with _LOCK:
         if _LOADED is None or _LOADED.key != key or _LOADED.engine is None:
             _LOADED = _Loaded(key, *_load(settings, tuning))
@@ -51,7 +51,7 @@ def _load(settings: Settings, tuning: ListenFile) -> tuple[Engine | None, str | 
         return _SCRIPTED or FakeEngine(model="scripted"), None
     try:
         engine = VoskEngine(settings.asr_model_dir, tuning.decoder, feed_rate=tuning.feed_rate,
-                            derived_root=settings.var_dir / "models" / "derived")
+                            derived_root=settings.var_dir / "models" / "derived", keep_warm=tuning.keep_warm)
     except ModelError as exc:
         return None, exc.message
     log.info("speech model %s loaded (fed %d Hz, decoder %s)", engine.model_dir, engine.sample_rate,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_right
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -58,21 +59,21 @@ def transcribe(engine: Engine, path: Path, *, max_seconds: float | None = None) 
     started = time.perf_counter()
     source = AudioSource(path, max_seconds=max_seconds)
     rate = engine.sample_rate
-    recognizer = engine.recognizer()
     timeline = Timeline()
     results: list[dict] = []
     fed = quiet = 0.0  # seconds fed; seconds of quiet in a row
-    for block in source.blocks(rate):
-        seconds = len(block) / rate
-        quiet = quiet + seconds if rms(block) < SILENCE_RMS else 0.0
-        if quiet > HANGOVER_S:
-            timeline.skipped(fed, seconds)
-            continue
-        fed += seconds
-        done = recognizer.accept(block.tobytes())
-        if done:
-            results.append(done)
-    results.append(recognizer.final())
+    with closing(engine.recognizer()) as recognizer:
+        for block in source.blocks(rate):
+            seconds = len(block) / rate
+            quiet = quiet + seconds if rms(block) < SILENCE_RMS else 0.0
+            if quiet > HANGOVER_S:
+                timeline.skipped(fed, seconds)
+                continue
+            fed += seconds
+            done = recognizer.accept(block.tobytes())
+            if done:
+                results.append(done)
+        results.append(recognizer.final())
     words: list[dict] = []
     segments: list[str] = []
     for result in results:

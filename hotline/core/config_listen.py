@@ -45,6 +45,7 @@ class ListenFile(BaseModel):
     decoder: DecoderSettings = DecoderSettings()
     feed_rate: int | None = None  # None: the model's own rate (soxr resamples the 8 kHz line to it)
     partial_every_s: float = Field(default=0.25, ge=0.1, le=2.0)
+    keep_warm: int = Field(default=16, ge=0, le=256)  # recognisers kept for the next call (hotline.asr.engine)
 
     @field_validator("feed_rate")
     @classmethod

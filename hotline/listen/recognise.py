@@ -1,8 +1,9 @@
 """One stream's recogniser: telephone audio in, partial and final results out, on a worker thread.
 
-The engine (model) is the process's one (hotline.asr.engine); each stream gets its own recogniser,
-fed at the model's rate: the 8 kHz stream is resampled by soxr exactly as recordings are
-(hotline.asr.audio), so live and after-call text come from the same signal. A partial is asked for
+The engine (model) is the process's one (hotline.asr.engine); each stream gets a recogniser of its own
+(one the engine kept from an earlier stream when one waits), fed at the model's rate: the 8 kHz stream
+is resampled by soxr exactly as recordings are (hotline.asr.audio), so live and after-call text come
+from the same signal. A partial is asked for
 at most every `partial_every_s` seconds of *audio* (so a stream that fell behind spends its time
 catching up, not on partials) and reported only when its text changed.
 
@@ -97,6 +98,7 @@ class StreamRecogniser:
                 if done is not None:
                     self._add_final(done, out)
         self._add_final(self.recognizer.final(), out)
+        self.recognizer.close()  # kept warm for the next stream (hotline.asr.engine)
         return out
 
     def _to_model_rate(self, samples: np.ndarray, rate: int) -> np.ndarray:

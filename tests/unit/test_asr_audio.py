@@ -35,6 +35,9 @@ class Recording:
             def final(self):
                 return {"text": ""}
 
+            def close(self):
+                pass
+
         return R()
 
 
