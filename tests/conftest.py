@@ -66,6 +66,16 @@ MONDAY_9AM = dt.datetime(2026, 11, 23, 9, 0, tzinfo=CST)
 TEST_SECRET = "test-secret-for-the-hotline-suite-0123456789"
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_live_messages():
+    """The in-process bus is the process's one: what one test's calls kept must not reach the next test."""
+    from hotline.live.bus import MemoryBus, bus_for
+
+    bus = bus_for(None, "")
+    assert isinstance(bus, MemoryBus)
+    bus.forget()
+
+
 def pytest_addoption(parser):
     parser.addoption("--db", choices=["sqlite", "postgresql", "both"], default="both",
                      help="which database backends the database tests run on")

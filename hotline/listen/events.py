@@ -129,14 +129,18 @@ class MemorySink:
 
 
 class Publisher(Protocol):
-    """The bus as this adapter needs it (hotline's MemoryBus and RedisBus have this method)."""
+    """The bus as this adapter needs it (hotline's MemoryBus and RedisBus have these methods)."""
 
     def publish(self, channel: str, message: dict[str, Any]) -> int: ...
+
+    def publish_kept(self, channel: str, message: dict[str, Any]) -> int: ...
 
 
 class BusSink:
     """Publishes each event on its call's channel from a thread of its own, so a slow Redis never
-    holds up the streams; order is kept; a failure is logged and counted, never raised."""
+    holds up the streams; order is kept; a failure is logged and counted, never raised. All but partials
+    are also kept on the channel, so a console that opens the call's stream late (or reconnects) gets the
+    transcript so far; a partial is replaced within a fraction of a second by the next one or a final."""
 
     def __init__(self, bus: Publisher, max_queued: int = 10_000) -> None:
         self.bus = bus
@@ -162,7 +166,10 @@ class BusSink:
     def _run(self) -> None:
         while (event := self._queue.get()) is not None:
             try:
-                self.bus.publish(event.channel(), event.body())
+                if isinstance(event, LivePartial):
+                    self.bus.publish(event.channel(), event.body())
+                else:
+                    self.bus.publish_kept(event.channel(), event.body())
             except Exception as exc:
                 self.failures += 1
                 log.warning("live %s for call %s not published: %s", event.type, event.linkedid, exc)

@@ -14,6 +14,8 @@ log = logging.getLogger(__name__)
 class Bus(Protocol):
     def publish(self, channel: str, message: dict[str, Any]) -> int: ...
 
+    def kept(self, channel: str) -> list[dict[str, Any]]: ...
+
     def subscribe(self, *channels: str) -> AbstractAsyncContextManager[Any]: ...
 
 
@@ -37,6 +39,10 @@ class LiveNotifier:
 
     def subscribe(self, *channels: str) -> AbstractAsyncContextManager[Any]:
         return self.bus.subscribe(*channels)
+
+    def kept(self, channel: str) -> list[dict[str, Any]]:
+        """What the channel kept for late subscribers (hotline.live.bus); read after subscribing."""
+        return self.bus.kept(channel)
 
 
 class RecordingNotifier:

@@ -18,7 +18,7 @@ from hotline.asr.engine import VoskEngine
 from hotline.core.db import session_scope
 from hotline.core.labels import AgentStatus
 from hotline.desk.agents import AgentDesk
-from hotline.listen.events import BusSink, LiveFinal
+from hotline.listen.events import BusSink, LiveFinal, LivePartial, LiveStarted
 from hotline.listen.server import ListenServer
 from hotline.listen.streamid import Direction, StreamId, StreamIds
 from tests.audiosocket import AsteriskLeg
@@ -182,3 +182,32 @@ def test_a_browser_opens_the_call_stream_with_a_single_use_ticket_never_a_token_
     assert stream.status == 200
     stream.connected()
     assert Stream(base, f"{path}?ticket={ticket}", {}).status == 401  # used once
+
+
+def test_a_console_that_opens_the_stream_late_gets_the_words_so_far_and_each_event_once(
+        served, people, session_factory):  # noqa: F811
+    ctx, base, _listener = served
+    operator = people["operator"]
+    on_call(ctx, session_factory, operator.user_id)
+    said = {"linkedid": LINKEDID, "direction": "citizen", "stream": "stream-citizen"}
+    sink = BusSink(ctx.live.bus)  # the call was heard before the console subscribed (the screen pop was late)
+    sink.emit(LiveStarted(**said, seq=1, started_at=time.time()))
+    sink.emit(LivePartial(**said, seq=2, text="我家小区", raw="我家 小区", audio_s=1.0))
+    sink.emit(LiveFinal(**said, seq=3, text="我家小区停水了已经两天了", raw="", words=(), audio_s=3.0))
+    sink.close()
+    stream = Stream(base, f"/api/v1/calls/{LINKEDID}/live", operator.headers)
+    stream.connected()
+    stream.read_in_background()
+    try:
+        first = stream.until(lambda e, d: e == "live_draft")
+        assert [(e, d.get("seq")) for _, e, d in first] == [("live_started", 1), ("live_final", 3), ("live_draft", 1)]
+        assert first[-1][2]["draft"]["category"]["code"] == "utility.water.outage"
+        ctx.live.bus.publish(f"call:{LINKEDID}", first[1][2])  # the same final, arriving live as well
+        sink = BusSink(ctx.live.bus)
+        sink.emit(LiveFinal(**said, seq=4, text="楼下着火了，有人被困", raw="", words=(), audio_s=6.0))
+        sink.close()
+        danger = stream.until(lambda e, d: e == "live_draft" and d["danger"])[-1][2]
+        assert danger["text"] == "我家小区停水了已经两天了，楼下着火了，有人被困"
+        assert [d["seq"] for _, e, d in stream.events if e == "live_final"] == [3, 4]
+    finally:
+        stream.close()

@@ -2,7 +2,10 @@
 side, as it hears them) and the intake draft of the citizen's words, updated as they arrive.
 
 Operators open it for the call they took part in (their console does on the screen pop); the centre's
-admins and supervisors for any call. Nothing here holds a database transaction while it streams."""
+admins and supervisors for any call. A stream opened late, or again after a dropped connection, starts with
+what the call's channel kept (every side's start, finished utterances and end; hotline.live.bus), and the
+draft with it; an event that arrives both kept and live is sent once. Nothing here holds a database
+transaction while it streams."""
 
 from __future__ import annotations
 
@@ -34,6 +37,18 @@ def sse(message: dict[str, Any]) -> str:
     return f"event: {message.get('type', 'message')}\ndata: {json.dumps(message, ensure_ascii=False, default=str)}\n\n"
 
 
+def already_sent(sent: dict[str, int], message: dict[str, Any]) -> bool:
+    """Whether a stream's event was sent already (its seq is not above the stream's highest sent); notes it if not.
+    Events of no stream (the after-call draft) always go."""
+    stream, seq = message.get("stream"), message.get("seq")
+    if not isinstance(stream, str) or not isinstance(seq, int):
+        return False
+    if seq <= sent.get(stream, 0):
+        return True
+    sent[stream] = seq
+    return False
+
+
 def _may_follow(request: Request, actor: Actor, linkedid: str) -> None:
     ctx = request.app.state.ctx
     with session_scope(request.app.state.session_factory) as session:
@@ -58,14 +73,25 @@ async def call_live(linkedid: Linkedid, request: Request,
         return sse(found) if found else None
 
     async def events():
-        async with ctx.live.subscribe(f"call:{linkedid}") as queue:
+        channel = f"call:{linkedid}"
+        async with ctx.live.subscribe(channel) as queue:
+            earlier = await asyncio.to_thread(ctx.live.kept, channel)
             yield ": connected\n\n"
+            sent: dict[str, int] = {}  # stream → the highest seq sent
+            for message in earlier:
+                if not already_sent(sent, message):
+                    yield sse(message)
+                    drafts.heard(message)
+            if drafts.due_in() == 0.0 and (out := await analysed()):
+                yield out
             while True:  # Starlette cancels this generator when the client goes away
                 wait = drafts.due_in()
                 try:
                     message = await asyncio.wait_for(queue.get(), KEEP_ALIVE_S if wait is None else wait)
                 except TimeoutError:
                     yield (await analysed()) or ": keep-alive\n\n"
+                    continue
+                if already_sent(sent, message):
                     continue
                 yield sse(message)
                 drafts.heard(message)
