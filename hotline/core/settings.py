@@ -75,7 +75,7 @@ class Settings(BaseSettings):
     listen_port: int = 9092
     listen_address: str = "127.0.0.1:9092"
     listen_calls: bool = False  # ask Asterisk to stream every answered queue call there
-    listen_sides: Literal["both", "citizen"] = "both"  # citizen: the operator's side only after the call
+    listen_sides: Literal["both", "citizen"] = "citizen"  # both: the operator's side live too (twice the CPU)
     asterisk_system_name: str = ""
     recordings_dir: Path = Path("var/recordings")  # where Asterisk's recordings are readable by hotline
     # Asterisk's cdr_custom JSON file as hotline sees it: calls made while `hotline ami` was away are read back
