@@ -98,7 +98,7 @@ class Job:
         url = f"sqlite:///{folder / 'bench.db'}"
         upgrade_database(url)
         ctx = build_context(Settings(database_url=url, config_dir=ROOT / "config", var_dir=folder,
-                                     recordings_dir=folder, secret_key="b"))
+                                     recordings_dir=folder, secret_key="bench-calls-secret-0123456789abcdefghij"))
         self.runtime = open_runtime(ctx, InProcessQueue())
         self.engine, self.count = engine, 0
 

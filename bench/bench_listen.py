@@ -291,6 +291,8 @@ def main() -> None:
     parser.add_argument("--per-core-only", action="store_true", help="config/listen.yaml's settings, per core only")
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--choose", action="store_true", help="every candidate setting on the choosing set")
+    parser.add_argument("--succession", type=int, default=0, metavar="N",
+                        help="only: one kept recogniser over N calls one after another, against new ones")
     parser.add_argument("--callers", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.callers:
@@ -305,6 +307,10 @@ def main() -> None:
     chosen = load_file(ROOT / "config", "listen")
     if args.choose:
         choose(args.model, folder)
+        return
+    if args.succession:
+        succession(VoskEngine(args.model, chosen.decoder, feed_rate=chosen.feed_rate, derived_root=folder / "derived"),
+                   folder, args.succession)
         return
     if not args.per_core_only:
         settings_table(args.model, chosen, folder)
@@ -340,6 +346,48 @@ def main() -> None:
                 name, audio = kinds[kind]
                 per_core(engine, audio, folder, span, name, args.stagger, warm)
         del engine
+
+
+def succession(engine, folder: Path, calls: int) -> None:
+    """One recogniser serving `calls` calls one after another, as a kept one does all day, against a new one for
+    the same call every fifth call: thread CPU per audio-s, one stream flat out, and the process's memory. Each
+    call is five sentences drawn at random from the 40 of the choosing and report sets (so sentences recur
+    across calls, as a centre's words do — never the same call twice)."""
+    import random
+
+    from hotline.listen.recognise import StreamRecogniser
+
+    engine._kept.clear()
+    engine.keep_warm = 1
+    lines = sentences("listen_ko_choose.txt") + sentences("listen_ko_report.txt")
+    clips = [read(espeak(line, "ko", 8000, folder / f"succ{i}.wav"))[0] for i, line in enumerate(lines)]
+    draw = random.Random(7)
+
+    def decode(rec: StreamRecogniser, pcm: bytes) -> float:
+        started = time.thread_time()
+        rec.feed(pcm, 8000)
+        rec.finish()
+        return time.thread_time() - started
+
+    print(f"one recogniser kept over {calls} calls (five of 40 sentences each), thread CPU per audio-s:")
+    kept, new = [], []
+    for n in range(calls):
+        call = np.concatenate([part for i in draw.sample(range(len(clips)), 5) for part in (clips[i], silence(0.6, 8000))])
+        pcm, seconds = call.astype("<i2").tobytes(), len(call) / 8000
+        kept.append(decode(StreamRecogniser(engine), pcm) / seconds)
+        line = f"  call {n + 1:2d} ({seconds:4.1f} s): kept {kept[-1]:.3f}"
+        if n % 5 == 0:
+            engine.keep_warm = 0  # this one is new and not kept: the kept one waits meanwhile
+            waiting = engine._kept.pop()
+            new.append(decode(StreamRecogniser(engine), pcm) / seconds)
+            engine._kept.append(waiting)
+            engine.keep_warm = 1
+            line += f", a new one on the same call {new[-1]:.3f}"
+        print(f"{line}; process memory {rss_mb():.0f} MB")
+    later = kept[5:]
+    print(f"kept from the 6th call on: median {statistics.median(later):.3f} (min {min(later):.3f}, max "
+          f"{max(later):.3f}); a new one: median {statistics.median(new):.3f} → kept ÷ new "
+          f"{statistics.median(later) / statistics.median(new):.2f}")
 
 
 def pipeline_alone(samples: np.ndarray, folder: Path) -> None:

@@ -131,8 +131,9 @@ class VoskEngine:
     Recognisers are kept for the next use (at most `keep_warm` of them waiting). A model with a lookahead
     graph (HCLr + Gr, as the small models ship) has its search graph composed by each recogniser as the
     search reaches it, and cached in that recogniser: a new one composes again everything the first words
-    need. Measured on the packaged model, a recogniser on its second call decodes at about 0.4 of the CPU
-    of a new one (bench/README.md, "Recognisers kept warm"). Nothing of a call is carried to the next:
+    need. Measured on the packaged model with the live search, a kept recogniser decodes a 21 s call at 0.6
+    of a new one's CPU after one earlier call and about 0.4 once it has served a few (bench/README.md,
+    "Recognisers kept warm between calls"). Nothing of a call is carried to the next:
     Vosk starts a new feature pipeline and decoder after a final result; only the composed graph — the
     model's, not the audio's — is kept."""
 
