@@ -107,15 +107,13 @@ class Job:
         engine after hearing that earlier call (not counted)."""
         from hotline.asr.transcribe import transcribe
         from hotline.core.db import session_scope
-
-        self.engine._kept.clear()
-        self.engine.keep_warm = 0 if earlier is None else 1
-        if earlier is not None:
-            transcribe(self.engine, earlier)
         from hotline.voice.call_tasks import transcribe_call_with
         from hotline.voice.calls import CallRecordings, ClosedRecording
         from hotline.voice.repository import CallDialogueRepository
 
+        self.engine.keep(0 if earlier is None else 1)
+        if earlier is not None:
+            transcribe(self.engine, earlier)
         self.count += 1
         linkedid = f"bench.{self.count}"
         with session_scope(self.runtime.session_factory) as s:

@@ -143,8 +143,7 @@ def warm_up(engine, warm: np.ndarray | None, streams: int) -> None:
     or `streams` of them that each heard `warm` — an earlier call of other sentences — and were given back."""
     from hotline.listen.recognise import StreamRecogniser
 
-    engine._kept.clear()
-    engine.keep_warm = 0 if warm is None else max(streams, 1)
+    engine.keep(0 if warm is None else max(streams, 1))
     if warm is None:
         return
     recs = [StreamRecogniser(engine) for _ in range(streams)]
@@ -267,7 +266,7 @@ def memory_per_call(engine, samples: np.ndarray, warm: np.ndarray | None, calls:
     for rec in open_streams:
         rec.feed(pcm, 8000)
     used = (rss_mb() - before) / calls
-    engine._kept.clear()
+    engine.keep(0)
     return used
 
 
@@ -309,8 +308,9 @@ def main() -> None:
         choose(args.model, folder)
         return
     if args.succession:
-        succession(VoskEngine(args.model, chosen.decoder, feed_rate=chosen.feed_rate, derived_root=folder / "derived"),
-                   folder, args.succession)
+        engines = [VoskEngine(args.model, chosen.decoder, feed_rate=chosen.feed_rate, derived_root=folder / "derived")
+                   for _ in range(2)]
+        succession(*engines, folder, args.succession)
         return
     if not args.per_core_only:
         settings_table(args.model, chosen, folder)
@@ -348,17 +348,17 @@ def main() -> None:
         del engine
 
 
-def succession(engine, folder: Path, calls: int) -> None:
+def succession(engine, new_engine, folder: Path, calls: int) -> None:
     """One recogniser serving `calls` calls one after another, as a kept one does all day, against a new one for
-    the same call every fifth call: thread CPU per audio-s, one stream flat out, and the process's memory. Each
+    the same call every fifth call (from `new_engine`, which keeps none): thread CPU per audio-s, one stream flat out, and the process's memory. Each
     call is five sentences drawn at random from the 40 of the choosing and report sets (so sentences recur
     across calls, as a centre's words do — never the same call twice)."""
     import random
 
     from hotline.listen.recognise import StreamRecogniser
 
-    engine._kept.clear()
-    engine.keep_warm = 1
+    engine.keep(1)
+    new_engine.keep(0)
     lines = sentences("listen_ko_choose.txt") + sentences("listen_ko_report.txt")
     clips = [read(espeak(line, "ko", 8000, folder / f"succ{i}.wav"))[0] for i, line in enumerate(lines)]
     draw = random.Random(7)
@@ -377,14 +377,10 @@ def succession(engine, folder: Path, calls: int) -> None:
         kept.append(decode(StreamRecogniser(engine), pcm) / seconds)
         line = f"  call {n + 1:2d} ({seconds:4.1f} s): kept {kept[-1]:.3f}"
         if n % 5 == 0:
-            engine.keep_warm = 0  # this one is new and not kept: the kept one waits meanwhile
-            waiting = engine._kept.pop()
-            new.append(decode(StreamRecogniser(engine), pcm) / seconds)
-            engine._kept.append(waiting)
-            engine.keep_warm = 1
+            new.append(decode(StreamRecogniser(new_engine), pcm) / seconds)
             line += f", a new one on the same call {new[-1]:.3f}"
         print(f"{line}; process memory {rss_mb():.0f} MB")
-    later = kept[5:]
+    later = kept[5:] or kept  # (fewer than six calls: all of them)
     print(f"kept from the 6th call on: median {statistics.median(later):.3f} (min {min(later):.3f}, max "
           f"{max(later):.3f}); a new one: median {statistics.median(new):.3f} → kept ÷ new "
           f"{statistics.median(later) / statistics.median(new):.2f}")

@@ -133,9 +133,9 @@ class VoskEngine:
     search reaches it, and cached in that recogniser: a new one composes again everything the first words
     need. Measured on the packaged model with the live search, a kept recogniser decodes a 21 s call at 0.6
     of a new one's CPU after one earlier call and about 0.4 once it has served a few (bench/README.md,
-    "Recognisers kept warm between calls"). Nothing of a call is carried to the next:
-    Vosk starts a new feature pipeline and decoder after a final result; only the composed graph — the
-    model's, not the audio's — is kept."""
+    "Recognisers kept warm between calls"). Nothing of a call is carried to the next: Vosk starts a new
+    feature pipeline and decoder after a final result; only the composed graph — the model's, not the
+    audio's — is kept."""
 
     name = "vosk"
 
@@ -180,6 +180,12 @@ class VoskEngine:
             kaldi.SetWords(True)
             kept = _Kept(kaldi)
         return VoskRecognizer(kept, self.sample_rate, self._give_back)
+
+    def keep(self, count: int) -> None:
+        """Keep at most `count` from now on; those waiting now are let go (a new recogniser for the next use)."""
+        with self._lock:
+            self.keep_warm = count
+            self._kept.clear()
 
     @property
     def waiting(self) -> int:

@@ -3,9 +3,9 @@
 The engine (model) is the process's one (hotline.asr.engine); each stream gets a recogniser of its own
 (one the engine kept from an earlier stream when one waits), fed at the model's rate: the 8 kHz stream
 is resampled by soxr exactly as recordings are (hotline.asr.audio), so live and after-call text come
-from the same signal. A partial is asked for
-at most every `partial_every_s` seconds of *audio* (so a stream that fell behind spends its time
-catching up, not on partials) and reported only when its text changed.
+from the same signal. A partial is asked for at most every `partial_every_s` seconds of *audio* (so a
+stream that fell behind spends its time catching up, not on partials) and reported only when its text
+changed.
 
 Silence is skipped as the after-call path skips it (hotline.asr.transcribe): once a side has been
 quiet for HANGOVER_S the recogniser has closed the utterance, so further quiet audio is not fed —

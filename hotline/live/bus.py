@@ -43,6 +43,7 @@ class MemoryBus:
         return len(targets)
 
     def publish_kept(self, channel: str, message: dict) -> int:
+        """Kept first, then published: a subscriber in between gets it both ways and drops one."""
         now = self._clock()
         with self._lock:
             while self._kept and next(iter(self._kept.values()))[0] < now - KEEP_S:
@@ -50,10 +51,7 @@ class MemoryBus:
             messages = self._kept.pop(channel, (now, deque(maxlen=KEEP)))[1]
             messages.append(message)
             self._kept[channel] = (now, messages)
-            targets = list(self._subscribers.get(channel, []))
-        for loop, q in targets:
-            loop.call_soon_threadsafe(q.put_nowait, message)
-        return len(targets)
+        return self.publish(channel, message)
 
     def forget(self) -> None:
         """Drop everything kept (tests: one process runs many)."""
@@ -93,7 +91,7 @@ class RedisBus:
     def publish_kept(self, channel: str, message: dict) -> int:
         """Kept and published in one transaction: a reader of the kept list misses nothing it was not sent."""
         data = json.dumps(message, ensure_ascii=False, default=str)
-        key = self.prefix + "kept:" + channel
+        key = self._kept_key(channel)
         pipe = self._redis.pipeline(transaction=True)
         pipe.rpush(key, data)
         pipe.ltrim(key, -KEEP, -1)
@@ -102,7 +100,22 @@ class RedisBus:
         return int(pipe.execute()[-1])
 
     def kept(self, channel: str) -> list[dict]:
-        return [json.loads(item) for item in self._redis.lrange(self.prefix + "kept:" + channel, 0, -1)]
+        return [json.loads(item) for item in self._redis.lrange(self._kept_key(channel), 0, -1)]
+
+    def _kept_key(self, channel: str) -> str:
+        return self.prefix + "kept:" + channel
+
+    @staticmethod
+    async def _confirmed(pubsub, count: int, timeout_s: float = 5.0) -> None:
+        """Wait until Redis has the subscriptions: from then on nothing published on them is missed (what was
+        kept before can be read after this)."""
+        deadline = time.monotonic() + timeout_s
+        while count and (left := deadline - time.monotonic()) > 0:
+            item = await pubsub.get_message(timeout=left)
+            if item is not None and item.get("type") == "subscribe":
+                count -= 1
+        if count:
+            log.warning("redis did not confirm %d live subscriptions within %.0f s", count, timeout_s)
 
     @asynccontextmanager
     async def subscribe(self, *channels: str) -> AsyncIterator[asyncio.Queue]:
@@ -127,19 +140,6 @@ class RedisBus:
             task.cancel()
             await pubsub.aclose()
             await client.aclose()
-
-
-    @staticmethod
-    async def _confirmed(pubsub, count: int, timeout_s: float = 5.0) -> None:
-        """Wait until Redis has the subscriptions: from then on nothing published on them is missed (what was
-        kept before can be read after this)."""
-        deadline = time.monotonic() + timeout_s
-        while count and (left := deadline - time.monotonic()) > 0:
-            item = await pubsub.get_message(timeout=left)
-            if item is not None and item.get("type") == "subscribe":
-                count -= 1
-        if count:
-            log.warning("redis did not confirm %d live subscriptions within %.0f s", count, timeout_s)
 
 
 _MEMORY = MemoryBus()

@@ -33,9 +33,8 @@ def loaded(tmp_path_factory) -> VoskEngine:
 
 def fresh(engine: VoskEngine, keep_warm: int) -> VoskEngine:
     """The module's engine (the model loads once) with none kept and its counts at zero."""
-    engine._kept.clear()
+    engine.keep(keep_warm)
     engine.built = engine.reused = 0
-    engine.keep_warm = keep_warm
     return engine
 
 
