@@ -31,7 +31,7 @@ TARGETS: dict[str, tuple[list[str], list[str]]] = {
     "live-scope": (["hotline/live/scope.py"], ["tests/unit/test_live_scope.py"]),
     "lifecycle": (["hotline/dispatch/lifecycle.py"], ["tests/unit/test_lifecycle.py"]),
     "sla": (["hotline/dispatch/sla.py", "hotline/dispatch/calendar.py"], ["tests/unit/test_sla.py"]),
-    "tracker": (["hotline/telephony/tracker.py", "hotline/telephony/kinds.py"], ["tests/unit/test_ami_reader.py"]),
+    "tracker": (["hotline/telephony/tracker.py", "hotline/telephony/queue_events.py", "hotline/telephony/kinds.py"], ["tests/unit/test_ami_reader.py"]),
     "ivr": (["hotline/ivr/flow.py"], ["tests/unit/test_ivr_flow.py"]),
     "scope": (["hotline/dispatch/scope.py"], [
         "tests/unit/test_masking.py", "tests/unit/test_scope_sql.py", "tests/integration/test_read_scope.py",

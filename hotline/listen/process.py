@@ -11,8 +11,8 @@ from hotline.asr.loader import engine_for
 from hotline.core.config import load_file
 from hotline.core.config_listen import ListenFile
 from hotline.listen.events import BusSink, Publisher
+from hotline.listen.limits import ListenConfig
 from hotline.listen.server import ListenServer
-from hotline.listen.session import ListenConfig
 from hotline.listen.streamid import StreamIds
 
 log = logging.getLogger(__name__)

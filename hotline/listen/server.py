@@ -14,7 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from hotline.asr.engine import Engine
 from hotline.listen.events import LiveSink
-from hotline.listen.session import ListenConfig, Session, Shared
+from hotline.listen.limits import ListenConfig
+from hotline.listen.session import Session, Shared
 from hotline.listen.streamid import StreamIds
 
 log = logging.getLogger(__name__)

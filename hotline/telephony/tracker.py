@@ -12,13 +12,13 @@ import datetime as dt
 from collections import OrderedDict
 from collections.abc import Callable
 
+from hotline.telephony import queue_events
 from hotline.telephony.agents import AgentBoard
 from hotline.telephony.kinds import ROLE, SPY_APPS, disposition_of, kind_of, listens_in
 from hotline.telephony.records import (
     UNKNOWN,
     AgentState,
     CallRecord,
-    as_int,
     cdr_time,
     device_of,
     duration_seconds,
@@ -54,16 +54,18 @@ class CallTracker:
             "Newchannel": self._newchannel,
             "Newexten": self._newexten,
             "VarSet": self._varset,
-            "QueueCallerJoin": self._queue_join,
-            "QueueCallerLeave": self._queue_leave,
-            "QueueCallerAbandon": self._queue_abandon,
-            "AgentConnect": self._agent_connect,
-            "AgentComplete": self._agent_complete,
+            **{name: self._on_queue(handler) for name, handler in queue_events.HANDLERS.items()},
             "OriginateResponse": self._originate_response,
             "Cdr": self._cdr,
             "Hangup": self._hangup,
             "CoreShowChannel": self._show_channel,  # resync after a (re)connect: a channel that is up
         }
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    def _on_queue(self, handler: queue_events.Handler) -> Callable[[CallRecord, dict], None]:
+        return lambda call, e: handler(call, e, self.now)
 
     @property
     def agents(self) -> dict[tuple[str, str], AgentState]:
@@ -87,7 +89,7 @@ class CallTracker:
         if call is None and name == "Cdr" and linkedid in self.recent:
             late = self.recent[linkedid]
             self._cdr(late, event)
-            self._times(late)
+            queue_events.settle_times(late)
             return [late]  # stored again with exact times; the store upserts by Linkedid
         if name in ("Newchannel", "CoreShowChannel"):
             if listens_in(event):
@@ -214,35 +216,6 @@ class CallTracker:
         elif variable.startswith("HOTLINE_") and root:
             call.variables[variable] = value
 
-    def _queue_join(self, call: CallRecord, e: dict) -> None:
-        call.queue, call.queue_joined = e.get("Queue"), True
-        call.queue_joined_at = event_time(e) or self.clock()
-
-    def _queue_leave(self, call: CallRecord, e: dict) -> None:
-        call.queue_left = True
-
-    def _queue_abandon(self, call: CallRecord, e: dict) -> None:
-        call.abandoned = True
-        call.wait_seconds = as_int(e.get("HoldTime"))
-
-    def _agent_connect(self, call: CallRecord, e: dict) -> None:
-        call.agent, call.agent_interface = e.get("MemberName"), e.get("Interface")
-        call.agent_channel = e.get("DestChannel") or call.agent_channel
-        call.caller_channel = e.get("Channel") or call.caller_channel
-        call.wait_seconds = as_int(e.get("HoldTime"))
-        call.answered_at = call.answered_at or event_time(e) or self.clock()
-
-    def _agent_complete(self, call: CallRecord, e: dict) -> None:
-        """The end of an answered queue call carries who, where and how long: enough on its own when the
-        listener missed the connect (a restart mid-call)."""
-        call.agent = call.agent or e.get("MemberName")
-        call.agent_interface = call.agent_interface or e.get("Interface")
-        call.queue, call.queue_joined = call.queue or e.get("Queue"), True
-        call.wait_seconds = call.wait_seconds if call.wait_seconds is not None else as_int(e.get("HoldTime"))
-        call.talk_seconds = as_int(e.get("TalkTime"))
-        if call.talk_seconds is not None:
-            call.answered_at = (event_time(e) or self.clock()) - dt.timedelta(seconds=call.talk_seconds)
-
     def _complete_without_caller(self, e: dict) -> list[CallRecord]:
         """When the operator hangs up first, app_queue publishes AgentComplete after the caller's channel is
         gone, with no channel snapshot (Asterisk 22, seen on the lab): it belongs to the latest call this
@@ -250,14 +223,14 @@ class CallTracker:
         interface, queue = e.get("Interface"), e.get("Queue")
         for open_call in self.calls.values():
             if open_call.agent_interface == interface and open_call.queue == queue and open_call.talk_seconds is None:
-                self._agent_complete(open_call, e)
+                queue_events.agent_complete(open_call, e, self.now)
                 return []
         for call in reversed(self.recent.values()):
             if call.agent_interface == interface and call.queue == queue:
                 if call.talk_seconds is not None:
                     return []  # the member's latest call was completed already: not this one's
-                self._agent_complete(call, e)
-                self._times(call)
+                queue_events.agent_complete(call, e, self.now)
+                queue_events.settle_times(call)
                 return [call]
         return []
 
@@ -310,12 +283,7 @@ class CallTracker:
             _, gone = self.recent.popitem(last=False)
             for uniqueid in gone.channel_ids:
                 self.channels.pop(uniqueid, None)
-        self._times(call)
+        queue_events.settle_times(call)
         call.direction, call.purpose = kind_of(call, self.inbound, self.outbound)
         call.disposition = disposition_of(call)
         return call
-
-    @staticmethod
-    def _times(call: CallRecord) -> None:
-        if call.cdr_end and call.talk_seconds is not None and call.agent:
-            call.answered_at = call.cdr_end - dt.timedelta(seconds=call.talk_seconds)  # Asterisk's clock

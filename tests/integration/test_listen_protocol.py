@@ -19,9 +19,9 @@ import pytest
 
 from hotline.asr.fake import FakeEngine
 from hotline.listen.events import LiveEnded, LiveFinal, LivePartial, LiveStarted, MemorySink
+from hotline.listen.limits import ListenConfig
 from hotline.listen.protocol import audio_frame, error_frame, hangup_frame, uuid_frame
 from hotline.listen.server import ListenServer
-from hotline.listen.session import ListenConfig
 from hotline.listen.streamid import Direction, StreamId, StreamIds
 from tests.audiosocket import AsteriskLeg
 from tests.speech import silence, tone

@@ -16,8 +16,8 @@ import redis
 
 from hotline.asr.fake import FakeEngine, FakeRecognizer
 from hotline.listen.events import BusSink, LiveEnded, LiveFinal, LivePartial, LiveStarted, MemorySink
+from hotline.listen.limits import ListenConfig
 from hotline.listen.server import ListenServer
-from hotline.listen.session import ListenConfig
 from hotline.listen.streamid import Direction, StreamId, StreamIds
 from hotline.live.bus import MemoryBus, RedisBus
 from tests.audiosocket import AsteriskLeg
