@@ -125,11 +125,14 @@ class WorkOrderRepository:
 
     def add_event(self, order: WorkOrder, action: str, from_state: str | None, actor: Actor,
                   at: dt.datetime, note: str | None = None, data: dict | None = None) -> None:
-        """Append to the order's trail, at once and as a plain insert (one cached statement, no unit of work)."""
-        self.session.execute(_EVENT_INSERT, {
-            "work_order_id": order.id, "action": str(action), "from_state": from_state, "to_state": order.state,
-            "actor_role": actor.role.value, "actor_user_id": actor.user_id,
-            "actor_department_id": actor.department_id, "note": note, "data": data, "occurred_at": at})
+        """Append to the order's trail, at once and as a plain insert (one cached statement, no unit of work).
+        The order's own changes are not flushed for it: a step goes on to stamp the order (accepted_at,
+        replied_at …), and all of it reaches the database as one UPDATE at the next flush."""
+        with self.session.no_autoflush:
+            self.session.execute(_EVENT_INSERT, {
+                "work_order_id": order.id, "action": str(action), "from_state": from_state, "to_state": order.state,
+                "actor_role": actor.role.value, "actor_user_id": actor.user_id,
+                "actor_department_id": actor.department_id, "note": note, "data": data, "occurred_at": at})
         announce(self.session, order.ticket_no, str(action), from_state, order.state)
 
     def events(self, order_id: int) -> Sequence[WorkOrderEvent]:
