@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from hotline.callbacks.service import CallbackService
@@ -289,3 +289,32 @@ def test_deadlines_survive_a_restart_because_they_are_rows(session_factory, ctx)
     with session_factory() as fresh:
         rows = fresh.scalars(select(Deadline).where(Deadline.work_order_id == order_id)).all()
         assert {(d.kind, d.status) for d in rows} == {("sign", "open"), ("reply", "open"), ("complete", "open")}
+
+
+@pytest.mark.parametrize(("start", "step"), [(State.RECEIVED, "accept"), (State.ACCEPTED, "dispatch"),
+                                             (State.SIGNED, "reply")])
+def test_a_step_writes_its_order_once_with_the_state_and_its_stamp_together(start, step, session_factory, ctx):
+    with session_scope(session_factory) as s:
+        ticket = order_in(start, s, ctx).ticket_no
+    updates: list[str] = []
+    engine = session_factory.kw["bind"]
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("UPDATE WORK_ORDERS"):
+            updates.append(statement)
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        with session_scope(session_factory) as s:
+            service, dept = WorkOrderService(s, ctx), DepartmentService(s, ctx)
+            {"accept": lambda: service.accept(ticket, OPERATOR),
+             "dispatch": lambda: service.dispatch(ticket, OPERATOR, "371500-WATER"),
+             "reply": lambda: dept.reply(ticket, staff_of(s, "371500-WATER"), "已修复")}[step]()
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    stamp = {"accept": "accepted_at", "dispatch": "dispatched_at", "reply": "replied_at"}[step]
+    assert len(updates) == 1 and "state" in updates[0] and stamp in updates[0], updates
+    with session_scope(session_factory) as s:
+        order = WorkOrderRepository(s).by_ticket(ticket)
+        assert getattr(order, stamp) is not None
+        assert events_of(s, order)[-1][2] == order.state
