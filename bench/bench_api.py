@@ -24,6 +24,9 @@ from pathlib import Path
 import httpx2
 
 ROOT = Path(__file__).resolve().parents[1]
+# The floor: hotline's lightest authenticated read (the token, the cached account, one row of one user through
+# the middleware, the unit of work and the response model) against the same bare SELECT of 50 rows as the list.
+READS = ("department list", "me (floor)")
 STEPS = {"accept": ({}, "operator"), "dispatch": ({"lead": "371500-WATER"}, "operator"), "sign": (None, "water")}
 
 
@@ -160,7 +163,7 @@ def seeded(tree: Path, url: str, orders: int, steps: int) -> dict:
 def measure(servers: dict[str, tuple[int, dict]], seconds: int, connections: int) -> dict[str, dict]:
     """Every endpoint on every server, one after the other, in this run. `servers`: name → (port, seed)."""
     rows: dict[str, dict] = {}
-    for endpoint in ("create", *STEPS, "department list"):
+    for endpoint in ("create", *STEPS, "department list", "me (floor)"):
         rows[endpoint] = {}
         for name, (port, data) in servers.items():
             base = f"http://127.0.0.1:{port}"
@@ -168,7 +171,7 @@ def measure(servers: dict[str, tuple[int, dict]], seconds: int, connections: int
             if name == "bare":
                 rows[endpoint][name] = (
                     wrk(f"{base}/orders", seconds, connections, "POST", BODY, strict=False) if endpoint == "create"
-                    else wrk(f"{base}/orders", seconds, connections, strict=False) if endpoint == "department list"
+                    else wrk(f"{base}/orders", seconds, connections, strict=False) if endpoint in READS
                     else wrk(f"{base}/orders/{{ticket}}/{endpoint}", seconds, connections, "POST", {},
                              tickets=data["tickets"][endpoint], strict=False))
                 continue
@@ -179,6 +182,9 @@ def measure(servers: dict[str, tuple[int, dict]], seconds: int, connections: int
             elif endpoint == "department list":
                 rows[endpoint][name] = wrk(f"{base}/api/v1/work-orders?limit=50", seconds, connections,
                                            token=tokens["water"], strict=strict)
+            elif endpoint == "me (floor)":
+                rows[endpoint][name] = wrk(f"{base}/api/v1/auth/me", seconds, connections, token=tokens["water"],
+                                           strict=strict)
             else:
                 body, who = STEPS[endpoint]
                 rows[endpoint][name] = wrk(f"{base}/api/v1/work-orders/{{ticket}}/{endpoint}", seconds, connections,
