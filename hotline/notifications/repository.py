@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import Table, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 
-from hotline.core.db import dialect_insert, rowcount
+from hotline.core.db import dialect_insert, expire_loaded, rowcount
 from hotline.models import Citizen, DeliveryReceiptRow, InboundMessage, OutboxMessage
 
 WAITING = ("pending", "held")
 UNFINISHED = ("claimed", "unsure", "uncertain")
+_T = cast(Table, OutboxMessage.__table__)
+# Every accept releases the held 受理 notice: built once, on the table.
+_RELEASE = (update(_T).where(_T.c.work_order_id == bindparam("of_order"), _T.c.notice == bindparam("notice_name"),
+                             _T.c.status == "held")
+            .values(status="pending", not_before=bindparam("release_at")).returning(_T.c.id))
 
 
 class OutboxRepository:
@@ -68,10 +73,10 @@ class OutboxRepository:
 
     def release_held(self, order_id: int, notice: str, not_before: dt.datetime | None) -> list[int]:
         """Held messages of the order's notice become pending (their order was accepted)."""
-        stmt = (update(OutboxMessage).where(OutboxMessage.work_order_id == order_id, OutboxMessage.notice == notice,
-                                            OutboxMessage.status == "held")
-                .values(status="pending", not_before=not_before).returning(OutboxMessage.id))
-        return sorted(self.session.scalars(stmt).all())
+        released = self.session.scalars(_RELEASE, {"of_order": order_id, "notice_name": notice,
+                                                   "release_at": not_before}).all()
+        expire_loaded(self.session, OutboxMessage, lambda m: m.id in released, "status", "not_before")
+        return sorted(released)
 
     def held(self, order_id: int, notice: str) -> Sequence[OutboxMessage]:
         return self.session.scalars(select(OutboxMessage).where(

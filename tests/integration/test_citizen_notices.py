@@ -175,3 +175,12 @@ def test_a_redo_tells_the_citizen_the_order_went_back(session, ctx):
     CallbackService(session, ctx).record(order.id, CALLBACK, 1, Verdict.UNSATISFIED, comment="还是没水")
     [redone] = [r for r in citizen_rows(session, order.id) if r.notice == "redone"]
     assert "已退回聊城市水务集团有限公司重新办理" in redone.body
+
+
+def test_a_loaded_notice_reads_pending_once_acceptance_releases_it_in_the_same_session(session_factory, ctx):
+    with session_scope(session_factory) as s:
+        created = WorkOrderService(s, ctx).create(draft(), OPERATOR)
+        [held] = citizen_rows(s, created.order_id)
+        assert held.status == "held"
+        WorkOrderService(s, ctx).accept(created.order_id, OPERATOR)
+        assert held.status == "pending"  # the session's copy is not left saying held

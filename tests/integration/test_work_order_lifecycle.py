@@ -318,3 +318,11 @@ def test_a_step_writes_its_order_once_with_the_state_and_its_stamp_together(star
         order = WorkOrderRepository(s).by_ticket(ticket)
         assert getattr(order, stamp) is not None
         assert events_of(s, order)[-1][2] == order.state
+
+
+def test_a_loaded_clock_reads_its_new_status_once_a_step_closes_it_in_the_same_session(session, ctx):
+    order = order_in(State.DISPATCHED, session, ctx)
+    [clock_] = [d for d in DeadlineRepository(session).for_order(order.id) if d.kind == DeadlineKind.SIGN]
+    assert clock_.status == "open" and clock_.met_at is None
+    DepartmentService(session, ctx).sign(order.ticket_no, staff_of(session, "371500-WATER"))
+    assert clock_.status == "met" and clock_.met_at is not None  # the session's copy is not left open
