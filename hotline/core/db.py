@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import CursorResult, Engine, Result, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -73,13 +73,16 @@ def dialect_insert(session: Session, model):
     return insert(model)
 
 
-def expire_loaded(session: Session, model: type, changed: Callable[[Any], bool], *attributes: str) -> None:
-    """After an UPDATE on a mapped class's table (cheaper than the ORM's own bulk UPDATE, which evaluates
-    its criteria against every loaded object): the loaded objects it may have changed read those
-    attributes again when next used."""
+def expire_loaded(session: Session, model: type, key: str, values: Collection[Any], *attributes: str) -> None:
+    """After an UPDATE on a mapped class's table of the rows whose `key` is in `values` (cheaper than the ORM's
+    own bulk UPDATE, which evaluates its criteria against every loaded object): the loaded objects it may have
+    changed read those attributes again when next used. A loaded object whose `key` is itself expired is
+    expired too, never read just to decide."""
     for obj in list(session.identity_map.values()):
-        if isinstance(obj, model) and changed(obj):
-            session.expire(obj, list(attributes))
+        if isinstance(obj, model):
+            known = inspect(obj).dict.get(key)
+            if known is None or known in values:
+                session.expire(obj, list(attributes))
 
 
 def rowcount(result: Result) -> int:

@@ -46,7 +46,7 @@ class DeadlineRepository:
             count = rowcount(self.session.execute(_CLOSE_DEPARTMENTS, {**params, "of_department": department_id}))
         else:
             count = rowcount(self.session.execute(_CLOSE, params))
-        expire_loaded(self.session, Deadline, lambda d: d.work_order_id == order_id, "status", "met_at")
+        expire_loaded(self.session, Deadline, "work_order_id", (order_id,), "status", "met_at")
         return count
 
     def for_order(self, order_id: int) -> Sequence[Deadline]:

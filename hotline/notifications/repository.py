@@ -75,7 +75,7 @@ class OutboxRepository:
         """Held messages of the order's notice become pending (their order was accepted)."""
         released = self.session.scalars(_RELEASE, {"of_order": order_id, "notice_name": notice,
                                                    "release_at": not_before}).all()
-        expire_loaded(self.session, OutboxMessage, lambda m: m.id in released, "status", "not_before")
+        expire_loaded(self.session, OutboxMessage, "id", set(released), "status", "not_before")
         return sorted(released)
 
     def held(self, order_id: int, notice: str) -> Sequence[OutboxMessage]:
