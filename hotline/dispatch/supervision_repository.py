@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Row, or_, select, update
+from sqlalchemy import ColumnElement, Row, Select, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from hotline.core.actor import Actor
@@ -65,21 +66,28 @@ class TriggerRepository:
         same catalogue leaf or the same place — with the lead department that completed it."""
         if order.citizen_id is None or not (order.category_code or order.place):
             return None
-        same_category = WorkOrder.category_code == order.category_code if order.category_code else None
-        same = [c for c in (same_category, WorkOrder.place == order.place if order.place else None) if c is not None]
-        row = self.session.execute(
-            select(WorkOrder.id, WorkOrder.ticket_no, WorkOrder.completed_at, Assignment.department_id,
-                   WorkOrder.category_code)
-            .join(Assignment, Assignment.work_order_id == WorkOrder.id)
-            .where(WorkOrder.citizen_id == order.citizen_id, WorkOrder.id != order.id,
-                   WorkOrder.completed_at >= since, WorkOrder.completed_at <= order.received_at,
-                   or_(*same), Assignment.role == AssignmentRole.LEAD,
-                   Assignment.status == AssignmentStatus.COMPLETED)
-            .order_by(WorkOrder.completed_at.desc(), Assignment.id.desc()).limit(1)).first()
+        row = self.session.execute(_earlier(bool(order.category_code), bool(order.place)), {
+            "citizen": order.citizen_id, "this_order": order.id, "since": since, "until": order.received_at,
+            "category": order.category_code, "at_place": order.place}).first()
         if row is None:
             return None
         return Earlier(row.id, row.ticket_no, row.completed_at, row.department_id,
                        bool(order.category_code) and row.category_code == order.category_code)
+
+
+@functools.cache
+def _earlier(by_category: bool, by_place: bool) -> Select:
+    """The repeat check every 受理 runs, built once per shape (the same leaf, the same place, or either)."""
+    same = [c for c, wanted in ((WorkOrder.category_code == bindparam("category"), by_category),
+                                (WorkOrder.place == bindparam("at_place"), by_place)) if wanted]
+    return (select(WorkOrder.id, WorkOrder.ticket_no, WorkOrder.completed_at, Assignment.department_id,
+                   WorkOrder.category_code)
+            .join(Assignment, Assignment.work_order_id == WorkOrder.id)
+            .where(WorkOrder.citizen_id == bindparam("citizen"), WorkOrder.id != bindparam("this_order"),
+                   WorkOrder.completed_at >= bindparam("since"), WorkOrder.completed_at <= bindparam("until"),
+                   or_(*same), Assignment.role == AssignmentRole.LEAD,
+                   Assignment.status == AssignmentStatus.COMPLETED)
+            .order_by(WorkOrder.completed_at.desc(), Assignment.id.desc()).limit(1))
 
 
 class SupervisionRepository:
