@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Row, Select, Table, case, distinct, func, insert, or_, select, update
+from sqlalchemy import Row, Select, Table, bindparam, case, distinct, func, insert, or_, select, update
 from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -33,6 +33,9 @@ SUMMARY_COLUMNS = (WorkOrder.ticket_no, WorkOrder.state, WorkOrder.tier, WorkOrd
 
 
 _EVENT_INSERT = insert(cast(Table, WorkOrderEvent.__table__))
+# Every step locks its order's shares after the order: built once.
+_LOCK_SHARES = (select(Assignment).where(Assignment.work_order_id == bindparam("of_order")).order_by(Assignment.id)
+                .with_for_update().execution_options(populate_existing=True))
 
 
 class WorkOrderRepository:
@@ -62,9 +65,7 @@ class WorkOrderRepository:
             # A second statement, run once the order's lock is held: rows joined to the locking statement
             # would come from its snapshot taken before the wait, so a co-handler's step (which changes
             # only its share, not the order row) would see the share as it was before the winner's commit.
-            shares = self.session.scalars(select(Assignment).where(Assignment.work_order_id == order.id)
-                                          .order_by(Assignment.id).with_for_update()
-                                          .execution_options(populate_existing=True)).all()
+            shares = self.session.scalars(_LOCK_SHARES, {"of_order": order.id}).all()
             set_committed_value(order, "assignments", list(shares))
         return order
 
