@@ -85,10 +85,10 @@ class Counter:
         return out
 
 
-def probe(url: str) -> dict[str, dict[str, int]]:
-    """Runs inside the tree being measured: seed, serve in-process, count each step."""
+def seeded_context(url: str):
+    """A freshly migrated database with the departments, an operator and a water-company clerk: the context and
+    their access tokens. Runs inside the tree being measured (its `hotline` first on the path)."""
     import sqlalchemy as sa
-    from fastapi.testclient import TestClient
 
     from hotline.core import security
     from hotline.core.db import make_engine, make_session_factory, session_scope
@@ -100,10 +100,8 @@ def probe(url: str) -> dict[str, dict[str, int]]:
     from tests.conftest import recreate_postgres_database
 
     try:
-        from hotline.runtime.api import create_app
         from hotline.runtime.context import build_context
     except ImportError:  # before the runtime package
-        from hotline.api.app import create_app  # type: ignore[no-redef]
         from hotline.context import build_context  # type: ignore[no-redef]
 
     recreate_postgres_database(url)
@@ -122,6 +120,19 @@ def probe(url: str) -> dict[str, dict[str, int]]:
             s.flush()
             tokens[name], _ = security.issue(ctx.secret, user.id, "access", ctx.clock.now() + dt.timedelta(minutes=14))
     engine.dispose()
+    return ctx, tokens
+
+
+def probe(url: str) -> dict[str, dict[str, int]]:
+    """Runs inside the tree being measured: seed, serve in-process, count each step."""
+    from fastapi.testclient import TestClient
+
+    try:
+        from hotline.runtime.api import create_app
+    except ImportError:  # before the runtime package
+        from hotline.api.app import create_app  # type: ignore[no-redef]
+
+    ctx, tokens = seeded_context(url)
 
     counter = Counter()
     counter.install()
