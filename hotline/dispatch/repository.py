@@ -33,6 +33,7 @@ SUMMARY_COLUMNS = (WorkOrder.ticket_no, WorkOrder.state, WorkOrder.tier, WorkOrd
 
 
 _EVENT_INSERT = insert(cast(Table, WorkOrderEvent.__table__))
+_BY_CODES = select(Department).where(Department.code.in_(bindparam("codes", expanding=True)))  # every dispatch
 # Every step locks its order's shares after the order: built once.
 _LOCK_SHARES = (select(Assignment).where(Assignment.work_order_id == bindparam("of_order")).order_by(Assignment.id)
                 .with_for_update().execution_options(populate_existing=True))
@@ -198,7 +199,7 @@ class DepartmentRepository:
         return self.session.scalars(select(Department).where(Department.code == code)).one_or_none()
 
     def by_codes(self, codes: Iterable[str]) -> dict[str, Department]:
-        rows = self.session.scalars(select(Department).where(Department.code.in_(list(codes))))
+        rows = self.session.scalars(_BY_CODES, {"codes": list(codes)})
         return {d.code: d for d in rows}
 
     def get(self, department_id: int) -> Department | None:

@@ -19,6 +19,7 @@ _T = cast(Table, OutboxMessage.__table__)
 _RELEASE = (update(_T).where(_T.c.work_order_id == bindparam("of_order"), _T.c.notice == bindparam("notice_name"),
                              _T.c.status == "held")
             .values(status="pending", not_before=bindparam("release_at")).returning(_T.c.id))
+_INSERTS: dict[str, Any] = {}  # dialect name → the outbox's insert, skipping a dedupe key already present
 
 
 class OutboxRepository:
@@ -30,11 +31,13 @@ class OutboxRepository:
         if not rows:
             return {}
         # On the table, not the mapped class: the rows come back as ids only, and the ORM's bulk path costs
-        # more than the statement itself (an order's create and dispatch each post one or two).
-        table = OutboxMessage.__table__
-        stmt = (dialect_insert(self.session, table).on_conflict_do_nothing(index_elements=[table.c.dedupe_key])
-                .returning(table.c.dedupe_key, table.c.id))
-        return {row.dedupe_key: row.id for row in self.session.execute(stmt, rows)}
+        # more than the statement itself (an order's create and dispatch each post one or two). Built once a
+        # dialect.
+        dialect = self.session.get_bind().dialect.name
+        if dialect not in _INSERTS:
+            skip_known = dialect_insert(self.session, _T).on_conflict_do_nothing(index_elements=[_T.c.dedupe_key])
+            _INSERTS[dialect] = skip_known.returning(_T.c.dedupe_key, _T.c.id)
+        return {row.dedupe_key: row.id for row in self.session.execute(_INSERTS[dialect], rows)}
 
     def get(self, message_id: int) -> OutboxMessage | None:
         return self.session.get(OutboxMessage, message_id)
