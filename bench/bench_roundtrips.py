@@ -170,9 +170,10 @@ def probe(url: str) -> dict[str, dict[str, int]]:
     return results
 
 
-def run_tree(tree: Path, url: str) -> dict[str, dict[str, int]]:
+def run_tree(tree: Path, url: str, script: Path = Path(__file__), *extra: str):
+    """`script --probe` in its own interpreter with `tree`'s `hotline` first on the path; its last line's JSON."""
     env = {**os.environ, "PYTHONPATH": str(tree), "HOTLINE_LOG_LEVEL": "WARNING", "HOTLINE_REDIS_URL": ""}
-    out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--probe", "--postgres", url],
+    out = subprocess.run([sys.executable, str(script.resolve()), "--probe", "--postgres", url, *extra],
                          cwd=tree, env=env, capture_output=True, text=True)
     if out.returncode:
         raise RuntimeError(f"probe in {tree} failed:\n{out.stderr[-3000:]}")

@@ -28,15 +28,21 @@ ROOT = Path(__file__).resolve().parents[1]
 PHASES = ("create", "accept", "dispatch", "sign", "reply", "department list")
 
 
+def _roundtrips():
+    """bench_roundtrips from this file's tree (its seeding and probe runner), whatever revision's `hotline` is
+    being measured."""
+    spec = importlib.util.spec_from_file_location("roundtrips", Path(__file__).with_name("bench_roundtrips.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def probe(url: str, orders: int) -> dict[str, float]:
     """Runs inside the tree measured: seed like bench_roundtrips, then time each phase."""
     from fastapi.testclient import TestClient
 
-    # The seeding helper comes from this file's tree, whatever revision's `hotline` is being measured.
-    spec = importlib.util.spec_from_file_location("roundtrips", Path(__file__).with_name("bench_roundtrips.py"))
-    assert spec is not None and spec.loader is not None
-    roundtrips = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(roundtrips)
+    roundtrips = _roundtrips()
     BODY, Held = roundtrips.BODY, roundtrips.Held
 
     try:
@@ -74,16 +80,6 @@ def probe(url: str, orders: int) -> dict[str, float]:
     return cpu
 
 
-def run_tree(tree: Path, url: str, orders: int) -> dict[str, float]:
-    env = {**os.environ, "PYTHONPATH": str(tree), "HOTLINE_LOG_LEVEL": "WARNING",
-           "HOTLINE_REDIS_URL": ""}
-    out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--probe", "--postgres", url,
-                          "--orders", str(orders)], cwd=tree, env=env, capture_output=True, text=True)
-    if out.returncode:
-        raise RuntimeError(f"probe in {tree} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", default="2cc7c85", help="the revision to compare with")
@@ -96,6 +92,7 @@ def main() -> None:
         sys.path.insert(0, os.getcwd())
         print(json.dumps(probe(args.postgres, args.orders)))
         return
+    run_tree = _roundtrips().run_tree
     runs: dict[str, list[dict[str, float]]] = {"before": [], "now": []}
     with tempfile.TemporaryDirectory() as tmp:
         before = Path(tmp) / "before"
@@ -103,8 +100,8 @@ def main() -> None:
                        check=True, capture_output=True)
         try:
             for _ in range(args.rounds):  # alternated: the machine's drift falls on both alike
-                runs["before"].append(run_tree(before, args.postgres, args.orders))
-                runs["now"].append(run_tree(ROOT, args.postgres, args.orders))
+                for name, tree in (("before", before), ("now", ROOT)):
+                    runs[name].append(run_tree(tree, args.postgres, Path(__file__), "--orders", str(args.orders)))
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before)], check=True)
     print(f"CPU ms per request, {args.before} → this tree, {args.orders} requests a phase, {args.rounds} rounds "
