@@ -24,7 +24,7 @@ import numpy as np
 import soxr
 
 from hotline.asr.decoder import DecoderSettings, derived_model
-from tests.speech import espeak, read, silence
+from tests.speech import espeak, read, silence, undithered
 
 DATA = Path(__file__).resolve().parent / "data"
 WIDE = DecoderSettings(max_active=7000, beam=13.0, lattice_beam=6.0)
@@ -112,21 +112,6 @@ def decode(model, samples: np.ndarray, cand: Candidate) -> tuple[float, str]:
         rec.AcceptWaveform(resampler.resample_chunk(np.zeros(0, np.int16), last=True).tobytes())
     texts.append(json.loads(rec.FinalResult())["text"])
     return (time.thread_time() - started) / (len(samples) / 8000), " ".join(t for t in texts if t)
-
-
-def undithered(model_dir: Path, folder: Path) -> Path:
-    """The model with Kaldi's dither off (conf/mfcc.conf --dither=0): the same audio then always gives the
-    same text, so a difference between two settings is the settings' and not chance's."""
-    target = folder / "undithered"
-    if not target.exists():
-        (target / "conf").mkdir(parents=True)
-        for entry in Path(model_dir).iterdir():
-            if entry.name != "conf":
-                (target / entry.name).symlink_to(entry.resolve())
-        (target / "conf" / "model.conf").symlink_to((Path(model_dir) / "conf" / "model.conf").resolve())
-        mfcc = (Path(model_dir) / "conf" / "mfcc.conf").read_text(encoding="utf-8")
-        (target / "conf" / "mfcc.conf").write_text(mfcc.rstrip("\n") + "\n--dither=0\n", encoding="utf-8")
-    return target
 
 
 def load(model_dir: Path, decoder: DecoderSettings, folder: Path):

