@@ -81,24 +81,33 @@ def read_jsonl(text: str) -> tuple[list[Record], list[Problem]]:
 
 
 def read_csv(text: str) -> tuple[list[Record], list[Problem]]:
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader)
-    except StopIteration:
-        return [], [Problem(1, None, "文件是空的")]
-    names = [CHINESE.get(h.strip(), h.strip().lower()) for h in header]
-    unknown = [h for h, n in zip(header, names, strict=True) if n not in FIELDS]
-    problems = [Problem(1, None, f"不认识的列：{', '.join(unknown)}")] if unknown else []
+    """A spreadsheet's export: a header row, then one article a row. Line ends are the csv module's to read
+    (\r\n, \n, or a lone \r as old spreadsheets write), inside quoted cells too; a row it cannot read is a problem
+    named by its line, and reading stops there."""
+    reader = csv.reader(io.StringIO(text, newline=""))
     records: list[Record] = []
-    start = reader.line_num + 1
-    for row in reader:
-        if any(cell.strip() for cell in row):
-            if len(row) != len(names):
-                problems.append(Problem(start, None, f"有 {len(row)} 列，表头有 {len(names)} 列"))
-            else:
-                fields = {n: _split(n, v) for n, v in zip(names, row, strict=True) if n in FIELDS}
-                records.append(Record(start, fields))
+    problems: list[Problem] = []
+    try:
+        header = next(reader, None)
+        if header is None:
+            return [], [Problem(1, None, "文件是空的")]
+        if not any(h.strip() for h in header):
+            return [], [Problem(1, None, "第一行应是表头（编号、标题、答复……）")]
+        names = [CHINESE.get(h.strip(), h.strip().lower()) for h in header]
+        unknown = [h for h, n in zip(header, names, strict=True) if n not in FIELDS]
+        if unknown:
+            problems.append(Problem(1, None, f"不认识的列：{', '.join(unknown)}"))
         start = reader.line_num + 1
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                if len(row) != len(names):
+                    problems.append(Problem(start, None, f"有 {len(row)} 列，表头有 {len(names)} 列"))
+                else:
+                    fields = {n: _split(n, v) for n, v in zip(names, row, strict=True) if n in FIELDS}
+                    records.append(Record(start, fields))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        problems.append(Problem(reader.line_num or 1, None, f"这一行不是有效的 CSV（{exc}），文件没有读完"))
     return records, problems
 
 

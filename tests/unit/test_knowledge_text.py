@@ -3,6 +3,7 @@ with the line of every record and field."""
 
 from __future__ import annotations
 
+import csv
 from functools import cache
 from pathlib import Path
 
@@ -51,3 +52,14 @@ def test_records_and_fields_keep_the_lines_they_were_written_on():
     assert [str(p) for p in problems] == ["第 1 行：条目前的内容：每条知识以「# 标题」开始"]
     assert records[0].line == 2 and records[0].where("category") == 3 and records[0].where("answer") == 6
     assert records[0].fields["questions"] == ["怎么申请"] and records[0].fields["answer"] == "带身份证\n"
+
+
+def test_a_csv_with_lone_carriage_returns_or_an_unreadable_row_is_a_problem_never_a_crash():
+    records, problems = read("编号,标题,答复\rA,低保,答\r\nB,标准,答\r", "csv")  # an old spreadsheet's line ends
+    assert [(r.line, r.fields["code"]) for r in records] == [(2, "A"), (3, "B")] and problems == []
+    records, problems = read("\r0\r\n", "csv")
+    assert records == [] and [(p.line, p.message[:6]) for p in problems] == [(1, "第一行应是表")]  # no header
+    huge = "x" * (csv.field_size_limit() + 1)
+    records, problems = read(f"编号,标题,答复\nA,低保,答\nB,{huge},答\n", "csv")
+    assert [r.line for r in records] == [2]
+    assert [p.line for p in problems] == [3] and "不是有效的 CSV" in problems[0].message
