@@ -184,3 +184,11 @@ def test_a_page_offset_past_any_list_is_refused_not_sent_to_the_database(api, pe
     r = api.get(path + "?offset=9223372036854775808", headers=people["admin"].headers)
     assert r.status_code == 422 and r.json()["error_id"] == "invalid_input"
     assert api.get(path + "?offset=1000000", headers=people["admin"].headers).status_code == 200
+
+
+def test_a_csv_the_csv_module_cannot_read_is_reported_by_line_not_a_server_error(api, people):
+    # the request a schema fuzzer sent: a lone carriage return before the first row
+    r = api.post("/api/v1/knowledge/import?format=csv", files={"file": ("file", b"\r0\r\n")},
+                 headers=people["admin"].headers)
+    assert r.status_code == 200, r.text
+    assert r.json()["ok"] is False and r.json()["problems"] == ["第 1 行：第一行应是表头（编号、标题、答复……）"]
